@@ -1,0 +1,46 @@
+//! Errors of the executor.
+
+use std::path::PathBuf;
+
+use crate::trace::check::CheckError;
+use crate::tracer::RecorderError;
+
+/// Everything that can go wrong turning an input into a checked trace.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecutorError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A file is not valid JSON of the expected shape.
+    #[error("{path}: invalid {what}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What the file was expected to hold.
+        what: &'static str,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// The input is well-formed but cannot be executed as given.
+    #[error("{context}: {message}")]
+    InvalidInput {
+        /// File and test or transaction the problem is in.
+        context: String,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// The input asks for something the executor does not do.
+    #[error("unsupported: {0}")]
+    Unsupported(String),
+    /// The recorder's trace disagrees with what revm did (a bug in the recorder).
+    #[error(transparent)]
+    Recorder(#[from] RecorderError),
+    /// The trace fails the replay check.
+    #[error("trace failed the replay check: {0}")]
+    Check(#[from] CheckError),
+}

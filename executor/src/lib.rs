@@ -1,0 +1,29 @@
+//! `zkevm-executor`: runs Ethereum transactions on revm and records the execution trace.
+//!
+//! This crate is the front of the pipeline. It knows nothing of halo2: its output, the
+//! [`trace::Trace`], is plain data that the circuits consume.
+//!
+//! - [`trace`]: the witness model (steps, the RW log, calls, copies, keccak inputs) and its
+//!   native replay check, [`trace::Trace::check`];
+//! - [`run`]: executing a batch with the tracing inspector ([`run::execute_traced`]) or on
+//!   plain revm ([`run::execute_plain`]);
+//! - [`statetest`]: Ethereum `GeneralStateTests` as inputs, with their expected roots;
+//! - [`batch`]: the batch JSON format;
+//! - [`demo`]: the built-in demo batch (native and ERC-20 token transfers);
+//! - [`mpt`]: state root and logs hash as the state tests define them.
+
+pub mod batch;
+pub mod demo;
+mod error;
+pub mod mpt;
+pub mod run;
+pub mod statetest;
+pub mod trace;
+mod tracer;
+
+pub use error::ExecutorError;
+pub use run::{
+    execute_plain, execute_traced, Execution, ExecutionInput, TracedExecution, TxStatus,
+};
+pub use trace::Trace;
+pub use tracer::TraceRecorder;

@@ -1,0 +1,252 @@
+//! Ethereum `GeneralStateTests` as executor inputs.
+//!
+//! A state-test file maps test names to `{env, pre, transaction, post}`; each entry of
+//! `post[fork]` selects one transaction (by data/gas/value indexes) and gives the expected
+//! state root and logs hash. [`load_entries`] turns a file into one [`StateTestEntry`] per
+//! `post[fork]` entry; [`run_entry`] executes it with tracing and the replay check and
+//! compares both hashes.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use alloy_primitives::B256;
+use revm::context::CfgEnv;
+use revm::primitives::hardfork::SpecId;
+use revm_statetest_types::{SpecName, TestSuite};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ExecutorError;
+use crate::run::{execute_plain, execute_traced, ExecutionInput, TxStatus};
+
+/// One `post[fork][index]` entry of a state test, ready to execute.
+#[derive(Debug, Clone)]
+pub struct StateTestEntry {
+    /// `file::test::Fork[index]`, unique within a run.
+    pub id: String,
+    /// The file it came from.
+    pub file: PathBuf,
+    /// Test name within the file.
+    pub name: String,
+    /// Fork name.
+    pub fork: String,
+    /// The batch to execute (one transaction); an error if the transaction cannot be built.
+    pub input: Result<ExecutionInput, String>,
+    /// Expected post-state root.
+    pub expected_hash: B256,
+    /// Expected logs hash.
+    pub expected_logs: B256,
+    /// The exception the test expects (the transaction must be rejected).
+    pub expect_exception: Option<String>,
+}
+
+/// Outcome of one entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", content = "reason", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Everything matched.
+    Passed,
+    /// Something did not match; the reason says what.
+    Failed(String),
+    /// The entry was not run; the reason says why.
+    Skipped(String),
+}
+
+/// Per-entry record of a state-test run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryReport {
+    /// Entry id.
+    pub id: String,
+    /// Fork.
+    pub fork: String,
+    /// What happened.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+    /// Gas used by the transaction (0 if not executed).
+    pub gas: u64,
+    /// Steps in the trace.
+    pub steps: usize,
+    /// RWs in the trace.
+    pub rws: usize,
+    /// Wall time of the entry in milliseconds.
+    pub millis: u64,
+}
+
+/// Parses a fork name as the state tests spell it (`Cancun`, `Shanghai`, ...).
+pub fn parse_fork(name: &str) -> Result<SpecName, ExecutorError> {
+    let spec: SpecName = serde_json::from_value(serde_json::Value::String(name.to_string()))
+        .unwrap_or(SpecName::Unknown);
+    match spec {
+        SpecName::Unknown | SpecName::Constantinople | SpecName::ByzantiumToConstantinopleAt5 => {
+            Err(ExecutorError::InvalidInput {
+                context: format!("fork {name:?}"),
+                message: "unknown fork; use a state-test fork name such as Cancun or Shanghai"
+                    .into(),
+            })
+        }
+        spec => Ok(spec),
+    }
+}
+
+/// Every `.json` file under the given files and folders, sorted, each path once.
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ExecutorError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path)
+            .map_err(|source| ExecutorError::Io { path: path.clone(), source })?;
+        if meta.is_dir() {
+            walk(path, &mut files)?;
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ExecutorError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|source| ExecutorError::Io { path: dir.to_path_buf(), source })?;
+    for entry in entries {
+        let entry =
+            entry.map_err(|source| ExecutorError::Io { path: dir.to_path_buf(), source })?;
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Loads the `post[fork]` entries of one state-test file. A file without entries for the
+/// fork gives an empty list.
+pub fn load_entries(file: &Path, fork: &SpecName) -> Result<Vec<StateTestEntry>, ExecutorError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|source| ExecutorError::Io { path: file.to_path_buf(), source })?;
+    let suite: TestSuite = serde_json::from_str(&text).map_err(|e| ExecutorError::Parse {
+        path: file.to_path_buf(),
+        what: "state test",
+        message: e.to_string(),
+    })?;
+    let fork_name = format!("{fork:?}");
+    let spec = fork.to_spec_id();
+    let mut entries = Vec::new();
+    for (name, unit) in &suite.0 {
+        let Some(tests) = unit.post.get(fork) else { continue };
+        let mut cfg = CfgEnv::default();
+        cfg.chain_id = unit.env.current_chain_id.map_or(1, |id| id.saturating_to());
+        cfg.set_spec_and_mainnet_gas_params(spec);
+        cfg.set_max_blobs_per_tx(
+            if spec.is_enabled_in(SpecId::PRAGUE) && !spec.is_enabled_in(SpecId::OSAKA) {
+                9
+            } else {
+                6
+            },
+        );
+        let block = unit.block_env(&mut cfg);
+        let pre_state = unit.state();
+        for (index, test) in tests.iter().enumerate() {
+            let idx = &test.indexes;
+            let id = format!(
+                "{}::{name}::{fork_name}[{index}](d{},g{},v{})",
+                file.display(),
+                idx.data,
+                idx.gas,
+                idx.value
+            );
+            let input = test
+                .tx_env(unit)
+                .map(|tx| ExecutionInput {
+                    cfg: cfg.clone(),
+                    block: block.clone(),
+                    pre_state: pre_state.clone(),
+                    txs: vec![tx],
+                })
+                .map_err(|e| e.to_string());
+            entries.push(StateTestEntry {
+                id,
+                file: file.to_path_buf(),
+                name: name.clone(),
+                fork: fork_name.clone(),
+                input,
+                expected_hash: test.hash,
+                expected_logs: test.logs,
+                expect_exception: test.expect_exception.clone(),
+            });
+        }
+    }
+    Ok(entries)
+}
+
+/// Executes one entry with tracing and the replay check, and compares the state root and
+/// logs hash with the test's expectation.
+pub fn run_entry(entry: &StateTestEntry) -> EntryReport {
+    let start = Instant::now();
+    let mut report = EntryReport {
+        id: entry.id.clone(),
+        fork: entry.fork.clone(),
+        outcome: Outcome::Passed,
+        gas: 0,
+        steps: 0,
+        rws: 0,
+        millis: 0,
+    };
+    report.outcome = match &entry.input {
+        Err(e) if entry.expect_exception.is_some() => {
+            let _ = e;
+            Outcome::Passed
+        }
+        Err(e) => Outcome::Failed(format!("cannot build the transaction: {e}")),
+        Ok(input) => match execute_traced(input) {
+            Err(e) => Outcome::Failed(e.to_string()),
+            Ok(traced) => {
+                report.gas = traced.trace.gas_used();
+                report.steps = traced.trace.step_count();
+                report.rws = traced.trace.rws.len();
+                judge(entry, input, &traced.execution)
+            }
+        },
+    };
+    report.millis = start.elapsed().as_millis() as u64;
+    report
+}
+
+fn judge(
+    entry: &StateTestEntry,
+    input: &ExecutionInput,
+    execution: &crate::run::Execution,
+) -> Outcome {
+    let status = execution.statuses.first();
+    match (status, &entry.expect_exception) {
+        (Some(TxStatus::Rejected(_)), Some(_)) => return Outcome::Passed,
+        (Some(TxStatus::Rejected(e)), None) => {
+            return Outcome::Failed(format!("revm rejected the transaction: {e}"))
+        }
+        (Some(TxStatus::Executed(_)), Some(expected)) => {
+            return Outcome::Failed(format!(
+                "expected exception {expected}, but the transaction executed"
+            ))
+        }
+        _ => {}
+    }
+    let mismatch = if execution.logs_hash != entry.expected_logs {
+        Some(format!("logs hash {} != expected {}", execution.logs_hash, entry.expected_logs))
+    } else if execution.state_root != entry.expected_hash {
+        Some(format!("state root {} != expected {}", execution.state_root, entry.expected_hash))
+    } else {
+        None
+    };
+    let Some(mismatch) = mismatch else { return Outcome::Passed };
+    // Tell a tracing bug from a revm one.
+    let plain = execute_plain(input);
+    let plain_agrees = plain
+        .as_ref()
+        .is_ok_and(|p| p.state_root == execution.state_root && p.logs_hash == execution.logs_hash);
+    if plain_agrees {
+        Outcome::Failed(format!("{mismatch} (plain revm computes the same: a revm failure)"))
+    } else {
+        Outcome::Failed(format!("{mismatch} (plain revm differs: tracing changed execution)"))
+    }
+}

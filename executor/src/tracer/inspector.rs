@@ -1,0 +1,51 @@
+//! The [`Inspector`] hooks: each forwards to the recorder.
+
+use revm::handler::{FrameResult, MainnetContext};
+use revm::interpreter::interpreter::EthInterpreter;
+use revm::interpreter::{FrameInput, Interpreter};
+use revm::{Database, Inspector};
+
+use super::frames::FrameInfo;
+use super::recorder::TraceRecorder;
+
+impl<DB: Database> Inspector<MainnetContext<DB>, EthInterpreter> for TraceRecorder {
+    fn initialize_interp(
+        &mut self,
+        interp: &mut Interpreter<EthInterpreter>,
+        ctx: &mut MainnetContext<DB>,
+    ) {
+        let address = interp.input.target_address;
+        let code = interp.bytecode.original_bytes();
+        self.frame_runs_code(address, code, &mut ctx.journaled_state);
+    }
+
+    fn step(&mut self, interp: &mut Interpreter<EthInterpreter>, ctx: &mut MainnetContext<DB>) {
+        self.before_step(interp, &mut ctx.journaled_state);
+    }
+
+    fn step_end(&mut self, interp: &mut Interpreter<EthInterpreter>, ctx: &mut MainnetContext<DB>) {
+        self.after_step(interp, &mut ctx.journaled_state);
+    }
+
+    fn frame_start(
+        &mut self,
+        ctx: &mut MainnetContext<DB>,
+        input: &mut FrameInput,
+    ) -> Option<FrameResult> {
+        let info = FrameInfo::from_input(input, |call_input| call_input.bytes(&*ctx));
+        match info {
+            Some(info) => self.enter_frame(info, &mut ctx.journaled_state),
+            None => self.fail("revm started a frame of an unknown kind"),
+        }
+        None
+    }
+
+    fn frame_end(
+        &mut self,
+        ctx: &mut MainnetContext<DB>,
+        _input: &FrameInput,
+        result: &mut FrameResult,
+    ) {
+        self.leave_frame(result, &mut ctx.journaled_state);
+    }
+}

@@ -1,0 +1,537 @@
+//! Opcode steps: what each executed opcode reads and writes.
+
+use alloy_primitives::{Address, Bytes, U256};
+use revm::bytecode::opcode;
+use revm::context::journal::Journal;
+use revm::interpreter::interpreter::EthInterpreter;
+use revm::interpreter::interpreter_types::{Jumps, MemoryTr, ReturnData};
+use revm::interpreter::{InstructionResult, Interpreter, InterpreterAction};
+use revm::Database;
+
+use super::opcode_io::{self, MemRange};
+use super::recorder::{DbInitial, PendingReturn, PendingStep, TraceRecorder, WarmKey};
+use super::state_view::{address_value, hash_value, InitialState};
+use crate::trace::{
+    AccountField, CopyEvent, CopyLocation, ExecError, LogField, RwTarget, StepKind,
+};
+
+/// One 32-byte word of a frame's memory (zero past its end).
+fn memory_word(interp: &Interpreter<EthInterpreter>, word: u64) -> U256 {
+    let size = interp.memory.size();
+    let start = (word as usize).saturating_mul(32);
+    let mut buf = [0u8; 32];
+    if start < size {
+        let end = (start + 32).min(size);
+        buf[..end - start].copy_from_slice(&interp.memory.slice(start..end));
+    }
+    U256::from_be_bytes(buf)
+}
+
+fn memory_bytes(interp: &Interpreter<EthInterpreter>, range: MemRange) -> Bytes {
+    let size = interp.memory.size();
+    let start = range.offset as usize;
+    let end = start.saturating_add(range.len as usize);
+    if end > size {
+        return Bytes::new();
+    }
+    Bytes::copy_from_slice(&interp.memory.slice(start..end))
+}
+
+fn exec_error(result: InstructionResult) -> ExecError {
+    use InstructionResult as R;
+    match result {
+        R::OutOfGas
+        | R::MemoryOOG
+        | R::MemoryLimitOOG
+        | R::PrecompileOOG
+        | R::ReentrancySentryOOG => ExecError::OutOfGas,
+        R::InvalidOperandOOG => ExecError::InvalidOperand,
+        R::StackUnderflow => ExecError::StackUnderflow,
+        R::StackOverflow => ExecError::StackOverflow,
+        R::InvalidJump => ExecError::InvalidJump,
+        R::OpcodeNotFound | R::InvalidFEOpcode | R::NotActivated => ExecError::InvalidOpcode,
+        R::CallNotAllowedInsideStatic | R::StateChangeDuringStaticCall => {
+            ExecError::WriteInStaticContext
+        }
+        R::OutOfOffset => ExecError::ReturnDataOutOfBounds,
+        R::CreateContractStartingWithEF => ExecError::InvalidCodePrefix,
+        R::CreateContractSizeLimit => ExecError::CodeSizeLimit,
+        other => ExecError::Other(format!("{other:?}")),
+    }
+}
+
+impl TraceRecorder {
+    /// Before an opcode runs: hand back a finished sub-call's result, then note the state.
+    pub(crate) fn before_step<DB: Database>(
+        &mut self,
+        interp: &Interpreter<EthInterpreter>,
+        journal: &mut Journal<DB>,
+    ) {
+        self.deliver_pending_return(interp, journal);
+        let Some(tx) = self.tx.as_mut() else { return };
+        let op = interp.bytecode.opcode();
+        let stack = interp.stack.data();
+        let (inputs, _) = opcode_io::stack_io(op).unwrap_or((0, 0));
+        let operands: Vec<U256> = stack.iter().rev().take(inputs).copied().collect();
+        tx.pending = Some(PendingStep {
+            opcode: op,
+            pc: interp.bytecode.pc() as u64,
+            gas_left: interp.gas.remaining(),
+            stack_len: stack.len(),
+            memory_len: interp.memory.size(),
+            operands,
+            refund_before: interp.gas.refunded(),
+        });
+    }
+
+    /// After an opcode ran: the step and its RWs.
+    pub(crate) fn after_step<DB: Database>(
+        &mut self,
+        interp: &Interpreter<EthInterpreter>,
+        journal: &mut Journal<DB>,
+    ) {
+        let Some(tx) = self.tx.as_mut() else { return };
+        let Some(p) = tx.pending.take() else { return };
+        let Some(call) = tx.frames.last().map(|f| f.call) else { return };
+        let error = match &interp.bytecode.action {
+            Some(InterpreterAction::Return(r)) if r.result.is_halt() => Some(exec_error(r.result)),
+            _ => None,
+        };
+        let kind = match &error {
+            Some(e) => StepKind::Error { opcode: p.opcode, error: e.clone() },
+            None => StepKind::Op(p.opcode),
+        };
+        let mut step = Self::blank_step(kind, call, p.gas_left);
+        step.pc = p.pc;
+        step.gas_cost = p.gas_left.saturating_sub(interp.gas.remaining());
+        step.stack_pointer = p.stack_len as u16;
+        step.memory_word_size = (p.memory_len as u64).div_ceil(32);
+        self.open_step(step);
+        if error.is_none() {
+            let mut db = DbInitial(&mut journal.database);
+            self.op_rws(&p, call, interp, &mut db);
+            if let Some(t) = self.tx.as_mut() {
+                t.refund += interp.gas.refunded() - p.refund_before;
+            }
+            if interp.gas.refunded() != p.refund_before {
+                let tx = self.tx_index();
+                let refund = self.tx.as_ref().map_or(0, |t| t.refund);
+                if refund < 0 {
+                    self.fail(format!("negative refund counter {refund} at pc {}", p.pc));
+                }
+                self.write(RwTarget::TxRefund { tx }, U256::from(refund.max(0) as u64), &mut db);
+            }
+            self.log_rws(&p, call, journal);
+            self.note_sub_frame(&p, interp);
+        }
+        self.sync_journal(journal);
+        let left: Vec<WarmKey> =
+            self.tx.as_mut().map(|t| t.warmed_this_step.drain().collect()).unwrap_or_default();
+        for key in left {
+            self.fail(format!("trace warmed {key:?} at pc {} but revm did not", p.pc));
+        }
+    }
+
+    /// Stack, call-context, account, storage and memory RWs of a completed opcode.
+    fn op_rws(
+        &mut self,
+        p: &PendingStep,
+        call: usize,
+        interp: &Interpreter<EthInterpreter>,
+        db: &mut dyn InitialState,
+    ) {
+        let op = p.opcode;
+        let tx = self.tx_index();
+        let sp = p.stack_len;
+        let (inputs, _) = opcode_io::stack_io(op).unwrap_or((0, 0));
+        let stack = interp.stack.data();
+        let stack_at = |ptr: usize| RwTarget::Stack { call, ptr: ptr as u16 };
+
+        // Operands.
+        match op {
+            opcode::DUP1..=opcode::DUP16 => {
+                let n = (op - opcode::DUP1 + 1) as usize;
+                self.read_checked(stack_at(sp - n), p.operands[n - 1], p.pc, db);
+            }
+            opcode::SWAP1..=opcode::SWAP16 => {
+                let n = (op - opcode::SWAP1 + 1) as usize;
+                self.read_checked(stack_at(sp - 1), p.operands[0], p.pc, db);
+                self.read_checked(stack_at(sp - 1 - n), p.operands[n], p.pc, db);
+            }
+            _ => {
+                for (i, operand) in p.operands.iter().enumerate() {
+                    self.read_checked(stack_at(sp - 1 - i), *operand, p.pc, db);
+                }
+            }
+        }
+
+        for field in opcode_io::call_context_reads(op) {
+            self.read(RwTarget::CallContext { call, field: *field }, db);
+        }
+        let address = self.calls[call].address;
+        if let Some(i) = opcode_io::accessed_account_operand(op) {
+            let target = Address::from_word(p.operands[i].into());
+            self.touch_warm(WarmKey::Account(target), db);
+        }
+        self.state_rws(p, address, db);
+
+        // Memory.
+        if let Some(range) = opcode_io::memory_read(op, &p.operands) {
+            for word in range.words() {
+                let value = self.read(RwTarget::Memory { call, word_addr: word }, db);
+                let overwritten = opcode_io::memory_write(op, &p.operands)
+                    .is_some_and(|w| w.words().contains(&word));
+                if !overwritten && value != memory_word(interp, word) {
+                    self.fail(format!("memory word {word} of call {call} differs at pc {}", p.pc));
+                }
+            }
+        }
+        self.copy_rws(p, call, interp);
+        if let Some(range) = opcode_io::memory_write(op, &p.operands) {
+            for word in range.words() {
+                self.write(
+                    RwTarget::Memory { call, word_addr: word },
+                    memory_word(interp, word),
+                    db,
+                );
+            }
+        }
+
+        // Results.
+        let base = sp - inputs;
+        match op {
+            opcode::DUP1..=opcode::DUP16 => {
+                self.write(stack_at(sp), stack[sp], db);
+            }
+            opcode::SWAP1..=opcode::SWAP16 => {
+                let n = (op - opcode::SWAP1 + 1) as usize;
+                self.write(stack_at(sp - 1), stack[sp - 1], db);
+                self.write(stack_at(sp - 1 - n), stack[sp - 1 - n], db);
+            }
+            _ => {
+                for ptr in base..stack.len() {
+                    self.write(stack_at(ptr), stack[ptr], db);
+                }
+            }
+        }
+        let _ = tx;
+    }
+
+    fn read_checked(
+        &mut self,
+        target: RwTarget,
+        expected: U256,
+        pc: u64,
+        db: &mut dyn InitialState,
+    ) {
+        let got = self.read(target, db);
+        if got != expected {
+            self.fail(format!(
+                "{target:?} holds {got} in the trace but {expected} in revm (pc {pc})"
+            ));
+        }
+    }
+
+    /// Sets an EIP-2929 warm flag, noting a cold→warm change for the journal to confirm.
+    fn touch_warm(&mut self, key: WarmKey, db: &mut dyn InitialState) {
+        let tx = self.tx_index();
+        let target = match key {
+            WarmKey::Account(address) => RwTarget::TxAccessListAccount { tx, address },
+            WarmKey::Slot(address, slot) => {
+                RwTarget::TxAccessListStorage { tx, address, key: slot }
+            }
+        };
+        if self.current(&target, db).is_zero() {
+            if let Some(t) = self.tx.as_mut() {
+                t.warmed_this_step.insert(key);
+            }
+        }
+        self.write(target, U256::from(1), db);
+    }
+
+    /// Account, storage and transient-storage RWs of state-reading and -writing opcodes.
+    fn state_rws(&mut self, p: &PendingStep, address: Address, db: &mut dyn InitialState) {
+        let tx = self.tx_index();
+        let operand_address = || Address::from_word(p.operands[0].into());
+        let account = |address, field| RwTarget::Account { address, field };
+        match p.opcode {
+            opcode::BALANCE => {
+                self.read(account(operand_address(), AccountField::Balance), db);
+            }
+            opcode::SELFBALANCE | opcode::SELFDESTRUCT => {
+                self.read(account(address, AccountField::Balance), db);
+            }
+            opcode::EXTCODESIZE | opcode::EXTCODECOPY => {
+                self.read(account(operand_address(), AccountField::CodeHash), db);
+            }
+            opcode::EXTCODEHASH => {
+                let a = operand_address();
+                self.read(account(a, AccountField::Nonce), db);
+                self.read(account(a, AccountField::Balance), db);
+                self.read(account(a, AccountField::CodeHash), db);
+            }
+            opcode::SLOAD | opcode::SSTORE => {
+                let key = p.operands[0];
+                self.touch_warm(WarmKey::Slot(address, key), db);
+                let target = RwTarget::Storage { tx, address, key, committed_value: U256::ZERO };
+                if p.opcode == opcode::SLOAD {
+                    self.read(target, db);
+                } else {
+                    self.write(target, p.operands[1], db);
+                }
+            }
+            opcode::TLOAD => {
+                self.read(RwTarget::TransientStorage { tx, address, key: p.operands[0] }, db);
+            }
+            opcode::TSTORE => {
+                let target = RwTarget::TransientStorage { tx, address, key: p.operands[0] };
+                self.write(target, p.operands[1], db);
+            }
+            _ => {}
+        }
+    }
+
+    /// Copy events and keccak inputs of copying and hashing opcodes.
+    fn copy_rws(&mut self, p: &PendingStep, call: usize, interp: &Interpreter<EthInterpreter>) {
+        let op = p.opcode;
+        let tx = self.tx_index();
+        let rw_counter = self.last_step_rw_counter();
+        let s = &p.operands;
+        let memory = CopyLocation::Memory { call };
+        let (src, src_offset, dst, dst_offset, bytes) = match op {
+            opcode::KECCAK256 => {
+                let Some(range) = opcode_io::memory_read(op, s) else {
+                    self.record_keccak(Bytes::new());
+                    return;
+                };
+                let bytes = memory_bytes(interp, range);
+                self.record_keccak(bytes.clone());
+                (memory, range.offset, CopyLocation::Keccak, 0, bytes)
+            }
+            opcode::CALLDATACOPY
+            | opcode::CODECOPY
+            | opcode::RETURNDATACOPY
+            | opcode::EXTCODECOPY
+            | opcode::MCOPY => {
+                let Some(range) = opcode_io::memory_write(op, s) else { return };
+                let record = &self.calls[call];
+                let src = match op {
+                    opcode::CALLDATACOPY if record.parent.is_none() => {
+                        CopyLocation::TxCalldata { tx }
+                    }
+                    opcode::CALLDATACOPY => CopyLocation::CallCalldata { call },
+                    opcode::CODECOPY => CopyLocation::Bytecode { code_hash: record.code_hash },
+                    opcode::EXTCODECOPY => {
+                        let Some(hash) = self.ext_code_hash(Address::from_word(s[0].into())) else {
+                            return;
+                        };
+                        CopyLocation::Bytecode { code_hash: hash }
+                    }
+                    opcode::RETURNDATACOPY => {
+                        let last = self
+                            .tx
+                            .as_ref()
+                            .and_then(|t| t.frames.last())
+                            .and_then(|f| f.last_callee);
+                        CopyLocation::ReturnData { call: last.unwrap_or(call) }
+                    }
+                    _ => memory,
+                };
+                let src_offset = if op == opcode::EXTCODECOPY { s[2] } else { s[1] };
+                (src, src_offset.saturating_to(), memory, range.offset, memory_bytes(interp, range))
+            }
+            opcode::RETURN | opcode::REVERT => {
+                let Some(range) = opcode_io::memory_read(op, s) else { return };
+                (
+                    memory,
+                    range.offset,
+                    CopyLocation::ReturnData { call },
+                    0,
+                    memory_bytes(interp, range),
+                )
+            }
+            opcode::LOG0..=opcode::LOG4 => {
+                let Some(range) = opcode_io::memory_read(op, s) else { return };
+                let log_id = self.tx.as_ref().map_or(0, |t| t.log_id);
+                (
+                    memory,
+                    range.offset,
+                    CopyLocation::LogData { tx, log_id },
+                    0,
+                    memory_bytes(interp, range),
+                )
+            }
+            _ => return,
+        };
+        self.copy_events.push(CopyEvent { rw_counter, src, src_offset, dst, dst_offset, bytes });
+    }
+
+    /// The code hash of an account as the trace knows it, if it was read.
+    fn ext_code_hash(&self, address: Address) -> Option<alloy_primitives::B256> {
+        let target = RwTarget::Account { address, field: AccountField::CodeHash };
+        self.state.peek(&target).map(|v| v.to_be_bytes::<32>().into())
+    }
+
+    /// LOGn: the log's fields as TxLog writes.
+    fn log_rws<DB: Database>(&mut self, p: &PendingStep, call: usize, journal: &mut Journal<DB>) {
+        let op = p.opcode;
+        if !(opcode::LOG0..=opcode::LOG4).contains(&op) {
+            return;
+        }
+        let Some(log) = journal.inner.logs.last().cloned() else {
+            self.fail(format!("LOG at pc {} left no log in revm", p.pc));
+            return;
+        };
+        let tx = self.tx_index();
+        let log_id = self.tx.as_ref().map_or(0, |t| t.log_id);
+        let mut db = DbInitial(&mut journal.database);
+        let target = |field| RwTarget::TxLog { tx, log_id, field };
+        if log.address != self.calls[call].address {
+            self.fail(format!("LOG at pc {} emitted by an unexpected address", p.pc));
+        }
+        self.write(target(LogField::Address), address_value(log.address), &mut db);
+        let topics = log.topics();
+        self.write(target(LogField::TopicCount), U256::from(topics.len()), &mut db);
+        for (i, topic) in topics.iter().enumerate() {
+            self.write(target(LogField::Topic(i as u8)), hash_value(*topic), &mut db);
+        }
+        let data = &log.data.data;
+        self.write(target(LogField::DataLength), U256::from(data.len()), &mut db);
+        for (i, chunk) in data.chunks(32).enumerate() {
+            let mut word = [0u8; 32];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write(target(LogField::DataWord(i as u32)), U256::from_be_bytes(word), &mut db);
+        }
+        if let Some(t) = self.tx.as_mut() {
+            t.log_id += 1;
+        }
+    }
+
+    /// CALL*/CREATE*: remember where the sub-frame's result goes.
+    fn note_sub_frame(&mut self, p: &PendingStep, interp: &Interpreter<EthInterpreter>) {
+        if !opcode_io::starts_frame(p.opcode) {
+            return;
+        }
+        if !matches!(interp.bytecode.action, Some(InterpreterAction::NewFrame(_))) {
+            return;
+        }
+        let s = &p.operands;
+        let (inputs, _) = opcode_io::stack_io(p.opcode).unwrap_or((0, 0));
+        let at = |i: usize| s.get(i).copied().unwrap_or_default().saturating_to::<u64>();
+        let (args_offset, ret_offset, ret_len, is_create) = match p.opcode {
+            opcode::CALL | opcode::CALLCODE => (at(3), at(5), at(6), false),
+            opcode::DELEGATECALL | opcode::STATICCALL => (at(2), at(4), at(5), false),
+            _ => (at(1), 0, 0, true),
+        };
+        let stack_ptr = (p.stack_len - inputs) as u16;
+        if let Some(frame) = self.current_frame_mut() {
+            frame.pending_return = Some(PendingReturn {
+                stack_ptr,
+                ret_offset,
+                ret_len,
+                args_offset,
+                callee: None,
+                output: None,
+                is_create,
+            });
+        }
+    }
+
+    /// The caller resumes: the sub-call's result lands on its stack and in its memory.
+    fn deliver_pending_return<DB: Database>(
+        &mut self,
+        interp: &Interpreter<EthInterpreter>,
+        journal: &mut Journal<DB>,
+    ) {
+        let Some(frame) = self.current_frame_mut() else { return };
+        let call = frame.call;
+        let Some(pending) = frame.pending_return.take() else { return };
+        let (Some(output), Some(callee)) = (pending.output, pending.callee) else {
+            self.fail(format!("call {call} resumed before its sub-call ended"));
+            return;
+        };
+        frame.last_callee = Some(callee);
+        let mut db = DbInitial(&mut journal.database);
+        let stack = interp.stack.data();
+        let ptr = pending.stack_ptr as usize;
+        let Some(result) = stack.get(ptr).copied() else {
+            self.fail(format!("call {call} resumed without the sub-call result on its stack"));
+            return;
+        };
+        let success = self.calls[callee].success;
+        let expected = if pending.is_create {
+            if success {
+                address_value(self.calls[callee].address)
+            } else {
+                U256::ZERO
+            }
+        } else {
+            U256::from(success as u8)
+        };
+        if result != expected {
+            self.fail(format!(
+                "sub-call {callee} returned {result} to call {call}, expected {expected}"
+            ));
+        }
+        if interp.return_data.buffer() != &output {
+            self.fail(format!(
+                "return data of sub-call {callee} differs from what call {call} holds"
+            ));
+        }
+        self.write(RwTarget::Stack { call, ptr: pending.stack_ptr }, result, &mut db);
+        let field = crate::trace::CallContextField::LastReturnDataLength;
+        self.write(RwTarget::CallContext { call, field }, U256::from(output.len()), &mut db);
+        let copied = (pending.ret_len as usize).min(output.len()) as u64;
+        if !pending.is_create && copied > 0 {
+            let range = MemRange { offset: pending.ret_offset, len: copied };
+            for word in range.words() {
+                self.write(
+                    RwTarget::Memory { call, word_addr: word },
+                    memory_word(interp, word),
+                    &mut db,
+                );
+            }
+            self.copy_events.push(CopyEvent {
+                rw_counter: self.last_step_rw_counter(),
+                src: CopyLocation::ReturnData { call: callee },
+                src_offset: 0,
+                dst: CopyLocation::Memory { call },
+                dst_offset: pending.ret_offset,
+                bytes: output.slice(..copied as usize),
+            });
+        }
+    }
+
+    /// First step of a transaction: the warm set and the fee and nonce changes revm made
+    /// before the root frame.
+    pub(crate) fn begin_tx_step<DB: Database>(
+        &mut self,
+        root: usize,
+        info: &super::frames::FrameInfo,
+        journal: &mut Journal<DB>,
+    ) {
+        let step = Self::blank_step(StepKind::BeginTx, root, info.gas_limit);
+        self.open_step(step);
+        let tx = self.tx_index();
+        let warm: Vec<WarmKey> =
+            self.tx.as_ref().map(|t| t.warm_at_start.clone()).unwrap_or_default();
+        let mut db = DbInitial(&mut journal.database);
+        for key in warm {
+            let target = match key {
+                WarmKey::Account(address) => RwTarget::TxAccessListAccount { tx, address },
+                WarmKey::Slot(address, key) => RwTarget::TxAccessListStorage { tx, address, key },
+            };
+            if self.current(&target, &mut db).is_zero() {
+                self.write(target, U256::from(1), &mut db);
+                if let Some(t) = self.tx.as_mut() {
+                    t.warmed_this_step.insert(key);
+                }
+            }
+        }
+        self.sync_journal(journal);
+        // revm keeps these warm without journal entries; nothing is left to match.
+        if let Some(t) = self.tx.as_mut() {
+            t.warmed_this_step.clear();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Command-line parsing and dispatch.
+
+mod statetest;
+mod trace;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// zkEVM toolkit: trace Ethereum executions and check them against the state tests.
+#[derive(Debug, Parser)]
+#[command(name = "zkevm", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Execute an input with tracing and write its trace.
+    ///
+    /// INPUT is a batch JSON file, a state-test JSON file (every entry of the fork, one
+    /// trace each, selected with --entry), or `demo` for the built-in demo batch.
+    Trace(trace::TraceArgs),
+    /// Run Ethereum state tests and report passed, failed and skipped entries.
+    Statetest(statetest::StatetestArgs),
+}
+
+/// How far `statetest` takes each entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Mode {
+    /// Execute with tracing, run the replay check, compare state root and logs hash.
+    Execute,
+}
+
+/// Runs the parsed command; the exit code says whether everything passed.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Trace(args) => trace::run(args),
+        Command::Statetest(args) => statetest::run(args),
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename,
+/// so that an interrupted run never leaves a half-written file.
+pub(crate) fn write_atomically(path: &PathBuf, bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let dir =
+        path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let file_name = path.file_name().context("output path has no file name")?;
+    let tmp = dir.join(format!(".{}.tmp-{}", file_name.to_string_lossy(), std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,22 @@
+//! `zkevm`: the command-line interface of the zkEVM toolkit.
+//!
+//! - `zkevm trace <INPUT>`: execute a batch, state test or the demo and write its trace;
+//! - `zkevm statetest <PATH>... --mode execute`: run Ethereum state tests through the
+//!   executor and the replay check.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
