@@ -1,9 +1,12 @@
 //! Executing a batch on revm with the tracing inspector, and without it.
 
+use std::collections::BTreeMap;
+
 use alloy_primitives::{Address, Log, B256, U256};
 use revm::context::result::ExecutionResult;
 use revm::context::{BlockEnv, CfgEnv, Context, TxEnv};
 use revm::context_interface::transaction::Transaction;
+use revm::database::states::block_hash_cache::BlockHashCache;
 use revm::database::{CacheState, EmptyDB, State};
 use revm::handler::{ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext};
 use revm::inspector::InspectEvm;
@@ -28,6 +31,9 @@ pub struct ExecutionInput {
     pub pre_state: CacheState,
     /// Transactions in execution order.
     pub txs: Vec<TxEnv>,
+    /// Known hashes of previous blocks; others follow the state-test convention
+    /// (keccak256 of the decimal block number).
+    pub block_hashes: BTreeMap<u64, B256>,
 }
 
 /// How one transaction of a batch went.
@@ -61,7 +67,15 @@ pub struct TracedExecution {
 }
 
 fn build_state(input: &ExecutionInput) -> State<EmptyDB> {
-    State::builder().with_cached_prestate(input.pre_state.clone()).with_bundle_update().build()
+    let mut hashes = BlockHashCache::new();
+    for (number, hash) in &input.block_hashes {
+        hashes.insert(*number, *hash);
+    }
+    State::builder()
+        .with_cached_prestate(input.pre_state.clone())
+        .with_block_hashes(hashes)
+        .with_bundle_update()
+        .build()
 }
 
 fn summarize(statuses: Vec<TxStatus>, state: &State<EmptyDB>) -> Execution {
@@ -210,4 +224,19 @@ fn block_context(input: &ExecutionInput, state: &mut State<EmptyDB>) -> BlockCon
         blob_base_fee: block.blob_excess_gas_and_price.map(|b| b.blob_gasprice),
         block_hashes,
     }
+}
+
+/// Executes a batch with tracing and fails if revm rejects any of its transactions (a batch
+/// must only contain valid transactions). `context` names the batch in the error.
+pub fn trace_batch(input: &ExecutionInput, context: &str) -> Result<TracedExecution, ExecutorError> {
+    let traced = execute_traced(input)?;
+    for (i, status) in traced.execution.statuses.iter().enumerate() {
+        if let TxStatus::Rejected(reason) = status {
+            return Err(ExecutorError::InvalidInput {
+                context: format!("{context}: transaction {i}"),
+                message: format!("revm rejected it: {reason}"),
+            });
+        }
+    }
+    Ok(traced)
 }

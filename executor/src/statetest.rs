@@ -67,8 +67,8 @@ pub struct EntryReport {
     pub steps: usize,
     /// RWs in the trace.
     pub rws: usize,
-    /// Wall time of the entry in milliseconds.
-    pub millis: u64,
+    /// Wall time of the entry in microseconds.
+    pub micros: u64,
 }
 
 /// Parses a fork name as the state tests spell it (`Cancun`, `Shanghai`, ...).
@@ -163,6 +163,7 @@ pub fn load_entries(file: &Path, fork: &SpecName) -> Result<Vec<StateTestEntry>,
                     block: block.clone(),
                     pre_state: pre_state.clone(),
                     txs: vec![tx],
+                    block_hashes: Default::default(),
                 })
                 .map_err(|e| e.to_string());
             entries.push(StateTestEntry {
@@ -191,7 +192,7 @@ pub fn run_entry(entry: &StateTestEntry) -> EntryReport {
         gas: 0,
         steps: 0,
         rws: 0,
-        millis: 0,
+        micros: 0,
     };
     report.outcome = match &entry.input {
         Err(e) if entry.expect_exception.is_some() => {
@@ -209,7 +210,7 @@ pub fn run_entry(entry: &StateTestEntry) -> EntryReport {
             }
         },
     };
-    report.millis = start.elapsed().as_millis() as u64;
+    report.micros = start.elapsed().as_micros() as u64;
     report
 }
 

@@ -1,12 +1,16 @@
 //! `zkevm statetest`: Ethereum state tests through the executor.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Args;
 use rayon::prelude::*;
-use zkevm_executor::statetest::{self, EntryReport, Outcome};
+use revm_statetest_types::SpecName;
+use zkevm_executor::statetest::{self, EntryReport, Outcome, StateTestEntry};
 
 use super::Mode;
 
@@ -28,56 +32,111 @@ pub struct StatetestArgs {
     /// Only entries whose id contains this text.
     #[arg(long)]
     filter: Option<String>,
+    /// Files run in parallel (default: number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Also execute each entry on plain revm and print the traced/plain time ratio.
+    #[arg(long)]
+    compare_plain: bool,
+}
+
+#[derive(Default)]
+struct Totals {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+    traced: Duration,
+    plain: Duration,
 }
 
 /// Runs the command.
 pub fn run(args: StatetestArgs) -> anyhow::Result<ExitCode> {
     let fork = statetest::parse_fork(&args.fork)?;
     let files = statetest::collect_files(&args.paths)?;
-    let reports: Vec<EntryReport> = files
-        .par_iter()
-        .flat_map_iter(|file| run_file(file, &fork, args.filter.as_deref()))
-        .collect();
-    let (mut passed, mut failed, mut skipped) = (0usize, 0usize, 0usize);
-    for report in &reports {
-        match &report.outcome {
-            Outcome::Passed => passed += 1,
-            Outcome::Failed(reason) => {
-                failed += 1;
-                println!("FAILED {}: {reason}", report.id);
-            }
-            Outcome::Skipped(_) => skipped += 1,
-        }
-    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .context("starting the worker threads")?;
+    let totals = Mutex::new(Totals::default());
+    let reports: Vec<EntryReport> = pool.install(|| {
+        files
+            .par_iter()
+            .flat_map_iter(|file| {
+                let reports = run_file(file, &fork, &args);
+                record(&totals, &reports);
+                reports.into_iter().map(|(report, _)| report)
+            })
+            .collect()
+    });
     if let Some(path) = &args.json {
         let json = serde_json::to_vec_pretty(&reports).context("serialising the report")?;
         super::write_atomically(path, &json)?;
     }
     let _ = args.mode;
-    println!("{passed} passed, {failed} failed, {skipped} skipped");
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    let t = totals.into_inner().unwrap_or_default();
+    if args.compare_plain && !t.plain.is_zero() {
+        println!(
+            "traced {:.2}s, plain {:.2}s: traced/plain = {:.2}",
+            t.traced.as_secs_f64(),
+            t.plain.as_secs_f64(),
+            t.traced.as_secs_f64() / t.plain.as_secs_f64()
+        );
+    }
+    println!("{} passed, {} failed, {} skipped", t.passed, t.failed, t.skipped);
+    Ok(if t.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Counts a file's reports and prints its failures as soon as they are known.
+fn record(totals: &Mutex<Totals>, reports: &[(EntryReport, Option<Duration>)]) {
+    let Ok(mut t) = totals.lock() else { return };
+    let mut out = std::io::stdout().lock();
+    for (report, plain) in reports {
+        match &report.outcome {
+            Outcome::Passed => t.passed += 1,
+            Outcome::Failed(reason) => {
+                t.failed += 1;
+                let _ = writeln!(out, "FAILED {}: {reason}", report.id);
+            }
+            Outcome::Skipped(_) => t.skipped += 1,
+        }
+        if let Some(plain) = plain {
+            t.plain += *plain;
+            t.traced += Duration::from_micros(report.micros);
+        }
+    }
 }
 
 /// All entries of one file; a file that cannot be loaded is one failed entry.
-fn run_file(
-    file: &PathBuf,
-    fork: &revm_statetest_types::SpecName,
-    filter: Option<&str>,
-) -> Vec<EntryReport> {
+fn run_file(file: &PathBuf, fork: &SpecName, args: &StatetestArgs) -> Vec<(EntryReport, Option<Duration>)> {
     match statetest::load_entries(file, fork) {
         Ok(entries) => entries
             .iter()
-            .filter(|e| filter.is_none_or(|f| e.id.contains(f)))
-            .map(statetest::run_entry)
+            .filter(|e| args.filter.as_deref().is_none_or(|f| e.id.contains(f)))
+            .map(|entry| {
+                let report = statetest::run_entry(entry);
+                let plain = args.compare_plain.then(|| time_plain(entry));
+                (report, plain)
+            })
             .collect(),
-        Err(e) => vec![EntryReport {
-            id: file.display().to_string(),
-            fork: format!("{fork:?}"),
-            outcome: Outcome::Failed(e.to_string()),
-            gas: 0,
-            steps: 0,
-            rws: 0,
-            millis: 0,
-        }],
+        Err(e) => vec![(
+            EntryReport {
+                id: file.display().to_string(),
+                fork: format!("{fork:?}"),
+                outcome: Outcome::Failed(e.to_string()),
+                gas: 0,
+                steps: 0,
+                rws: 0,
+                micros: 0,
+            },
+            None,
+        )],
     }
+}
+
+fn time_plain(entry: &StateTestEntry) -> Duration {
+    let start = Instant::now();
+    if let Ok(input) = &entry.input {
+        let _ = zkevm_executor::execute_plain(input);
+    }
+    start.elapsed()
 }

@@ -15,7 +15,7 @@
 //! - stack pointers stay within 1024 and each completed opcode reads and writes the stack
 //!   slots its stack effect names.
 
-use std::collections::HashMap;
+use alloy_primitives::map::HashMap;
 
 use alloy_primitives::{keccak256, Address, U256};
 use revm::bytecode::opcode;
@@ -268,7 +268,7 @@ impl Trace {
     /// Runs the replay check (see the module docs); `Ok` means the RW log is a faithful,
     /// self-consistent account of the execution.
     pub fn check(&self) -> Result<(), CheckError> {
-        let mut replay = Replay { trace: self, values: HashMap::new(), committed: HashMap::new() };
+        let mut replay = Replay { trace: self, values: HashMap::default(), committed: HashMap::default() };
         for (index, rw) in self.rws.iter().enumerate() {
             replay.apply(index, rw)?;
         }

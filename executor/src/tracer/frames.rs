@@ -232,6 +232,7 @@ impl TraceRecorder {
             }
         };
         let call = frame.call;
+        self.state.drop_call(call);
         let mut db = DbInitial(&mut journal.database);
         if !success {
             let tx = self.tx_index();

@@ -1,11 +1,14 @@
 //! The recorder: the trace under construction and the primitive operations that extend it
 //! (push an RW, open and close a step, a frame, a transaction).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use alloy_primitives::map::{HashMap, HashSet};
 
 use alloy_primitives::{Address, Bytes, B256, U256};
 use revm::context_interface::journaled_state::entry::JournalEntry;
 use revm::Database;
+use smallvec::SmallVec;
 
 use super::state_view::{absent_account, InitialState, StateView};
 use crate::trace::{CallRecord, CopyEvent, KeccakInput, Rw, RwTarget, Step, StepKind, TxTrace};
@@ -26,7 +29,7 @@ pub(crate) struct PendingStep {
     pub stack_len: usize,
     pub memory_len: usize,
     /// Stack operands, top first (as many as the opcode pops).
-    pub operands: Vec<U256>,
+    pub operands: SmallVec<[U256; 8]>,
     pub refund_before: i64,
 }
 

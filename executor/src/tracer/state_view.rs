@@ -1,8 +1,7 @@
 //! The recorder's view of current values: the latest value written to every location, with
 //! first values of accounts and storage loaded from the database as the batch saw them.
 
-use std::collections::HashMap;
-
+use alloy_primitives::map::HashMap;
 use alloy_primitives::{Address, B256, U256};
 use revm::primitives::KECCAK_EMPTY;
 
@@ -16,9 +15,14 @@ pub(crate) trait InitialState {
     fn storage(&mut self, address: Address, key: U256) -> Result<U256, String>;
 }
 
-/// Latest values of every location the trace has touched.
+/// Latest values of every location the trace has touched. Stack slots and memory words,
+/// the bulk of all RWs, have dedicated storage; everything else is one map.
 #[derive(Debug, Default)]
 pub(crate) struct StateView {
+    /// Per call id, the latest value of each stack slot.
+    stacks: Vec<Vec<U256>>,
+    /// Per call id, the latest value of each touched memory word.
+    memory: Vec<HashMap<u64, U256>>,
     values: HashMap<RwKey, U256>,
     /// Values of touched accounts and slots before the batch.
     pub pre: StateSummary,
@@ -29,6 +33,20 @@ impl StateView {
     /// that start at zero (memory, transient storage, flags) and locations that are always
     /// written first (stack, call context, logs) read as zero when untouched.
     pub fn get(&mut self, target: &RwTarget, db: &mut dyn InitialState) -> Result<U256, String> {
+        match *target {
+            RwTarget::Stack { call, ptr } => {
+                return Ok(self.stacks.get(call).and_then(|s| s.get(ptr as usize)).copied().unwrap_or_default())
+            }
+            RwTarget::Memory { call, word_addr } => {
+                return Ok(self
+                    .memory
+                    .get(call)
+                    .and_then(|m| m.get(&word_addr))
+                    .copied()
+                    .unwrap_or_default())
+            }
+            _ => {}
+        }
         let key = target.key();
         if let Some(v) = self.values.get(&key) {
             return Ok(*v);
@@ -70,12 +88,42 @@ impl StateView {
 
     /// Records that `target` now holds `value`.
     pub fn set(&mut self, target: &RwTarget, value: U256) {
-        self.values.insert(target.key(), value);
+        match *target {
+            RwTarget::Stack { call, ptr } => {
+                if self.stacks.len() <= call {
+                    self.stacks.resize_with(call + 1, Vec::new);
+                }
+                let stack = &mut self.stacks[call];
+                if stack.len() <= ptr as usize {
+                    stack.resize(ptr as usize + 1, U256::ZERO);
+                }
+                stack[ptr as usize] = value;
+            }
+            RwTarget::Memory { call, word_addr } => {
+                if self.memory.len() <= call {
+                    self.memory.resize_with(call + 1, HashMap::default);
+                }
+                self.memory[call].insert(word_addr, value);
+            }
+            _ => {
+                self.values.insert(target.key(), value);
+            }
+        }
     }
 
-    /// The current value if the location was touched.
+    /// The current value of a non-stack, non-memory location, if it was touched.
     pub fn peek(&self, target: &RwTarget) -> Option<U256> {
         self.values.get(&target.key()).copied()
+    }
+
+    /// Frees the stack and memory of a call that has ended.
+    pub fn drop_call(&mut self, call: usize) {
+        if let Some(stack) = self.stacks.get_mut(call) {
+            *stack = Vec::new();
+        }
+        if let Some(memory) = self.memory.get_mut(call) {
+            *memory = HashMap::default();
+        }
     }
 }
 

@@ -72,7 +72,7 @@ impl TraceRecorder {
         let op = interp.bytecode.opcode();
         let stack = interp.stack.data();
         let (inputs, _) = opcode_io::stack_io(op).unwrap_or((0, 0));
-        let operands: Vec<U256> = stack.iter().rev().take(inputs).copied().collect();
+        let operands = stack.iter().rev().take(inputs).copied().collect();
         tx.pending = Some(PendingStep {
             opcode: op,
             pc: interp.bytecode.pc() as u64,
