@@ -37,6 +37,12 @@ pub enum ExecutorError {
     /// The input asks for something the executor does not do.
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// The trace outgrew the RW budget it was given; nothing was recorded.
+    #[error("the trace exceeds {max_rws} RWs; raise the limit to trace this input")]
+    TraceTooLarge {
+        /// The budget.
+        max_rws: usize,
+    },
     /// The recorder's trace disagrees with what revm did (a bug in the recorder).
     #[error(transparent)]
     Recorder(#[from] RecorderError),

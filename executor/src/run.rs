@@ -121,6 +121,16 @@ pub fn execute_plain(input: &ExecutionInput) -> Result<Execution, ExecutorError>
 /// Executes the batch with the tracing inspector and returns the trace, after checking that
 /// the trace replays to revm's post-state ([`Trace::check`]).
 pub fn execute_traced(input: &ExecutionInput) -> Result<TracedExecution, ExecutorError> {
+    execute_traced_within(input, None)
+}
+
+/// [`execute_traced`] with a budget: if the trace would hold more than `max_rws` RWs,
+/// recording stops (execution finishes untraced) and the result is
+/// [`ExecutorError::TraceTooLarge`]. A trace of `n` RWs takes roughly `250 * n` bytes.
+pub fn execute_traced_within(
+    input: &ExecutionInput,
+    max_rws: Option<usize>,
+) -> Result<TracedExecution, ExecutorError> {
     let mut state = build_state(input);
     let block = block_context(input, &mut state);
     let spec = input.cfg.spec;
@@ -130,14 +140,14 @@ pub fn execute_traced(input: &ExecutionInput) -> Result<TracedExecution, Executo
         .with_block(input.block.clone())
         .with_cfg(input.cfg.clone())
         .with_db(state);
-    let mut evm = ctx.build_mainnet_with_inspector(TraceRecorder::new(precompiles));
+    let mut evm = ctx.build_mainnet_with_inspector(TraceRecorder::new(precompiles, max_rws));
     let mut statuses = Vec::with_capacity(input.txs.len());
     for tx in &input.txs {
         evm.inspector.start_tx(warm_at_start(tx, input.block.beneficiary));
         match evm.inspect_one_tx(tx.clone()) {
             Ok(result) => {
                 let fields = tx_fields(tx, input.block.basefee);
-                evm.inspector.finish_tx(fields, &result, &mut evm.ctx.journaled_state);
+                evm.inspector.finish_tx(fields, input.block.beneficiary, &result, &mut evm.ctx.journaled_state);
                 evm.commit_inner();
                 statuses.push(TxStatus::Executed(result));
             }

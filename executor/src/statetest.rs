@@ -16,7 +16,7 @@ use revm_statetest_types::{SpecName, TestSuite};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ExecutorError;
-use crate::run::{execute_plain, execute_traced, ExecutionInput, TxStatus};
+use crate::run::{execute_plain, execute_traced_within, ExecutionInput, TxStatus};
 
 /// One `post[fork][index]` entry of a state test, ready to execute.
 #[derive(Debug, Clone)]
@@ -182,8 +182,9 @@ pub fn load_entries(file: &Path, fork: &SpecName) -> Result<Vec<StateTestEntry>,
 }
 
 /// Executes one entry with tracing and the replay check, and compares the state root and
-/// logs hash with the test's expectation.
-pub fn run_entry(entry: &StateTestEntry) -> EntryReport {
+/// logs hash with the test's expectation. An entry whose trace would exceed `max_rws` RWs
+/// is skipped, and the report says so.
+pub fn run_entry(entry: &StateTestEntry, max_rws: Option<usize>) -> EntryReport {
     let start = Instant::now();
     let mut report = EntryReport {
         id: entry.id.clone(),
@@ -200,7 +201,8 @@ pub fn run_entry(entry: &StateTestEntry) -> EntryReport {
             Outcome::Passed
         }
         Err(e) => Outcome::Failed(format!("cannot build the transaction: {e}")),
-        Ok(input) => match execute_traced(input) {
+        Ok(input) => match execute_traced_within(input, max_rws) {
+            Err(e @ ExecutorError::TraceTooLarge { .. }) => Outcome::Skipped(e.to_string()),
             Err(e) => Outcome::Failed(e.to_string()),
             Ok(traced) => {
                 report.gas = traced.trace.gas_used();

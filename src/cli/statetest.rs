@@ -38,6 +38,10 @@ pub struct StatetestArgs {
     /// Also execute each entry on plain revm and print the traced/plain time ratio.
     #[arg(long)]
     compare_plain: bool,
+    /// Skip (and report as skipped) entries whose trace exceeds this many RWs; a trace
+    /// takes about 250 bytes per RW. 0 means no limit.
+    #[arg(long, default_value_t = 20_000_000)]
+    max_rws: usize,
 }
 
 #[derive(Default)]
@@ -97,7 +101,10 @@ fn record(totals: &Mutex<Totals>, reports: &[(EntryReport, Option<Duration>)]) {
                 t.failed += 1;
                 let _ = writeln!(out, "FAILED {}: {reason}", report.id);
             }
-            Outcome::Skipped(_) => t.skipped += 1,
+            Outcome::Skipped(reason) => {
+                t.skipped += 1;
+                let _ = writeln!(out, "SKIPPED {}: {reason}", report.id);
+            }
         }
         if let Some(plain) = plain {
             t.plain += *plain;
@@ -113,7 +120,7 @@ fn run_file(file: &PathBuf, fork: &SpecName, args: &StatetestArgs) -> Vec<(Entry
             .iter()
             .filter(|e| args.filter.as_deref().is_none_or(|f| e.id.contains(f)))
             .map(|entry| {
-                let report = statetest::run_entry(entry);
+                let report = statetest::run_entry(entry, (args.max_rws > 0).then_some(args.max_rws));
                 let plain = args.compare_plain.then(|| time_plain(entry));
                 (report, plain)
             })

@@ -14,17 +14,24 @@ impl<DB: Database> Inspector<MainnetContext<DB>, EthInterpreter> for TraceRecord
         interp: &mut Interpreter<EthInterpreter>,
         ctx: &mut MainnetContext<DB>,
     ) {
+        if self.stopped() {
+            return;
+        }
         let address = interp.input.target_address;
         let code = interp.bytecode.original_bytes();
         self.frame_runs_code(address, code, &mut ctx.journaled_state);
     }
 
     fn step(&mut self, interp: &mut Interpreter<EthInterpreter>, ctx: &mut MainnetContext<DB>) {
-        self.before_step(interp, &mut ctx.journaled_state);
+        if !self.stopped() {
+            self.before_step(interp, &mut ctx.journaled_state);
+        }
     }
 
     fn step_end(&mut self, interp: &mut Interpreter<EthInterpreter>, ctx: &mut MainnetContext<DB>) {
-        self.after_step(interp, &mut ctx.journaled_state);
+        if !self.stopped() {
+            self.after_step(interp, &mut ctx.journaled_state);
+        }
     }
 
     fn frame_start(
@@ -32,6 +39,9 @@ impl<DB: Database> Inspector<MainnetContext<DB>, EthInterpreter> for TraceRecord
         ctx: &mut MainnetContext<DB>,
         input: &mut FrameInput,
     ) -> Option<FrameResult> {
+        if self.stopped() {
+            return None;
+        }
         let info = FrameInfo::from_input(input, |call_input| call_input.bytes(&*ctx));
         match info {
             Some(info) => self.enter_frame(info, &mut ctx.journaled_state),
@@ -46,6 +56,8 @@ impl<DB: Database> Inspector<MainnetContext<DB>, EthInterpreter> for TraceRecord
         _input: &FrameInput,
         result: &mut FrameResult,
     ) {
-        self.leave_frame(result, &mut ctx.journaled_state);
+        if !self.stopped() {
+            self.leave_frame(result, &mut ctx.journaled_state);
+        }
     }
 }

@@ -100,6 +100,11 @@ pub struct TraceRecorder {
     /// Addresses warm at the start of every transaction (precompiles).
     pub(crate) precompiles: Vec<Address>,
     pub(crate) cumulative_gas: u64,
+    /// Most RWs the trace may hold; past it recording stops (see [`Self::overflowed`]).
+    pub(crate) max_rws: Option<usize>,
+    /// Set when the trace outgrew `max_rws`: everything recorded is dropped and the hooks do
+    /// nothing more.
+    pub(crate) overflowed: bool,
 }
 
 /// [`InitialState`] over a revm database: values at the start of the current transaction.
@@ -123,8 +128,23 @@ impl<DB: Database> InitialState for DbInitial<'_, DB> {
 
 impl TraceRecorder {
     /// A recorder for a batch; `precompiles` are warm in every transaction.
-    pub(crate) fn new(precompiles: Vec<Address>) -> Self {
-        Self { precompiles, ..Default::default() }
+    pub(crate) fn new(precompiles: Vec<Address>, max_rws: Option<usize>) -> Self {
+        Self { precompiles, max_rws, ..Default::default() }
+    }
+
+    /// Whether recording has stopped; checks the RW budget first.
+    pub(crate) fn stopped(&mut self) -> bool {
+        if !self.overflowed && self.max_rws.is_some_and(|max| self.rws.len() > max) {
+            self.overflowed = true;
+            self.rws = Vec::new();
+            self.calls = Vec::new();
+            self.copy_events = Vec::new();
+            self.keccak_inputs = Vec::new();
+            self.state = StateView::default();
+            self.tx = None;
+            self.txs = Vec::new();
+        }
+        self.overflowed
     }
 
     pub(crate) fn next_rw_counter(&self) -> u64 {

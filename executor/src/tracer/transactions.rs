@@ -21,6 +21,9 @@ pub struct RecorderError(pub Vec<String>);
 impl TraceRecorder {
     /// A transaction is about to run. `warm` are the locations warm from its start.
     pub(crate) fn start_tx(&mut self, warm: Vec<WarmKey>) {
+        if self.stopped() {
+            return;
+        }
         let index = self.txs.len();
         let mut warm_at_start = warm;
         warm_at_start.extend(self.precompiles.iter().map(|a| WarmKey::Account(*a)));
@@ -39,16 +42,26 @@ impl TraceRecorder {
     pub(crate) fn finish_tx<DB: Database>(
         &mut self,
         mut fields: TxTrace,
+        coinbase: Address,
         result: &ExecutionResult,
         journal: &mut Journal<DB>,
     ) {
+        if self.stopped() {
+            return;
+        }
         let Some(root) = self.calls.iter().rposition(|c| c.parent.is_none()) else {
             self.fail("a transaction ran without a root call");
             return;
         };
         let gas_left = fields.gas_limit.saturating_sub(result.tx_gas_used());
         self.open_step(Self::blank_step(StepKind::EndTx, root, gas_left));
-        self.sync_journal(journal);
+        // revm has committed the transaction: its journal is empty, and the refund to the
+        // sender and the fee to the coinbase were never journaled where we can see them.
+        // They are written here from revm's final account state.
+        if let Some(t) = self.tx.as_mut() {
+            t.journal.clear();
+        }
+        self.settle_fees(fields.sender, coinbase, journal);
         self.clear_destroyed_accounts(journal);
 
         let tx = self.tx_index();
@@ -102,6 +115,23 @@ impl TraceRecorder {
         self.txs.push(fields);
     }
 
+    /// The sender's refund of unused gas and the coinbase's priority fee.
+    fn settle_fees<DB: Database>(&mut self, sender: Address, coinbase: Address, journal: &mut Journal<DB>) {
+        for address in [sender, coinbase] {
+            let actual = journal.inner.state.get(&address).map(|acc| acc.info.balance);
+            let mut db = DbInitial(&mut journal.database);
+            let target = RwTarget::Account { address, field: AccountField::Balance };
+            match actual {
+                Some(balance) => self.write_if_changed(target, balance, &mut db),
+                None => {
+                    // Not loaded by revm: its balance did not change. Touch it so the
+                    // replay check covers it.
+                    self.current(&target, &mut db);
+                }
+            }
+        }
+    }
+
     /// Accounts self-destructed in the transaction that created them (EIP-6780) are wiped.
     fn clear_destroyed_accounts<DB: Database>(&mut self, journal: &mut Journal<DB>) {
         let tx = self.tx_index();
@@ -140,7 +170,10 @@ impl TraceRecorder {
         mut self,
         block: BlockContext,
         post: &mut dyn InitialState,
-    ) -> Result<Trace, RecorderError> {
+    ) -> Result<Trace, crate::ExecutorError> {
+        if self.stopped() {
+            return Err(crate::ExecutorError::TraceTooLarge { max_rws: self.max_rws.unwrap_or(0) });
+        }
         let mut post_state = StateSummary::default();
         for (address, pre) in &self.state.pre.accounts {
             let (nonce, balance, code_hash) =
@@ -160,7 +193,7 @@ impl TraceRecorder {
             self.fail("the batch ended inside a transaction");
         }
         if !self.errors.is_empty() {
-            return Err(RecorderError(self.errors));
+            return Err(RecorderError(self.errors).into());
         }
         let mut end_block = Self::blank_step(StepKind::EndBlock, 0, 0);
         end_block.rw_counter = self.rws.len() as u64 + 1;
