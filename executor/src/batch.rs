@@ -178,7 +178,10 @@ impl Batch {
         if self.fork != "Cancun" {
             return Err(ExecutorError::InvalidInput {
                 context: context.to_string(),
-                message: format!("unsupported fork {:?}: batches execute under Cancun rules", self.fork),
+                message: format!(
+                    "unsupported fork {:?}: batches execute under Cancun rules",
+                    self.fork
+                ),
             });
         }
         let mut cfg = CfgEnv::default();
@@ -224,7 +227,13 @@ impl Batch {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(ExecutionInput { cfg, block, pre_state, txs, block_hashes: self.block.block_hashes.clone() })
+        Ok(ExecutionInput {
+            cfg,
+            block,
+            pre_state,
+            txs,
+            block_hashes: self.block.block_hashes.clone(),
+        })
     }
 }
 
@@ -281,11 +290,13 @@ impl BatchTx {
 /// Decodes a signed EIP-2718 envelope and recovers its sender.
 fn decode_signed(raw: &Bytes) -> Result<TxEnv, String> {
     let mut bytes = raw.as_ref();
-    let envelope = TxEnvelope::decode(&mut bytes).map_err(|e| format!("invalid `raw` transaction: {e}"))?;
+    let envelope =
+        TxEnvelope::decode(&mut bytes).map_err(|e| format!("invalid `raw` transaction: {e}"))?;
     if !bytes.is_empty() {
         return Err(format!("`raw` transaction has {} trailing bytes", bytes.len()));
     }
-    let sender = envelope.recover_signer().map_err(|e| format!("cannot recover the sender: {e}"))?;
+    let sender =
+        envelope.recover_signer().map_err(|e| format!("cannot recover the sender: {e}"))?;
     let tx_type = envelope.tx_type() as u8;
     if tx_type > 2 {
         return Err(format!("unsupported transaction type {tx_type}: use 0, 1 or 2"));

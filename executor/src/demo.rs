@@ -68,24 +68,25 @@ pub fn demo_batch() -> Batch {
     pre.insert(TOKEN, BatchAccount { code: token_code(), storage, ..Default::default() });
 
     let mut nonces = std::collections::HashMap::new();
-    let mut tx = |sender: Address, to: Address, value: U256, data: Bytes, gas: u64, legacy: bool| {
-        let nonce = nonces.entry(sender).or_insert(0u64);
-        let tx = BatchTx {
-            sender: Some(sender),
-            tx_type: Some(if legacy { 0 } else { 2 }),
-            nonce: Some(*nonce),
-            gas_limit: Some(gas),
-            gas_price: legacy.then_some(20_000_000_000),
-            max_fee_per_gas: (!legacy).then_some(30_000_000_000),
-            max_priority_fee_per_gas: (!legacy).then_some(1_000_000_000),
-            to: Some(to),
-            value,
-            data,
-            ..Default::default()
+    let mut tx =
+        |sender: Address, to: Address, value: U256, data: Bytes, gas: u64, legacy: bool| {
+            let nonce = nonces.entry(sender).or_insert(0u64);
+            let tx = BatchTx {
+                sender: Some(sender),
+                tx_type: Some(if legacy { 0 } else { 2 }),
+                nonce: Some(*nonce),
+                gas_limit: Some(gas),
+                gas_price: legacy.then_some(20_000_000_000),
+                max_fee_per_gas: (!legacy).then_some(30_000_000_000),
+                max_priority_fee_per_gas: (!legacy).then_some(1_000_000_000),
+                to: Some(to),
+                value,
+                data,
+                ..Default::default()
+            };
+            *nonce += 1;
+            tx
         };
-        *nonce += 1;
-        tx
-    };
     let eth = |n: u128| U256::from(n * ETHER / 10);
     let tokens = |n: u128| U256::from(n * TOKEN_UNIT);
     let transactions = vec![

@@ -23,7 +23,8 @@ mod tracer;
 
 pub use error::ExecutorError;
 pub use run::{
-    execute_plain, execute_traced, execute_traced_within, trace_batch, Execution, ExecutionInput, TracedExecution, TxStatus,
+    execute_plain, execute_traced, execute_traced_within, trace_batch, Execution, ExecutionInput,
+    TracedExecution, TxStatus,
 };
 pub use trace::Trace;
 pub use tracer::TraceRecorder;

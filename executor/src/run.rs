@@ -134,8 +134,10 @@ pub fn execute_traced_within(
     let mut state = build_state(input);
     let block = block_context(input, &mut state);
     let spec = input.cfg.spec;
-    let precompiles: Vec<Address> =
+    // Sorted: revm's set iterates in hash order, and a trace must be reproducible.
+    let mut precompiles: Vec<Address> =
         Precompiles::new(PrecompileSpecId::from_spec_id(spec)).addresses().copied().collect();
+    precompiles.sort();
     let ctx = Context::mainnet()
         .with_block(input.block.clone())
         .with_cfg(input.cfg.clone())
@@ -147,7 +149,12 @@ pub fn execute_traced_within(
         match evm.inspect_one_tx(tx.clone()) {
             Ok(result) => {
                 let fields = tx_fields(tx, input.block.basefee);
-                evm.inspector.finish_tx(fields, input.block.beneficiary, &result, &mut evm.ctx.journaled_state);
+                evm.inspector.finish_tx(
+                    fields,
+                    input.block.beneficiary,
+                    &result,
+                    &mut evm.ctx.journaled_state,
+                );
                 evm.commit_inner();
                 statuses.push(TxStatus::Executed(result));
             }
@@ -238,7 +245,10 @@ fn block_context(input: &ExecutionInput, state: &mut State<EmptyDB>) -> BlockCon
 
 /// Executes a batch with tracing and fails if revm rejects any of its transactions (a batch
 /// must only contain valid transactions). `context` names the batch in the error.
-pub fn trace_batch(input: &ExecutionInput, context: &str) -> Result<TracedExecution, ExecutorError> {
+pub fn trace_batch(
+    input: &ExecutionInput,
+    context: &str,
+) -> Result<TracedExecution, ExecutorError> {
     let traced = execute_traced(input)?;
     for (i, status) in traced.execution.statuses.iter().enumerate() {
         if let TxStatus::Rejected(reason) = status {

@@ -44,7 +44,8 @@ fn arithmetic_reads_operands_and_writes_result() {
     );
     let add = rws_of(&trace, StepKind::Op(op::ADD));
     let call = trace.txs[0].steps[3].call_index;
-    let summary: Vec<(bool, RwTarget, U256)> = add.iter().map(|rw| (rw.is_write, rw.target, rw.value)).collect();
+    let summary: Vec<(bool, RwTarget, U256)> =
+        add.iter().map(|rw| (rw.is_write, rw.target, rw.value)).collect();
     assert_eq!(
         summary,
         vec![
@@ -73,13 +74,16 @@ fn dup_and_swap_touch_only_the_slots_they_move() {
 #[test]
 fn unaligned_memory_access_touches_two_words() {
     let value = U256::from(0xabcdu64);
-    let code = program(&[&push(value), &[op::PUSH1, 1, op::MSTORE, op::PUSH1, 1, op::MLOAD, op::STOP]]);
+    let code =
+        program(&[&push(value), &[op::PUSH1, 1, op::MSTORE, op::PUSH1, 1, op::MLOAD, op::STOP]]);
     let trace = trace_code(code, vec![]);
     let call = trace.txs[0].steps[1].call_index;
     let words = |rws: &[Rw], write: bool| -> Vec<u64> {
         rws.iter()
             .filter_map(|rw| match rw.target {
-                RwTarget::Memory { call: c, word_addr } if c == call && rw.is_write == write => Some(word_addr),
+                RwTarget::Memory { call: c, word_addr } if c == call && rw.is_write == write => {
+                    Some(word_addr)
+                }
                 _ => None,
             })
             .collect()
@@ -94,8 +98,21 @@ fn unaligned_memory_access_touches_two_words() {
 fn storage_records_committed_values_warmth_and_refunds() {
     // SSTORE(1, 7); SLOAD(1); SSTORE(2, 0)
     let code = vec![
-        op::PUSH1, 7, op::PUSH1, 1, op::SSTORE, op::PUSH1, 1, op::SLOAD, op::POP, op::PUSH1, 0, op::PUSH1, 2,
-        op::SSTORE, op::STOP,
+        op::PUSH1,
+        7,
+        op::PUSH1,
+        1,
+        op::SSTORE,
+        op::PUSH1,
+        1,
+        op::SLOAD,
+        op::POP,
+        op::PUSH1,
+        0,
+        op::PUSH1,
+        2,
+        op::SSTORE,
+        op::STOP,
     ];
     let mut batch = batch_calling(code, vec![]);
     let contract = batch.pre.get_mut(&CONTRACT).expect("contract");
@@ -104,15 +121,25 @@ fn storage_records_committed_values_warmth_and_refunds() {
     let traced = trace(&batch);
     let trace = &traced.trace;
     let sstore = rws_of(trace, StepKind::Op(op::SSTORE));
-    let warm = sstore.iter().find(|rw| matches!(rw.target, RwTarget::TxAccessListStorage { .. })).expect("warm");
+    let warm = sstore
+        .iter()
+        .find(|rw| matches!(rw.target, RwTarget::TxAccessListStorage { .. }))
+        .expect("warm");
     assert_eq!((warm.value_prev, warm.value), (Some(U256::ZERO), u(1)));
-    let write = sstore.iter().find(|rw| matches!(rw.target, RwTarget::Storage { .. })).expect("storage");
-    assert!(matches!(write.target, RwTarget::Storage { key, committed_value, .. } if key == u(1) && committed_value == u(3)));
+    let write =
+        sstore.iter().find(|rw| matches!(rw.target, RwTarget::Storage { .. })).expect("storage");
+    assert!(
+        matches!(write.target, RwTarget::Storage { key, committed_value, .. } if key == u(1) && committed_value == u(3))
+    );
     assert_eq!((write.value_prev, write.value), (Some(u(3)), u(7)));
     let sload = rws_of(trace, StepKind::Op(op::SLOAD));
-    let warm = sload.iter().find(|rw| matches!(rw.target, RwTarget::TxAccessListStorage { .. })).expect("warm");
+    let warm = sload
+        .iter()
+        .find(|rw| matches!(rw.target, RwTarget::TxAccessListStorage { .. }))
+        .expect("warm");
     assert_eq!(warm.value_prev, Some(u(1)), "second access is warm");
-    let refund = trace.rws.iter().rfind(|rw| matches!(rw.target, RwTarget::TxRefund { .. }) && rw.is_write);
+    let refund =
+        trace.rws.iter().rfind(|rw| matches!(rw.target, RwTarget::TxRefund { .. }) && rw.is_write);
     assert_eq!(refund.map(|rw| rw.value), Some(u(4800)), "clearing a slot refunds 4800 (EIP-3529)");
     let post = &trace.post_state.accounts[&CONTRACT].storage;
     assert_eq!((post[&u(1)], post[&u(2)]), (u(7), u(0)));
@@ -123,7 +150,10 @@ fn transient_storage_is_per_transaction() {
     let code = vec![op::PUSH1, 9, op::PUSH1, 4, op::TSTORE, op::PUSH1, 4, op::TLOAD, op::STOP];
     let trace = trace_code(code, vec![]);
     let load = rws_of(&trace, StepKind::Op(op::TLOAD));
-    let read = load.iter().find(|rw| matches!(rw.target, RwTarget::TransientStorage { .. })).expect("read");
+    let read = load
+        .iter()
+        .find(|rw| matches!(rw.target, RwTarget::TransientStorage { .. }))
+        .expect("read");
     assert_eq!(read.value, u(9));
 }
 
@@ -140,7 +170,10 @@ fn environment_opcodes_read_the_call_context() {
     let addr = |a: alloy_primitives::Address| U256::from_be_slice(a.as_slice());
     assert_eq!(ctx(StepKind::Op(op::CALLER), CallContextField::CallerAddress), Some(addr(SENDER)));
     assert_eq!(ctx(StepKind::Op(op::CALLVALUE), CallContextField::Value), Some(u(5)));
-    assert_eq!(ctx(StepKind::Op(op::ADDRESS), CallContextField::CalleeAddress), Some(addr(CONTRACT)));
+    assert_eq!(
+        ctx(StepKind::Op(op::ADDRESS), CallContextField::CalleeAddress),
+        Some(addr(CONTRACT))
+    );
     assert_eq!(ctx(StepKind::Op(op::CALLDATASIZE), CallContextField::CallDataLength), Some(u(3)));
 }
 
@@ -148,15 +181,25 @@ fn environment_opcodes_read_the_call_context() {
 fn balance_warms_the_account_and_reads_its_balance() {
     let code = program(&[&push_address(OTHER), &[op::BALANCE, op::POP, op::SELFBALANCE, op::STOP]]);
     let mut batch = batch_calling(code, vec![]);
-    batch.pre.insert(OTHER, zkevm_executor::batch::BatchAccount { balance: u(77), ..Default::default() });
+    batch.pre.insert(
+        OTHER,
+        zkevm_executor::batch::BatchAccount { balance: u(77), ..Default::default() },
+    );
     let trace = trace(&batch).trace;
     let rws = rws_of(&trace, StepKind::Op(op::BALANCE));
-    let warm = rws.iter().find(|rw| matches!(rw.target, RwTarget::TxAccessListAccount { .. })).expect("warm");
+    let warm = rws
+        .iter()
+        .find(|rw| matches!(rw.target, RwTarget::TxAccessListAccount { .. }))
+        .expect("warm");
     assert_eq!(warm.value_prev, Some(U256::ZERO), "OTHER starts cold");
-    let read = rws.iter().find(|rw| matches!(rw.target, RwTarget::Account { field: AccountField::Balance, .. }));
+    let read = rws
+        .iter()
+        .find(|rw| matches!(rw.target, RwTarget::Account { field: AccountField::Balance, .. }));
     assert_eq!(read.map(|rw| rw.value), Some(u(77)));
     let own = rws_of(&trace, StepKind::Op(op::SELFBALANCE));
-    let read = own.iter().find(|rw| matches!(rw.target, RwTarget::Account { field: AccountField::Balance, .. }));
+    let read = own
+        .iter()
+        .find(|rw| matches!(rw.target, RwTarget::Account { field: AccountField::Balance, .. }));
     assert_eq!(read.map(|rw| rw.value), Some(u(1005)), "pre-balance 1000 plus the call's value 5");
 }
 
@@ -164,8 +207,22 @@ fn balance_warms_the_account_and_reads_its_balance() {
 fn logs_become_tx_log_writes_and_a_receipt() {
     // MSTORE(0, 0x1234); LOG2(offset 30, size 2, topic 0xaa, topic 0xbb)
     let code = vec![
-        op::PUSH2, 0x12, 0x34, op::PUSH1, 0, op::MSTORE, op::PUSH1, 0xbb, op::PUSH1, 0xaa, op::PUSH1, 2,
-        op::PUSH1, 30, op::LOG2, op::STOP,
+        op::PUSH2,
+        0x12,
+        0x34,
+        op::PUSH1,
+        0,
+        op::MSTORE,
+        op::PUSH1,
+        0xbb,
+        op::PUSH1,
+        0xaa,
+        op::PUSH1,
+        2,
+        op::PUSH1,
+        30,
+        op::LOG2,
+        op::STOP,
     ];
     let trace = trace_code(code, vec![]);
     let tx = &trace.txs[0];
@@ -181,24 +238,56 @@ fn logs_become_tx_log_writes_and_a_receipt() {
         .collect();
     assert_eq!(
         fields,
-        vec![LogField::Address, LogField::TopicCount, LogField::Topic(0), LogField::Topic(1), LogField::DataLength, LogField::DataWord(0)]
+        vec![
+            LogField::Address,
+            LogField::TopicCount,
+            LogField::Topic(0),
+            LogField::Topic(1),
+            LogField::DataLength,
+            LogField::DataWord(0)
+        ]
     );
     let count = trace
         .rws
         .iter()
         .find(|rw| matches!(rw.target, RwTarget::TxReceipt { field: ReceiptField::LogCount, .. }));
     assert_eq!(count.map(|rw| rw.value), Some(u(1)));
-    assert!(trace.copy_events.iter().any(|c| matches!(c.dst, CopyLocation::LogData { log_id: 0, .. })));
+    assert!(trace
+        .copy_events
+        .iter()
+        .any(|c| matches!(c.dst, CopyLocation::LogData { log_id: 0, .. })));
 }
 
 #[test]
 fn keccak_and_calldatacopy_record_their_bytes() {
     // CALLDATACOPY(0, 0, 4); KECCAK256(0, 4)
-    let code = vec![op::PUSH1, 4, op::PUSH1, 0, op::PUSH1, 0, op::CALLDATACOPY, op::PUSH1, 4, op::PUSH1, 0, op::KECCAK256, op::STOP];
+    let code = vec![
+        op::PUSH1,
+        4,
+        op::PUSH1,
+        0,
+        op::PUSH1,
+        0,
+        op::CALLDATACOPY,
+        op::PUSH1,
+        4,
+        op::PUSH1,
+        0,
+        op::KECCAK256,
+        op::STOP,
+    ];
     let trace = trace_code(code, vec![0xde, 0xad, 0xbe, 0xef]);
-    let copy = trace.copy_events.iter().find(|c| matches!(c.src, CopyLocation::TxCalldata { tx: 0 })).expect("copy");
+    let copy = trace
+        .copy_events
+        .iter()
+        .find(|c| matches!(c.src, CopyLocation::TxCalldata { tx: 0 }))
+        .expect("copy");
     assert_eq!(copy.bytes.as_ref(), &[0xde, 0xad, 0xbe, 0xef]);
-    let hashed = trace.keccak_inputs.iter().find(|k| k.input.as_ref() == [0xde, 0xad, 0xbe, 0xef]).expect("input");
+    let hashed = trace
+        .keccak_inputs
+        .iter()
+        .find(|k| k.input.as_ref() == [0xde, 0xad, 0xbe, 0xef])
+        .expect("input");
     assert_eq!(hashed.hash, keccak256([0xde, 0xad, 0xbe, 0xef]));
     let result = rws_of(&trace, StepKind::Op(op::KECCAK256)).last().expect("result");
     assert_eq!(result.value, U256::from_be_bytes(hashed.hash.0));
@@ -230,7 +319,10 @@ fn every_call_kind_is_a_frame_with_its_result_handed_back() {
         (op::STATICCALL, CallKind::StaticCall),
     ] {
         let mut batch = batch_calling(caller_of(call_op), vec![]);
-        batch.pre.insert(OTHER, zkevm_executor::batch::BatchAccount { code: returns_42().into(), ..Default::default() });
+        batch.pre.insert(
+            OTHER,
+            zkevm_executor::batch::BatchAccount { code: returns_42().into(), ..Default::default() },
+        );
         let trace = trace(&batch).trace;
         assert_eq!(trace.calls.len(), 2, "{kind:?}");
         let callee = &trace.calls[1];
@@ -246,7 +338,8 @@ fn every_call_kind_is_a_frame_with_its_result_handed_back() {
 #[test]
 fn create_and_create2_deploy_code_and_hash_it() {
     // init code: returns the 1-byte runtime 0x00 (STOP): MSTORE8(0, 0); RETURN(0, 1)
-    let init: Vec<u8> = vec![op::PUSH1, 0, op::PUSH1, 0, op::MSTORE8, op::PUSH1, 1, op::PUSH1, 0, op::RETURN];
+    let init: Vec<u8> =
+        vec![op::PUSH1, 0, op::PUSH1, 0, op::MSTORE8, op::PUSH1, 1, op::PUSH1, 0, op::RETURN];
     for (create_op, kind) in [(op::CREATE, CallKind::Create), (op::CREATE2, CallKind::Create2)] {
         // Store the init code in memory at 0, then CREATE(value 0, offset 0, size len).
         let mut code = push(U256::from_be_slice(&{
@@ -258,7 +351,16 @@ fn create_and_create2_deploy_code_and_hash_it() {
         if create_op == op::CREATE2 {
             code.extend_from_slice(&[op::PUSH1, 7]);
         }
-        code.extend_from_slice(&[op::PUSH1, init.len() as u8, op::PUSH1, 0, op::PUSH1, 0, create_op, op::STOP]);
+        code.extend_from_slice(&[
+            op::PUSH1,
+            init.len() as u8,
+            op::PUSH1,
+            0,
+            op::PUSH1,
+            0,
+            create_op,
+            op::STOP,
+        ]);
         let trace = trace_code(code, vec![]);
         let created = &trace.calls[1];
         assert_eq!((created.kind, created.success), (kind, true));
@@ -273,15 +375,22 @@ fn create_and_create2_deploy_code_and_hash_it() {
 #[test]
 fn a_reverted_call_restores_its_writes() {
     // OTHER: SSTORE(0, 1); REVERT(0, 0)
-    let callee = vec![op::PUSH1, 1, op::PUSH1, 0, op::SSTORE, op::PUSH1, 0, op::PUSH1, 0, op::REVERT];
+    let callee =
+        vec![op::PUSH1, 1, op::PUSH1, 0, op::SSTORE, op::PUSH1, 0, op::PUSH1, 0, op::REVERT];
     let mut batch = batch_calling(caller_of(op::CALL), vec![]);
-    batch.pre.insert(OTHER, zkevm_executor::batch::BatchAccount { code: callee.into(), ..Default::default() });
+    batch.pre.insert(
+        OTHER,
+        zkevm_executor::batch::BatchAccount { code: callee.into(), ..Default::default() },
+    );
     let trace = trace(&batch).trace;
     assert!(!trace.calls[1].success);
     let writes: Vec<U256> = trace
         .rws
         .iter()
-        .filter(|rw| rw.is_write && matches!(rw.target, RwTarget::Storage { address, .. } if address == OTHER))
+        .filter(|rw| {
+            rw.is_write
+                && matches!(rw.target, RwTarget::Storage { address, .. } if address == OTHER)
+        })
         .map(|rw| rw.value)
         .collect();
     assert_eq!(writes, vec![u(1), u(0)], "the write, then its reversion");
@@ -298,8 +407,13 @@ fn exceptional_halts_are_error_steps() {
     ];
     for (code, error) in cases {
         let trace = trace_code(code, vec![]);
-        let last_op = trace.txs[0].steps.iter().rev().find(|s| s.kind != StepKind::EndTx).expect("step");
-        assert!(matches!(&last_op.kind, StepKind::Error { error: e, .. } if *e == error), "{:?}", last_op.kind);
+        let last_op =
+            trace.txs[0].steps.iter().rev().find(|s| s.kind != StepKind::EndTx).expect("step");
+        assert!(
+            matches!(&last_op.kind, StepKind::Error { error: e, .. } if *e == error),
+            "{:?}",
+            last_op.kind
+        );
         assert!(!trace.calls[0].success);
         assert_eq!(trace.txs[0].gas_used, 1_000_000, "a halt consumes all gas");
     }
@@ -323,5 +437,8 @@ fn selfdestruct_moves_the_balance() {
     let trace = trace_code(code, vec![]);
     assert_eq!(trace.post_state.accounts[&OTHER].balance, u(1005));
     assert_eq!(trace.post_state.accounts[&CONTRACT].balance, U256::ZERO);
-    assert!(trace.post_state.accounts[&CONTRACT].code_hash != revm::primitives::KECCAK_EMPTY, "EIP-6780 keeps the code");
+    assert!(
+        trace.post_state.accounts[&CONTRACT].code_hash != revm::primitives::KECCAK_EMPTY,
+        "EIP-6780 keeps the code"
+    );
 }

@@ -114,13 +114,18 @@ fn record(totals: &Mutex<Totals>, reports: &[(EntryReport, Option<Duration>)]) {
 }
 
 /// All entries of one file; a file that cannot be loaded is one failed entry.
-fn run_file(file: &PathBuf, fork: &SpecName, args: &StatetestArgs) -> Vec<(EntryReport, Option<Duration>)> {
+fn run_file(
+    file: &PathBuf,
+    fork: &SpecName,
+    args: &StatetestArgs,
+) -> Vec<(EntryReport, Option<Duration>)> {
     match statetest::load_entries(file, fork) {
         Ok(entries) => entries
             .iter()
             .filter(|e| args.filter.as_deref().is_none_or(|f| e.id.contains(f)))
             .map(|entry| {
-                let report = statetest::run_entry(entry, (args.max_rws > 0).then_some(args.max_rws));
+                let report =
+                    statetest::run_entry(entry, (args.max_rws > 0).then_some(args.max_rws));
                 let plain = args.compare_plain.then(|| time_plain(entry));
                 (report, plain)
             })

@@ -61,7 +61,8 @@ fn load_input(args: &TraceArgs) -> anyhow::Result<(ExecutionInput, String)> {
         return Ok((demo::demo_batch().to_input("demo batch")?, "demo batch".into()));
     }
     let path = Path::new(&args.input);
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let json: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("{}: not valid JSON", path.display()))?;
     if json.get("transactions").is_some() {

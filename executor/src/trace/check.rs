@@ -268,7 +268,8 @@ impl Trace {
     /// Runs the replay check (see the module docs); `Ok` means the RW log is a faithful,
     /// self-consistent account of the execution.
     pub fn check(&self) -> Result<(), CheckError> {
-        let mut replay = Replay { trace: self, values: HashMap::default(), committed: HashMap::default() };
+        let mut replay =
+            Replay { trace: self, values: HashMap::default(), committed: HashMap::default() };
         for (index, rw) in self.rws.iter().enumerate() {
             replay.apply(index, rw)?;
         }

@@ -35,7 +35,12 @@ impl StateView {
     pub fn get(&mut self, target: &RwTarget, db: &mut dyn InitialState) -> Result<U256, String> {
         match *target {
             RwTarget::Stack { call, ptr } => {
-                return Ok(self.stacks.get(call).and_then(|s| s.get(ptr as usize)).copied().unwrap_or_default())
+                return Ok(self
+                    .stacks
+                    .get(call)
+                    .and_then(|s| s.get(ptr as usize))
+                    .copied()
+                    .unwrap_or_default())
             }
             RwTarget::Memory { call, word_addr } => {
                 return Ok(self

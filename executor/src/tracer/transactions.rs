@@ -116,7 +116,12 @@ impl TraceRecorder {
     }
 
     /// The sender's refund of unused gas and the coinbase's priority fee.
-    fn settle_fees<DB: Database>(&mut self, sender: Address, coinbase: Address, journal: &mut Journal<DB>) {
+    fn settle_fees<DB: Database>(
+        &mut self,
+        sender: Address,
+        coinbase: Address,
+        journal: &mut Journal<DB>,
+    ) {
         for address in [sender, coinbase] {
             let actual = journal.inner.state.get(&address).map(|acc| acc.info.balance);
             let mut db = DbInitial(&mut journal.database);

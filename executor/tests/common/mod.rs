@@ -15,7 +15,10 @@ pub const COINBASE: Address = address!("0xc0ffee00000000000000000000000000000000
 pub fn batch_calling(code: Vec<u8>, calldata: Vec<u8>) -> Batch {
     let mut pre = std::collections::BTreeMap::new();
     pre.insert(SENDER, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
-    pre.insert(CONTRACT, BatchAccount { code: code.into(), balance: U256::from(1000), ..Default::default() });
+    pre.insert(
+        CONTRACT,
+        BatchAccount { code: code.into(), balance: U256::from(1000), ..Default::default() },
+    );
     Batch {
         fork: "Cancun".into(),
         chain_id: 1,

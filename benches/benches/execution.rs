@@ -1,0 +1,40 @@
+//! Traced execution (tracing inspector plus replay check) against plain revm, on the same
+//! inputs. One group per workload; `plain` and `traced` side by side.
+
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use zkevm_benches::{demo_workload, loop_workload, state_test_workloads};
+use zkevm_executor::{execute_plain, execute_traced, ExecutionInput};
+
+fn compare(c: &mut Criterion, name: &str, inputs: &[ExecutionInput]) {
+    let mut group = c.benchmark_group(format!("execute/{name}"));
+    group.sample_size(10);
+    group.bench_function(BenchmarkId::from_parameter("plain"), |b| {
+        b.iter(|| {
+            for input in inputs {
+                execute_plain(input).expect("plain execution");
+            }
+        })
+    });
+    group.bench_function(BenchmarkId::from_parameter("traced"), |b| {
+        b.iter(|| {
+            for input in inputs {
+                execute_traced(input).expect("traced execution");
+            }
+        })
+    });
+    group.finish();
+}
+
+fn execution(c: &mut Criterion) {
+    compare(c, "demo", &[demo_workload()]);
+    compare(c, "loop-10k", &[loop_workload(10_000)]);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/statetests");
+    for (name, inputs) in state_test_workloads(&root) {
+        compare(c, &name, &inputs);
+    }
+}
+
+criterion_group!(benches, execution);
+criterion_main!(benches);

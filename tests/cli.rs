@@ -1,0 +1,128 @@
+//! The `zkevm` binary: outputs, exit codes, and clean failures on bad input.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn zkevm(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zkevm")).args(args).output().expect("runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn trace_demo_writes_json_and_bincode() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let json = dir.path().join("demo.json");
+    let out = zkevm(&["trace", "demo", "--out", json.to_str().expect("utf8")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary = text(&out.stdout);
+    assert!(summary.starts_with("demo batch: 8 txs, "), "{summary}");
+    assert!(summary.contains(" steps, ") && summary.contains(" rws, ") && summary.contains(" gas"));
+    let trace: zkevm_executor::Trace =
+        serde_json::from_slice(&std::fs::read(&json).expect("written")).expect("a trace");
+    assert_eq!(trace.check(), Ok(()));
+
+    let bin = dir.path().join("demo.bin");
+    let out = zkevm(&["trace", "demo", "--binary", "--out", bin.to_str().expect("utf8")]);
+    assert!(out.status.success());
+    let decoded: zkevm_executor::Trace =
+        bincode::deserialize(&std::fs::read(&bin).expect("written")).expect("bincode");
+    assert_eq!(decoded, trace);
+}
+
+#[test]
+fn bad_input_fails_cleanly_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{ not json").expect("write");
+    let out_file = dir.path().join("out.json");
+    let out =
+        zkevm(&["trace", bad.to_str().expect("utf8"), "--out", out_file.to_str().expect("utf8")]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("bad.json") && err.starts_with("error:"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!out_file.exists(), "no output on failure");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1, "no temporary files left");
+}
+
+#[test]
+fn a_missing_file_is_an_error() {
+    let out = zkevm(&["trace", "/nonexistent/batch.json"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("/nonexistent/batch.json"));
+    let out = zkevm(&["statetest", "/nonexistent/folder"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("/nonexistent/folder"));
+}
+
+#[test]
+fn an_unknown_fork_is_an_error() {
+    let out = zkevm(&["statetest", ".", "--fork", "Cancunn"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("unknown fork"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_rejected_batch_transaction_names_the_file_and_transaction() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("batch.json");
+    let mut batch = zkevm_executor::demo::demo_batch();
+    batch.transactions[1].nonce = Some(9);
+    std::fs::write(&path, serde_json::to_vec(&batch).expect("json")).expect("write");
+    let out = zkevm(&["trace", path.to_str().expect("utf8")]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("batch.json: transaction 1") && err.contains("rejected"), "{err}");
+}
+
+#[test]
+fn statetest_reports_each_failure_and_a_closing_line() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/statetests/VMTests/vmArithmeticTest/add.json");
+    if !shared.exists() {
+        eprintln!("skipping: ../shared/statetests is absent");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(&shared, dir.path().join("add.json")).expect("copy");
+    std::fs::write(dir.path().join("broken.json"), "[1, 2").expect("write");
+    let report = dir.path().join("report.json");
+    let out = zkevm(&[
+        "statetest",
+        dir.path().to_str().expect("utf8"),
+        "--json",
+        report.to_str().expect("utf8"),
+    ]);
+    assert!(!out.status.success(), "a failed entry makes the exit code non-zero");
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("FAILED ") && stdout.contains("broken.json"), "{stdout}");
+    assert_eq!(stdout.lines().last(), Some("5 passed, 1 failed, 0 skipped"));
+    let entries: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&report).expect("report")).expect("json");
+    assert_eq!(entries.len(), 6);
+    assert!(entries.iter().all(|e| e["id"].is_string() && e["outcome"].is_string()));
+    assert_eq!(entries.iter().filter(|e| e["outcome"] == "failed").count(), 1);
+    assert!(entries
+        .iter()
+        .any(|e| e["outcome"] == "failed"
+            && e["reason"].as_str().is_some_and(|r| r.contains("line"))));
+}
+
+#[test]
+fn tracing_is_deterministic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a.bin");
+    let b = dir.path().join("b.bin");
+    for path in [&a, &b] {
+        assert!(zkevm(&["trace", "demo", "--binary", "--out", path.to_str().expect("utf8")])
+            .status
+            .success());
+    }
+    assert!(
+        std::fs::read(&a).expect("a") == std::fs::read(&b).expect("b"),
+        "two runs, two different traces"
+    );
+}
