@@ -1,6 +1,9 @@
 //! Traced execution (tracing inspector plus replay check) against plain revm, on the same
 //! inputs. One group per workload; `plain` and `traced` side by side.
 
+// criterion's macros generate undocumented items.
+#![allow(missing_docs)]
+
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};

@@ -46,7 +46,13 @@ pub enum ExecutorError {
     /// The recorder's trace disagrees with what revm did (a bug in the recorder).
     #[error(transparent)]
     Recorder(#[from] RecorderError),
-    /// The trace fails the replay check.
+    /// The trace fails the replay check (boxed: the error carries whole RW targets).
     #[error("trace failed the replay check: {0}")]
-    Check(#[from] CheckError),
+    Check(Box<CheckError>),
+}
+
+impl From<CheckError> for ExecutorError {
+    fn from(e: CheckError) -> Self {
+        ExecutorError::Check(Box::new(e))
+    }
 }

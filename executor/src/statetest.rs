@@ -203,7 +203,7 @@ pub fn run_entry(entry: &StateTestEntry, max_rws: Option<usize>) -> EntryReport 
         Err(e) => Outcome::Failed(format!("cannot build the transaction: {e}")),
         Ok(input) => match execute_traced_within(input, max_rws) {
             Err(e @ ExecutorError::TraceTooLarge { .. }) => Outcome::Skipped(e.to_string()),
-            Err(e) => Outcome::Failed(e.to_string()),
+            Err(e) => Outcome::Failed(format!("{e}{}", plain_verdict(entry, input))),
             Ok(traced) => {
                 report.gas = traced.trace.gas_used();
                 report.steps = traced.trace.step_count();
@@ -251,5 +251,17 @@ fn judge(
         Outcome::Failed(format!("{mismatch} (plain revm computes the same: a revm failure)"))
     } else {
         Outcome::Failed(format!("{mismatch} (plain revm differs: tracing changed execution)"))
+    }
+}
+
+/// After a traced failure: whether plain revm passes the entry, so a report tells a
+/// tracing bug from an entry revm itself fails.
+fn plain_verdict(entry: &StateTestEntry, input: &ExecutionInput) -> &'static str {
+    match execute_plain(input) {
+        Ok(p) if p.state_root == entry.expected_hash && p.logs_hash == entry.expected_logs => {
+            " (plain revm passes this entry)"
+        }
+        Ok(_) => " (plain revm fails this entry too: a revm failure)",
+        Err(_) => " (plain revm errors on this entry too)",
     }
 }

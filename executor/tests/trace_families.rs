@@ -16,7 +16,7 @@ fn u(v: u64) -> U256 {
 }
 
 /// The RWs of the first step of `kind` in the first transaction.
-fn rws_of<'a>(trace: &'a Trace, kind: StepKind) -> &'a [Rw] {
+fn rws_of(trace: &Trace, kind: StepKind) -> &[Rw] {
     let step = trace.txs[0].steps.iter().find(|s| s.kind == kind).expect("step present");
     let start = (step.rw_counter - 1) as usize;
     &trace.rws[start..start + step.rw_count as usize]

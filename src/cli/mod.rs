@@ -3,7 +3,6 @@
 mod statetest;
 mod trace;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -44,7 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename,
 /// so that an interrupted run never leaves a half-written file.
-pub(crate) fn write_atomically(path: &PathBuf, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
     use anyhow::Context;
     let dir =
         path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));

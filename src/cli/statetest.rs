@@ -1,7 +1,7 @@
 //! `zkevm statetest`: Ethereum state tests through the executor.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -115,7 +115,7 @@ fn record(totals: &Mutex<Totals>, reports: &[(EntryReport, Option<Duration>)]) {
 
 /// All entries of one file; a file that cannot be loaded is one failed entry.
 fn run_file(
-    file: &PathBuf,
+    file: &Path,
     fork: &SpecName,
     args: &StatetestArgs,
 ) -> Vec<(EntryReport, Option<Duration>)> {

@@ -80,7 +80,7 @@ impl TraceRecorder {
         if parent.is_none() {
             self.begin_tx_step(id, &info, journal);
         }
-        let init_hash = info.init_code.as_ref().map(|code| alloy_primitives::keccak256(code));
+        let init_hash = info.init_code.as_ref().map(alloy_primitives::keccak256);
         self.calls.push(CallRecord {
             id,
             tx: tx_index,
@@ -277,8 +277,13 @@ impl TraceRecorder {
         } else {
             record.output = output.clone();
         }
-        // What the caller receives as return data: nothing from a successful create.
-        let returned = if is_create && success { Bytes::new() } else { output };
+        // What the caller receives as return data: a create hands back only REVERT data
+        // (nothing on success or on an exceptional halt); a call hands back its output.
+        let reverted = match result {
+            FrameResult::Call(out) => out.result.result.is_revert(),
+            FrameResult::Create(out) => out.result.result.is_revert(),
+        };
+        let returned = if is_create && !reverted { Bytes::new() } else { output };
         if let Some(pending) = self.current_frame_mut().and_then(|f| f.pending_return.as_mut()) {
             pending.output = Some(returned);
             pending.callee = Some(call);

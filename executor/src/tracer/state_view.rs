@@ -56,37 +56,38 @@ impl StateView {
         if let Some(v) = self.values.get(&key) {
             return Ok(*v);
         }
-        let initial = match *target {
-            RwTarget::Account { address, field } => {
-                let (nonce, balance, code_hash) = db.account(address)?;
-                let summary = self.pre.accounts.entry(address).or_insert_with(|| AccountSummary {
-                    nonce,
-                    balance,
-                    code_hash,
-                    storage: Default::default(),
-                });
-                match field {
-                    AccountField::Nonce => U256::from(summary.nonce),
-                    AccountField::Balance => summary.balance,
-                    AccountField::CodeHash => U256::from_be_bytes(summary.code_hash.0),
-                }
-            }
-            RwTarget::Storage { address, key, .. } => {
-                let value = db.storage(address, key)?;
-                if !self.pre.accounts.contains_key(&address) {
+        let initial =
+            match *target {
+                RwTarget::Account { address, field } => {
                     let (nonce, balance, code_hash) = db.account(address)?;
-                    self.pre.accounts.insert(
-                        address,
-                        AccountSummary { nonce, balance, code_hash, storage: Default::default() },
-                    );
+                    let summary = self.pre.accounts.entry(address).or_insert_with(|| {
+                        AccountSummary { nonce, balance, code_hash, storage: Default::default() }
+                    });
+                    match field {
+                        AccountField::Nonce => U256::from(summary.nonce),
+                        AccountField::Balance => summary.balance,
+                        AccountField::CodeHash => U256::from_be_bytes(summary.code_hash.0),
+                    }
                 }
-                if let Some(acc) = self.pre.accounts.get_mut(&address) {
-                    acc.storage.insert(key, value);
+                RwTarget::Storage { address, key, .. } => {
+                    let value = db.storage(address, key)?;
+                    let summary = match self.pre.accounts.entry(address) {
+                        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::btree_map::Entry::Vacant(e) => {
+                            let (nonce, balance, code_hash) = db.account(address)?;
+                            e.insert(AccountSummary {
+                                nonce,
+                                balance,
+                                code_hash,
+                                storage: Default::default(),
+                            })
+                        }
+                    };
+                    summary.storage.insert(key, value);
+                    value
                 }
-                value
-            }
-            _ => U256::ZERO,
-        };
+                _ => U256::ZERO,
+            };
         self.values.insert(key, initial);
         Ok(initial)
     }

@@ -209,8 +209,8 @@ impl TraceRecorder {
                 self.write(stack_at(sp - 1 - n), stack[sp - 1 - n], db);
             }
             _ => {
-                for ptr in base..stack.len() {
-                    self.write(stack_at(ptr), stack[ptr], db);
+                for (ptr, value) in stack.iter().enumerate().skip(base) {
+                    self.write(stack_at(ptr), *value, db);
                 }
             }
         }
