@@ -145,7 +145,7 @@ pub fn execute_traced_within(
     let mut evm = ctx.build_mainnet_with_inspector(TraceRecorder::new(precompiles, max_rws));
     let mut statuses = Vec::with_capacity(input.txs.len());
     for tx in &input.txs {
-        evm.inspector.start_tx(warm_at_start(tx, input.block.beneficiary));
+        evm.inspector.start_tx(warm_at_start(tx, input.block.beneficiary), tx.gas_limit);
         match evm.inspect_one_tx(tx.clone()) {
             Ok(result) => {
                 let fields = tx_fields(tx, input.block.basefee);

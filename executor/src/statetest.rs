@@ -67,8 +67,11 @@ pub struct EntryReport {
     pub steps: usize,
     /// RWs in the trace.
     pub rws: usize,
-    /// Wall time of the entry in microseconds.
+    /// Wall time of the entry in microseconds (traced execution and replay check).
     pub micros: u64,
+    /// Wall time of the same entry on plain revm, when it was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plain_micros: Option<u64>,
 }
 
 /// Parses a fork name as the state tests spell it (`Cancun`, `Shanghai`, ...).
@@ -194,6 +197,7 @@ pub fn run_entry(entry: &StateTestEntry, max_rws: Option<usize>) -> EntryReport 
         steps: 0,
         rws: 0,
         micros: 0,
+        plain_micros: None,
     };
     report.outcome = match &entry.input {
         Err(e) if entry.expect_exception.is_some() => {

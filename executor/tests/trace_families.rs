@@ -426,6 +426,8 @@ fn a_plain_transfer_is_begin_and_end_only() {
     let trace = trace(&batch).trace;
     assert_eq!(kinds(&trace), vec![StepKind::BeginTx, StepKind::EndTx]);
     assert_eq!(trace.txs[0].gas_used, 21_000);
+    let begin = &trace.txs[0].steps[0];
+    assert_eq!((begin.gas_left, begin.gas_cost), (1_000_000, 21_000), "BeginTx charges intrinsic gas");
     assert_eq!(trace.post_state.accounts[&OTHER].balance, u(5));
     let coinbase = &trace.post_state.accounts[&COINBASE];
     assert_eq!(coinbase.balance, u(21_000), "priority fee 1 per gas");

@@ -139,6 +139,7 @@ fn run_file(
                 steps: 0,
                 rws: 0,
                 micros: 0,
+                plain_micros: None,
             },
             None,
         )],

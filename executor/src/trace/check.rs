@@ -172,12 +172,47 @@ fn must_be_written_first(target: &RwTarget) -> bool {
 
 struct Replay<'a> {
     trace: &'a Trace,
+    /// Stack slots by (call, ptr): the bulk of all RWs, kept out of the general map.
+    stacks: Vec<Vec<Option<U256>>>,
     values: HashMap<RwKey, U256>,
     /// Storage values at the start of each transaction: (tx, address, key).
     committed: HashMap<(usize, Address, U256), U256>,
 }
 
 impl Replay<'_> {
+    fn apply_stack(&mut self, call: usize, ptr: usize, rw: &Rw) -> Result<(), CheckError> {
+        if self.stacks.len() <= call {
+            self.stacks.resize_with(call + 1, Vec::new);
+        }
+        let stack = &mut self.stacks[call];
+        if stack.len() <= ptr {
+            stack.resize(ptr + 1, None);
+        }
+        let current = stack[ptr];
+        match (rw.is_write, rw.value_prev, current) {
+            (false, None, None) => Err(CheckError::ReadBeforeWrite { rw_counter: rw.rw_counter, target: rw.target }),
+            (false, None, Some(v)) if v != rw.value => Err(CheckError::StaleRead {
+                rw_counter: rw.rw_counter,
+                target: rw.target,
+                expected: v,
+                got: rw.value,
+            }),
+            (false, None, Some(_)) => Ok(()),
+            (true, Some(prev), current) if prev != current.unwrap_or_default() => Err(CheckError::WrongPrevious {
+                rw_counter: rw.rw_counter,
+                target: rw.target,
+                expected: current.unwrap_or_default(),
+                got: prev,
+            }),
+            (true, Some(_), _) => {
+                stack[ptr] = Some(rw.value);
+                Ok(())
+            }
+            (false, Some(_), _) => Err(CheckError::Malformed { rw_counter: rw.rw_counter, reason: "read with a previous value" }),
+            (true, None, _) => Err(CheckError::Malformed { rw_counter: rw.rw_counter, reason: "write without a previous value" }),
+        }
+    }
+
     fn initial(&self, rw: &Rw) -> Result<U256, CheckError> {
         let missing =
             || CheckError::MissingPreState { rw_counter: rw.rw_counter, target: rw.target };
@@ -209,6 +244,9 @@ impl Replay<'_> {
                 expected: expected_counter,
                 got: rw.rw_counter,
             });
+        }
+        if let RwTarget::Stack { call, ptr } = rw.target {
+            return self.apply_stack(call, ptr as usize, rw);
         }
         let key = rw.target.key();
         let current = match self.values.get(&key) {
@@ -273,7 +311,7 @@ impl Trace {
     /// self-consistent account of the execution.
     pub fn check(&self) -> Result<(), CheckError> {
         let mut replay =
-            Replay { trace: self, values: HashMap::default(), committed: HashMap::default() };
+            Replay { trace: self, stacks: Vec::new(), values: HashMap::default(), committed: HashMap::default() };
         for (index, rw) in self.rws.iter().enumerate() {
             replay.apply(index, rw)?;
         }
@@ -422,39 +460,49 @@ impl Trace {
 /// The stack RWs of a completed opcode must be: reads of its operands from the top down,
 /// then writes of its results from the new top's base up (sub-call results come later).
 fn check_stack_shape(op: u8, sp: usize, call: usize, rws: &[Rw]) -> Result<(), String> {
-    let stack: Vec<(bool, usize)> = rws
-        .iter()
-        .filter_map(|rw| match rw.target {
-            RwTarget::Stack { call: c, ptr } if c == call => Some((rw.is_write, ptr as usize)),
-            _ => None,
-        })
-        .collect();
     let (inputs, outputs) = stack_io(op).ok_or("unassigned opcode completed")?;
     if sp < inputs {
         return Err(format!("pops {inputs} items from a stack of {sp}"));
     }
-    let expected: Vec<(bool, usize)> = match op {
-        opcode::DUP1..=opcode::DUP16 => {
+    // Expected (is_write, ptr) sequence, generated without allocating.
+    let (dup, swap) = (
+        matches!(op, opcode::DUP1..=opcode::DUP16),
+        matches!(op, opcode::SWAP1..=opcode::SWAP16),
+    );
+    let produced = if crate::tracer::opcode_io::starts_frame(op) { 0 } else { outputs };
+    let expected_len = if dup { 2 } else if swap { 4 } else { inputs + produced };
+    let expected = |i: usize| -> (bool, usize) {
+        if dup {
             let n = (op - opcode::DUP1 + 1) as usize;
-            vec![(false, sp - n), (true, sp)]
-        }
-        opcode::SWAP1..=opcode::SWAP16 => {
+            [(false, sp - n), (true, sp)][i]
+        } else if swap {
             let n = (op - opcode::SWAP1 + 1) as usize;
-            vec![(false, sp - 1), (false, sp - 1 - n), (true, sp - 1), (true, sp - 1 - n)]
-        }
-        _ => {
-            let reads = (0..inputs).map(|i| (false, sp - 1 - i));
-            let produced = if crate::tracer::opcode_io::starts_frame(op) { 0 } else { outputs };
-            let writes = (0..produced).map(|j| (true, sp - inputs + j));
-            reads.chain(writes).collect()
+            [(false, sp - 1), (false, sp - 1 - n), (true, sp - 1), (true, sp - 1 - n)][i]
+        } else if i < inputs {
+            (false, sp - 1 - i)
+        } else {
+            (true, sp - inputs + (i - inputs))
         }
     };
     // A step that ends a sub-call also carries the caller's result write; it is not this
-    // opcode's, so only the prefix is compared.
-    if stack.len() < expected.len() || stack[..expected.len()] != expected[..] {
-        return Err(format!("stack accesses {stack:?}, expected {expected:?}"));
+    // opcode's, so only the first `expected_len` stack accesses of this call are compared.
+    let mut seen = 0;
+    for rw in rws {
+        let RwTarget::Stack { call: c, ptr } = rw.target else { continue };
+        if c != call || seen == expected_len {
+            continue;
+        }
+        let want = expected(seen);
+        if (rw.is_write, ptr as usize) != want {
+            return Err(format!("stack access #{seen} is {:?}, expected {want:?}", (rw.is_write, ptr)));
+        }
+        seen += 1;
     }
-    if sp - inputs + if matches!(op, opcode::DUP1..=opcode::DUP16) { 1 } else { outputs } > 1024 {
+    if seen != expected_len {
+        return Err(format!("{seen} stack accesses, expected {expected_len}"));
+    }
+    let height = sp - inputs + if dup { inputs + 1 } else { outputs };
+    if height > 1024 {
         return Err("stack overflow in a completed step".into());
     }
     Ok(())

@@ -65,6 +65,7 @@ pub(crate) struct Frame {
 #[derive(Debug, Default)]
 pub(crate) struct TxRecording {
     pub index: usize,
+    pub gas_limit: u64,
     pub steps: Vec<Step>,
     pub frames: Vec<Frame>,
     pub log_id: u64,

@@ -510,7 +510,11 @@ impl TraceRecorder {
         info: &super::frames::FrameInfo,
         journal: &mut Journal<DB>,
     ) {
-        let step = Self::blank_step(StepKind::BeginTx, root, info.gas_limit);
+        // BeginTx starts with the transaction's gas and charges the intrinsic gas; the root
+        // frame receives the rest.
+        let gas_limit = self.tx.as_ref().map_or(info.gas_limit, |t| t.gas_limit);
+        let mut step = Self::blank_step(StepKind::BeginTx, root, gas_limit);
+        step.gas_cost = gas_limit.saturating_sub(info.gas_limit);
         self.open_step(step);
         let tx = self.tx_index();
         let warm: Vec<WarmKey> =

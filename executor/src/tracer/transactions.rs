@@ -19,15 +19,16 @@ use crate::trace::{
 pub struct RecorderError(pub Vec<String>);
 
 impl TraceRecorder {
-    /// A transaction is about to run. `warm` are the locations warm from its start.
-    pub(crate) fn start_tx(&mut self, warm: Vec<WarmKey>) {
+    /// A transaction with `gas_limit` is about to run. `warm` are the locations warm from its
+    /// start.
+    pub(crate) fn start_tx(&mut self, warm: Vec<WarmKey>, gas_limit: u64) {
         if self.stopped() {
             return;
         }
         let index = self.txs.len();
         let mut warm_at_start = warm;
         warm_at_start.extend(self.precompiles.iter().map(|a| WarmKey::Account(*a)));
-        self.tx = Some(TxRecording { index, warm_at_start, ..Default::default() });
+        self.tx = Some(TxRecording { index, warm_at_start, gas_limit, ..Default::default() });
     }
 
     /// revm rejected the transaction before running it: nothing of it may remain.
