@@ -22,34 +22,22 @@ pub fn loop_workload(iterations: u16) -> ExecutionInput {
     let code = vec![0x61, hi, lo, 0x5b, 0x60, 0x01, 0x90, 0x03, 0x80, 0x60, 0x03, 0x57, 0x00];
     let sender = address!("0x5e00000000000000000000000000000000000001");
     let contract = address!("0xc000000000000000000000000000000000000001");
-    let mut pre = std::collections::BTreeMap::new();
-    pre.insert(sender, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
-    pre.insert(contract, BatchAccount { code: code.into(), ..Default::default() });
-    let batch = Batch {
-        fork: "Cancun".into(),
-        chain_id: 1,
-        block: BatchBlock {
-            coinbase: address!("0xc0ffee0000000000000000000000000000000000"),
-            number: 1,
-            timestamp: 1,
-            gas_limit: 30_000_000,
-            base_fee: 1,
-            prevrandao: Default::default(),
-            excess_blob_gas: Some(0),
-            block_hashes: Default::default(),
-        },
-        pre,
-        transactions: vec![BatchTx {
-            sender: Some(sender),
-            tx_type: Some(2),
-            nonce: Some(0),
-            gas_limit: Some(30_000_000),
-            max_fee_per_gas: Some(10),
-            max_priority_fee_per_gas: Some(1),
-            to: Some(contract),
-            ..Default::default()
-        }],
-    };
+    let mut batch =
+        Batch::new(BatchBlock::simple(address!("0xc0ffee0000000000000000000000000000000000"), 1));
+    batch
+        .pre
+        .insert(sender, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
+    batch.pre.insert(contract, BatchAccount { code: code.into(), ..Default::default() });
+    batch.transactions.push(BatchTx {
+        sender: Some(sender),
+        tx_type: Some(2),
+        nonce: Some(0),
+        gas_limit: Some(30_000_000),
+        max_fee_per_gas: Some(10),
+        max_priority_fee_per_gas: Some(1),
+        to: Some(contract),
+        ..Default::default()
+    });
     batch.to_input("loop").unwrap_or_else(|e| panic!("loop batch is valid: {e}"))
 }
 

@@ -161,7 +161,35 @@ pub struct AccessListEntry {
     pub storage_keys: Vec<B256>,
 }
 
+impl BatchBlock {
+    /// A Cancun block with the given coinbase and number, a 30M gas limit, base fee 1,
+    /// timestamp `12 * number`, zero prevrandao and zero excess blob gas.
+    pub fn simple(coinbase: Address, number: u64) -> Self {
+        BatchBlock {
+            coinbase,
+            number,
+            timestamp: 12 * number,
+            gas_limit: 30_000_000,
+            base_fee: 1,
+            prevrandao: B256::ZERO,
+            excess_blob_gas: Some(0),
+            block_hashes: BTreeMap::new(),
+        }
+    }
+}
+
 impl Batch {
+    /// A Cancun batch (chain id 1) in `block`, with no accounts or transactions yet.
+    pub fn new(block: BatchBlock) -> Self {
+        Batch {
+            fork: default_fork(),
+            chain_id: 1,
+            block,
+            pre: BTreeMap::new(),
+            transactions: Vec::new(),
+        }
+    }
+
     /// Reads a batch file.
     pub fn load(path: &Path) -> Result<Self, ExecutorError> {
         let text = std::fs::read_to_string(path)

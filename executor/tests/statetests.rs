@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use zkevm_executor::statetest::{self, Outcome};
 
+/// Files revm 43 cannot parse: a value wider than 256 bits.
+const UNPARSEABLE: &[&str] = &["ValueOverflowParis.json"];
+
 /// Files whose entries plain revm 43 fails: creating a contract at an address that already has
 /// storage (EIP-7610 collisions), which revm's state does not model.
 const REVM_FAILURES: &[&str] = &[
@@ -19,7 +22,7 @@ const REVM_FAILURES: &[&str] = &[
 
 /// Entries whose trace would exceed this many RWs are skipped, as the CLI does by default;
 /// the fast suite's folders stay well below it.
-const MAX_RWS: usize = 5_000_000;
+const MAX_RWS: usize = 8_000_000;
 
 fn root() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/statetests");
@@ -39,7 +42,14 @@ fn run_folders(folders: &[&str]) {
     let files = statetest::collect_files(&paths).expect("folders exist");
     let (mut passed, mut failures) = (0usize, Vec::new());
     for file in &files {
-        let entries = statetest::load_entries(file, &fork).unwrap_or_else(|e| panic!("{e}"));
+        let entries = match statetest::load_entries(file, &fork) {
+            Ok(entries) => entries,
+            Err(_) if UNPARSEABLE.iter().any(|name| file.ends_with(name)) => continue,
+            Err(e) => {
+                failures.push(e.to_string());
+                continue;
+            }
+        };
         let known = REVM_FAILURES.iter().any(|name| file.ends_with(name));
         for entry in &entries {
             let report = statetest::run_entry(entry, Some(MAX_RWS));
@@ -68,17 +78,37 @@ fn vm_tests() {
 
 #[test]
 fn calls_and_creates() {
-    run_folders(&["stCallCodes", "stCreate2", "stCreateTest", "stDelegatecallTestHomestead", "stStaticCall"]);
+    run_folders(&[
+        "stCallCodes",
+        "stCreate2",
+        "stCreateTest",
+        "stDelegatecallTestHomestead",
+        "stStaticFlagEnabled",
+        "stCallDelegateCodesCallCodeHomestead",
+        "stSystemOperationsTest",
+    ]);
 }
 
 #[test]
 fn storage_refunds_and_reverts() {
-    run_folders(&["stSStoreTest", "stRefundTest", "stRevertTest", "stTransactionTest", "stEIP2930"]);
+    run_folders(&[
+        "stSStoreTest",
+        "stRefundTest",
+        "stRevertTest",
+        "stTransactionTest",
+        "stEIP2930",
+    ]);
 }
 
 #[test]
 fn memory_logs_and_return_data() {
-    run_folders(&["stMemoryTest", "stLogTests", "stReturnDataTest", "stCodeCopyTest", "stExtCodeHash"]);
+    run_folders(&[
+        "stMemoryTest",
+        "stLogTests",
+        "stReturnDataTest",
+        "stCodeCopyTest",
+        "stExtCodeHash",
+    ]);
 }
 
 #[test]

@@ -427,7 +427,11 @@ fn a_plain_transfer_is_begin_and_end_only() {
     assert_eq!(kinds(&trace), vec![StepKind::BeginTx, StepKind::EndTx]);
     assert_eq!(trace.txs[0].gas_used, 21_000);
     let begin = &trace.txs[0].steps[0];
-    assert_eq!((begin.gas_left, begin.gas_cost), (1_000_000, 21_000), "BeginTx charges intrinsic gas");
+    assert_eq!(
+        (begin.gas_left, begin.gas_cost),
+        (1_000_000, 21_000),
+        "BeginTx charges intrinsic gas"
+    );
     assert_eq!(trace.post_state.accounts[&OTHER].balance, u(5));
     let coinbase = &trace.post_state.accounts[&COINBASE];
     assert_eq!(coinbase.balance, u(21_000), "priority fee 1 per gas");
@@ -443,4 +447,162 @@ fn selfdestruct_moves_the_balance() {
         trace.post_state.accounts[&CONTRACT].code_hash != revm::primitives::KECCAK_EMPTY,
         "EIP-6780 keeps the code"
     );
+}
+
+#[test]
+fn block_context_comparison_bitwise_and_jumps_use_only_the_stack() {
+    let code = vec![
+        op::NUMBER,
+        op::TIMESTAMP,
+        op::COINBASE,
+        op::GASLIMIT,
+        op::CHAINID,
+        op::BASEFEE,
+        op::BLOBBASEFEE,
+        op::DIFFICULTY,
+        op::PUSH1,
+        9,
+        op::BLOCKHASH,
+        op::LT,
+        op::GT,
+        op::SLT,
+        op::SGT,
+        op::EQ,
+        op::ISZERO,
+        op::AND,
+        op::OR,
+        op::XOR,
+        op::NOT,
+        op::PUSH0,
+        op::BYTE,
+        op::PUSH1,
+        1,
+        op::SHL,
+        op::PUSH1,
+        1,
+        op::SAR,
+        op::PUSH1,
+        1,
+        op::SHR,
+        op::PUSH1,
+        38,
+        op::JUMPI,
+        op::PC,
+        op::GAS,
+        op::MSIZE,
+        op::JUMPDEST,
+        op::STOP,
+    ];
+    let trace = trace_code(code, vec![]);
+    for step in &trace.txs[0].steps {
+        if let StepKind::Op(_) = step.kind {
+            let start = (step.rw_counter - 1) as usize;
+            let rws = &trace.rws[start..start + step.rw_count as usize];
+            assert!(
+                rws.iter().all(|rw| matches!(rw.target, RwTarget::Stack { .. })),
+                "{:?}",
+                step.kind
+            );
+        }
+    }
+    let number = rws_of(&trace, StepKind::Op(op::NUMBER));
+    assert_eq!(number[0].value, u(10));
+    let blockhash = rws_of(&trace, StepKind::Op(op::BLOCKHASH)).last().expect("result");
+    assert_eq!(
+        blockhash.value,
+        U256::from_be_bytes(keccak256("9").0),
+        "unlisted block hashes follow the state-test convention"
+    );
+    assert!(trace.block.block_hashes.contains(&(9, keccak256("9"))));
+}
+
+#[test]
+fn mcopy_codecopy_and_extcode_opcodes_record_their_sources() {
+    let mut code = vec![
+        op::PUSH1,
+        8,
+        op::PUSH1,
+        0,
+        op::PUSH1,
+        0,
+        op::CODECOPY, // memory[0..8] = code[0..8]
+        op::PUSH1,
+        8,
+        op::PUSH1,
+        0,
+        op::PUSH1,
+        40,
+        op::MCOPY, // memory[40..48] = memory[0..8]
+    ];
+    code.extend(push_address(OTHER));
+    code.extend_from_slice(&[op::EXTCODEHASH, op::POP]);
+    code.extend_from_slice(&[op::PUSH1, 2, op::PUSH1, 0, op::PUSH1, 64]);
+    code.extend(push_address(OTHER));
+    code.extend_from_slice(&[op::EXTCODECOPY, op::STOP]);
+    let mut batch = batch_calling(code.clone(), vec![]);
+    batch.pre.insert(
+        OTHER,
+        zkevm_executor::batch::BatchAccount { code: vec![0xaa, 0xbb].into(), ..Default::default() },
+    );
+    let trace = trace(&batch).trace;
+    let own_hash = keccak256(&code);
+    let codecopy =
+        trace.copy_events.iter().find(|c| c.src == CopyLocation::Bytecode { code_hash: own_hash });
+    assert_eq!(codecopy.map(|c| c.bytes.to_vec()), Some(code[..8].to_vec()));
+    let mcopy = trace.copy_events.iter().find(|c| {
+        c.src == CopyLocation::Memory { call: 0 } && c.dst == CopyLocation::Memory { call: 0 }
+    });
+    assert_eq!(mcopy.map(|c| (c.src_offset, c.dst_offset)), Some((0, 40)));
+    let hash_reads: Vec<AccountField> = rws_of(&trace, StepKind::Op(op::EXTCODEHASH))
+        .iter()
+        .filter_map(|rw| match rw.target {
+            RwTarget::Account { field, .. } => Some(field),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        hash_reads,
+        vec![AccountField::Nonce, AccountField::Balance, AccountField::CodeHash]
+    );
+    let ext = trace
+        .copy_events
+        .iter()
+        .find(|c| c.src == CopyLocation::Bytecode { code_hash: keccak256([0xaa, 0xbb]) });
+    assert_eq!(ext.map(|c| c.bytes.to_vec()), Some(vec![0xaa, 0xbb]));
+}
+
+#[test]
+fn returndatacopy_reads_the_last_callee_output() {
+    let mut code = caller_of(op::STATICCALL);
+    code.pop(); // drop STOP
+    code.extend_from_slice(&[
+        op::RETURNDATASIZE,
+        op::PUSH1,
+        0,
+        op::PUSH1,
+        96,
+        op::RETURNDATACOPY,
+        op::STOP,
+    ]);
+    let mut batch = batch_calling(code, vec![]);
+    batch.pre.insert(
+        OTHER,
+        zkevm_executor::batch::BatchAccount { code: returns_42().into(), ..Default::default() },
+    );
+    let trace = trace(&batch).trace;
+    let size = rws_of(&trace, StepKind::Op(op::RETURNDATASIZE))
+        .iter()
+        .find(|rw| {
+            matches!(
+                rw.target,
+                RwTarget::CallContext { field: CallContextField::LastReturnDataLength, .. }
+            )
+        })
+        .map(|rw| rw.value);
+    assert_eq!(size, Some(u(32)));
+    let copy = trace
+        .copy_events
+        .iter()
+        .find(|c| c.src == CopyLocation::ReturnData { call: 1 } && c.dst_offset == 96);
+    assert_eq!(copy.map(|c| c.bytes.len()), Some(32));
 }

@@ -124,9 +124,10 @@ fn run_file(
             .iter()
             .filter(|e| args.filter.as_deref().is_none_or(|f| e.id.contains(f)))
             .map(|entry| {
-                let report =
+                let mut report =
                     statetest::run_entry(entry, (args.max_rws > 0).then_some(args.max_rws));
                 let plain = args.compare_plain.then(|| time_plain(entry));
+                report.plain_micros = plain.map(|d| d.as_micros() as u64);
                 (report, plain)
             })
             .collect(),

@@ -190,7 +190,9 @@ impl Replay<'_> {
         }
         let current = stack[ptr];
         match (rw.is_write, rw.value_prev, current) {
-            (false, None, None) => Err(CheckError::ReadBeforeWrite { rw_counter: rw.rw_counter, target: rw.target }),
+            (false, None, None) => {
+                Err(CheckError::ReadBeforeWrite { rw_counter: rw.rw_counter, target: rw.target })
+            }
             (false, None, Some(v)) if v != rw.value => Err(CheckError::StaleRead {
                 rw_counter: rw.rw_counter,
                 target: rw.target,
@@ -198,18 +200,26 @@ impl Replay<'_> {
                 got: rw.value,
             }),
             (false, None, Some(_)) => Ok(()),
-            (true, Some(prev), current) if prev != current.unwrap_or_default() => Err(CheckError::WrongPrevious {
-                rw_counter: rw.rw_counter,
-                target: rw.target,
-                expected: current.unwrap_or_default(),
-                got: prev,
-            }),
+            (true, Some(prev), current) if prev != current.unwrap_or_default() => {
+                Err(CheckError::WrongPrevious {
+                    rw_counter: rw.rw_counter,
+                    target: rw.target,
+                    expected: current.unwrap_or_default(),
+                    got: prev,
+                })
+            }
             (true, Some(_), _) => {
                 stack[ptr] = Some(rw.value);
                 Ok(())
             }
-            (false, Some(_), _) => Err(CheckError::Malformed { rw_counter: rw.rw_counter, reason: "read with a previous value" }),
-            (true, None, _) => Err(CheckError::Malformed { rw_counter: rw.rw_counter, reason: "write without a previous value" }),
+            (false, Some(_), _) => Err(CheckError::Malformed {
+                rw_counter: rw.rw_counter,
+                reason: "read with a previous value",
+            }),
+            (true, None, _) => Err(CheckError::Malformed {
+                rw_counter: rw.rw_counter,
+                reason: "write without a previous value",
+            }),
         }
     }
 
@@ -310,8 +320,12 @@ impl Trace {
     /// Runs the replay check (see the module docs); `Ok` means the RW log is a faithful,
     /// self-consistent account of the execution.
     pub fn check(&self) -> Result<(), CheckError> {
-        let mut replay =
-            Replay { trace: self, stacks: Vec::new(), values: HashMap::default(), committed: HashMap::default() };
+        let mut replay = Replay {
+            trace: self,
+            stacks: Vec::new(),
+            values: HashMap::default(),
+            committed: HashMap::default(),
+        };
         for (index, rw) in self.rws.iter().enumerate() {
             replay.apply(index, rw)?;
         }
@@ -465,12 +479,16 @@ fn check_stack_shape(op: u8, sp: usize, call: usize, rws: &[Rw]) -> Result<(), S
         return Err(format!("pops {inputs} items from a stack of {sp}"));
     }
     // Expected (is_write, ptr) sequence, generated without allocating.
-    let (dup, swap) = (
-        matches!(op, opcode::DUP1..=opcode::DUP16),
-        matches!(op, opcode::SWAP1..=opcode::SWAP16),
-    );
+    let (dup, swap) =
+        (matches!(op, opcode::DUP1..=opcode::DUP16), matches!(op, opcode::SWAP1..=opcode::SWAP16));
     let produced = if crate::tracer::opcode_io::starts_frame(op) { 0 } else { outputs };
-    let expected_len = if dup { 2 } else if swap { 4 } else { inputs + produced };
+    let expected_len = if dup {
+        2
+    } else if swap {
+        4
+    } else {
+        inputs + produced
+    };
     let expected = |i: usize| -> (bool, usize) {
         if dup {
             let n = (op - opcode::DUP1 + 1) as usize;
@@ -494,7 +512,10 @@ fn check_stack_shape(op: u8, sp: usize, call: usize, rws: &[Rw]) -> Result<(), S
         }
         let want = expected(seen);
         if (rw.is_write, ptr as usize) != want {
-            return Err(format!("stack access #{seen} is {:?}, expected {want:?}", (rw.is_write, ptr)));
+            return Err(format!(
+                "stack access #{seen} is {:?}, expected {want:?}",
+                (rw.is_write, ptr)
+            ));
         }
         seen += 1;
     }

@@ -19,22 +19,10 @@ pub fn batch_calling(code: Vec<u8>, calldata: Vec<u8>) -> Batch {
         CONTRACT,
         BatchAccount { code: code.into(), balance: U256::from(1000), ..Default::default() },
     );
-    Batch {
-        fork: "Cancun".into(),
-        chain_id: 1,
-        block: BatchBlock {
-            coinbase: COINBASE,
-            number: 10,
-            timestamp: 1000,
-            gas_limit: 30_000_000,
-            base_fee: 1,
-            prevrandao: Default::default(),
-            excess_blob_gas: Some(0),
-            block_hashes: Default::default(),
-        },
-        pre,
-        transactions: vec![call_tx(0, CONTRACT, calldata)],
-    }
+    let mut batch = Batch::new(BatchBlock::simple(COINBASE, 10));
+    batch.pre = pre;
+    batch.transactions.push(call_tx(0, CONTRACT, calldata));
+    batch
 }
 
 pub fn call_tx(nonce: u64, to: Address, calldata: Vec<u8>) -> BatchTx {
