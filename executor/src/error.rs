@@ -37,6 +37,9 @@ pub enum ExecutorError {
     /// The input asks for something the executor does not do.
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// revm or the recorder panicked on this input (a bug, contained so a run can go on).
+    #[error("execution panicked: {0}")]
+    Panicked(String),
     /// The trace outgrew the RW budget it was given; nothing was recorded.
     #[error("the trace exceeds {max_rws} RWs; raise the limit to trace this input")]
     TraceTooLarge {

@@ -159,8 +159,10 @@ pub fn load_entries(file: &Path, fork: &SpecName) -> Result<Vec<StateTestEntry>,
                 idx.gas,
                 idx.value
             );
-            let input = test
-                .tx_env(unit)
+            // `tx_env` panics on some out-of-range values (a fee above u128): contain it.
+            let tx = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| test.tx_env(unit)))
+                .unwrap_or_else(|_| Err(revm_statetest_types::TestError::InvalidTransactionType));
+            let input = tx
                 .map(|tx| ExecutionInput {
                     cfg: cfg.clone(),
                     block: block.clone(),
@@ -205,7 +207,7 @@ pub fn run_entry(entry: &StateTestEntry, max_rws: Option<usize>) -> EntryReport 
             Outcome::Passed
         }
         Err(e) => Outcome::Failed(format!("cannot build the transaction: {e}")),
-        Ok(input) => match execute_traced_within(input, max_rws) {
+        Ok(input) => match contain_panic(|| execute_traced_within(input, max_rws)) {
             Err(e @ ExecutorError::TraceTooLarge { .. }) => Outcome::Skipped(e.to_string()),
             Err(e) => Outcome::Failed(format!("{e}{}", plain_verdict(entry, input))),
             Ok(traced) => {
@@ -268,4 +270,17 @@ fn plain_verdict(entry: &StateTestEntry, input: &ExecutionInput) -> &'static str
         Ok(_) => " (plain revm fails this entry too: a revm failure)",
         Err(_) => " (plain revm errors on this entry too)",
     }
+}
+
+/// Runs `f`, turning a panic inside revm or the recorder into an error, so that one bad entry
+/// cannot end a whole run.
+fn contain_panic<T>(f: impl FnOnce() -> Result<T, ExecutorError>) -> Result<T, ExecutorError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(ExecutorError::Panicked(message))
+    })
 }

@@ -212,3 +212,31 @@ fn a_giant_trace_is_refused_not_truncated() {
     assert!(matches!(result, Err(ExecutorError::TraceTooLarge { max_rws: 1_000 })));
     assert!(zkevm_executor::execute_traced_within(&input, Some(1_000_000)).is_ok());
 }
+
+#[test]
+fn an_out_of_range_state_test_value_fails_the_entry_without_a_crash() {
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/statetests/VMTests/vmArithmeticTest/add.json");
+    let Ok(text) = std::fs::read_to_string(&source) else {
+        eprintln!("skipping: {} is absent", source.display());
+        return;
+    };
+    let mut json: serde_json::Value = serde_json::from_str(&text).expect("json");
+    for (_, unit) in json.as_object_mut().expect("object") {
+        let tx = &mut unit["transaction"];
+        tx["maxFeePerGas"] = serde_json::json!(format!("0x1{}", "0".repeat(40)));
+        tx["maxPriorityFeePerGas"] = serde_json::json!(format!("0x1{}", "0".repeat(40)));
+    }
+    let (_dir, path) = write_temp("huge_fee.json", &json.to_string());
+    let fork = statetest::parse_fork("Cancun").expect("fork");
+    let entries = statetest::load_entries(&path, &fork).expect("loads");
+    assert!(!entries.is_empty());
+    for entry in &entries {
+        let report = statetest::run_entry(entry, None);
+        assert!(
+            matches!(&report.outcome, statetest::Outcome::Failed(r) if r.contains("cannot build the transaction")),
+            "{:?}",
+            report.outcome
+        );
+    }
+}
