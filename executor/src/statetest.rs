@@ -202,10 +202,7 @@ pub fn run_entry(entry: &StateTestEntry, max_rws: Option<usize>) -> EntryReport 
         plain_micros: None,
     };
     report.outcome = match &entry.input {
-        Err(e) if entry.expect_exception.is_some() => {
-            let _ = e;
-            Outcome::Passed
-        }
+        Err(_) if entry.expect_exception.is_some() => Outcome::Passed,
         Err(e) => Outcome::Failed(format!("cannot build the transaction: {e}")),
         Ok(input) => match contain_panic(|| execute_traced_within(input, max_rws)) {
             Err(e @ ExecutorError::TraceTooLarge { .. }) => Outcome::Skipped(e.to_string()),

@@ -141,7 +141,6 @@ impl TraceRecorder {
         db: &mut dyn InitialState,
     ) {
         let op = p.opcode;
-        let tx = self.tx_index();
         let sp = p.stack_len;
         let (inputs, _) = opcode_io::stack_io(op).unwrap_or((0, 0));
         let stack = interp.stack.data();
@@ -214,7 +213,6 @@ impl TraceRecorder {
                 }
             }
         }
-        let _ = tx;
     }
 
     fn read_checked(

@@ -94,7 +94,16 @@ impl TraceRecorder {
             ExecutionResult::Success { gas, .. } => gas.final_refunded(),
             _ => 0,
         };
-        let _ = refund;
+        // EIP-3529: the refund applied is the counter, capped at a fifth of the gas spent.
+        let spent = fields.gas_used + fields.gas_refund;
+        let expected =
+            if result.is_success() { refund.saturating_to::<u64>().min(spent / 5) } else { 0 };
+        if expected != fields.gas_refund {
+            self.fail(format!(
+                "refund counter {refund} implies a refund of {expected}, revm applied {}",
+                fields.gas_refund
+            ));
+        }
         fields.logs = result
             .logs()
             .iter()
