@@ -1,5 +1,18 @@
 //! `zkevm-circuits`: the halo2 circuits that constrain an execution trace.
 //!
-//! Sub-circuits (EVM, state, bytecode, keccak, copy) and the fixed tables they share live here;
-//! they consume `zkevm_executor::trace` types only and never see revm. Nothing is implemented
-//! yet: the circuit issues build on this crate.
+//! Built on `halo2-axiom` (imported as `halo2_proofs`: KZG on BN254). Sub-circuits (EVM,
+//! state, bytecode, keccak, copy) and the tables they share live here; they consume
+//! `zkevm_executor::trace` types only and never see revm.
+//!
+//! Built so far:
+//! - [`constraint_builder`]: named constraints and lookups under nested conditions;
+//! - [`table`]: the [`table::LookupTable`] shape and the fixed range table;
+//! - [`gadgets`]: is-zero, byte decomposition, less-than, random linear combinations.
+//!
+//! The keccak, bytecode, EVM, state and copy circuits are not built yet.
+
+pub mod constraint_builder;
+pub mod gadgets;
+pub mod table;
+
+pub use halo2_proofs;

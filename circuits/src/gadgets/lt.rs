@@ -1,0 +1,165 @@
+//! Less-than for values below `256^N`: `lt = [a < b]`.
+//!
+//! Witness: `lt` (boolean) and the bytes of `diff = a - b + lt · 256^N`. With `a, b < 256^N`,
+//! `diff` is in `[0, 256^N)` exactly when `lt` is right; the byte decomposition (range checked)
+//! proves that range. The caller must guarantee `a, b < 256^N` (e.g. they are bytes, limbs or
+//! range-checked); `N ≤ 30` keeps `256^N` far below the field modulus.
+
+use halo2_proofs::circuit::{Region, Value};
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::{Advice, Column, Expression};
+
+use super::bytes::ByteDecomposition;
+use crate::constraint_builder::ConstraintBuilder;
+use crate::table::FixedTable;
+
+/// `a < b` on one row.
+#[derive(Clone, Debug)]
+pub struct LtGadget<const N: usize> {
+    /// Witness: 1 if `a < b`.
+    pub lt: Column<Advice>,
+    /// Witness: bytes of `a - b + lt · 256^N`.
+    pub diff: ByteDecomposition<N>,
+}
+
+impl<const N: usize> LtGadget<N> {
+    /// States `lt = [a < b]`.
+    pub fn configure<F: PrimeField>(
+        cb: &mut ConstraintBuilder<F>,
+        a: Expression<F>,
+        b: Expression<F>,
+        lt: Column<Advice>,
+        diff_bytes: [Column<Advice>; N],
+        fixed: &FixedTable,
+    ) -> Self {
+        assert!(N <= 30, "LtGadget supports at most 30 bytes");
+        cb.require_boolean("lt: lt is boolean", lt.cur());
+        let range = Expression::Constant(F::from(256u64).pow([N as u64]));
+        let diff = ByteDecomposition::configure(cb, a - b + lt.cur() * range, diff_bytes, fixed);
+        Self { lt, diff }
+    }
+
+    /// Assigns the witness for `a < b` (both below `256^N`, `N ≤ 16` here).
+    pub fn assign<F: PrimeField>(
+        &self,
+        region: &mut Region<'_, F>,
+        offset: usize,
+        a: u128,
+        b: u128,
+    ) {
+        let lt = a < b;
+        region.assign_advice(self.lt, offset, Value::known(F::from(lt as u64)));
+        let diff = if lt {
+            a.wrapping_sub(b).wrapping_add(1u128.wrapping_shl(8 * N as u32))
+        } else {
+            a - b
+        };
+        self.diff.assign(region, offset, &diff.to_le_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gadgets::test_support::{assert_rejected, run};
+    use crate::table::FixedTableTag;
+    use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner};
+    use halo2_proofs::halo2curves::bn256::Fr;
+    use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error, Fixed};
+
+    #[derive(Clone, Default)]
+    struct TestCircuit {
+        pairs: Vec<(u128, u128)>,
+        /// Flip the `lt` witness of row 0 (and recompute the diff to match it).
+        lie: bool,
+        /// Overwrite the `lt` witness of row 0.
+        flag_override: Option<u64>,
+    }
+
+    #[derive(Clone)]
+    struct Config {
+        enable: Column<Fixed>,
+        a: Column<Advice>,
+        b: Column<Advice>,
+        gadget: LtGadget<2>,
+        fixed: FixedTable,
+    }
+
+    impl Circuit<Fr> for TestCircuit {
+        type Config = Config;
+        type FloorPlanner = SimpleFloorPlanner;
+        type Params = ();
+
+        fn without_witnesses(&self) -> Self {
+            Self::default()
+        }
+
+        fn configure(meta: &mut ConstraintSystem<Fr>) -> Config {
+            let (enable, a, b, lt) = (
+                meta.fixed_column(),
+                meta.advice_column(),
+                meta.advice_column(),
+                meta.advice_column(),
+            );
+            let diff = [(); 2].map(|_| meta.advice_column());
+            let fixed = FixedTable::configure(meta);
+            let mut cb = ConstraintBuilder::new();
+            let gadget = LtGadget::configure(&mut cb, a.cur(), b.cur(), lt, diff, &fixed);
+            cb.build(meta, "lt test", enable.cur());
+            Config { enable, a, b, gadget, fixed }
+        }
+
+        fn synthesize(&self, config: Config, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
+            config.fixed.load(&mut layouter, &[FixedTableTag::Range8])?;
+            layouter.assign_region(
+                || "rows",
+                |mut region| {
+                    for (offset, (a, b)) in self.pairs.iter().enumerate() {
+                        region.assign_fixed(config.enable, offset, Fr::one());
+                        region.assign_advice(config.a, offset, Value::known(Fr::from_u128(*a)));
+                        region.assign_advice(config.b, offset, Value::known(Fr::from_u128(*b)));
+                        config.gadget.assign(&mut region, offset, *a, *b);
+                    }
+                    if let Some(flag) = self.flag_override {
+                        region.assign_advice(config.gadget.lt, 0, Value::known(Fr::from(flag)));
+                    }
+                    if self.lie {
+                        let (a, b) = self.pairs[0];
+                        let claimed = a >= b;
+                        region.assign_advice(
+                            config.gadget.lt,
+                            0,
+                            Value::known(Fr::from(claimed as u64)),
+                        );
+                        // diff = a - b + claimed * 65536, taken mod 2^16 into two bytes.
+                        let diff = (a as i128 - b as i128 + if claimed { 65536 } else { 0 })
+                            .rem_euclid(65536) as u128;
+                        config.gadget.diff.assign(&mut region, 0, &diff.to_le_bytes());
+                    }
+                    Ok(())
+                },
+            )
+        }
+    }
+
+    #[test]
+    fn compares_16_bit_values() {
+        let pairs =
+            vec![(0, 0), (0, 1), (1, 0), (65535, 65535), (65534, 65535), (65535, 0), (300, 299)];
+        assert_eq!(run(9, &TestCircuit { pairs, lie: false, flag_override: None }), Ok(()));
+    }
+
+    #[test]
+    fn a_wrong_answer_fails() {
+        for pair in [(3, 5), (5, 3), (7, 7)] {
+            let circuit = TestCircuit { pairs: vec![pair], lie: true, flag_override: None };
+            assert_rejected(9, &circuit, "bytes: value == Σ byte_i 256^i");
+        }
+    }
+
+    #[test]
+    fn a_non_boolean_flag_fails() {
+        let circuit = TestCircuit { pairs: vec![(3, 5)], lie: false, flag_override: Some(2) };
+        assert_rejected(9, &circuit, "lt: lt is boolean");
+    }
+}
