@@ -13,6 +13,7 @@
 
 pub mod constraint_builder;
 pub mod gadgets;
+pub mod keccak;
 pub mod table;
 
 pub use halo2_proofs;
