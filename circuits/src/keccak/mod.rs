@@ -8,3 +8,4 @@
 
 pub mod native;
 pub mod padding;
+pub mod permutation;
