@@ -54,10 +54,10 @@ impl<const N: usize> ByteDecomposition<N> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gadgets::test_support::{assert_rejected, run};
-    use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner};
+    use crate::gadgets::test_support::{assert_rejected, run, GadgetTest};
+    use halo2_proofs::circuit::Layouter;
     use halo2_proofs::halo2curves::bn256::Fr;
-    use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error, Fixed};
+    use halo2_proofs::plonk::{ConstraintSystem, Error, Fixed};
 
     /// One row: a value and its claimed 4 bytes.
     #[derive(Clone, Default)]
@@ -74,14 +74,8 @@ mod tests {
         fixed: FixedTable,
     }
 
-    impl Circuit<Fr> for TestCircuit {
+    impl GadgetTest for TestCircuit {
         type Config = Config;
-        type FloorPlanner = SimpleFloorPlanner;
-        type Params = ();
-
-        fn without_witnesses(&self) -> Self {
-            Self::default()
-        }
 
         fn configure(meta: &mut ConstraintSystem<Fr>) -> Config {
             let enable = meta.fixed_column();
@@ -94,7 +88,7 @@ mod tests {
             Config { enable, value, gadget, fixed }
         }
 
-        fn synthesize(&self, config: Config, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
+        fn assign<L: Layouter<Fr>>(&self, config: &Config, mut layouter: L) -> Result<(), Error> {
             config.fixed.load(&mut layouter, &[FixedTableTag::Range8])?;
             layouter.assign_region(
                 || "row",

@@ -43,10 +43,10 @@ impl<F: PrimeField> IsZeroGadget<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gadgets::test_support::{assert_rejected, run};
-    use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner};
+    use crate::gadgets::test_support::{assert_rejected, run, GadgetTest};
+    use halo2_proofs::circuit::Layouter;
     use halo2_proofs::halo2curves::bn256::Fr;
-    use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error, Fixed};
+    use halo2_proofs::plonk::{ConstraintSystem, Error, Fixed};
 
     /// Rows of (value, expected is_zero flag); `inverse_override` replaces row 0's witness.
     #[derive(Clone, Default)]
@@ -63,14 +63,8 @@ mod tests {
         gadget: IsZeroGadget<Fr>,
     }
 
-    impl Circuit<Fr> for TestCircuit {
+    impl GadgetTest for TestCircuit {
         type Config = Config;
-        type FloorPlanner = SimpleFloorPlanner;
-        type Params = ();
-
-        fn without_witnesses(&self) -> Self {
-            Self::default()
-        }
 
         fn configure(meta: &mut ConstraintSystem<Fr>) -> Config {
             let (enable, value, flag, inverse) = (
@@ -86,7 +80,7 @@ mod tests {
             Config { enable, value, flag, gadget }
         }
 
-        fn synthesize(&self, config: Config, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
+        fn assign<L: Layouter<Fr>>(&self, config: &Config, mut layouter: L) -> Result<(), Error> {
             layouter.assign_region(
                 || "rows",
                 |mut region| {

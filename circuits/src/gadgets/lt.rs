@@ -61,11 +61,11 @@ impl<const N: usize> LtGadget<N> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gadgets::test_support::{assert_rejected, run};
+    use crate::gadgets::test_support::{assert_rejected, run, GadgetTest};
     use crate::table::FixedTableTag;
-    use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner};
+    use halo2_proofs::circuit::Layouter;
     use halo2_proofs::halo2curves::bn256::Fr;
-    use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error, Fixed};
+    use halo2_proofs::plonk::{ConstraintSystem, Error, Fixed};
 
     #[derive(Clone, Default)]
     struct TestCircuit {
@@ -85,14 +85,8 @@ mod tests {
         fixed: FixedTable,
     }
 
-    impl Circuit<Fr> for TestCircuit {
+    impl GadgetTest for TestCircuit {
         type Config = Config;
-        type FloorPlanner = SimpleFloorPlanner;
-        type Params = ();
-
-        fn without_witnesses(&self) -> Self {
-            Self::default()
-        }
 
         fn configure(meta: &mut ConstraintSystem<Fr>) -> Config {
             let (enable, a, b, lt) = (
@@ -109,7 +103,7 @@ mod tests {
             Config { enable, a, b, gadget, fixed }
         }
 
-        fn synthesize(&self, config: Config, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
+        fn assign<L: Layouter<Fr>>(&self, config: &Config, mut layouter: L) -> Result<(), Error> {
             config.fixed.load(&mut layouter, &[FixedTableTag::Range8])?;
             layouter.assign_region(
                 || "rows",

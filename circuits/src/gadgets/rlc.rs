@@ -26,11 +26,11 @@ pub fn rlc_value<F: PrimeField>(bytes: &[u8], r: F) -> F {
 mod tests {
     use super::*;
     use crate::constraint_builder::ConstraintBuilder;
-    use crate::gadgets::test_support::{assert_rejected, run};
-    use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner, Value};
+    use crate::gadgets::test_support::{assert_rejected, run, GadgetTest};
+    use halo2_proofs::circuit::{Layouter, Value};
     use halo2_proofs::halo2curves::bn256::Fr;
     use halo2_proofs::plonk::{
-        Advice, Challenge, Circuit, Column, ConstraintSystem, Error, FirstPhase, Fixed, SecondPhase,
+        Advice, Challenge, Column, ConstraintSystem, Error, FirstPhase, Fixed, SecondPhase,
     };
 
     /// One row: 4 bytes and their claimed RLC under the challenge.
@@ -49,14 +49,8 @@ mod tests {
         r: Challenge,
     }
 
-    impl Circuit<Fr> for TestCircuit {
+    impl GadgetTest for TestCircuit {
         type Config = Config;
-        type FloorPlanner = SimpleFloorPlanner;
-        type Params = ();
-
-        fn without_witnesses(&self) -> Self {
-            Self::default()
-        }
 
         fn configure(meta: &mut ConstraintSystem<Fr>) -> Config {
             let enable = meta.fixed_column();
@@ -70,7 +64,7 @@ mod tests {
             Config { enable, bytes, rlc, r }
         }
 
-        fn synthesize(&self, config: Config, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
+        fn assign<L: Layouter<Fr>>(&self, config: &Config, mut layouter: L) -> Result<(), Error> {
             let r = layouter.get_challenge(config.r);
             layouter.assign_region(
                 || "row",

@@ -215,10 +215,8 @@ impl<F: PrimeField> halo2_proofs::plonk::Circuit<F> for PermutationCircuit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gadgets::test_support::{assert_rejected, run};
-    use halo2_proofs::circuit::SimpleFloorPlanner;
+    use crate::gadgets::test_support::{assert_rejected, run, GadgetTest};
     use halo2_proofs::halo2curves::bn256::Fr;
-    use halo2_proofs::plonk::Circuit;
 
     /// Which cell to flip after honest assignment.
     #[derive(Clone, Copy, Debug)]
@@ -237,23 +235,17 @@ mod tests {
         tamper: Option<(Tamper, usize)>,
     }
 
-    impl Circuit<Fr> for TestCircuit {
+    impl GadgetTest for TestCircuit {
         type Config = PermutationConfig;
-        type FloorPlanner = SimpleFloorPlanner;
-        type Params = ();
-
-        fn without_witnesses(&self) -> Self {
-            Self::default()
-        }
 
         fn configure(meta: &mut ConstraintSystem<Fr>) -> PermutationConfig {
             PermutationConfig::configure(meta)
         }
 
-        fn synthesize(
+        fn assign<L: Layouter<Fr>>(
             &self,
-            config: PermutationConfig,
-            mut layouter: impl Layouter<Fr>,
+            config: &PermutationConfig,
+            mut layouter: L,
         ) -> Result<(), Error> {
             layouter.assign_region(
                 || "keccak-f",
