@@ -10,12 +10,14 @@
 //! - [`statetest`]: Ethereum `GeneralStateTests` as inputs, with their expected roots;
 //! - [`batch`]: the batch JSON format;
 //! - [`demo`]: the built-in demo batch (native and ERC-20 token transfers);
-//! - [`mpt`]: state root and logs hash as the state tests define them.
+//! - [`mpt`]: state root and logs hash as the state tests define them;
+//! - [`opcodes`]: stack effect, constant gas and validity of every opcode byte.
 
 pub mod batch;
 pub mod demo;
 mod error;
 pub mod mpt;
+pub mod opcodes;
 pub mod run;
 pub mod statetest;
 pub mod trace;

@@ -606,3 +606,37 @@ fn returndatacopy_reads_the_last_callee_output() {
         .find(|c| c.src == CopyLocation::ReturnData { call: 1 } && c.dst_offset == 96);
     assert_eq!(copy.map(|c| c.bytes.len()), Some(32));
 }
+
+#[test]
+fn constant_gas_in_the_opcode_table_matches_what_revm_charges() {
+    let mut checked = std::collections::BTreeSet::new();
+    let mut traces = vec![trace(&zkevm_executor::demo::demo_batch()).trace];
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/statetests/VMTests");
+    if let Ok(fork) = zkevm_executor::statetest::parse_fork("Cancun") {
+        let dirs =
+            ["vmArithmeticTest", "vmBitwiseLogicOperation", "vmIOandFlowOperations", "vmTests"];
+        let paths: Vec<_> = dirs.iter().map(|d| root.join(d)).filter(|p| p.exists()).collect();
+        for file in zkevm_executor::statetest::collect_files(&paths).unwrap_or_default() {
+            for entry in zkevm_executor::statetest::load_entries(&file, &fork).unwrap_or_default() {
+                if let Ok(input) = entry.input {
+                    if let Ok(t) = zkevm_executor::execute_traced(&input) {
+                        traces.push(t.trace);
+                    }
+                }
+            }
+        }
+    }
+    for t in &traces {
+        for step in t.txs.iter().flat_map(|tx| &tx.steps) {
+            if let StepKind::Op(opcode) = step.kind {
+                if let Some(gas) = zkevm_executor::opcodes::properties(opcode).constant_gas {
+                    assert_eq!(step.gas_cost, gas, "opcode 0x{opcode:02x}");
+                    checked.insert(opcode);
+                }
+            }
+        }
+    }
+    assert!(checked.len() > 20, "only {} constant-gas opcodes were exercised", checked.len());
+    eprintln!("constant gas confirmed for {} opcodes", checked.len());
+}

@@ -5,7 +5,7 @@
 //! family so that the recorder stays a generic loop.
 
 use alloy_primitives::U256;
-use revm::bytecode::opcode::{self, OpCode};
+use revm::bytecode::opcode;
 
 use crate::trace::CallContextField;
 
@@ -34,9 +34,11 @@ impl MemRange {
     }
 }
 
-/// Number of stack items an opcode pops and pushes (revm's table), `None` if unassigned.
+/// Number of stack items an opcode pops and pushes, `None` if unassigned
+/// ([`crate::opcodes`] is the source).
 pub(crate) fn stack_io(op: u8) -> Option<(usize, usize)> {
-    OpCode::new(op).map(|o| (o.inputs() as usize, o.outputs() as usize))
+    let p = crate::opcodes::properties(op);
+    p.valid.then_some((p.stack_in as usize, p.stack_out as usize))
 }
 
 /// Memory an opcode reads, given its stack operands top first.

@@ -1,0 +1,131 @@
+//! Opcode properties under Cancun rules: the one source of truth for the stack effect,
+//! constant gas and validity of every byte, used by the recorder and, as plain data, by the
+//! circuits' fixed tables.
+//!
+//! Stack effects come from revm's opcode table. Constant gas follows the Yellow Paper
+//! (Appendix G, `Gzero`..`Ghigh`) with EIP-2929/1153/3855/4844/7516 additions; opcodes whose gas
+//! depends on operands, memory expansion or warm/cold access have `constant_gas: None`.
+//! `executor/tests/trace_families.rs` (`constant_gas_in_the_opcode_table_matches_what_revm_charges`)
+//! checks the table against the gas revm charges on real traces.
+
+use revm::bytecode::opcode::{self as op, OpCode};
+
+/// Properties of one opcode byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpcodeProperties {
+    /// The byte.
+    pub opcode: u8,
+    /// Whether the byte is an assigned opcode (unassigned bytes halt with InvalidOpcode).
+    pub valid: bool,
+    /// Stack items popped.
+    pub stack_in: u8,
+    /// Stack items pushed.
+    pub stack_out: u8,
+    /// The gas the opcode always costs, if it never depends on operands or state.
+    pub constant_gas: Option<u64>,
+}
+
+/// Constant gas of `opcode`, if it has one.
+const fn constant_gas(opcode: u8) -> Option<u64> {
+    Some(match opcode {
+        op::STOP => 0,
+        op::JUMPDEST => 1,
+        // Gbase
+        op::ADDRESS
+        | op::ORIGIN
+        | op::CALLER
+        | op::CALLVALUE
+        | op::CALLDATASIZE
+        | op::CODESIZE
+        | op::GASPRICE
+        | op::COINBASE
+        | op::TIMESTAMP
+        | op::NUMBER
+        | op::DIFFICULTY
+        | op::GASLIMIT
+        | op::CHAINID
+        | op::RETURNDATASIZE
+        | op::POP
+        | op::PC
+        | op::MSIZE
+        | op::GAS
+        | op::BASEFEE
+        | op::BLOBBASEFEE
+        | op::PUSH0 => 2,
+        // Gverylow
+        op::ADD
+        | op::SUB
+        | op::NOT
+        | op::LT
+        | op::GT
+        | op::SLT
+        | op::SGT
+        | op::EQ
+        | op::ISZERO
+        | op::AND
+        | op::OR
+        | op::XOR
+        | op::BYTE
+        | op::SHL
+        | op::SHR
+        | op::SAR
+        | op::CALLDATALOAD
+        | op::BLOBHASH => 3,
+        op::PUSH1..=op::PUSH32 | op::DUP1..=op::DUP16 | op::SWAP1..=op::SWAP16 => 3,
+        // Glow
+        op::MUL | op::DIV | op::SDIV | op::MOD | op::SMOD | op::SIGNEXTEND | op::SELFBALANCE => 5,
+        // Gmid
+        op::ADDMOD | op::MULMOD | op::JUMP => 8,
+        // Ghigh
+        op::JUMPI => 10,
+        op::BLOCKHASH => 20,
+        // EIP-1153 (warm storage read cost)
+        op::TLOAD | op::TSTORE => 100,
+        _ => return None,
+    })
+}
+
+/// The properties of `opcode`.
+pub const fn properties(opcode: u8) -> OpcodeProperties {
+    match OpCode::new(opcode) {
+        Some(code) => OpcodeProperties {
+            opcode,
+            valid: true,
+            stack_in: code.inputs(),
+            stack_out: code.outputs(),
+            constant_gas: constant_gas(opcode),
+        },
+        None => {
+            OpcodeProperties { opcode, valid: false, stack_in: 0, stack_out: 0, constant_gas: None }
+        }
+    }
+}
+
+/// The properties of all 256 bytes, in byte order.
+pub fn all() -> [OpcodeProperties; 256] {
+    std::array::from_fn(|i| properties(i as u8))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_constant_gas_opcode_is_valid() {
+        for p in all() {
+            if p.constant_gas.is_some() {
+                assert!(p.valid, "0x{:02x}", p.opcode);
+            }
+        }
+        assert!(!properties(0x0c).valid);
+        assert!(properties(op::INVALID).valid, "INVALID is assigned (it halts by design)");
+    }
+
+    #[test]
+    fn stack_effects_come_from_revm() {
+        assert_eq!((properties(op::CALL).stack_in, properties(op::CALL).stack_out), (7, 1));
+        assert_eq!((properties(op::SWAP16).stack_in, properties(op::SWAP16).stack_out), (17, 17));
+        assert_eq!(properties(op::PUSH32).constant_gas, Some(3));
+        assert_eq!(properties(op::SLOAD).constant_gas, None);
+    }
+}
