@@ -126,3 +126,23 @@ fn tracing_is_deterministic() {
         "two runs, two different traces"
     );
 }
+
+/// `examples/demo-batch.json` is the built-in demo batch as a file. Regenerate it after a
+/// deliberate change to the demo with `ZKEVM_REGENERATE_FIXTURES=1 cargo test --release`.
+#[test]
+fn the_example_batch_file_is_the_demo_batch() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-batch.json");
+    let expected =
+        serde_json::to_string_pretty(&zkevm_executor::demo::demo_batch()).expect("json") + "\n";
+    if std::env::var_os("ZKEVM_REGENERATE_FIXTURES").is_some() {
+        std::fs::write(&path, &expected).expect("write fixture");
+    }
+    let committed = std::fs::read_to_string(&path).expect("examples/demo-batch.json exists");
+    assert!(
+        committed == expected,
+        "examples/demo-batch.json is stale; see this test's doc to regenerate"
+    );
+    let out = zkevm(&["trace", path.to_str().expect("utf8")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(": 8 txs, "));
+}
