@@ -34,9 +34,6 @@ pub enum ExecutorError {
         /// What is wrong and how to fix it.
         message: String,
     },
-    /// The input asks for something the executor does not do.
-    #[error("unsupported: {0}")]
-    Unsupported(String),
     /// revm or the recorder panicked on this input (a bug, contained so a run can go on).
     #[error("execution panicked: {0}")]
     Panicked(String),

@@ -49,11 +49,9 @@ impl<const N: usize> LtGadget<N> {
     ) {
         let lt = a < b;
         region.assign_advice(self.lt, offset, Value::known(F::from(lt as u64)));
-        let diff = if lt {
-            a.wrapping_sub(b).wrapping_add(1u128.wrapping_shl(8 * N as u32))
-        } else {
-            a - b
-        };
+        // a - b + 256^N fits in N bytes; for N = 16 the u128 wrap-around is exactly that.
+        let range = 1u128.checked_shl(8 * N as u32).unwrap_or(0);
+        let diff = if lt { a.wrapping_sub(b).wrapping_add(range) } else { a - b };
         self.diff.assign(region, offset, &diff.to_le_bytes());
     }
 }

@@ -134,23 +134,6 @@ impl RwTarget {
             other => RwKey::Other(other),
         }
     }
-
-    /// Short name of the target kind, for messages and statistics.
-    pub fn kind_name(&self) -> &'static str {
-        match self {
-            RwTarget::Stack { .. } => "Stack",
-            RwTarget::Memory { .. } => "Memory",
-            RwTarget::Storage { .. } => "Storage",
-            RwTarget::TransientStorage { .. } => "TransientStorage",
-            RwTarget::Account { .. } => "Account",
-            RwTarget::CallContext { .. } => "CallContext",
-            RwTarget::TxAccessListAccount { .. } => "TxAccessListAccount",
-            RwTarget::TxAccessListStorage { .. } => "TxAccessListStorage",
-            RwTarget::TxRefund { .. } => "TxRefund",
-            RwTarget::TxLog { .. } => "TxLog",
-            RwTarget::TxReceipt { .. } => "TxReceipt",
-        }
-    }
 }
 
 /// A field of an account.

@@ -70,7 +70,7 @@ pub(crate) struct TxRecording {
     pub frames: Vec<Frame>,
     pub log_id: u64,
     pub refund: i64,
-    /// Journal entries already turned into RWs, with the warm key each set (if any).
+    /// revm journal entries already turned into RWs (compared with revm's at each hook).
     pub journal: Vec<JournalEntry>,
     pub pending: Option<PendingStep>,
     /// Storage values at the start of the transaction (EIP-2200 "original").
