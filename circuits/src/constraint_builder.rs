@@ -32,6 +32,15 @@ pub fn constant<F: PrimeField>(value: u64) -> Expression<F> {
     Expression::Constant(F::from(value))
 }
 
+/// `cond ? yes : no` for a `cond` that is 0 or 1.
+pub fn select<F: PrimeField>(
+    cond: Expression<F>,
+    yes: Expression<F>,
+    no: Expression<F>,
+) -> Expression<F> {
+    cond.clone() * yes + (constant(1) - cond) * no
+}
+
 impl<F: PrimeField> ConstraintBuilder<F> {
     /// An empty builder.
     pub fn new() -> Self {

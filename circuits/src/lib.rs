@@ -12,8 +12,10 @@
 //! The keccak, bytecode, EVM, state and copy circuits are not built yet.
 
 pub mod constraint_builder;
+pub mod error;
 pub mod gadgets;
 pub mod keccak;
 pub mod table;
 
+pub use error::CircuitError;
 pub use halo2_proofs;

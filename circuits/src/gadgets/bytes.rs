@@ -32,7 +32,7 @@ impl<const N: usize> ByteDecomposition<N> {
         cb.require_equal("bytes: value == Σ byte_i 256^i", value, gadget.composed());
         for byte in bytes {
             let table = <FixedTable as LookupTable<F>>::table_exprs(fixed);
-            cb.lookup("bytes: byte < 256", vec![FixedTableTag::Range8.expr(), byte.cur()], table);
+            cb.lookup("bytes: byte < 256", FixedTableTag::Range8.tuple(vec![byte.cur()]), table);
         }
         gadget
     }

@@ -1,17 +1,18 @@
-//! Random linear combinations: `rlc(v, r) = v[0] + v[1]·r + v[2]·r² + …`.
+//! Random linear combinations: `rlc(v, r) = v[0]·r^(n-1) + v[1]·r^(n-2) + … + v[n-1]`.
 //!
 //! Byte strings (calldata, code, copies, keccak inputs) are bound by their RLC under a
 //! second-phase challenge `r`, drawn after the bytes are committed: two different strings of
-//! the same length collide with probability at most `len / |F|`.
+//! the same length collide with probability at most `len / |F|`. The first byte has the highest
+//! power, so a circuit that walks a string row by row accumulates `acc' = acc·r + byte`. Leading
+//! zero bytes do not change the RLC: tables that bind strings by RLC also bind their length.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Expression;
 
-/// `rlc(values, r)` as an expression (Horner form from the last value).
+/// `rlc(values, r)` as an expression (Horner form from the first value).
 pub fn rlc_expr<F: PrimeField>(values: &[Expression<F>], r: Expression<F>) -> Expression<F> {
     values
         .iter()
-        .rev()
         .cloned()
         .reduce(|acc, v| acc * r.clone() + v)
         .unwrap_or(Expression::Constant(F::ZERO))
@@ -19,7 +20,7 @@ pub fn rlc_expr<F: PrimeField>(values: &[Expression<F>], r: Expression<F>) -> Ex
 
 /// `rlc(bytes, r)` natively, for witness generation and tests.
 pub fn rlc_value<F: PrimeField>(bytes: &[u8], r: F) -> F {
-    bytes.iter().rev().fold(F::ZERO, |acc, b| acc * r + F::from(*b as u64))
+    bytes.iter().fold(F::ZERO, |acc, b| acc * r + F::from(*b as u64))
 }
 
 #[cfg(test)]
@@ -84,7 +85,7 @@ mod tests {
     #[test]
     fn native_and_expression_forms_agree() {
         let r = Fr::from(7);
-        assert_eq!(rlc_value(&[1, 2, 3], r), Fr::from(1 + 2 * 7 + 3 * 49));
+        assert_eq!(rlc_value(&[1, 2, 3], r), Fr::from(49 + 2 * 7 + 3));
         assert_eq!(rlc_value::<Fr>(&[], r), Fr::zero());
         assert_eq!(run(4, &TestCircuit { bytes: [0xde, 0xad, 0xbe, 0xef], offset: 0 }), Ok(()));
     }

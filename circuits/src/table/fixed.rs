@@ -1,35 +1,89 @@
-//! The fixed table: `(tag, value)` rows for range checks.
+//! The fixed table: `(tag, v0, v1, v2, v3)` rows for range checks and opcode facts.
 //!
-//! Rows: the all-zero row, then for each enabled tag the values `0..size`. Both columns are
-//! fixed: the prover chooses nothing here.
+//! Rows: the all-zero row, then the rows of each loaded tag. Every column is fixed: the prover
+//! chooses nothing here. Opcode rows are generated from [`zkevm_executor::opcodes`], the one
+//! source of truth the executor's recorder also uses; nothing about opcodes is restated here.
+//!
+//! | tag | v0 | v1 | v2 | v3 | rows |
+//! |---|---|---|---|---|---|
+//! | `Range8` | value `< 2^8` | 0 | 0 | 0 | 256 |
+//! | `Range16` | value `< 2^16` | 0 | 0 | 0 | 65,536 |
+//! | `PushDataSize` | byte | bytes of push data it is followed by when executed | 0 | 0 | 256 |
+//! | `OpcodeStack` | byte | is valid | stack items popped | stack items pushed | 256 |
+//! | `ConstantGas` | opcode | its constant gas | 0 | 0 | one per opcode that has one |
+//!
+//! `ConstantGas` has rows only for opcodes whose gas never depends on operands or state, so a
+//! gadget cannot claim a constant cost for an opcode that has none.
+//!
+//! Byte-wise bitwise tables (AND/OR/XOR, 65,536 rows each) are not built: nothing uses them yet.
 
 use halo2_proofs::circuit::Layouter;
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Column, ConstraintSystem, Error, Expression, Fixed};
+use zkevm_executor::opcodes;
 
 use super::LookupTable;
+use crate::constraint_builder::constant;
 
-/// What a row of the fixed table proves about its value.
+/// Value columns after the tag.
+pub const FIXED_VALUES: usize = 4;
+
+/// What a row of the fixed table proves about its values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FixedTableTag {
-    /// `value < 2^8`.
+    /// `v0 < 2^8`.
     Range8 = 1,
-    /// `value < 2^16`.
+    /// `v0 < 2^16`.
     Range16 = 2,
+    /// Byte `v0`, executed as an opcode, is followed by `v1` bytes of push data.
+    PushDataSize = 3,
+    /// Byte `v0`: valid `v1`, pops `v2`, pushes `v3`.
+    OpcodeStack = 4,
+    /// Opcode `v0` always costs `v1` gas.
+    ConstantGas = 5,
 }
 
 impl FixedTableTag {
-    /// Number of rows the tag occupies.
-    pub fn rows(self) -> usize {
+    /// The rows the tag contributes, as value tuples.
+    pub fn rows(self) -> Vec<[u64; FIXED_VALUES]> {
         match self {
-            FixedTableTag::Range8 => 1 << 8,
-            FixedTableTag::Range16 => 1 << 16,
+            FixedTableTag::Range8 => (0..1 << 8).map(|v| [v, 0, 0, 0]).collect(),
+            FixedTableTag::Range16 => (0..1 << 16).map(|v| [v, 0, 0, 0]).collect(),
+            FixedTableTag::PushDataSize => {
+                (0..=255u8).map(|b| [b as u64, push_data_size(b) as u64, 0, 0]).collect()
+            }
+            FixedTableTag::OpcodeStack => opcodes::all()
+                .iter()
+                .map(|p| [p.opcode as u64, p.valid as u64, p.stack_in as u64, p.stack_out as u64])
+                .collect(),
+            FixedTableTag::ConstantGas => opcodes::all()
+                .iter()
+                .filter_map(|p| p.constant_gas.map(|gas| [p.opcode as u64, gas, 0, 0]))
+                .collect(),
         }
     }
 
     /// The tag as a constant expression.
     pub fn expr<F: PrimeField>(self) -> Expression<F> {
-        Expression::Constant(F::from(self as u64))
+        constant(self as u64)
+    }
+
+    /// A lookup tuple `(tag, values…, 0…)` as wide as the table.
+    pub fn tuple<F: PrimeField>(self, values: Vec<Expression<F>>) -> Vec<Expression<F>> {
+        assert!(values.len() <= FIXED_VALUES, "fixed table has {FIXED_VALUES} value columns");
+        let padding = FIXED_VALUES - values.len();
+        std::iter::once(self.expr())
+            .chain(values)
+            .chain(std::iter::repeat_with(|| constant(0)).take(padding))
+            .collect()
+    }
+}
+
+/// Push data bytes following `byte` when it executes: 1..=32 for PUSH1..PUSH32, else 0.
+pub fn push_data_size(byte: u8) -> u8 {
+    match byte {
+        0x60..=0x7f => byte - 0x5f,
+        _ => 0,
     }
 }
 
@@ -38,22 +92,22 @@ impl FixedTableTag {
 pub struct FixedTable {
     /// Which property the row proves ([`FixedTableTag`] as a number; 0 in the all-zero row).
     pub tag: Column<Fixed>,
-    /// The value the property holds for.
-    pub value: Column<Fixed>,
+    /// The values the property holds for.
+    pub values: [Column<Fixed>; FIXED_VALUES],
 }
 
 impl FixedTable {
     /// Allocates the columns.
     pub fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> Self {
-        Self { tag: meta.fixed_column(), value: meta.fixed_column() }
+        Self { tag: meta.fixed_column(), values: [(); FIXED_VALUES].map(|_| meta.fixed_column()) }
     }
 
     /// Rows needed for `tags` (the all-zero row included).
     pub fn rows(tags: &[FixedTableTag]) -> usize {
-        1 + tags.iter().map(|t| t.rows()).sum::<usize>()
+        1 + tags.iter().map(|t| t.rows().len()).sum::<usize>()
     }
 
-    /// Fills the table with the all-zero row and the rows of `tags`.
+    /// Fills the table with the all-zero row and the rows of `tags`, from row 0.
     pub fn load<F: PrimeField>(
         &self,
         layouter: &mut impl Layouter<F>,
@@ -63,12 +117,16 @@ impl FixedTable {
             || "fixed table",
             |mut region| {
                 region.assign_fixed(self.tag, 0, F::ZERO);
-                region.assign_fixed(self.value, 0, F::ZERO);
+                for column in self.values {
+                    region.assign_fixed(column, 0, F::ZERO);
+                }
                 let mut offset = 1;
                 for tag in tags {
-                    for value in 0..tag.rows() {
+                    for row in tag.rows() {
                         region.assign_fixed(self.tag, offset, F::from(*tag as u64));
-                        region.assign_fixed(self.value, offset, F::from(value as u64));
+                        for (column, value) in self.values.iter().zip(row) {
+                            region.assign_fixed(*column, offset, F::from(value));
+                        }
                         offset += 1;
                     }
                 }
@@ -80,10 +138,46 @@ impl FixedTable {
 
 impl<F: PrimeField> LookupTable<F> for FixedTable {
     fn table_exprs(&self) -> Vec<Expression<F>> {
-        vec![self.tag.cur(), self.value.cur()]
+        std::iter::once(self.tag.cur()).chain(self.values.iter().map(|c| c.cur())).collect()
     }
 
     fn annotations(&self) -> Vec<&'static str> {
-        vec!["fixed.tag", "fixed.value"]
+        vec!["fixed.tag", "fixed.v0", "fixed.v1", "fixed.v2", "fixed.v3"]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opcode_rows_come_from_the_executor_table() {
+        let stack = FixedTableTag::OpcodeStack.rows();
+        assert_eq!(stack.len(), 256);
+        assert_eq!(stack[0x01], [0x01, 1, 2, 1], "ADD pops 2, pushes 1");
+        assert_eq!(stack[0x0c], [0x0c, 0, 0, 0], "0x0c is unassigned");
+        assert_eq!(stack[0x9f], [0x9f, 1, 17, 17], "SWAP16");
+
+        let gas = FixedTableTag::ConstantGas.rows();
+        assert!(gas.contains(&[0x01, 3, 0, 0]), "ADD costs 3");
+        assert!(gas.contains(&[0x5b, 1, 0, 0]), "JUMPDEST costs 1");
+        assert!(!gas.iter().any(|r| r[0] == 0x54), "SLOAD has no constant gas row");
+        assert_eq!(gas.len(), opcodes::all().iter().filter(|p| p.constant_gas.is_some()).count());
+    }
+
+    #[test]
+    fn push_data_sizes() {
+        let rows = FixedTableTag::PushDataSize.rows();
+        assert_eq!(rows[0x5f], [0x5f, 0, 0, 0], "PUSH0 has no data");
+        assert_eq!(rows[0x60], [0x60, 1, 0, 0]);
+        assert_eq!(rows[0x7f], [0x7f, 32, 0, 0]);
+        assert_eq!(rows[0x80], [0x80, 0, 0, 0]);
+    }
+
+    #[test]
+    fn tuples_are_padded_to_the_table_width() {
+        let tuple =
+            FixedTableTag::Range8.tuple::<halo2_proofs::halo2curves::bn256::Fr>(vec![constant(5)]);
+        assert_eq!(tuple.len(), 1 + FIXED_VALUES);
     }
 }

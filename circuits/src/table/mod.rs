@@ -6,7 +6,7 @@
 
 mod fixed;
 
-pub use fixed::{FixedTable, FixedTableTag};
+pub use fixed::{push_data_size, FixedTable, FixedTableTag, FIXED_VALUES};
 
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Expression;
