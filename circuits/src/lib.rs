@@ -11,6 +11,7 @@
 //!
 //! The keccak, bytecode, EVM, state and copy circuits are not built yet.
 
+pub mod bytecode;
 pub mod constraint_builder;
 pub mod error;
 pub mod gadgets;

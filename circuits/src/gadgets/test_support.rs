@@ -43,15 +43,24 @@ impl<T: GadgetTest> Circuit<Fr> for Harness<T> {
 /// Runs the MockProver at `k`; `Ok` if every constraint and lookup holds, else the failures
 /// as text (each names its gate and constraint, its lookup, or the equality that broke).
 pub(crate) fn run<T: GadgetTest>(k: u32, test: &T) -> Result<(), Vec<String>> {
-    let circuit = Harness(test.clone());
+    check(k, &Harness(test.clone()))
+}
+
+/// Runs the MockProver on any circuit without instances, reporting failures as [`run`] does.
+pub(crate) fn check<C: Circuit<Fr>>(k: u32, circuit: &C) -> Result<(), Vec<String>> {
     let prover =
-        MockProver::run(k, &circuit, vec![]).map_err(|e| vec![format!("synthesis: {e:?}")])?;
+        MockProver::run(k, circuit, vec![]).map_err(|e| vec![format!("synthesis: {e:?}")])?;
     prover.verify().map_err(|failures| failures.iter().map(|f| format!("{f}")).collect())
 }
 
 /// Asserts that the test's witness is rejected, with a failure that mentions `name`.
 pub(crate) fn assert_rejected<T: GadgetTest>(k: u32, test: &T, name: &str) {
-    match run(k, test) {
+    assert_circuit_rejected(k, &Harness(test.clone()), name);
+}
+
+/// Asserts that `circuit` is rejected, with a failure that mentions `name`.
+pub(crate) fn assert_circuit_rejected<C: Circuit<Fr>>(k: u32, circuit: &C, name: &str) {
+    match check(k, circuit) {
         Ok(()) => panic!("tampered witness accepted (expected {name:?} to fail)"),
         Err(failures) => assert!(
             failures.iter().any(|f| f.contains(name)),

@@ -1,8 +1,9 @@
-//! The keccak table: `(enabled, input RLC, input length, hash lo, hash hi)`, one row per hashed
-//! input, on the last byte row of the input's final block.
+//! The keccak table: `(q_last, is_final, input RLC, input length, hash lo, hash hi)`, one row
+//! per hashed input, on the last byte row of the input's final block.
 //!
-//! `enabled` is `q_byte_last · is_final`, so only rows the sponge constrains as finished hashes
-//! can match an enabled lookup. `hi` and `lo` are the big-endian halves of the 32-byte digest
+//! A lookup asks for `(1, 1, rlc, len, lo, hi)`: only rows the sponge constrains as finished
+//! hashes (a slot's last byte row, `q_last`, in a final block) match. Keeping the two flags as
+//! separate entries keeps the table at degree 1. `hi` and `lo` are the big-endian halves of the 32-byte digest
 //! read as an EVM word (`hi` = bytes 0..16). The region's first row is all zero, the row a
 //! disabled lookup matches.
 
@@ -11,6 +12,7 @@ use halo2_proofs::plonk::{Advice, Column, Expression, Fixed};
 
 use super::permutation::PermutationConfig;
 use super::sponge::SpongeConfig;
+use crate::constraint_builder::constant;
 use crate::table::LookupTable;
 
 /// The keccak table's columns.
@@ -47,7 +49,8 @@ impl KeccakTable {
 impl<F: PrimeField> LookupTable<F> for KeccakTable {
     fn table_exprs(&self) -> Vec<Expression<F>> {
         vec![
-            self.q_last.cur() * self.is_final.cur(),
+            self.q_last.cur(),
+            self.is_final.cur(),
             self.input_rlc.cur(),
             self.input_len.cur(),
             self.hash_lo.cur(),
@@ -63,6 +66,19 @@ impl<F: PrimeField> LookupTable<F> for KeccakTable {
             "keccak.hash_lo",
             "keccak.hash_hi",
         ]
+    }
+}
+
+impl KeccakTable {
+    /// The lookup tuple asking that `keccak256` of the input with RLC `rlc` and length `len`
+    /// is the word `(lo, hi)`.
+    pub fn lookup_tuple<F: PrimeField>(
+        rlc: Expression<F>,
+        len: Expression<F>,
+        lo: Expression<F>,
+        hi: Expression<F>,
+    ) -> Vec<Expression<F>> {
+        vec![constant(1), constant(1), rlc, len, lo, hi]
     }
 }
 

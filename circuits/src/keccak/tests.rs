@@ -8,8 +8,8 @@ use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Fixed, Second
 
 use super::layout::{byte_row, junction_base, round_base, SLOT_ROWS};
 use super::native::keccak_f;
-use super::{hash_halves, KeccakConfig, KeccakWitness};
-use crate::constraint_builder::{constant, ConstraintBuilder};
+use super::{hash_halves, KeccakConfig, KeccakTable, KeccakWitness};
+use crate::constraint_builder::ConstraintBuilder;
 use crate::gadgets::rlc::rlc_value;
 use crate::gadgets::test_support::{assert_rejected, run, GadgetTest};
 use crate::table::LookupTable;
@@ -80,7 +80,7 @@ impl GadgetTest for TestCircuit {
         let mut cb = ConstraintBuilder::new();
         cb.lookup(
             "keccak claim",
-            vec![constant(1), rlc.cur(), len.cur(), lo.cur(), hi.cur()],
+            KeccakTable::lookup_tuple(rlc.cur(), len.cur(), lo.cur(), hi.cur()),
             keccak.table.table_exprs(),
         );
         cb.build(meta, "claims", q_claim.cur());
