@@ -66,7 +66,7 @@ mod tests {
     use halo2_proofs::plonk::{ConstraintSystem, Error, Fixed};
 
     #[derive(Clone, Default)]
-    struct TestCircuit {
+    struct TestCircuit<const N: usize> {
         pairs: Vec<(u128, u128)>,
         /// Flip the `lt` witness of row 0 (and recompute the diff to match it).
         lie: bool,
@@ -75,25 +75,25 @@ mod tests {
     }
 
     #[derive(Clone)]
-    struct Config {
+    struct Config<const N: usize> {
         enable: Column<Fixed>,
         a: Column<Advice>,
         b: Column<Advice>,
-        gadget: LtGadget<2>,
+        gadget: LtGadget<N>,
         fixed: FixedTable,
     }
 
-    impl GadgetTest for TestCircuit {
-        type Config = Config;
+    impl<const N: usize> GadgetTest for TestCircuit<N> {
+        type Config = Config<N>;
 
-        fn configure(meta: &mut ConstraintSystem<Fr>) -> Config {
+        fn configure(meta: &mut ConstraintSystem<Fr>) -> Config<N> {
             let (enable, a, b, lt) = (
                 meta.fixed_column(),
                 meta.advice_column(),
                 meta.advice_column(),
                 meta.advice_column(),
             );
-            let diff = [(); 2].map(|_| meta.advice_column());
+            let diff = [(); N].map(|_| meta.advice_column());
             let fixed = FixedTable::configure(meta);
             let mut cb = ConstraintBuilder::new();
             let gadget = LtGadget::configure(&mut cb, a.cur(), b.cur(), lt, diff, &fixed);
@@ -101,7 +101,11 @@ mod tests {
             Config { enable, a, b, gadget, fixed }
         }
 
-        fn assign<L: Layouter<Fr>>(&self, config: &Config, mut layouter: L) -> Result<(), Error> {
+        fn assign<L: Layouter<Fr>>(
+            &self,
+            config: &Config<N>,
+            mut layouter: L,
+        ) -> Result<(), Error> {
             config.fixed.load(&mut layouter, &[FixedTableTag::Range8])?;
             layouter.assign_region(
                 || "rows",
@@ -123,10 +127,9 @@ mod tests {
                             0,
                             Value::known(Fr::from(claimed as u64)),
                         );
-                        // diff = a - b + claimed * 65536, taken mod 2^16 into two bytes.
-                        let diff = (a as i128 - b as i128 + if claimed { 65536 } else { 0 })
-                            .rem_euclid(65536) as u128;
-                        config.gadget.diff.assign(&mut region, 0, &diff.to_le_bytes());
+                        // The bytes of a - b + claimed·256^N, taken mod 256^N: (a - b) mod 256^N.
+                        let diff = a.wrapping_sub(b).to_le_bytes();
+                        config.gadget.diff.assign(&mut region, 0, &diff[..N]);
                     }
                     Ok(())
                 },
@@ -134,24 +137,40 @@ mod tests {
         }
     }
 
+    fn honest<const N: usize>(pairs: Vec<(u128, u128)>) -> TestCircuit<N> {
+        TestCircuit { pairs, lie: false, flag_override: None }
+    }
+
     #[test]
     fn compares_16_bit_values() {
         let pairs =
             vec![(0, 0), (0, 1), (1, 0), (65535, 65535), (65534, 65535), (65535, 0), (300, 299)];
-        assert_eq!(run(9, &TestCircuit { pairs, lie: false, flag_override: None }), Ok(()));
+        assert_eq!(run(9, &honest::<2>(pairs)), Ok(()));
+    }
+
+    #[test]
+    fn compares_128_bit_values() {
+        let max = u128::MAX;
+        let pairs =
+            vec![(0, max), (max, 0), (max, max), (max - 1, max), (1 << 127, (1 << 127) - 1)];
+        assert_eq!(run(9, &honest::<16>(pairs)), Ok(()));
     }
 
     #[test]
     fn a_wrong_answer_fails() {
         for pair in [(3, 5), (5, 3), (7, 7)] {
-            let circuit = TestCircuit { pairs: vec![pair], lie: true, flag_override: None };
+            let circuit = TestCircuit::<2> { pairs: vec![pair], lie: true, flag_override: None };
+            assert_rejected(9, &circuit, "bytes: value == Σ byte_i 256^i");
+        }
+        for pair in [(0, u128::MAX), (u128::MAX, 0), (9, 9)] {
+            let circuit = TestCircuit::<16> { pairs: vec![pair], lie: true, flag_override: None };
             assert_rejected(9, &circuit, "bytes: value == Σ byte_i 256^i");
         }
     }
 
     #[test]
     fn a_non_boolean_flag_fails() {
-        let circuit = TestCircuit { pairs: vec![(3, 5)], lie: false, flag_override: Some(2) };
+        let circuit = TestCircuit::<2> { pairs: vec![(3, 5)], lie: false, flag_override: Some(2) };
         assert_rejected(9, &circuit, "lt: lt is boolean");
     }
 }

@@ -1,7 +1,8 @@
-//! The keccak-f[1600] permutation as a circuit (no padding, absorption or table yet).
+//! The keccak-f[1600] permutation as a circuit; the sponge around it is [`super::sponge`].
 //!
 //! Layout: bit-sliced. One round takes 64 rows; row `z` of a round holds bit `z` of every lane.
-//! A permutation is 24 round blocks plus one block holding the output state: **1,600 rows**.
+//! A permutation is 24 round blocks plus one block holding the output state: **1,600 rows**
+//! (the output block doubles as the next permutation's absorption block, see [`super::layout`]).
 //!
 //! Advice columns (80), all bits:
 //! - `a[25]`: the state entering the round (lane `x + 5y`);
@@ -23,7 +24,7 @@
 //!
 //! The largest gate has degree 5 (the θ/χ parities, degree 4, times the enable column).
 
-use halo2_proofs::circuit::{Layouter, Region, Value};
+use halo2_proofs::circuit::{Region, Value};
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Expression, Fixed};
 
@@ -155,67 +156,13 @@ impl PermutationConfig {
         }
         Ok(trace.output)
     }
-
-    /// Assigns one permutation in its own region.
-    pub fn load_permutation<F: PrimeField>(
-        &self,
-        layouter: &mut impl Layouter<F>,
-        input: [u64; 25],
-    ) -> Result<[u64; 25], Error> {
-        layouter.assign_region(
-            || "keccak-f",
-            |mut region| self.assign_permutation(&mut region, 0, input),
-        )
-    }
-}
-
-/// A circuit proving a sequence of keccak-f permutations (one block of
-/// [`ROWS_PER_PERMUTATION`] rows each). The inputs are witnesses; nothing is exposed yet.
-#[derive(Clone, Debug, Default)]
-pub struct PermutationCircuit {
-    /// Input states, one permutation each.
-    pub inputs: Vec<[u64; 25]>,
-    /// Permutations the circuit has room for (fixes the layout, and so the verifying key).
-    pub capacity: usize,
-}
-
-impl<F: PrimeField> halo2_proofs::plonk::Circuit<F> for PermutationCircuit {
-    type Config = PermutationConfig;
-    type FloorPlanner = halo2_proofs::circuit::SimpleFloorPlanner;
-    type Params = ();
-
-    fn without_witnesses(&self) -> Self {
-        Self { inputs: Vec::new(), capacity: self.capacity }
-    }
-
-    fn configure(meta: &mut ConstraintSystem<F>) -> PermutationConfig {
-        PermutationConfig::configure(meta)
-    }
-
-    fn synthesize(
-        &self,
-        config: PermutationConfig,
-        mut layouter: impl Layouter<F>,
-    ) -> Result<(), Error> {
-        layouter.assign_region(
-            || "keccak-f",
-            |mut region| {
-                // Unused capacity is filled with permutations of the zero state, so every
-                // block is a valid permutation and the layout never depends on the witness.
-                for slot in 0..self.capacity {
-                    let input = self.inputs.get(slot).copied().unwrap_or([0; 25]);
-                    config.assign_permutation(&mut region, slot * ROWS_PER_PERMUTATION, input)?;
-                }
-                Ok(())
-            },
-        )
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::gadgets::test_support::{assert_rejected, run, GadgetTest};
+    use halo2_proofs::circuit::Layouter;
     use halo2_proofs::halo2curves::bn256::Fr;
 
     /// Which cell to flip after honest assignment.
