@@ -6,10 +6,13 @@
 //!
 //! Built so far:
 //! - [`constraint_builder`]: named constraints and lookups under nested conditions;
-//! - [`table`]: the [`table::LookupTable`] shape and the fixed range table;
-//! - [`gadgets`]: is-zero, byte decomposition, less-than, random linear combinations.
+//! - [`table`]: the [`table::LookupTable`] shape and the fixed table (ranges, push sizes,
+//!   opcode properties from `zkevm_executor::opcodes`);
+//! - [`gadgets`]: is-zero, byte decomposition, less-than, random linear combinations;
+//! - [`keccak`]: the keccak-256 circuit and its [`keccak::KeccakTable`];
+//! - [`bytecode`]: the bytecode circuit and its [`bytecode::BytecodeTable`].
 //!
-//! The keccak, bytecode, EVM, state and copy circuits are not built yet.
+//! The EVM, state and copy circuits are not built yet.
 
 pub mod bytecode;
 pub mod constraint_builder;
