@@ -19,6 +19,7 @@ pub mod constraint_builder;
 pub mod error;
 pub mod gadgets;
 pub mod keccak;
+pub mod state;
 pub mod table;
 
 pub use error::CircuitError;

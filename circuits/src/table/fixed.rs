@@ -11,6 +11,7 @@
 //! | `PushDataSize` | byte | bytes of push data it is followed by when executed | 0 | 0 | 256 |
 //! | `OpcodeStack` | byte | is valid | stack items popped | stack items pushed | 256 |
 //! | `ConstantGas` | opcode | its constant gas | 0 | 0 | one per opcode that has one |
+//! | `RwTagProperties` | RW tag | is padding | is storage | initial value from the statement | 12 |
 //!
 //! `ConstantGas` has rows only for opcodes whose gas never depends on operands or state, so a
 //! gadget cannot claim a constant cost for an opcode that has none.
@@ -24,6 +25,7 @@ use zkevm_executor::opcodes;
 
 use super::LookupTable;
 use crate::constraint_builder::constant;
+use crate::state::RwTag;
 
 /// Value columns after the tag.
 pub const FIXED_VALUES: usize = 4;
@@ -41,6 +43,8 @@ pub enum FixedTableTag {
     OpcodeStack = 4,
     /// Opcode `v0` always costs `v1` gas.
     ConstantGas = 5,
+    /// RW tag `v0`: padding `v1`, storage `v2`, initial value from the statement `v3`.
+    RwTagProperties = 6,
 }
 
 impl FixedTableTag {
@@ -59,6 +63,17 @@ impl FixedTableTag {
             FixedTableTag::ConstantGas => opcodes::all()
                 .iter()
                 .filter_map(|p| p.constant_gas.map(|gas| [p.opcode as u64, gas, 0, 0]))
+                .collect(),
+            FixedTableTag::RwTagProperties => RwTag::ALL
+                .iter()
+                .map(|&tag| {
+                    [
+                        tag as u64,
+                        (tag == RwTag::Padding) as u64,
+                        (tag == RwTag::Storage) as u64,
+                        tag.initial_value_from_statement() as u64,
+                    ]
+                })
                 .collect(),
         }
     }

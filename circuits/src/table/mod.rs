@@ -5,8 +5,10 @@
 //! disabled condition (see [`crate::constraint_builder`]) is satisfied.
 
 mod fixed;
+mod rw;
 
 pub use fixed::{push_data_size, FixedTable, FixedTableTag, FIXED_VALUES};
+pub use rw::RwTable;
 
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Expression;
