@@ -15,6 +15,7 @@
 //! The EVM, state and copy circuits are not built yet.
 
 pub mod bytecode;
+pub mod challenges;
 pub mod constraint_builder;
 pub mod error;
 pub mod gadgets;

@@ -79,7 +79,7 @@ impl BytecodeCircuit {
     }
 
     fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> BytecodeCircuitConfig<F> {
-        let keccak = KeccakConfig::configure(meta);
+        let (keccak, _) = KeccakConfig::configure_with_challenges(meta);
         let fixed = FixedTable::configure(meta);
         let bytecode = BytecodeConfig::configure(meta, &keccak.table, &fixed, keccak.sponge.r);
         BytecodeCircuitConfig { keccak, fixed, bytecode }

@@ -8,13 +8,14 @@
 
 use halo2_proofs::circuit::{Layouter, Region, SimpleFloorPlanner, Value};
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error};
+use halo2_proofs::plonk::{Challenge, Circuit, ConstraintSystem, Error};
 
 use super::layout::{region_rows, round_base, slots, Slot};
 use super::padding::RATE_LANES;
 use super::permutation::PermutationConfig;
 use super::sponge::SpongeConfig;
 use super::table::KeccakTable;
+use crate::challenges::Challenges;
 use crate::error::CircuitError;
 
 /// Columns of the keccak circuit.
@@ -48,12 +49,26 @@ impl KeccakWitness {
 }
 
 impl KeccakConfig {
-    /// Allocates the columns and states the constraints.
-    pub fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> Self {
-        let perm = PermutationConfig::configure(meta);
-        let sponge = SpongeConfig::configure(meta, &perm);
+    /// States the sponge's constraints over an allocated permutation; `r` is the byte-string
+    /// RLC challenge. (halo2 allocates a challenge only after some first-phase column exists,
+    /// hence the two steps.)
+    pub fn configure<F: PrimeField>(
+        meta: &mut ConstraintSystem<F>,
+        perm: PermutationConfig,
+        r: Challenge,
+    ) -> Self {
+        let sponge = SpongeConfig::configure(meta, &perm, r);
         let table = KeccakTable::new(&perm, &sponge);
         Self { perm, sponge, table }
+    }
+
+    /// Allocates the permutation, then the challenges, then the sponge.
+    pub fn configure_with_challenges<F: PrimeField>(
+        meta: &mut ConstraintSystem<F>,
+    ) -> (Self, Challenges) {
+        let perm = PermutationConfig::configure(meta);
+        let challenges = Challenges::configure(meta);
+        (Self::configure(meta, perm, challenges.bytes), challenges)
     }
 
     /// Assigns the fixed and first-phase columns.
@@ -150,7 +165,7 @@ impl<F: PrimeField> Circuit<F> for KeccakCircuit {
     }
 
     fn configure(meta: &mut ConstraintSystem<F>) -> KeccakConfig {
-        KeccakConfig::configure(meta)
+        KeccakConfig::configure_with_challenges(meta).0
     }
 
     fn synthesize(

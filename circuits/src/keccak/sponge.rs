@@ -47,7 +47,7 @@ pub struct SpongeConfig {
     pub len: Column<Advice>,
     /// RLC of the input bytes so far (second phase).
     pub rlc: Column<Advice>,
-    /// The RLC challenge.
+    /// The RLC challenge ([`Challenges::bytes`](crate::challenges::Challenges)).
     pub r: Challenge,
     /// Junction rows that absorb a block (`J_0 … J_{N-1}`).
     pub q_absorb: Column<Fixed>,
@@ -86,12 +86,12 @@ impl SpongeConfig {
     pub fn configure<F: PrimeField>(
         meta: &mut ConstraintSystem<F>,
         perm: &PermutationConfig,
+        r: Challenge,
     ) -> Self {
         let byte = meta.advice_column();
         meta.enable_equality(byte);
         let (is_pad, is_final, len) =
             (meta.advice_column(), meta.advice_column(), meta.advice_column());
-        let r = meta.challenge_usable_after(halo2_proofs::plonk::FirstPhase);
         let rlc = meta.advice_column_in(SecondPhase);
         let mut fixed = || meta.fixed_column();
         let config = Self {

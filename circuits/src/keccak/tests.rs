@@ -73,7 +73,7 @@ impl GadgetTest for TestCircuit {
     type Config = Config;
 
     fn configure(meta: &mut ConstraintSystem<Fr>) -> Config {
-        let keccak = KeccakConfig::configure(meta);
+        let (keccak, _) = KeccakConfig::configure_with_challenges(meta);
         let q_claim = meta.fixed_column();
         let rlc = meta.advice_column_in(SecondPhase);
         let (len, lo, hi) = (meta.advice_column(), meta.advice_column(), meta.advice_column());
@@ -286,7 +286,7 @@ fn byte_rows_sit_where_the_table_expects() {
 #[test]
 fn columns_and_degree() {
     let mut meta = ConstraintSystem::<Fr>::default();
-    KeccakConfig::configure(&mut meta);
+    KeccakConfig::configure_with_challenges(&mut meta);
     assert_eq!(meta.num_advice_columns(), 85);
     assert_eq!(meta.num_fixed_columns(), 13);
     assert_eq!(meta.degree(), 5);

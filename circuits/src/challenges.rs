@@ -1,0 +1,74 @@
+//! The second-phase challenges, drawn once per proof after every first-phase column is
+//! committed, and shared by all sub-circuits.
+
+use halo2_proofs::circuit::{Layouter, Value};
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::{Challenge, ConstraintSystem, Expression, FirstPhase};
+
+/// Handles of the challenges.
+#[derive(Clone, Copy, Debug)]
+pub struct Challenges {
+    /// `r`: random linear combinations of byte strings (keccak inputs, code).
+    pub bytes: Challenge,
+    /// `θ`: compresses a lookup tuple into one value, `Σ θ^i·t_i`.
+    pub lookup: Challenge,
+}
+
+impl Challenges {
+    /// Allocates the challenges (usable after the first phase).
+    pub fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> Self {
+        Self {
+            bytes: meta.challenge_usable_after(FirstPhase),
+            lookup: meta.challenge_usable_after(FirstPhase),
+        }
+    }
+
+    /// The challenges as expressions.
+    pub fn exprs<F: PrimeField>(&self) -> ChallengeExprs<F> {
+        ChallengeExprs { bytes: self.bytes.expr(), lookup: self.lookup.expr() }
+    }
+
+    /// The challenges' values (unknown before the second phase).
+    pub fn values<F: PrimeField>(&self, layouter: &impl Layouter<F>) -> ChallengeValues<F> {
+        ChallengeValues {
+            bytes: layouter.get_challenge(self.bytes),
+            lookup: layouter.get_challenge(self.lookup),
+        }
+    }
+}
+
+/// The challenges as expressions.
+#[derive(Clone, Debug)]
+pub struct ChallengeExprs<F: PrimeField> {
+    /// `r`.
+    pub bytes: Expression<F>,
+    /// `θ`.
+    pub lookup: Expression<F>,
+}
+
+/// The challenges' values.
+#[derive(Clone, Copy, Debug)]
+pub struct ChallengeValues<F: PrimeField> {
+    /// `r`.
+    pub bytes: Value<F>,
+    /// `θ`.
+    pub lookup: Value<F>,
+}
+
+/// `Σ θ^i·t_i`: a lookup tuple compressed into one expression.
+pub fn compress_expr<F: PrimeField>(
+    tuple: &[Expression<F>],
+    theta: &Expression<F>,
+) -> Expression<F> {
+    tuple
+        .iter()
+        .rev()
+        .cloned()
+        .reduce(|acc, t| acc * theta.clone() + t)
+        .unwrap_or(Expression::Constant(F::ZERO))
+}
+
+/// `Σ θ^i·t_i` natively.
+pub fn compress_value<F: PrimeField>(tuple: &[F], theta: F) -> F {
+    tuple.iter().rev().fold(F::ZERO, |acc, t| acc * theta + t)
+}
