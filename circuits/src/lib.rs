@@ -18,6 +18,7 @@ pub mod bytecode;
 pub mod challenges;
 pub mod constraint_builder;
 pub mod error;
+pub mod evm;
 pub mod gadgets;
 pub mod keccak;
 pub mod state;

@@ -101,6 +101,11 @@ pub const fn properties(opcode: u8) -> OpcodeProperties {
     }
 }
 
+/// The mnemonic of `opcode` (`None` for unassigned bytes).
+pub fn name(opcode: u8) -> Option<&'static str> {
+    OpCode::new(opcode).map(|code| code.as_str())
+}
+
 /// The properties of all 256 bytes, in byte order.
 pub fn all() -> [OpcodeProperties; 256] {
     std::array::from_fn(|i| properties(i as u8))
@@ -127,5 +132,7 @@ mod tests {
         assert_eq!((properties(op::SWAP16).stack_in, properties(op::SWAP16).stack_out), (17, 17));
         assert_eq!(properties(op::PUSH32).constant_gas, Some(3));
         assert_eq!(properties(op::SLOAD).constant_gas, None);
+        assert_eq!(name(op::SWAP16), Some("SWAP16"));
+        assert_eq!(name(0x0c), None);
     }
 }

@@ -1,0 +1,87 @@
+//! Assigning one step: cells are written to the region and remembered, so the step's lookup
+//! tuples can be evaluated from exactly the values assigned.
+
+use std::collections::HashMap;
+
+use halo2_proofs::circuit::{Region, Value};
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::Expression;
+
+use super::builder::WordCells;
+use super::cell::Cell;
+
+/// A step's assigned values by `(column index, rotation)`.
+pub type StepValuesMap<F> = HashMap<(usize, i32), F>;
+
+/// Writes the cells of the step starting at `offset`.
+pub struct StepAssigner<'r, 'a, F: PrimeField> {
+    region: &'r mut Region<'a, F>,
+    offset: usize,
+    values: StepValuesMap<F>,
+}
+
+impl<'r, 'a, F: PrimeField> StepAssigner<'r, 'a, F> {
+    /// An assigner for the step at `offset`.
+    pub fn new(region: &'r mut Region<'a, F>, offset: usize) -> Self {
+        Self { region, offset, values: HashMap::new() }
+    }
+
+    /// Assigns `cell`.
+    pub fn assign(&mut self, cell: Cell, value: F) {
+        cell.assign(self.region, self.offset, Value::known(value));
+        self.values.insert((cell.column.index(), cell.rotation as i32), value);
+    }
+
+    /// Assigns a small number.
+    pub fn assign_u64(&mut self, cell: Cell, value: u64) {
+        self.assign(cell, F::from(value));
+    }
+
+    /// Assigns the little-endian bytes of `value` to `cells` (as many as there are cells).
+    pub fn assign_bytes(&mut self, cells: &[Cell], value: u64) {
+        for (i, cell) in cells.iter().enumerate() {
+            let byte = value.checked_shr(8 * i as u32).unwrap_or(0) & 0xff;
+            self.assign_u64(*cell, byte);
+        }
+    }
+
+    /// Assigns a word's limbs.
+    pub fn assign_word(&mut self, word: WordCells, (lo, hi): (u128, u128)) {
+        self.assign(word.lo, F::from_u128(lo));
+        self.assign(word.hi, F::from_u128(hi));
+    }
+
+    /// Records a value at `(column, rotation)` without assigning it (cells of the next step,
+    /// which its own assignment writes).
+    pub fn remember(&mut self, column: usize, rotation: i32, value: F) {
+        self.values.insert((column, rotation), value);
+    }
+
+    /// The values assigned so far.
+    pub fn into_values(self) -> StepValuesMap<F> {
+        self.values
+    }
+}
+
+/// Evaluates `expr` at a step from its assigned values (unassigned cells count as zero),
+/// with `challenges` giving each challenge's value by index.
+pub fn evaluate<F: PrimeField>(
+    expr: &Expression<F>,
+    values: &StepValuesMap<F>,
+    challenges: &[F],
+) -> F {
+    expr.evaluate(
+        &|c| c,
+        &|_| F::ZERO,
+        &|_| F::ZERO,
+        &|query| {
+            values.get(&(query.column_index(), query.rotation().0)).copied().unwrap_or(F::ZERO)
+        },
+        &|_| F::ZERO,
+        &|challenge| challenges.get(challenge.index()).copied().unwrap_or(F::ZERO),
+        &|a| -a,
+        &|a, b| a + b,
+        &|a, b| a * b,
+        &|a, s| a * s,
+    )
+}

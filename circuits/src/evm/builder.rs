@@ -1,0 +1,361 @@
+//! The EVM constraint builder: what one gadget states about its step.
+//!
+//! A gadget asks for cells, states constraints under conditions, and declares lookups by
+//! table; stack and RW helpers keep the RW counter and stack offsets in order, so a gadget
+//! reads like the opcode's definition. The [`super::config::EvmConfig`] multiplies everything
+//! by the step selector and the state's selector and places the lookups in lookup cells.
+
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::Expression;
+
+use super::cell::{Cell, CellManager, CellType, LookupTable};
+use super::step::StepExprs;
+use crate::bytecode::BytecodeTag;
+use crate::constraint_builder::constant;
+use crate::state::RwTag;
+use crate::table::FixedTableTag;
+
+/// A 256-bit word as `(lo, hi)` 128-bit limb expressions.
+#[derive(Clone, Debug)]
+pub struct Word<F: PrimeField> {
+    /// Low 128 bits.
+    pub lo: Expression<F>,
+    /// High 128 bits.
+    pub hi: Expression<F>,
+}
+
+impl<F: PrimeField> Word<F> {
+    /// A word below `2^128`.
+    pub fn small(value: Expression<F>) -> Self {
+        Self { lo: value, hi: constant(0) }
+    }
+
+    /// The zero word.
+    pub fn zero() -> Self {
+        Self::small(constant(0))
+    }
+}
+
+/// A word held in two general cells (canonical because of where it comes from).
+#[derive(Clone, Copy, Debug)]
+pub struct WordCells {
+    /// Low limb.
+    pub lo: Cell,
+    /// High limb.
+    pub hi: Cell,
+}
+
+impl WordCells {
+    /// The word as expressions.
+    pub fn expr<F: PrimeField>(&self) -> Word<F> {
+        Word { lo: self.lo.expr(), hi: self.hi.expr() }
+    }
+}
+
+/// A word held as 32 range-checked little-endian bytes: canonical by construction.
+#[derive(Clone, Copy, Debug)]
+pub struct WordBytes {
+    /// Byte `i` is the coefficient of `256^i`.
+    pub bytes: [Cell; 32],
+}
+
+impl WordBytes {
+    /// The word as limb expressions.
+    pub fn expr<F: PrimeField>(&self) -> Word<F> {
+        let limb = |cells: &[Cell]| {
+            cells.iter().rev().fold(constant(0), |acc, c| acc * constant(256) + c.expr())
+        };
+        Word { lo: limb(&self.bytes[..16]), hi: limb(&self.bytes[16..]) }
+    }
+}
+
+/// What a gadget stated, before the selectors are applied.
+#[derive(Debug)]
+pub struct GadgetSpec<F: PrimeField> {
+    /// Named constraints.
+    pub constraints: Vec<(&'static str, Expression<F>)>,
+    /// Lookup tuples (already multiplied by their conditions), by table, in declaration order.
+    pub lookups: Vec<(LookupTable, &'static str, Vec<Expression<F>>)>,
+}
+
+/// The builder one gadget configures with.
+#[derive(Debug)]
+pub struct EvmBuilder<F: PrimeField> {
+    /// The step state at this step.
+    pub cur: StepExprs<F>,
+    /// The step state at the next step.
+    pub next: StepExprs<F>,
+    cells: CellManager,
+    constraints: Vec<(&'static str, Expression<F>)>,
+    lookups: Vec<(LookupTable, &'static str, Vec<Expression<F>>)>,
+    conditions: Vec<Expression<F>>,
+    rw_offset: Expression<F>,
+    stack_offset: i64,
+}
+
+impl<F: PrimeField> EvmBuilder<F> {
+    /// A builder over a fresh cell grid.
+    pub fn new(cur: StepExprs<F>, next: StepExprs<F>, cells: CellManager) -> Self {
+        Self {
+            cur,
+            next,
+            cells,
+            constraints: Vec::new(),
+            lookups: Vec::new(),
+            conditions: Vec::new(),
+            rw_offset: constant(0),
+            stack_offset: 0,
+        }
+    }
+
+    /// A general cell.
+    pub fn query_cell(&mut self) -> Cell {
+        self.cells.query(CellType::General)
+    }
+
+    /// A range-checked byte cell.
+    pub fn query_byte(&mut self) -> Cell {
+        self.cells.query(CellType::Byte)
+    }
+
+    /// A boolean cell.
+    pub fn query_bool(&mut self, name: &'static str) -> Cell {
+        let cell = self.query_cell();
+        self.require_boolean(name, cell.expr());
+        cell
+    }
+
+    /// A word in two general cells.
+    pub fn query_word(&mut self) -> WordCells {
+        WordCells { lo: self.query_cell(), hi: self.query_cell() }
+    }
+
+    /// A word in 32 byte cells.
+    pub fn query_word_bytes(&mut self) -> WordBytes {
+        WordBytes { bytes: [(); 32].map(|_| self.query_byte()) }
+    }
+
+    /// Lookup cells of `table` a spec with `count` lookups needs (for sizing checks).
+    pub fn lookup_count(&self, table: LookupTable) -> usize {
+        self.lookups.iter().filter(|(t, _, _)| *t == table).count()
+    }
+
+    fn condition(&self) -> Option<Expression<F>> {
+        self.conditions.iter().cloned().reduce(|a, b| a * b)
+    }
+
+    fn guarded(&self, expr: Expression<F>) -> Expression<F> {
+        match self.condition() {
+            Some(cond) => cond * expr,
+            None => expr,
+        }
+    }
+
+    /// `expr == 0` under the active conditions.
+    pub fn require_zero(&mut self, name: &'static str, expr: Expression<F>) {
+        let expr = self.guarded(expr);
+        self.constraints.push((name, expr));
+    }
+
+    /// `lhs == rhs`.
+    pub fn require_equal(&mut self, name: &'static str, lhs: Expression<F>, rhs: Expression<F>) {
+        self.require_zero(name, lhs - rhs);
+    }
+
+    /// `expr ∈ {0, 1}`.
+    pub fn require_boolean(&mut self, name: &'static str, expr: Expression<F>) {
+        self.require_zero(name, expr.clone() * (constant(1) - expr));
+    }
+
+    /// Two words are equal.
+    pub fn require_word_equal(&mut self, name: &'static str, lhs: Word<F>, rhs: Word<F>) {
+        self.require_equal(name, lhs.lo, rhs.lo);
+        self.require_equal(name, lhs.hi, rhs.hi);
+    }
+
+    /// Runs `f` with `cond` (0 or 1) added to the active conditions.
+    pub fn when<R>(&mut self, cond: Expression<F>, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.conditions.push(cond);
+        let result = f(self);
+        self.conditions.pop();
+        result
+    }
+
+    /// Declares a lookup of `tuple` into `table` under the active conditions.
+    pub fn lookup(&mut self, table: LookupTable, name: &'static str, tuple: Vec<Expression<F>>) {
+        let tuple = tuple.into_iter().map(|e| self.guarded(e)).collect();
+        self.lookups.push((table, name, tuple));
+    }
+
+    /// A fixed-table lookup `(tag, values…)`.
+    pub fn fixed_lookup(
+        &mut self,
+        name: &'static str,
+        tag: FixedTableTag,
+        values: Vec<Expression<F>>,
+    ) {
+        self.lookup(LookupTable::Fixed, name, tag.tuple(values));
+    }
+
+    /// A bytecode-table lookup: byte `index` of the running code is `value`, `is_code`.
+    pub fn bytecode_lookup(
+        &mut self,
+        name: &'static str,
+        index: Expression<F>,
+        value: Expression<F>,
+        is_code: Expression<F>,
+    ) {
+        let tuple = vec![
+            BytecodeTag::Byte.expr(),
+            self.cur.code_hash_lo.clone(),
+            self.cur.code_hash_hi.clone(),
+            index,
+            value,
+            is_code,
+        ];
+        self.lookup(LookupTable::Bytecode, name, tuple);
+    }
+
+    /// The next RW of the step: `(rw_counter + offset, is_write, tag, id, address, field,
+    /// key, value, value_prev, aux)`. Under a condition, it counts only when the condition
+    /// holds.
+    #[allow(clippy::too_many_arguments)]
+    pub fn rw_lookup(
+        &mut self,
+        name: &'static str,
+        is_write: bool,
+        tag: RwTag,
+        id: Expression<F>,
+        address: Expression<F>,
+        field_tag: Expression<F>,
+        key: Word<F>,
+        value: Word<F>,
+        value_prev: Word<F>,
+        aux: Word<F>,
+    ) {
+        let tuple = vec![
+            constant(1),
+            self.cur.rw_counter.clone() + self.rw_offset.clone(),
+            constant(is_write as u64),
+            constant(tag as u64),
+            id,
+            address,
+            field_tag,
+            key.lo,
+            key.hi,
+            value.lo,
+            value.hi,
+            value_prev.lo,
+            value_prev.hi,
+            aux.lo,
+            aux.hi,
+        ];
+        self.lookup(LookupTable::Rw, name, tuple);
+        let step = self.condition().unwrap_or_else(|| constant(1));
+        self.rw_offset = self.rw_offset.clone() + step;
+    }
+
+    /// Reads the stack slot at `address` (counted from the bottom), not moving the pointer.
+    pub fn stack_read_at(&mut self, name: &'static str, address: Expression<F>, value: Word<F>) {
+        let id = self.cur.call_id.clone();
+        self.rw_lookup(
+            name,
+            false,
+            RwTag::Stack,
+            id,
+            address,
+            constant(0),
+            Word::zero(),
+            value.clone(),
+            value,
+            Word::zero(),
+        );
+    }
+
+    /// Writes the stack slot at `address`, not moving the pointer. Returns the cells of the
+    /// slot's old content (`value_prev`, which the state circuit pins), for the gadget to
+    /// assign.
+    pub fn stack_write_at(
+        &mut self,
+        name: &'static str,
+        address: Expression<F>,
+        value: Word<F>,
+    ) -> WordCells {
+        let id = self.cur.call_id.clone();
+        let value_prev = self.query_word();
+        self.rw_lookup(
+            name,
+            true,
+            RwTag::Stack,
+            id,
+            address,
+            constant(0),
+            Word::zero(),
+            value,
+            value_prev.expr(),
+            Word::zero(),
+        );
+        value_prev
+    }
+
+    /// The stack slot `depth` items below the current top (0 = top), counting the pops and
+    /// pushes declared so far.
+    pub fn stack_slot(&self, depth: i64) -> Expression<F> {
+        self.stack_address(-1 - depth)
+    }
+
+    /// Pops the top item.
+    pub fn stack_pop(&mut self, name: &'static str, value: Word<F>) {
+        let address = self.stack_address(-1);
+        self.stack_read_at(name, address, value);
+        self.stack_offset -= 1;
+    }
+
+    /// Pushes an item; returns the cells of the slot's old content.
+    pub fn stack_push(&mut self, name: &'static str, value: Word<F>) -> WordCells {
+        let address = self.stack_address(0);
+        let prev = self.stack_write_at(name, address, value);
+        self.stack_offset += 1;
+        prev
+    }
+
+    /// Moves the stack pointer without an RW (DUP's net push after its reads).
+    pub fn stack_move(&mut self, delta: i64) {
+        self.stack_offset += delta;
+    }
+
+    fn stack_address(&self, offset: i64) -> Expression<F> {
+        let offset = self.stack_offset + offset;
+        let magnitude = constant(offset.unsigned_abs());
+        if offset >= 0 {
+            self.cur.stack_pointer.clone() + magnitude
+        } else {
+            self.cur.stack_pointer.clone() - magnitude
+        }
+    }
+
+    /// Net stack change so far.
+    pub fn stack_delta(&self) -> i64 {
+        self.stack_offset
+    }
+
+    /// RWs declared so far (an expression when some are conditional).
+    pub fn rw_count(&self) -> Expression<F> {
+        self.rw_offset.clone()
+    }
+
+    /// What the gadget stated.
+    pub fn finish(self) -> GadgetSpec<F> {
+        GadgetSpec { constraints: self.constraints, lookups: self.lookups }
+    }
+}
+
+/// `a + b·256 + …` for little-endian byte cells.
+pub fn from_bytes<F: PrimeField>(bytes: &[Cell]) -> Expression<F> {
+    bytes.iter().rev().fold(constant(0), |acc, c| acc * constant(256) + c.expr())
+}
+
+/// `2^128`, the weight of a word's high limb.
+pub fn two_pow_128<F: PrimeField>() -> Expression<F> {
+    Expression::Constant(F::from_u128(1 << 64) * F::from_u128(1 << 64))
+}

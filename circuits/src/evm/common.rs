@@ -1,0 +1,146 @@
+//! What every opcode step checks: the opcode at `pc` (bytecode lookup), its stack effect and
+//! stack bounds (fixed-table lookup), its gas, and the transition to the next step in the same
+//! call.
+
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::{Error, Expression};
+use zkevm_executor::opcodes;
+
+use super::assign::StepAssigner;
+use super::builder::{from_bytes, EvmBuilder};
+use super::cell::Cell;
+use super::witness::StepWitness;
+use crate::constraint_builder::constant;
+use crate::table::FixedTableTag;
+
+/// Maximum stack depth.
+pub const STACK_LIMIT: u64 = 1024;
+
+/// How a step's gas cost is known.
+#[derive(Clone, Debug)]
+pub enum GasCost<F: PrimeField> {
+    /// The opcode's constant gas, from the fixed table.
+    Constant,
+    /// An expression the gadget computed.
+    Dynamic(Expression<F>),
+}
+
+/// The next step's program counter.
+#[derive(Clone, Debug)]
+pub enum NextPc<F: PrimeField> {
+    /// `pc + delta`.
+    Advance(u64),
+    /// An expression (jumps).
+    To(Expression<F>),
+}
+
+/// The common cells of an opcode step.
+#[derive(Clone, Debug)]
+pub struct OpcodeStep {
+    stack_in: Cell,
+    stack_out: Cell,
+    /// `sp − in` as two bytes (no underflow).
+    floor: [Cell; 2],
+    /// `1024 − (sp − in + out)` as two bytes (no overflow).
+    ceiling: [Cell; 2],
+    /// The constant gas cost, when the opcode has one.
+    gas_cost: Option<Cell>,
+    /// Gas left after the step, as eight bytes (no out of gas).
+    gas_after: [Cell; 8],
+}
+
+impl OpcodeStep {
+    /// States the checks and the same-call transition. Call after the gadget's stack and RW
+    /// declarations: it reads their totals.
+    pub fn configure<F: PrimeField>(
+        cb: &mut EvmBuilder<F>,
+        gas: GasCost<F>,
+        pc: NextPc<F>,
+    ) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        let (pc_now, sp) = (cb.cur.pc.clone(), cb.cur.stack_pointer.clone());
+        cb.bytecode_lookup("opcode at pc", pc_now.clone(), opcode.clone(), constant(1));
+
+        let (stack_in, stack_out) = (cb.query_cell(), cb.query_cell());
+        cb.fixed_lookup(
+            "opcode stack effect",
+            FixedTableTag::OpcodeStack,
+            vec![opcode.clone(), constant(1), stack_in.expr(), stack_out.expr()],
+        );
+        let delta = cb.stack_delta();
+        let declared =
+            if delta >= 0 { constant(delta as u64) } else { -constant(delta.unsigned_abs()) };
+        cb.require_equal(
+            "stack effect matches the opcode",
+            stack_out.expr() - stack_in.expr(),
+            declared.clone(),
+        );
+        let floor = [cb.query_byte(), cb.query_byte()];
+        cb.require_equal("no stack underflow", sp.clone() - stack_in.expr(), from_bytes(&floor));
+        let ceiling = [cb.query_byte(), cb.query_byte()];
+        cb.require_equal(
+            "no stack overflow",
+            constant(STACK_LIMIT) - sp.clone() + stack_in.expr() - stack_out.expr(),
+            from_bytes(&ceiling),
+        );
+
+        let (gas_cost, cost) = match gas {
+            GasCost::Constant => {
+                let cell = cb.query_cell();
+                cb.fixed_lookup(
+                    "constant gas",
+                    FixedTableTag::ConstantGas,
+                    vec![opcode, cell.expr()],
+                );
+                (Some(cell), cell.expr())
+            }
+            GasCost::Dynamic(cost) => (None, cost),
+        };
+        let gas_after = [(); 8].map(|_| cb.query_byte());
+        let next = cb.next.clone();
+        let cur = cb.cur.clone();
+        cb.require_equal("gas is charged", next.gas_left.clone(), cur.gas_left.clone() - cost);
+        cb.require_equal("no out of gas", next.gas_left.clone(), from_bytes(&gas_after));
+
+        let rw_count = cb.rw_count();
+        cb.require_equal("rw_counter advances", next.rw_counter, cur.rw_counter + rw_count);
+        cb.require_equal("same call", next.call_id, cur.call_id);
+        cb.require_equal("same transaction", next.tx_id, cur.tx_id);
+        cb.require_equal("same code", next.code_hash_lo, cur.code_hash_lo);
+        cb.require_equal("same code", next.code_hash_hi, cur.code_hash_hi);
+        let pc_next = match pc {
+            NextPc::Advance(delta) => pc_now + constant(delta),
+            NextPc::To(expr) => expr,
+        };
+        cb.require_equal("program counter", next.pc, pc_next);
+        cb.require_equal("stack pointer", next.stack_pointer, sp + declared);
+        cb.require_equal("memory size unchanged", next.memory_word_size, cur.memory_word_size);
+        cb.require_equal(
+            "reversible writes unchanged",
+            next.reversible_write_counter,
+            cur.reversible_write_counter,
+        );
+        cb.require_equal("log id unchanged", next.log_id, cur.log_id);
+        Self { stack_in, stack_out, floor, ceiling, gas_cost, gas_after }
+    }
+
+    /// Assigns the common cells.
+    pub fn assign<F: PrimeField>(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), Error> {
+        let props = opcodes::properties(w.values.opcode as u8);
+        let (stack_in, stack_out) = (props.stack_in as u64, props.stack_out as u64);
+        a.assign_u64(self.stack_in, stack_in);
+        a.assign_u64(self.stack_out, stack_out);
+        let sp = w.values.stack_pointer;
+        a.assign_bytes(&self.floor, sp.wrapping_sub(stack_in));
+        a.assign_bytes(&self.ceiling, (STACK_LIMIT + stack_in).wrapping_sub(sp + stack_out));
+        if let Some(cell) = self.gas_cost {
+            a.assign_u64(cell, w.step.gas_cost);
+        }
+        a.assign_bytes(&self.gas_after, w.next.gas_left);
+        Ok(())
+    }
+}

@@ -1,0 +1,300 @@
+//! The EVM circuit's columns, its gadget registry, and how gadget specs become gates and
+//! lookups.
+
+use std::collections::BTreeMap;
+
+use halo2_proofs::circuit::{Region, Value};
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::{
+    Advice, Column, ConstraintSystem, Error, Expression, Fixed, SecondPhase,
+};
+
+use super::assign::{evaluate, StepAssigner, StepValuesMap};
+use super::builder::{EvmBuilder, GadgetSpec};
+use super::cell::{Cell, CellManager, CellType, LookupTable};
+use super::execution_state::ExecutionState;
+use super::gadgets::{self, StepGadget};
+use super::step::{StepColumns, StepValues};
+use super::witness::StepWitness;
+use super::STEP_HEIGHT;
+use crate::bytecode::BytecodeTable;
+use crate::challenges::{compress_expr, ChallengeValues, Challenges};
+use crate::constraint_builder::{constant, ConstraintBuilder};
+use crate::table::{FixedTable, FixedTableTag, LookupTable as TableShape, RwTable};
+
+/// General cell columns.
+pub const GENERAL_COLUMNS: usize = 10;
+/// Byte cell columns (each range-checked on every row).
+pub const BYTE_COLUMNS: usize = 6;
+
+/// Lookup cell columns per table.
+pub fn lookup_columns(table: LookupTable) -> usize {
+    match table {
+        LookupTable::Rw => 2,
+        LookupTable::Bytecode => 5,
+        LookupTable::Fixed => 1,
+    }
+}
+
+/// The tables the EVM circuit looks up.
+#[derive(Clone, Copy, Debug)]
+pub struct EvmTables {
+    /// RW table (state circuit).
+    pub rw: RwTable,
+    /// Bytecode table.
+    pub bytecode: BytecodeTable,
+    /// Fixed table.
+    pub fixed: FixedTable,
+}
+
+/// The compressed lookups of one state: the lookup cell and the expression it must equal.
+type StateLookups<F> = Vec<(Cell, Expression<F>)>;
+
+/// Columns and gadgets of the EVM circuit.
+#[derive(Debug)]
+pub struct EvmConfig<F: PrimeField> {
+    /// 1 on the first row of every step slot.
+    pub q_step: Column<Fixed>,
+    /// The step state.
+    pub step: StepColumns,
+    /// One-hot execution state, `STEP_HEIGHT` cells per column.
+    pub selectors: Vec<Column<Advice>>,
+    /// The challenges (θ compresses lookups).
+    pub challenges: Challenges,
+    gadgets: Vec<Box<dyn StepGadget<F>>>,
+    lookups: Vec<StateLookups<F>>,
+}
+
+impl<F: PrimeField> EvmConfig<F> {
+    /// The selector cell of `state`.
+    pub fn selector_cell(&self, state: ExecutionState) -> Cell {
+        selector_cell(&self.selectors, state)
+    }
+
+    /// Allocates the columns, configures every gadget and states the gates and lookups.
+    pub fn configure(
+        meta: &mut ConstraintSystem<F>,
+        tables: &EvmTables,
+        challenges: Challenges,
+    ) -> Self {
+        let q_step = meta.fixed_column();
+        let step = StepColumns::configure(meta);
+        let selector_columns = ExecutionState::ALL.len().div_ceil(STEP_HEIGHT);
+        let selectors: Vec<_> = (0..selector_columns).map(|_| meta.advice_column()).collect();
+        let mut grid = Vec::new();
+        for _ in 0..GENERAL_COLUMNS {
+            grid.push((CellType::General, meta.advice_column()));
+        }
+        for _ in 0..BYTE_COLUMNS {
+            grid.push((CellType::Byte, meta.advice_column()));
+        }
+        let mut lookup_cells: BTreeMap<LookupTable, Vec<Cell>> = BTreeMap::new();
+        for table in LookupTable::ALL {
+            let columns: Vec<_> =
+                (0..lookup_columns(table)).map(|_| meta.advice_column_in(SecondPhase)).collect();
+            let cells = (0..STEP_HEIGHT)
+                .flat_map(|rotation| columns.iter().map(move |&column| Cell { column, rotation }))
+                .collect();
+            lookup_cells.insert(table, cells);
+        }
+
+        let q = q_step.cur();
+        let mut state_gate = ConstraintBuilder::new();
+        let mut one_hot = constant(0);
+        for state in ExecutionState::ALL {
+            let sel = selector_cell(&selectors, state).expr();
+            state_gate.require_boolean("evm: state selector is boolean", sel.clone());
+            one_hot = one_hot + sel;
+        }
+        state_gate.require_equal("evm: one execution state", one_hot, constant(1));
+        state_gate.build(meta, "evm state", q.clone());
+
+        let theta = challenges.lookup.expr();
+        let mut position_exprs: BTreeMap<LookupTable, Vec<Expression<F>>> = lookup_cells
+            .iter()
+            .map(|(table, cells)| (*table, vec![constant(0); cells.len()]))
+            .collect();
+        let mut gadgets_by_state: Vec<Option<Box<dyn StepGadget<F>>>> =
+            (0..ExecutionState::ALL.len()).map(|_| None).collect();
+        let mut lookups: Vec<StateLookups<F>> = vec![Vec::new(); ExecutionState::ALL.len()];
+        for register in gadgets::registry::<F>() {
+            let mut cb =
+                EvmBuilder::new(step.cur(), step.next(), CellManager::new(&grid, STEP_HEIGHT));
+            let (state, gadget) = register(&mut cb);
+            let GadgetSpec { constraints, lookups: declared } = cb.finish();
+            let sel = selector_cell(&selectors, state).expr();
+            let enable = q.clone() * sel.clone();
+            let constraints: Vec<_> =
+                constraints.into_iter().map(|(name, c)| (name, enable.clone() * c)).collect();
+            if !constraints.is_empty() {
+                meta.create_gate(state_name(state), move |_| constraints);
+            }
+            let mut used: BTreeMap<LookupTable, usize> = BTreeMap::new();
+            for (table, name, tuple) in declared {
+                let position = used.entry(table).or_default();
+                let cell = *lookup_cells[&table].get(*position).unwrap_or_else(|| {
+                    panic!("EVM circuit configuration: {state:?} needs more {table:?} lookup cells ({name})")
+                });
+                let compressed = compress_expr(&tuple, &theta);
+                let slot =
+                    &mut position_exprs.get_mut(&table).expect("every table has cells")[*position];
+                *slot = slot.clone() + sel.clone() * compressed.clone();
+                lookups[state.index()].push((cell, compressed));
+                *position += 1;
+            }
+            gadgets_by_state[state.index()] = Some(gadget);
+        }
+        let gadgets: Vec<Box<dyn StepGadget<F>>> = gadgets_by_state
+            .into_iter()
+            .zip(ExecutionState::ALL)
+            .map(|(g, state)| g.unwrap_or_else(|| panic!("no gadget registered for {state:?}")))
+            .collect();
+
+        let mut lookup_gate = ConstraintBuilder::new();
+        for (table, cells) in &lookup_cells {
+            for (cell, expr) in cells.iter().zip(&position_exprs[table]) {
+                lookup_gate.require_equal(
+                    "evm: lookup cell holds the step's tuple",
+                    cell.expr(),
+                    expr.clone(),
+                );
+            }
+        }
+        lookup_gate.build(meta, "evm lookup cells", q);
+
+        let table_exprs: BTreeMap<LookupTable, Expression<F>> = [
+            (LookupTable::Rw, compress_expr(&tables.rw.table_exprs(), &theta)),
+            (LookupTable::Bytecode, compress_expr(&tables.bytecode.table_exprs(), &theta)),
+            (LookupTable::Fixed, compress_expr(&tables.fixed.table_exprs(), &theta)),
+        ]
+        .into_iter()
+        .collect();
+        for (table, cells) in &lookup_cells {
+            let columns: Vec<Column<Advice>> =
+                cells.iter().take(lookup_columns(*table)).map(|c| c.column).collect();
+            for column in columns {
+                let table_expr = table_exprs[table].clone();
+                meta.lookup_any(table_name(*table), move |_| vec![(column.cur(), table_expr)]);
+            }
+        }
+        let mut bytes = ConstraintBuilder::new();
+        for (cell_type, column) in &grid {
+            if *cell_type == CellType::Byte {
+                bytes.lookup(
+                    "evm: byte cell",
+                    FixedTableTag::Range8.tuple(vec![column.cur()]),
+                    tables.fixed.table_exprs(),
+                );
+            }
+        }
+        bytes.build(meta, "evm bytes", constant(1));
+
+        Self { q_step, step, selectors, challenges, gadgets, lookups }
+    }
+
+    /// Marks `slots` step slots from row 0 as steps.
+    pub fn assign_fixed(&self, region: &mut Region<'_, F>, slots: usize) {
+        for slot in 0..slots {
+            region.assign_fixed(self.q_step, slot * STEP_HEIGHT, F::ONE);
+        }
+    }
+
+    /// Writes a step state at `offset` (also the state after the last step).
+    pub fn assign_step_state(
+        &self,
+        region: &mut Region<'_, F>,
+        offset: usize,
+        values: &StepValues,
+    ) {
+        for (column, value) in self.step.all().iter().zip(values.as_array::<F>()) {
+            region.assign_advice(*column, offset, Value::known(value));
+        }
+    }
+
+    /// Assigns the first-phase cells of `steps` from slot 0 and the state after the last one;
+    /// returns each step's assigned values for the second phase.
+    pub fn assign_first_phase(
+        &self,
+        region: &mut Region<'_, F>,
+        steps: &[StepWitness<'_>],
+    ) -> Result<Vec<StepValuesMap<F>>, Error> {
+        let mut assigned = Vec::with_capacity(steps.len());
+        for (slot, w) in steps.iter().enumerate() {
+            let offset = slot * STEP_HEIGHT;
+            self.assign_step_state(region, offset, &w.values);
+            let mut a = StepAssigner::new(region, offset);
+            for (column, value) in self.step.all().iter().zip(w.values.as_array::<F>()) {
+                a.remember(column.index(), 0, value);
+            }
+            for (column, value) in self.step.all().iter().zip(w.next.as_array::<F>()) {
+                a.remember(column.index(), STEP_HEIGHT as i32, value);
+            }
+            for state in ExecutionState::ALL {
+                a.assign_u64(self.selector_cell(state), (state == w.state) as u64);
+            }
+            self.gadgets[w.state.index()].assign(&mut a, w)?;
+            assigned.push(a.into_values());
+        }
+        if let Some(last) = steps.last() {
+            self.assign_step_state(region, steps.len() * STEP_HEIGHT, &last.next);
+        }
+        Ok(assigned)
+    }
+
+    /// Assigns the lookup cells (second phase) from the first phase's values.
+    pub fn assign_second_phase(
+        &self,
+        region: &mut Region<'_, F>,
+        steps: &[StepWitness<'_>],
+        assigned: &[StepValuesMap<F>],
+        values: &ChallengeValues<F>,
+    ) {
+        // Challenge values by index; nothing to assign before the challenges exist.
+        let mut known =
+            vec![F::ZERO; 1 + self.challenges.bytes.index().max(self.challenges.lookup.index())];
+        for (challenge, value) in
+            [(self.challenges.bytes, values.bytes), (self.challenges.lookup, values.lookup)]
+        {
+            let mut inner = None;
+            value.map(|v| inner = Some(v));
+            match inner {
+                Some(v) => known[challenge.index()] = v,
+                None => return,
+            }
+        }
+        for (slot, (w, values)) in steps.iter().zip(assigned).enumerate() {
+            for (cell, expr) in &self.lookups[w.state.index()] {
+                let value = evaluate(expr, values, &known);
+                cell.assign(region, slot * STEP_HEIGHT, Value::known(value));
+            }
+        }
+    }
+}
+
+fn selector_cell(selectors: &[Column<Advice>], state: ExecutionState) -> Cell {
+    let index = state.index();
+    Cell { column: selectors[index / STEP_HEIGHT], rotation: index % STEP_HEIGHT }
+}
+
+fn state_name(state: ExecutionState) -> &'static str {
+    match state {
+        ExecutionState::AddSub => "evm ADD/SUB",
+        ExecutionState::Push => "evm PUSH",
+        ExecutionState::Pop => "evm POP",
+        ExecutionState::Dup => "evm DUP",
+        ExecutionState::Swap => "evm SWAP",
+        ExecutionState::JumpDest => "evm JUMPDEST",
+        ExecutionState::Pc => "evm PC",
+        ExecutionState::Gas => "evm GAS",
+        ExecutionState::Jump => "evm JUMP",
+        ExecutionState::JumpI => "evm JUMPI",
+    }
+}
+
+fn table_name(table: LookupTable) -> &'static str {
+    match table {
+        LookupTable::Rw => "evm: rw lookup",
+        LookupTable::Bytecode => "evm: bytecode lookup",
+        LookupTable::Fixed => "evm: fixed lookup",
+    }
+}

@@ -1,0 +1,93 @@
+//! Execution states: which gadget constrains a step. One state per opcode *family*; the
+//! registry maps each step of a trace to its state, or says plainly that none exists yet.
+
+use zkevm_executor::trace::{Step, StepKind};
+
+use crate::error::CircuitError;
+
+/// The gadget a step runs. Only states with a sound gadget exist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ExecutionState {
+    /// ADD, SUB.
+    AddSub,
+    /// PUSH0..PUSH32.
+    Push,
+    /// POP.
+    Pop,
+    /// DUP1..DUP16.
+    Dup,
+    /// SWAP1..SWAP16.
+    Swap,
+    /// JUMPDEST.
+    JumpDest,
+    /// PC.
+    Pc,
+    /// GAS.
+    Gas,
+    /// JUMP.
+    Jump,
+    /// JUMPI.
+    JumpI,
+}
+
+impl ExecutionState {
+    /// Every state, in selector order.
+    pub const ALL: [ExecutionState; 10] = [
+        ExecutionState::AddSub,
+        ExecutionState::Push,
+        ExecutionState::Pop,
+        ExecutionState::Dup,
+        ExecutionState::Swap,
+        ExecutionState::JumpDest,
+        ExecutionState::Pc,
+        ExecutionState::Gas,
+        ExecutionState::Jump,
+        ExecutionState::JumpI,
+    ];
+
+    /// Index of the state's selector cell.
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    /// The state of an opcode that completed, if it has a gadget.
+    pub fn of_opcode(opcode: u8) -> Option<Self> {
+        Some(match opcode {
+            0x01 | 0x03 => ExecutionState::AddSub,
+            0x50 => ExecutionState::Pop,
+            0x56 => ExecutionState::Jump,
+            0x57 => ExecutionState::JumpI,
+            0x58 => ExecutionState::Pc,
+            0x5a => ExecutionState::Gas,
+            0x5b => ExecutionState::JumpDest,
+            0x5f..=0x7f => ExecutionState::Push,
+            0x80..=0x8f => ExecutionState::Dup,
+            0x90..=0x9f => ExecutionState::Swap,
+            _ => return None,
+        })
+    }
+
+    /// The state of `step`, or `Unsupported` naming what has no gadget.
+    pub fn of_step(step: &Step) -> Result<Self, CircuitError> {
+        match &step.kind {
+            StepKind::Op(opcode) => Self::of_opcode(*opcode).ok_or_else(|| {
+                CircuitError::Unsupported(format!("opcode {}", opcode_name(*opcode)))
+            }),
+            StepKind::Error { opcode, error } => Err(CircuitError::Unsupported(format!(
+                "error {error:?} at {}",
+                opcode_name(*opcode)
+            ))),
+            StepKind::BeginTx => Err(CircuitError::Unsupported("BeginTx".into())),
+            StepKind::EndTx => Err(CircuitError::Unsupported("EndTx".into())),
+            StepKind::EndBlock => Err(CircuitError::Unsupported("EndBlock".into())),
+        }
+    }
+}
+
+/// The mnemonic of an opcode byte (`0x0c` style for unassigned bytes).
+pub fn opcode_name(opcode: u8) -> String {
+    match zkevm_executor::opcodes::name(opcode) {
+        Some(name) => name.to_string(),
+        None => format!("0x{opcode:02x}"),
+    }
+}

@@ -1,0 +1,59 @@
+//! One gadget per execution state (opcode family), and the registry that lists them.
+//!
+//! A gadget states its step with the [`EvmBuilder`]: its stack reads and writes (RW lookups in
+//! order), what it computes, and, through [`OpcodeStep`](super::common::OpcodeStep), the
+//! opcode check, gas and transition. Its `assign` fills the same cells from the step's trace
+//! data.
+
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::Error;
+
+use super::assign::StepAssigner;
+use super::builder::EvmBuilder;
+use super::execution_state::ExecutionState;
+use super::witness::StepWitness;
+
+mod add_sub;
+mod jump;
+mod push;
+mod stack_ops;
+mod step_info;
+
+/// A configured gadget, able to assign its step.
+pub trait StepGadget<F: PrimeField>: std::fmt::Debug + Send + Sync {
+    /// Assigns the gadget's cells for `w`.
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error>;
+}
+
+/// A gadget type: its state and how it configures.
+pub trait ExecutionGadget<F: PrimeField>: StepGadget<F> + Sized + 'static {
+    /// The state it constrains.
+    const STATE: ExecutionState;
+    /// States the gadget's constraints.
+    fn configure(cb: &mut EvmBuilder<F>) -> Self;
+}
+
+/// Configures one gadget type.
+pub type Register<F> = fn(&mut EvmBuilder<F>) -> (ExecutionState, Box<dyn StepGadget<F>>);
+
+fn register<F: PrimeField, G: ExecutionGadget<F>>(
+    cb: &mut EvmBuilder<F>,
+) -> (ExecutionState, Box<dyn StepGadget<F>>) {
+    (G::STATE, Box::new(G::configure(cb)))
+}
+
+/// Every gadget, one per [`ExecutionState`].
+pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
+    vec![
+        register::<F, add_sub::AddSubGadget>,
+        register::<F, push::PushGadget>,
+        register::<F, stack_ops::PopGadget>,
+        register::<F, stack_ops::DupGadget>,
+        register::<F, stack_ops::SwapGadget>,
+        register::<F, step_info::JumpDestGadget>,
+        register::<F, step_info::PcGadget>,
+        register::<F, step_info::GasGadget>,
+        register::<F, jump::JumpGadget>,
+        register::<F, jump::JumpIGadget>,
+    ]
+}

@@ -1,0 +1,77 @@
+//! PUSH0..PUSH32: push the `n = opcode − 0x5f` bytes after the opcode as a big-endian word.
+//!
+//! `pushed[j] = [j < n]` (boolean, non-increasing, summing to `n`, which also pins the opcode
+//! to `0x5f..=0x7f`). Little-endian value byte `j < n` is the code byte at `pc + n − j`, a push
+//! data byte (`is_code = 0`), by bytecode lookup; the other bytes are zero.
+
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::Error;
+
+use super::{ExecutionGadget, StepGadget};
+use crate::constraint_builder::constant;
+use crate::evm::assign::StepAssigner;
+use crate::evm::builder::{from_bytes, EvmBuilder, Word, WordCells};
+use crate::evm::cell::Cell;
+use crate::evm::common::{GasCost, NextPc, OpcodeStep};
+use crate::evm::execution_state::ExecutionState;
+use crate::evm::witness::StepWitness;
+use crate::state::rw_row::word_limbs;
+
+/// The PUSH gadget.
+#[derive(Clone, Debug)]
+pub struct PushGadget {
+    common: OpcodeStep,
+    pushed: [Cell; 32],
+    value: [Cell; 32],
+    prev: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for PushGadget {
+    const STATE: ExecutionState = ExecutionState::Push;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let pushed = [(); 32].map(|_| cb.query_bool("PUSH: pushed flag is boolean"));
+        let value = [(); 32].map(|_| cb.query_cell());
+        let n = cb.cur.opcode.clone() - constant(0x5f);
+        let count = pushed.iter().fold(constant(0), |acc, p| acc + p.expr());
+        cb.require_equal("PUSH: n pushed bytes", count, n.clone());
+        for j in 1..32 {
+            cb.require_zero(
+                "PUSH: pushed flags do not increase",
+                pushed[j].expr() * (constant(1) - pushed[j - 1].expr()),
+            );
+        }
+        let pc = cb.cur.pc.clone();
+        for j in 0..32 {
+            cb.when(pushed[j].expr(), |cb| {
+                cb.bytecode_lookup(
+                    "PUSH: push data byte",
+                    pc.clone() + n.clone() - constant(j as u64),
+                    value[j].expr(),
+                    constant(0),
+                );
+            });
+            cb.when(constant(1) - pushed[j].expr(), |cb| {
+                cb.require_zero("PUSH: bytes past n are zero", value[j].expr());
+            });
+        }
+        let word = Word { lo: from_bytes(&value[..16]), hi: from_bytes(&value[16..]) };
+        let prev = cb.stack_push("PUSH: value", word);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, NextPc::To(pc + constant(1) + n));
+        Self { common, pushed, value, prev }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for PushGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        let n = (w.values.opcode - 0x5f) as usize;
+        let value = w.rws[0].value.to_le_bytes::<32>();
+        for (j, (pushed, byte)) in self.pushed.iter().zip(&self.value).enumerate() {
+            a.assign_u64(*pushed, (j < n) as u64);
+            a.assign_u64(*byte, value[j] as u64);
+        }
+        a.assign_word(self.prev, word_limbs(w.rws[0].value_prev.unwrap_or_default()));
+        Ok(())
+    }
+}

@@ -1,0 +1,42 @@
+//! The EVM circuit: one step of the EVM state machine per [`Step`](zkevm_executor::trace::Step).
+//!
+//! **Layout.** Every step occupies [`STEP_HEIGHT`] rows. The step state (rw_counter, call,
+//! transaction, code hash, pc, gas left, stack pointer, memory size, reversible writes, log id,
+//! opcode) sits in dedicated columns on the step's first row; the next step's state is read at
+//! rotation `STEP_HEIGHT`. The execution state is a one-hot selector spread over the step's rows.
+//! Each gadget gets the rest of the step as a grid of cells ([`cell`]): general cells, byte cells
+//! (range-checked on every row) and lookup cells.
+//!
+//! **Lookups.** A gadget declares lookups into the RW, bytecode and fixed tables as tuples;
+//! tuple `i` of table `T` goes to lookup cell `i` of `T`, a second-phase cell constrained to
+//! `Σ_state selector·Σ_j θ^j·tuple_j` (zero when the running state declares no tuple there),
+//! and each lookup column is one halo2 lookup into the θ-compressed table. Every table has an
+//! all-zero row, which compresses to zero.
+//!
+//! **Gadgets** ([`gadgets`]): one per opcode family; each states its stack reads and writes in
+//! the executor's RW order, its result, and (through [`common::OpcodeStep`]) the opcode at `pc`,
+//! stack bounds, gas and the transition. Values pushed are canonical (limbs below `2^128`),
+//! because every gadget range-checks what it computes; the stack starts empty, so every stack
+//! value is canonical.
+//!
+//! Not built yet: BeginTx/EndTx, EndBlock and padding, calls, and most opcode families; a step
+//! without a gadget makes witness generation return `Unsupported`.
+
+pub mod assign;
+pub mod builder;
+pub mod cell;
+pub mod common;
+pub mod config;
+pub mod execution_state;
+pub mod gadgets;
+pub mod step;
+pub mod witness;
+
+pub use config::{EvmConfig, EvmTables};
+pub use execution_state::ExecutionState;
+
+/// Rows per step.
+pub const STEP_HEIGHT: usize = 8;
+
+#[cfg(test)]
+mod tests;

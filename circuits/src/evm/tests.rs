@@ -1,0 +1,322 @@
+//! EVM circuit tests: windows of real traces (the steps between BeginTx and the final STOP,
+//! whose gadgets exist) with the state, bytecode, keccak and fixed tables they look up, and
+//! lies about results, gas, pc, stack, RW counters and opcodes, which must be rejected.
+
+use std::collections::BTreeMap;
+
+use alloy_primitives::{address, Address, U256};
+use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner};
+use halo2_proofs::halo2curves::bn256::Fr;
+use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error};
+use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
+use zkevm_executor::trace::{RwTarget, StepKind};
+use zkevm_executor::{trace_batch, Trace};
+
+use super::assign::StepValuesMap;
+use super::witness::{all_steps, step_witnesses};
+use super::{EvmConfig, EvmTables, STEP_HEIGHT};
+use crate::bytecode::{BytecodeConfig, BytecodeWitness};
+use crate::challenges::Challenges;
+use crate::gadgets::test_support::{assert_circuit_rejected, check};
+use crate::keccak::permutation::PermutationConfig;
+use crate::keccak::{KeccakConfig, KeccakWitness};
+use crate::state::{StateConfig, StateWitness};
+use crate::table::{FixedTable, FixedTableTag};
+
+const SENDER: Address = address!("0x5e00000000000000000000000000000000000001");
+const CONTRACT: Address = address!("0xc000000000000000000000000000000000000001");
+const FIXED_TAGS: [FixedTableTag; 5] = [
+    FixedTableTag::Range8,
+    FixedTableTag::PushDataSize,
+    FixedTableTag::OpcodeStack,
+    FixedTableTag::ConstantGas,
+    FixedTableTag::RwTagProperties,
+];
+
+/// Traces one call of `code`.
+fn trace_of(code: Vec<u8>) -> Trace {
+    let mut batch =
+        Batch::new(BatchBlock::simple(address!("0xc0ffee0000000000000000000000000000000000"), 10));
+    batch
+        .pre
+        .insert(SENDER, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
+    batch.pre.insert(CONTRACT, BatchAccount { code: code.into(), ..Default::default() });
+    batch.transactions.push(BatchTx {
+        sender: Some(SENDER),
+        tx_type: Some(2),
+        nonce: Some(0),
+        gas_limit: Some(1_000_000),
+        max_fee_per_gas: Some(10),
+        max_priority_fee_per_gas: Some(1),
+        to: Some(CONTRACT),
+        ..Default::default()
+    });
+    let input = batch.to_input("evm test").expect("batch builds");
+    trace_batch(&input, "evm test").expect("traces").trace
+}
+
+/// A program that runs every implemented family: arithmetic with wrap-around, pushes of
+/// every size class, DUP/SWAP, PC, GAS, POP, JUMP, and JUMPI taken and not taken.
+fn program() -> Vec<u8> {
+    let mut code = vec![
+        0x60,
+        0x05, // PUSH1 5
+        0x61,
+        0x01,
+        0x02, // PUSH2 0x0102
+        0x01, // ADD
+        0x80, // DUP1
+        0x60,
+        0x03,               // PUSH1 3
+        0x90,               // SWAP1
+        0x03,               // SUB
+        0x58,               // PC
+        0x5a,               // GAS
+        0x50,               // POP
+        0x8f - 0x0f + 0x01, // DUP2
+        0x91,               // SWAP2
+        0x5f,               // PUSH0
+        0x03,               // SUB (0 - x wraps)
+    ];
+    let jump_to = code.len() + 4;
+    code.extend([0x60, jump_to as u8, 0x56, 0xfe]); // PUSH1 dest, JUMP, INVALID (skipped)
+    code.push(0x5b); // JUMPDEST
+    let jumpi_to = code.len() + 6;
+    code.extend([0x60, 0x01, 0x60, jumpi_to as u8, 0x57, 0xfe]); // PUSH1 1, PUSH1 dest, JUMPI
+    code.push(0x5b); // JUMPDEST
+    code.extend([0x5f, 0x60, 0x00, 0x57]); // PUSH0, PUSH1 0, JUMPI (not taken)
+    code.push(0x7f); // PUSH32 0xff..ff
+    code.extend([0xff; 32]);
+    code.push(0x01); // ADD (overflows)
+    code.push(0x00); // STOP
+    code
+}
+
+/// The EVM steps between BeginTx and the final STOP.
+fn window(trace: &Trace) -> std::ops::Range<usize> {
+    let steps = all_steps(trace);
+    let stop = steps.iter().position(|s| s.kind == StepKind::Op(0x00)).expect("the program stops");
+    1..stop
+}
+
+#[derive(Clone)]
+struct WindowCircuit {
+    trace: Trace,
+    k: u32,
+}
+
+#[derive(Clone)]
+struct Config {
+    fixed: FixedTable,
+    state: StateConfig,
+    keccak: KeccakConfig,
+    bytecode: BytecodeConfig<Fr>,
+    evm: std::sync::Arc<EvmConfig<Fr>>,
+    challenges: Challenges,
+}
+
+impl Circuit<Fr> for WindowCircuit {
+    type Config = Config;
+    type FloorPlanner = SimpleFloorPlanner;
+    type Params = ();
+
+    fn without_witnesses(&self) -> Self {
+        self.clone()
+    }
+
+    fn configure(meta: &mut ConstraintSystem<Fr>) -> Config {
+        let fixed = FixedTable::configure(meta);
+        let state = StateConfig::configure(meta, &fixed);
+        let perm = PermutationConfig::configure(meta);
+        let challenges = Challenges::configure(meta);
+        let keccak = KeccakConfig::configure(meta, perm, challenges.bytes);
+        let bytecode = BytecodeConfig::configure(meta, &keccak.table, &fixed, challenges.bytes);
+        let tables = EvmTables { rw: state.table, bytecode: bytecode.table, fixed };
+        let evm = std::sync::Arc::new(EvmConfig::configure(meta, &tables, challenges));
+        Config { fixed, state, keccak, bytecode, evm, challenges }
+    }
+
+    fn synthesize(&self, config: Config, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
+        let trace = &self.trace;
+        let codes: Vec<&[u8]> = trace.bytecodes.values().map(|c| c.as_ref()).collect();
+        let usable = (1usize << self.k) - 64;
+        let keccak = KeccakWitness::new(&codes, 2).map_err(|_| Error::Synthesis)?;
+        let bytecode = BytecodeWitness::new(&codes, 400).map_err(|_| Error::Synthesis)?;
+        let state = StateWitness::new(&trace.rws, usable.min(trace.rws.len() + 100))
+            .map_err(|_| Error::Synthesis)?;
+        let steps = step_witnesses(trace, window(trace)).map_err(|_| Error::Synthesis)?;
+        config.fixed.load(&mut layouter, &FIXED_TAGS)?;
+        layouter.assign_region(
+            || "keccak",
+            |mut r| config.keccak.assign_first_phase(&mut r, &keccak),
+        )?;
+        layouter.assign_region(
+            || "bytecode",
+            |mut r| config.bytecode.assign_first_phase(&mut r, &bytecode),
+        )?;
+        layouter.assign_region(|| "state", |mut r| config.state.assign(&mut r, &state))?;
+        let assigned: Vec<StepValuesMap<Fr>> = layouter.assign_region(
+            || "evm",
+            |mut region| {
+                config.evm.assign_fixed(&mut region, steps.len());
+                config.evm.assign_first_phase(&mut region, &steps)
+            },
+        )?;
+        layouter.next_phase();
+        let values = config.challenges.values(&layouter);
+        layouter.assign_region(
+            || "second phase",
+            |mut region| {
+                config.keccak.assign_second_phase(&mut region, &keccak, values.bytes);
+                config.bytecode.assign_second_phase(&mut region, &bytecode, values.bytes);
+                config.evm.assign_second_phase(&mut region, &steps, &assigned, &values);
+                Ok(())
+            },
+        )
+    }
+}
+
+const K: u32 = 12;
+
+fn honest() -> WindowCircuit {
+    WindowCircuit { trace: trace_of(program()), k: K }
+}
+
+/// The index in `trace.rws` of the RW that step `step` (of [`all_steps`]) makes at `offset`.
+fn rw_index(trace: &Trace, step: usize, offset: usize) -> usize {
+    all_steps(trace)[step].rw_counter as usize - 1 + offset
+}
+
+/// Changes a stack write's value and every later read of that slot until its next write, so
+/// that the RW log stays consistent and only the gadget that wrote can object.
+fn lie_about_stack_write(trace: &mut Trace, index: usize, value: U256) {
+    let target = trace.rws[index].target;
+    assert!(matches!(target, RwTarget::Stack { .. }) && trace.rws[index].is_write);
+    trace.rws[index].value = value;
+    for rw in trace.rws[index + 1..].iter_mut().filter(|rw| rw.target == target) {
+        if rw.is_write {
+            rw.value_prev = Some(value);
+            break;
+        }
+        rw.value = value;
+    }
+}
+
+/// Index (in [`all_steps`]) of the `nth` step running `opcode`.
+fn step_of(trace: &Trace, opcode: u8, nth: usize) -> usize {
+    all_steps(trace)
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind == StepKind::Op(opcode))
+        .nth(nth)
+        .map(|(i, _)| i)
+        .expect("the program runs it")
+}
+
+fn step_mut(trace: &mut Trace, index: usize) -> &mut zkevm_executor::trace::Step {
+    // Step `index` of `all_steps` for a one-transaction trace.
+    &mut trace.txs[0].steps[index]
+}
+
+#[test]
+fn the_program_passes() {
+    let circuit = honest();
+    let steps = window(&circuit.trace);
+    let used: BTreeMap<_, usize> = step_witnesses(&circuit.trace, steps.clone())
+        .expect("supported")
+        .iter()
+        .fold(BTreeMap::new(), |mut m, w| {
+            *m.entry(w.state).or_default() += 1;
+            m
+        });
+    eprintln!("{} steps ({} rows): {used:?}", steps.len(), steps.len() * STEP_HEIGHT);
+    assert_eq!(used.len(), super::ExecutionState::ALL.len(), "every gadget runs");
+    assert_eq!(check(K, &circuit), Ok(()));
+}
+
+#[test]
+fn a_wrong_sum_is_rejected() {
+    let mut circuit = honest();
+    let add = step_of(&circuit.trace, 0x01, 0);
+    let index = rw_index(&circuit.trace, add, 2);
+    let honest_value = circuit.trace.rws[index].value;
+    lie_about_stack_write(&mut circuit.trace, index, honest_value + U256::from(1));
+    assert_circuit_rejected(K, &circuit, "ADD/SUB: low limbs add up");
+}
+
+#[test]
+fn a_wrong_difference_is_rejected() {
+    let mut circuit = honest();
+    let sub = step_of(&circuit.trace, 0x03, 1);
+    let index = rw_index(&circuit.trace, sub, 2);
+    lie_about_stack_write(&mut circuit.trace, index, U256::from(7));
+    assert_circuit_rejected(K, &circuit, "ADD/SUB");
+}
+
+#[test]
+fn a_wrong_push_value_is_rejected() {
+    let mut circuit = honest();
+    let push = step_of(&circuit.trace, 0x61, 0);
+    let index = rw_index(&circuit.trace, push, 0);
+    lie_about_stack_write(&mut circuit.trace, index, U256::from(0x0103));
+    assert_circuit_rejected(K, &circuit, "evm: bytecode lookup");
+}
+
+#[test]
+fn a_wrong_dup_is_rejected() {
+    let mut circuit = honest();
+    let dup = step_of(&circuit.trace, 0x80, 0);
+    let index = rw_index(&circuit.trace, dup, 1);
+    lie_about_stack_write(&mut circuit.trace, index, U256::from(1));
+    assert_circuit_rejected(K, &circuit, "evm: rw lookup");
+}
+
+#[test]
+fn a_wrong_gas_left_is_rejected() {
+    let mut circuit = honest();
+    let gas = step_of(&circuit.trace, 0x5a, 0);
+    step_mut(&mut circuit.trace, gas + 1).gas_left += 1;
+    assert_circuit_rejected(K, &circuit, "gas is charged");
+}
+
+#[test]
+fn a_wrong_pc_is_rejected() {
+    let mut circuit = honest();
+    let pc = step_of(&circuit.trace, 0x58, 0);
+    step_mut(&mut circuit.trace, pc + 1).pc += 1;
+    assert_circuit_rejected(K, &circuit, "program counter");
+}
+
+#[test]
+fn a_wrong_stack_pointer_is_rejected() {
+    let mut circuit = honest();
+    let pop = step_of(&circuit.trace, 0x50, 0);
+    step_mut(&mut circuit.trace, pop + 1).stack_pointer += 1;
+    assert_circuit_rejected(K, &circuit, "stack pointer");
+}
+
+#[test]
+fn a_wrong_rw_counter_is_rejected() {
+    let mut circuit = honest();
+    let swap = step_of(&circuit.trace, 0x90, 0);
+    step_mut(&mut circuit.trace, swap + 1).rw_counter += 1;
+    assert_circuit_rejected(K, &circuit, "rw_counter advances");
+}
+
+#[test]
+fn a_jump_not_taken_cannot_be_claimed_taken() {
+    // The second JUMPI (condition 0) claims to jump to the JUMPDEST it pushed: the next pc lies.
+    let mut circuit = honest();
+    let jumpi = step_of(&circuit.trace, 0x57, 1);
+    step_mut(&mut circuit.trace, jumpi + 1).pc = 0;
+    assert_circuit_rejected(K, &circuit, "program counter");
+}
+
+#[test]
+fn another_opcode_cannot_run_a_gadget() {
+    // SUB executed as ADD: the opcode at pc is SUB.
+    let mut circuit = honest();
+    let sub = step_of(&circuit.trace, 0x03, 0);
+    step_mut(&mut circuit.trace, sub).kind = StepKind::Op(0x01);
+    assert_circuit_rejected(K, &circuit, "evm: bytecode lookup");
+}
