@@ -495,7 +495,10 @@ fn block_context_comparison_bitwise_and_jumps_use_only_the_stack() {
     ];
     let trace = trace_code(code, vec![]);
     for step in &trace.txs[0].steps {
-        if let StepKind::Op(_) = step.kind {
+        if let StepKind::Op(opcode) = step.kind {
+            if opcode == op::STOP {
+                continue;
+            }
             let start = (step.rw_counter - 1) as usize;
             let rws = &trace.rws[start..start + step.rw_count as usize];
             assert!(
@@ -505,6 +508,13 @@ fn block_context_comparison_bitwise_and_jumps_use_only_the_stack() {
             );
         }
     }
+    // STOP reads the outcome its call was started with; the frame succeeded.
+    let stop = rws_of(&trace, StepKind::Op(op::STOP));
+    assert!(matches!(
+        stop[0].target,
+        RwTarget::CallContext { field: zkevm_executor::trace::CallContextField::IsSuccess, .. }
+    ));
+    assert_eq!(stop[0].value, u(1));
     let number = rws_of(&trace, StepKind::Op(op::NUMBER));
     assert_eq!(number[0].value, u(10));
     let blockhash = rws_of(&trace, StepKind::Op(op::BLOCKHASH)).last().expect("result");

@@ -247,10 +247,18 @@ impl TraceRecorder {
             }
         }
         if let Some(index) = self.tx.as_ref().and_then(|t| t.is_success_rw.get(&call).copied()) {
-            self.rws[index].value = U256::from(success as u8);
-            // Nothing reads IsSuccess before the frame ends, so the patch is safe.
+            // The flag was written when the frame started, before its outcome was known; the
+            // frame's last step read it. Both learn the outcome now (nothing else has read it).
+            let flag = U256::from(success as u8);
             let target = self.rws[index].target;
-            self.state.set(&target, U256::from(success as u8));
+            self.rws[index].value = flag;
+            for rw in self.rws[index + 1..].iter_mut().filter(|rw| rw.target == target) {
+                rw.value = flag;
+                if let Some(prev) = rw.value_prev.as_mut() {
+                    *prev = flag;
+                }
+            }
+            self.state.set(&target, flag);
         }
         let record = &mut self.calls[call];
         record.success = success;

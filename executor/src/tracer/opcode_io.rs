@@ -90,6 +90,7 @@ pub(crate) fn call_context_reads(op: u8) -> &'static [CallContextField] {
         opcode::CREATE | opcode::CREATE2 | opcode::SELFDESTRUCT => &[IsStatic, CalleeAddress],
         opcode::CALL => &[IsStatic, CalleeAddress],
         opcode::CALLCODE | opcode::DELEGATECALL | opcode::STATICCALL => &[CalleeAddress],
+        opcode::STOP | opcode::RETURN | opcode::REVERT => &[IsSuccess],
         _ => &[],
     }
 }

@@ -523,14 +523,22 @@ impl TraceRecorder {
                 WarmKey::Account(address) => RwTarget::TxAccessListAccount { tx, address },
                 WarmKey::Slot(address, key) => RwTarget::TxAccessListStorage { tx, address, key },
             };
+            // Written even when already warm (a sender that is also the coinbase): the
+            // EVM circuit's BeginTx makes a fixed list of writes.
             if self.current(&target, &mut db).is_zero() {
-                self.write(target, U256::from(1), &mut db);
                 if let Some(t) = self.tx.as_mut() {
                     t.warmed_this_step.insert(key);
                 }
             }
+            self.write(target, U256::from(1), &mut db);
         }
         self.sync_journal(journal);
+        // The callee's code hash, which the call context's CodeHash must agree with.
+        if info.init_code.is_none() {
+            let mut db = DbInitial(&mut journal.database);
+            let target = RwTarget::Account { address: info.address, field: AccountField::CodeHash };
+            self.read(target, &mut db);
+        }
         // revm keeps these warm without journal entries; nothing is left to match.
         if let Some(t) = self.tx.as_mut() {
             t.warmed_this_step.clear();

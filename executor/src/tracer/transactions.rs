@@ -9,7 +9,7 @@ use revm::Database;
 use super::recorder::{DbInitial, TraceRecorder, TxRecording, WarmKey};
 use super::state_view::{hash_value, InitialState};
 use crate::trace::{
-    AccountField, AccountSummary, BlockContext, LogEntry, ReceiptField, RwTarget, StateSummary,
+    AccountField, AccountSummary, CallContextField, BlockContext, LogEntry, ReceiptField, RwTarget, StateSummary,
     StepKind, Trace, TxOutcome, TxTrace, TRACE_FORMAT_VERSION,
 };
 
@@ -62,12 +62,22 @@ impl TraceRecorder {
         if let Some(t) = self.tx.as_mut() {
             t.journal.clear();
         }
-        self.settle_fees(fields.sender, coinbase, journal);
-        self.clear_destroyed_accounts(journal);
-
+        // EndTx's RWs, in order: the root call's outcome and the refund counter, the sender's
+        // refund and the coinbase's fee, destroyed accounts, the previous transaction's
+        // cumulative gas, the receipt.
         let tx = self.tx_index();
         let mut db = DbInitial(&mut journal.database);
+        let outcome = RwTarget::CallContext { call: root, field: CallContextField::IsSuccess };
+        self.read(outcome, &mut db);
         let refund = self.read(RwTarget::TxRefund { tx }, &mut db);
+        self.settle_fees(fields.sender, coinbase, journal);
+        self.clear_destroyed_accounts(journal);
+        let mut db = DbInitial(&mut journal.database);
+        if tx > 0 {
+            let previous =
+                RwTarget::TxReceipt { tx: tx - 1, field: ReceiptField::CumulativeGasUsed };
+            self.read(previous, &mut db);
+        }
         self.cumulative_gas += result.tx_gas_used();
         let log_count = self.tx.as_ref().map_or(0, |t| t.log_id);
         let receipt = |field| RwTarget::TxReceipt { tx, field };
