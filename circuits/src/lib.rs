@@ -22,6 +22,7 @@ pub mod evm;
 pub mod gadgets;
 pub mod keccak;
 pub mod state;
+pub mod super_circuit;
 pub mod table;
 
 pub use error::CircuitError;

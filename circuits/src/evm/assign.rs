@@ -7,11 +7,20 @@ use halo2_proofs::circuit::{Region, Value};
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Expression;
 
-use super::builder::WordCells;
+use super::builder::{IsZeroCells, WordBytes, WordCells};
 use super::cell::Cell;
 
-/// A step's assigned values by `(column index, rotation)`.
-pub type StepValuesMap<F> = HashMap<(usize, i32), F>;
+/// Whether a remembered value is in an advice or a fixed column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ColumnKind {
+    /// Advice.
+    Advice,
+    /// Fixed.
+    Fixed,
+}
+
+/// A step's assigned values by `(kind, column index, rotation)`.
+pub type StepValuesMap<F> = HashMap<(ColumnKind, usize, i32), F>;
 
 /// Writes the cells of the step starting at `offset`.
 pub struct StepAssigner<'r, 'a, F: PrimeField> {
@@ -29,7 +38,7 @@ impl<'r, 'a, F: PrimeField> StepAssigner<'r, 'a, F> {
     /// Assigns `cell`.
     pub fn assign(&mut self, cell: Cell, value: F) {
         cell.assign(self.region, self.offset, Value::known(value));
-        self.values.insert((cell.column.index(), cell.rotation as i32), value);
+        self.values.insert((ColumnKind::Advice, cell.column.index(), cell.rotation as i32), value);
     }
 
     /// Assigns a small number.
@@ -51,10 +60,28 @@ impl<'r, 'a, F: PrimeField> StepAssigner<'r, 'a, F> {
         self.assign(word.hi, F::from_u128(hi));
     }
 
+    /// Assigns an IsZero check of `value`.
+    pub fn assign_is_zero(&mut self, cells: IsZeroCells, value: F) {
+        self.assign(cells.inverse, value.invert().unwrap_or(F::ZERO));
+        self.assign_u64(cells.is_zero, value.is_zero_vartime() as u64);
+    }
+
+    /// Assigns the 32 little-endian bytes of a word.
+    pub fn assign_word_bytes(&mut self, word: &WordBytes, value: alloy_primitives::U256) {
+        for (cell, byte) in word.bytes.iter().zip(value.to_le_bytes::<32>()) {
+            self.assign_u64(*cell, byte as u64);
+        }
+    }
+
     /// Records a value at `(column, rotation)` without assigning it (cells of the next step,
     /// which its own assignment writes).
     pub fn remember(&mut self, column: usize, rotation: i32, value: F) {
-        self.values.insert((column, rotation), value);
+        self.values.insert((ColumnKind::Advice, column, rotation), value);
+    }
+
+    /// Records a fixed column's value at `rotation` (constants a tuple reads).
+    pub fn remember_fixed(&mut self, column: usize, rotation: i32, value: F) {
+        self.values.insert((ColumnKind::Fixed, column, rotation), value);
     }
 
     /// The values assigned so far.
@@ -73,9 +100,13 @@ pub fn evaluate<F: PrimeField>(
     expr.evaluate(
         &|c| c,
         &|_| F::ZERO,
-        &|_| F::ZERO,
         &|query| {
-            values.get(&(query.column_index(), query.rotation().0)).copied().unwrap_or(F::ZERO)
+            let key = (ColumnKind::Fixed, query.column_index(), query.rotation().0);
+            values.get(&key).copied().unwrap_or(F::ZERO)
+        },
+        &|query| {
+            let key = (ColumnKind::Advice, query.column_index(), query.rotation().0);
+            values.get(&key).copied().unwrap_or(F::ZERO)
         },
         &|_| F::ZERO,
         &|challenge| challenges.get(challenge.index()).copied().unwrap_or(F::ZERO),

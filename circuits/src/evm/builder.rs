@@ -9,11 +9,15 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Expression;
 
 use super::cell::{Cell, CellManager, CellType, LookupTable};
+use super::execution_state::ExecutionState;
 use super::step::StepExprs;
+use super::STEP_HEIGHT;
 use crate::bytecode::BytecodeTag;
 use crate::constraint_builder::constant;
+use crate::state::rw_row::{account_field_tag, call_context_field_tag};
 use crate::state::RwTag;
-use crate::table::FixedTableTag;
+use crate::table::{BlockField, FixedTableTag, TxField};
+use zkevm_executor::trace::{AccountField, CallContextField};
 
 /// A 256-bit word as `(lo, hi)` 128-bit limb expressions.
 #[derive(Clone, Debug)]
@@ -69,6 +73,15 @@ impl WordBytes {
     }
 }
 
+/// The cells of an IsZero check.
+#[derive(Clone, Copy, Debug)]
+pub struct IsZeroCells {
+    /// Inverse of the value, or 0.
+    pub inverse: Cell,
+    /// 1 if the value is zero.
+    pub is_zero: Cell,
+}
+
 /// What a gadget stated, before the selectors are applied.
 #[derive(Debug)]
 pub struct GadgetSpec<F: PrimeField> {
@@ -86,6 +99,9 @@ pub struct EvmBuilder<F: PrimeField> {
     /// The step state at the next step.
     pub next: StepExprs<F>,
     cells: CellManager,
+    selectors: Vec<halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>>,
+    /// The RW table's capacity (a fixed column), for EndBlock's count of padding rows.
+    pub rw_capacity: Expression<F>,
     constraints: Vec<(&'static str, Expression<F>)>,
     lookups: Vec<(LookupTable, &'static str, Vec<Expression<F>>)>,
     conditions: Vec<Expression<F>>,
@@ -94,18 +110,56 @@ pub struct EvmBuilder<F: PrimeField> {
 }
 
 impl<F: PrimeField> EvmBuilder<F> {
-    /// A builder over a fresh cell grid.
-    pub fn new(cur: StepExprs<F>, next: StepExprs<F>, cells: CellManager) -> Self {
+    /// A builder over a fresh cell grid; `selectors` are the execution-state columns.
+    pub fn new(
+        cur: StepExprs<F>,
+        next: StepExprs<F>,
+        cells: CellManager,
+        selectors: Vec<halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>>,
+        rw_capacity: Expression<F>,
+    ) -> Self {
         Self {
             cur,
             next,
             cells,
+            selectors,
+            rw_capacity,
             constraints: Vec::new(),
             lookups: Vec::new(),
             conditions: Vec::new(),
             rw_offset: constant(0),
             stack_offset: 0,
         }
+    }
+
+    /// 1 if the next step runs `state`.
+    pub fn next_is(&self, state: ExecutionState) -> Expression<F> {
+        let index = state.index();
+        self.selectors[index / STEP_HEIGHT].rot((index % STEP_HEIGHT + STEP_HEIGHT) as i32)
+    }
+
+    /// The next step runs one of `states`.
+    pub fn require_next_in(&mut self, name: &'static str, states: &[ExecutionState]) {
+        let any = states.iter().fold(constant(0), |acc, s| acc + self.next_is(*s));
+        self.require_equal(name, any, constant(1));
+    }
+
+    /// A transaction-table lookup: field `field` of transaction `tx_id` is `value`.
+    pub fn tx_lookup(
+        &mut self,
+        name: &'static str,
+        tx_id: Expression<F>,
+        field: TxField,
+        value: Word<F>,
+    ) {
+        let tuple = vec![tx_id, constant(field as u64), value.lo, value.hi];
+        self.lookup(LookupTable::Tx, name, tuple);
+    }
+
+    /// A block-table lookup: block field `field` is `value`.
+    pub fn block_lookup(&mut self, name: &'static str, field: BlockField, value: Word<F>) {
+        let tuple = vec![constant(field as u64), value.lo, value.hi];
+        self.lookup(LookupTable::Block, name, tuple);
     }
 
     /// A general cell.
@@ -133,6 +187,41 @@ impl<F: PrimeField> EvmBuilder<F> {
     /// A word in 32 byte cells.
     pub fn query_word_bytes(&mut self) -> WordBytes {
         WordBytes { bytes: [(); 32].map(|_| self.query_byte()) }
+    }
+
+    /// `a + b = sum` for words, no overflow past 256 bits (`sum` canonical, e.g. bytes).
+    /// Returns the carry cell between the limbs.
+    pub fn require_add(
+        &mut self,
+        name: &'static str,
+        a: Word<F>,
+        b: Word<F>,
+        sum: Word<F>,
+    ) -> Cell {
+        let carry = self.query_bool(name);
+        self.require_equal(name, a.lo + b.lo, sum.lo + carry.expr() * two_pow_128());
+        self.require_equal(name, a.hi + b.hi + carry.expr(), sum.hi);
+        carry
+    }
+
+    /// `a + b = sum` where `b` is a single value below `2^128` (fees, refunds).
+    pub fn require_add_small(
+        &mut self,
+        name: &'static str,
+        a: Word<F>,
+        b: Expression<F>,
+        sum: Word<F>,
+    ) -> Cell {
+        self.require_add(name, a, Word::small(b), sum)
+    }
+
+    /// A cell that is 1 exactly when `value` is zero, and the inverse witness behind it.
+    pub fn is_zero(&mut self, name: &'static str, value: Expression<F>) -> IsZeroCells {
+        let (inverse, is_zero) = (self.query_cell(), self.query_cell());
+        self.require_equal(name, is_zero.expr(), constant(1) - value.clone() * inverse.expr());
+        self.require_zero(name, value * is_zero.expr());
+        self.require_zero(name, inverse.expr() * is_zero.expr());
+        IsZeroCells { inverse, is_zero }
     }
 
     /// Lookup cells of `table` a spec with `count` lookups needs (for sizing checks).
@@ -302,6 +391,61 @@ impl<F: PrimeField> EvmBuilder<F> {
     /// pushes declared so far.
     pub fn stack_slot(&self, depth: i64) -> Expression<F> {
         self.stack_address(-1 - depth)
+    }
+
+    /// Reads (or writes, with `value_prev`) a field of the current call's context.
+    pub fn call_context(
+        &mut self,
+        name: &'static str,
+        field: CallContextField,
+        value: Word<F>,
+        write_prev: Option<Word<F>>,
+    ) {
+        let id = self.cur.call_id.clone();
+        let field = constant(call_context_field_tag(field));
+        let (is_write, value_prev) = match write_prev {
+            Some(prev) => (true, prev),
+            None => (false, value.clone()),
+        };
+        self.rw_lookup(
+            name,
+            is_write,
+            RwTag::CallContext,
+            id,
+            constant(0),
+            field,
+            Word::zero(),
+            value,
+            value_prev,
+            Word::zero(),
+        );
+    }
+
+    /// Reads or writes a field of an account.
+    pub fn account(
+        &mut self,
+        name: &'static str,
+        address: Word<F>,
+        field: AccountField,
+        value: Word<F>,
+        write_prev: Option<Word<F>>,
+    ) {
+        let (is_write, value_prev) = match write_prev {
+            Some(prev) => (true, prev),
+            None => (false, value.clone()),
+        };
+        self.rw_lookup(
+            name,
+            is_write,
+            RwTag::Account,
+            constant(0),
+            address.lo + address.hi * two_pow_128(),
+            constant(account_field_tag(field)),
+            Word::zero(),
+            value,
+            value_prev,
+            Word::zero(),
+        );
     }
 
     /// Pops the top item.

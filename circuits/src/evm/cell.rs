@@ -26,11 +26,21 @@ pub enum LookupTable {
     Bytecode,
     /// The fixed table.
     Fixed,
+    /// The transaction table.
+    Tx,
+    /// The block table.
+    Block,
 }
 
 impl LookupTable {
     /// Every table, in column order.
-    pub const ALL: [LookupTable; 3] = [LookupTable::Rw, LookupTable::Bytecode, LookupTable::Fixed];
+    pub const ALL: [LookupTable; 5] = [
+        LookupTable::Rw,
+        LookupTable::Bytecode,
+        LookupTable::Fixed,
+        LookupTable::Tx,
+        LookupTable::Block,
+    ];
 }
 
 /// One cell of a step.

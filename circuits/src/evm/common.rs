@@ -9,9 +9,25 @@ use zkevm_executor::opcodes;
 use super::assign::StepAssigner;
 use super::builder::{from_bytes, EvmBuilder};
 use super::cell::Cell;
+use super::execution_state::ExecutionState;
 use super::witness::StepWitness;
 use crate::constraint_builder::constant;
 use crate::table::FixedTableTag;
+
+/// The states that run an opcode.
+pub const OPCODE_STATES: [ExecutionState; 11] = [
+    ExecutionState::Stop,
+    ExecutionState::AddSub,
+    ExecutionState::Push,
+    ExecutionState::Pop,
+    ExecutionState::Dup,
+    ExecutionState::Swap,
+    ExecutionState::JumpDest,
+    ExecutionState::Pc,
+    ExecutionState::Gas,
+    ExecutionState::Jump,
+    ExecutionState::JumpI,
+];
 
 /// Maximum stack depth.
 pub const STACK_LIMIT: u64 = 1024;
@@ -32,6 +48,15 @@ pub enum NextPc<F: PrimeField> {
     Advance(u64),
     /// An expression (jumps).
     To(Expression<F>),
+}
+
+/// Where the step leads.
+#[derive(Clone, Debug)]
+pub enum Transition<F: PrimeField> {
+    /// The next opcode of the same call.
+    SameContext(NextPc<F>),
+    /// The root call ends: EndTx follows.
+    EndTx,
 }
 
 /// The common cells of an opcode step.
@@ -55,7 +80,7 @@ impl OpcodeStep {
     pub fn configure<F: PrimeField>(
         cb: &mut EvmBuilder<F>,
         gas: GasCost<F>,
-        pc: NextPc<F>,
+        transition: Transition<F>,
     ) -> Self {
         let opcode = cb.cur.opcode.clone();
         let (pc_now, sp) = (cb.cur.pc.clone(), cb.cur.stack_pointer.clone());
@@ -106,21 +131,34 @@ impl OpcodeStep {
         cb.require_equal("rw_counter advances", next.rw_counter, cur.rw_counter + rw_count);
         cb.require_equal("same call", next.call_id, cur.call_id);
         cb.require_equal("same transaction", next.tx_id, cur.tx_id);
-        cb.require_equal("same code", next.code_hash_lo, cur.code_hash_lo);
-        cb.require_equal("same code", next.code_hash_hi, cur.code_hash_hi);
-        let pc_next = match pc {
-            NextPc::Advance(delta) => pc_now + constant(delta),
-            NextPc::To(expr) => expr,
-        };
-        cb.require_equal("program counter", next.pc, pc_next);
-        cb.require_equal("stack pointer", next.stack_pointer, sp + declared);
-        cb.require_equal("memory size unchanged", next.memory_word_size, cur.memory_word_size);
-        cb.require_equal(
-            "reversible writes unchanged",
-            next.reversible_write_counter,
-            cur.reversible_write_counter,
-        );
-        cb.require_equal("log id unchanged", next.log_id, cur.log_id);
+        match transition {
+            Transition::SameContext(pc) => {
+                cb.require_next_in("an opcode follows", &OPCODE_STATES);
+                cb.require_equal("same code", next.code_hash_lo, cur.code_hash_lo);
+                cb.require_equal("same code", next.code_hash_hi, cur.code_hash_hi);
+                let pc_next = match pc {
+                    NextPc::Advance(delta) => pc_now + constant(delta),
+                    NextPc::To(expr) => expr,
+                };
+                cb.require_equal("program counter", next.pc, pc_next);
+                cb.require_equal("stack pointer", next.stack_pointer, sp + declared);
+                cb.require_equal(
+                    "memory size unchanged",
+                    next.memory_word_size,
+                    cur.memory_word_size,
+                );
+                cb.require_equal(
+                    "reversible writes unchanged",
+                    next.reversible_write_counter,
+                    cur.reversible_write_counter,
+                );
+                cb.require_equal("log id unchanged", next.log_id, cur.log_id);
+            }
+            Transition::EndTx => {
+                cb.require_next_in("EndTx follows the root call's end", &[ExecutionState::EndTx]);
+                cb.require_equal("log id carried to EndTx", next.log_id, cur.log_id);
+            }
+        }
         Self { stack_in, stack_out, floor, ceiling, gas_cost, gas_after }
     }
 

@@ -20,19 +20,23 @@ use super::STEP_HEIGHT;
 use crate::bytecode::BytecodeTable;
 use crate::challenges::{compress_expr, ChallengeValues, Challenges};
 use crate::constraint_builder::{constant, ConstraintBuilder};
-use crate::table::{FixedTable, FixedTableTag, LookupTable as TableShape, RwTable};
+use crate::table::{
+    BlockTable, FixedTable, FixedTableTag, LookupTable as TableShape, RwTable, TxTable,
+};
 
 /// General cell columns.
 pub const GENERAL_COLUMNS: usize = 10;
 /// Byte cell columns (each range-checked on every row).
-pub const BYTE_COLUMNS: usize = 6;
+pub const BYTE_COLUMNS: usize = 14;
 
-/// Lookup cell columns per table.
+/// Lookup cell columns per table (each holds `STEP_HEIGHT` lookups per step).
 pub fn lookup_columns(table: LookupTable) -> usize {
     match table {
-        LookupTable::Rw => 2,
+        LookupTable::Rw => 4,
         LookupTable::Bytecode => 5,
         LookupTable::Fixed => 1,
+        LookupTable::Tx => 2,
+        LookupTable::Block => 1,
     }
 }
 
@@ -45,6 +49,10 @@ pub struct EvmTables {
     pub bytecode: BytecodeTable,
     /// Fixed table.
     pub fixed: FixedTable,
+    /// Transaction table.
+    pub tx: TxTable,
+    /// Block table.
+    pub block: BlockTable,
 }
 
 /// The compressed lookups of one state: the lookup cell and the expression it must equal.
@@ -55,6 +63,12 @@ type StateLookups<F> = Vec<(Cell, Expression<F>)>;
 pub struct EvmConfig<F: PrimeField> {
     /// 1 on the first row of every step slot.
     pub q_step: Column<Fixed>,
+    /// 1 on the first step's first row.
+    pub q_first: Column<Fixed>,
+    /// 1 on the last step slot's first row.
+    pub q_last: Column<Fixed>,
+    /// The RW table's capacity, on every step row.
+    pub rw_capacity: Column<Fixed>,
     /// The step state.
     pub step: StepColumns,
     /// One-hot execution state, `STEP_HEIGHT` cells per column.
@@ -77,7 +91,9 @@ impl<F: PrimeField> EvmConfig<F> {
         tables: &EvmTables,
         challenges: Challenges,
     ) -> Self {
-        let q_step = meta.fixed_column();
+        let (q_step, q_first, q_last) =
+            (meta.fixed_column(), meta.fixed_column(), meta.fixed_column());
+        let rw_capacity = meta.fixed_column();
         let step = StepColumns::configure(meta);
         let selector_columns = ExecutionState::ALL.len().div_ceil(STEP_HEIGHT);
         let selectors: Vec<_> = (0..selector_columns).map(|_| meta.advice_column()).collect();
@@ -107,7 +123,25 @@ impl<F: PrimeField> EvmConfig<F> {
             one_hot = one_hot + sel;
         }
         state_gate.require_equal("evm: one execution state", one_hot, constant(1));
+        let end_block = selector_cell(&selectors, ExecutionState::EndBlock).expr();
+        state_gate.require_zero(
+            "evm: EndBlock is the last step only",
+            end_block * (constant(1) - q_last.cur()),
+        );
         state_gate.build(meta, "evm state", q.clone());
+        let mut boundary = ConstraintBuilder::new();
+        boundary.when(q_first.cur(), |cb| {
+            let begin = selector_cell(&selectors, ExecutionState::BeginTx).expr();
+            cb.require_equal("evm: the first step is BeginTx", begin, constant(1));
+            cb.require_equal("evm: the first step is BeginTx", step.rw_counter.cur(), constant(1));
+            cb.require_zero("evm: the first step is BeginTx", step.tx_id.cur());
+            cb.require_zero("evm: the first step is BeginTx", step.call_id.cur());
+        });
+        boundary.when(q_last.cur(), |cb| {
+            let end = selector_cell(&selectors, ExecutionState::EndBlock).expr();
+            cb.require_equal("evm: the last step is EndBlock", end, constant(1));
+        });
+        boundary.build(meta, "evm boundaries", constant(1));
 
         let theta = challenges.lookup.expr();
         let mut position_exprs: BTreeMap<LookupTable, Vec<Expression<F>>> = lookup_cells
@@ -118,8 +152,14 @@ impl<F: PrimeField> EvmConfig<F> {
             (0..ExecutionState::ALL.len()).map(|_| None).collect();
         let mut lookups: Vec<StateLookups<F>> = vec![Vec::new(); ExecutionState::ALL.len()];
         for register in gadgets::registry::<F>() {
-            let mut cb =
-                EvmBuilder::new(step.cur(), step.next(), CellManager::new(&grid, STEP_HEIGHT));
+            let cells = CellManager::new(&grid, STEP_HEIGHT);
+            let mut cb = EvmBuilder::new(
+                step.cur(),
+                step.next(),
+                cells,
+                selectors.clone(),
+                rw_capacity.cur(),
+            );
             let (state, gadget) = register(&mut cb);
             let GadgetSpec { constraints, lookups: declared } = cb.finish();
             let sel = selector_cell(&selectors, state).expr();
@@ -166,6 +206,8 @@ impl<F: PrimeField> EvmConfig<F> {
             (LookupTable::Rw, compress_expr(&tables.rw.table_exprs(), &theta)),
             (LookupTable::Bytecode, compress_expr(&tables.bytecode.table_exprs(), &theta)),
             (LookupTable::Fixed, compress_expr(&tables.fixed.table_exprs(), &theta)),
+            (LookupTable::Tx, compress_expr(&tables.tx.table_exprs(), &theta)),
+            (LookupTable::Block, compress_expr(&tables.block.table_exprs(), &theta)),
         ]
         .into_iter()
         .collect();
@@ -189,11 +231,23 @@ impl<F: PrimeField> EvmConfig<F> {
         }
         bytes.build(meta, "evm bytes", constant(1));
 
-        Self { q_step, step, selectors, challenges, gadgets, lookups }
+        Self { q_step, q_first, q_last, rw_capacity, step, selectors, challenges, gadgets, lookups }
     }
 
-    /// Marks `slots` step slots from row 0 as steps.
-    pub fn assign_fixed(&self, region: &mut Region<'_, F>, slots: usize) {
+    /// Marks `slots` step slots from row 0 as steps, the first and the last, and writes the
+    /// RW table's capacity.
+    pub fn assign_fixed(&self, region: &mut Region<'_, F>, slots: usize, rw_capacity: usize) {
+        for slot in 0..slots {
+            let row = slot * STEP_HEIGHT;
+            region.assign_fixed(self.q_step, row, F::ONE);
+            region.assign_fixed(self.q_first, row, F::from((slot == 0) as u64));
+            region.assign_fixed(self.q_last, row, F::from((slot + 1 == slots) as u64));
+            region.assign_fixed(self.rw_capacity, row, F::from(rw_capacity as u64));
+        }
+    }
+
+    /// Marks `slots` window slots as steps, with no first or last step (gadget tests).
+    pub fn assign_fixed_window(&self, region: &mut Region<'_, F>, slots: usize) {
         for slot in 0..slots {
             region.assign_fixed(self.q_step, slot * STEP_HEIGHT, F::ONE);
         }
@@ -217,6 +271,7 @@ impl<F: PrimeField> EvmConfig<F> {
         &self,
         region: &mut Region<'_, F>,
         steps: &[StepWitness<'_>],
+        rw_capacity: usize,
     ) -> Result<Vec<StepValuesMap<F>>, Error> {
         let mut assigned = Vec::with_capacity(steps.len());
         for (slot, w) in steps.iter().enumerate() {
@@ -229,6 +284,7 @@ impl<F: PrimeField> EvmConfig<F> {
             for (column, value) in self.step.all().iter().zip(w.next.as_array::<F>()) {
                 a.remember(column.index(), STEP_HEIGHT as i32, value);
             }
+            a.remember_fixed(self.rw_capacity.index(), 0, F::from(rw_capacity as u64));
             for state in ExecutionState::ALL {
                 a.assign_u64(self.selector_cell(state), (state == w.state) as u64);
             }
@@ -278,6 +334,11 @@ fn selector_cell(selectors: &[Column<Advice>], state: ExecutionState) -> Cell {
 
 fn state_name(state: ExecutionState) -> &'static str {
     match state {
+        ExecutionState::BeginTx => "evm BeginTx",
+        ExecutionState::EndTx => "evm EndTx",
+        ExecutionState::Padding => "evm padding",
+        ExecutionState::EndBlock => "evm EndBlock",
+        ExecutionState::Stop => "evm STOP",
         ExecutionState::AddSub => "evm ADD/SUB",
         ExecutionState::Push => "evm PUSH",
         ExecutionState::Pop => "evm POP",
@@ -296,5 +357,7 @@ fn table_name(table: LookupTable) -> &'static str {
         LookupTable::Rw => "evm: rw lookup",
         LookupTable::Bytecode => "evm: bytecode lookup",
         LookupTable::Fixed => "evm: fixed lookup",
+        LookupTable::Tx => "evm: tx lookup",
+        LookupTable::Block => "evm: block lookup",
     }
 }

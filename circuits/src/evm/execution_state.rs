@@ -8,6 +8,16 @@ use crate::error::CircuitError;
 /// The gadget a step runs. Only states with a sound gadget exist.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExecutionState {
+    /// A transaction starts: fees, nonce, warm set, call context, value transfer.
+    BeginTx,
+    /// A transaction ends: refund, coinbase fee, receipt.
+    EndTx,
+    /// Unused step slots between the last transaction and [`ExecutionState::EndBlock`].
+    Padding,
+    /// The last step slot: the RW log's length is checked against the RW table.
+    EndBlock,
+    /// STOP in the root call.
+    Stop,
     /// ADD, SUB.
     AddSub,
     /// PUSH0..PUSH32.
@@ -32,7 +42,12 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 10] = [
+    pub const ALL: [ExecutionState; 15] = [
+        ExecutionState::BeginTx,
+        ExecutionState::EndTx,
+        ExecutionState::Padding,
+        ExecutionState::EndBlock,
+        ExecutionState::Stop,
         ExecutionState::AddSub,
         ExecutionState::Push,
         ExecutionState::Pop,
@@ -50,9 +65,21 @@ impl ExecutionState {
         Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
 
+    /// Whether the state runs an opcode of the current call's code.
+    pub fn is_opcode(self) -> bool {
+        !matches!(
+            self,
+            ExecutionState::BeginTx
+                | ExecutionState::EndTx
+                | ExecutionState::Padding
+                | ExecutionState::EndBlock
+        )
+    }
+
     /// The state of an opcode that completed, if it has a gadget.
     pub fn of_opcode(opcode: u8) -> Option<Self> {
         Some(match opcode {
+            0x00 => ExecutionState::Stop,
             0x01 | 0x03 => ExecutionState::AddSub,
             0x50 => ExecutionState::Pop,
             0x56 => ExecutionState::Jump,
@@ -77,9 +104,9 @@ impl ExecutionState {
                 "error {error:?} at {}",
                 opcode_name(*opcode)
             ))),
-            StepKind::BeginTx => Err(CircuitError::Unsupported("BeginTx".into())),
-            StepKind::EndTx => Err(CircuitError::Unsupported("EndTx".into())),
-            StepKind::EndBlock => Err(CircuitError::Unsupported("EndBlock".into())),
+            StepKind::BeginTx => Ok(ExecutionState::BeginTx),
+            StepKind::EndTx => Ok(ExecutionState::EndTx),
+            StepKind::EndBlock => Ok(ExecutionState::EndBlock),
         }
     }
 }

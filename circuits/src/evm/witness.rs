@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use zkevm_executor::trace::{Rw, Step, StepKind, Trace};
+use zkevm_executor::trace::{BlockContext, Rw, Step, StepKind, Trace, TxTrace};
 
 use super::execution_state::ExecutionState;
 use super::step::StepValues;
@@ -24,6 +24,10 @@ pub struct StepWitness<'t> {
     pub values: StepValues,
     /// The next step's state.
     pub next: StepValues,
+    /// The step's transaction (none for padding and EndBlock).
+    pub tx: Option<&'t TxTrace>,
+    /// The block.
+    pub block: &'t BlockContext,
 }
 
 /// The step state of `step` in `trace`.
@@ -94,6 +98,10 @@ pub fn step_witnesses(
                 ));
             }
         }
+        let tx = match step.kind {
+            StepKind::EndBlock => None,
+            _ => trace.calls.get(step.call_index).and_then(|call| trace.txs.get(call.tx)),
+        };
         witnesses.push(StepWitness {
             step,
             state,
@@ -101,7 +109,112 @@ pub fn step_witnesses(
             code,
             values: step_values(trace, step),
             next: step_values(trace, next),
+            tx,
+            block: &trace.block,
         });
     }
     Ok(witnesses)
+}
+
+/// The witnesses of a whole trace in `slots` step slots: every step, padding, and EndBlock in
+/// the last slot. Any step the circuit cannot prove yet is `Unsupported`, naming it.
+pub fn block_witnesses(trace: &Trace, slots: usize) -> Result<Vec<StepWitness<'_>>, CircuitError> {
+    let steps = all_steps(trace);
+    let real = steps.len() - 1;
+    if real + 1 > slots {
+        return Err(CircuitError::CapacityExceeded {
+            what: "EVM steps",
+            needed: real + 1,
+            capacity: slots,
+        });
+    }
+    let mut witnesses = step_witnesses(trace, 0..real)?;
+    for w in &witnesses {
+        check_supported(trace, w)?;
+    }
+    // Padding and EndBlock carry the last transaction's ids.
+    let mut end = step_values(trace, &trace.end_block);
+    if let Some(last) = witnesses.last_mut() {
+        end.tx_id = last.values.tx_id;
+        end.call_id = last.values.call_id;
+        last.next = end;
+    }
+    let closing = |state| StepWitness {
+        step: &trace.end_block,
+        state,
+        rws: &[],
+        code: &[],
+        values: end,
+        next: end,
+        tx: None,
+        block: &trace.block,
+    };
+    witnesses.extend((real + 1..slots).map(|_| closing(ExecutionState::Padding)));
+    witnesses.push(closing(ExecutionState::EndBlock));
+    Ok(witnesses)
+}
+
+fn unsupported(what: impl Into<String>) -> CircuitError {
+    CircuitError::Unsupported(what.into())
+}
+
+/// What the gadgets assume of a step beyond its state: the shapes of BeginTx and EndTx, calls
+/// that stay in the root frame, values within the limbs the gadgets use.
+fn check_supported(trace: &Trace, w: &StepWitness<'_>) -> Result<(), CircuitError> {
+    use super::gadgets::begin_tx::{EMPTY_CODE_HASH, PRECOMPILES};
+    let depth = trace.calls.get(w.step.call_index).map_or(0, |c| c.depth);
+    if depth > 0 {
+        return Err(unsupported("sub-call"));
+    }
+    let Some(tx) = w.tx else { return Ok(()) };
+    let limb = alloy_primitives::U256::from(1u8) << 128;
+    match w.state {
+        ExecutionState::BeginTx => {
+            let Some(to) = tx.to else { return Err(unsupported("contract creation")) };
+            if !tx.access_list.is_empty() {
+                return Err(unsupported("transaction access list"));
+            }
+            let to_number = alloy_primitives::U256::from_be_slice(to.as_slice());
+            if !to_number.is_zero() && to_number <= alloy_primitives::U256::from(PRECOMPILES) {
+                return Err(unsupported("transaction to a precompile"));
+            }
+            if alloy_primitives::U256::from(tx.gas_limit)
+                * alloy_primitives::U256::from(tx.effective_gas_price)
+                >= limb
+            {
+                return Err(unsupported("transaction fee of 2^128 wei or more"));
+            }
+            let transfers = if tx.value.is_zero() { 0 } else { 2 };
+            if w.rws.len() != 28 + transfers {
+                return Err(unsupported("BeginTx with an unexpected RW shape"));
+            }
+            let hash = w.rws[15].value.to_be_bytes::<32>();
+            if hash != EMPTY_CODE_HASH && w.code.is_empty() {
+                return Err(unsupported("callee with an unknown code hash"));
+            }
+        }
+        ExecutionState::EndTx => {
+            let gas_left = w.values.gas_left;
+            let spent = tx.gas_limit.saturating_sub(gas_left);
+            let counter = w.rws.get(1).map_or(0, |rw| rw.value.saturating_to::<u64>());
+            let refund = counter.min(spent / 5);
+            let price = alloy_primitives::U256::from(tx.effective_gas_price);
+            let returned = alloy_primitives::U256::from(gas_left + refund) * price;
+            let tip = tx.effective_gas_price.saturating_sub(trace.block.base_fee as u128);
+            let reward =
+                alloy_primitives::U256::from(tip) * alloy_primitives::U256::from(spent - refund);
+            if returned >= limb || reward >= limb {
+                return Err(unsupported("refund or fee of 2^128 wei or more"));
+            }
+            let expected = 5
+                + usize::from(!returned.is_zero())
+                + usize::from(!reward.is_zero())
+                + usize::from(w.values.tx_id > 0);
+            if w.rws.len() != expected {
+                return Err(unsupported("EndTx with an unexpected RW shape (self-destruct)"));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }

@@ -4,11 +4,15 @@
 //! Every table contains the all-zero tuple, so that a lookup whose input is multiplied by a
 //! disabled condition (see [`crate::constraint_builder`]) is satisfied.
 
+mod block;
 mod fixed;
 mod rw;
+mod tx;
 
+pub use block::{BlockField, BlockTable};
 pub use fixed::{push_data_size, FixedTable, FixedTableTag, FIXED_VALUES};
 pub use rw::RwTable;
+pub use tx::{TxField, TxTable};
 
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Expression;

@@ -9,8 +9,8 @@ use revm::Database;
 use super::recorder::{DbInitial, TraceRecorder, TxRecording, WarmKey};
 use super::state_view::{hash_value, InitialState};
 use crate::trace::{
-    AccountField, AccountSummary, CallContextField, BlockContext, LogEntry, ReceiptField, RwTarget, StateSummary,
-    StepKind, Trace, TxOutcome, TxTrace, TRACE_FORMAT_VERSION,
+    AccountField, AccountSummary, BlockContext, CallContextField, LogEntry, ReceiptField, RwTarget,
+    StateSummary, StepKind, Trace, TxOutcome, TxTrace, TRACE_FORMAT_VERSION,
 };
 
 /// Why the recorder could not produce a trace.

@@ -12,7 +12,7 @@ use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{two_pow_128, EvmBuilder, WordBytes, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep};
+use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -60,7 +60,11 @@ impl<F: PrimeField> ExecutionGadget<F> for AddSubGadget {
             x_hi + b_word.hi + carry_lo.expr(),
             z_hi + carry_hi.expr() * two_128,
         );
-        let common = OpcodeStep::configure(cb, GasCost::Constant, NextPc::Advance(1));
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
         Self { common, is_sub, a, b, c, c_prev, carry_lo, carry_hi }
     }
 }

@@ -9,7 +9,7 @@ use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep};
+use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -44,7 +44,7 @@ impl<F: PrimeField> ExecutionGadget<F> for JumpGadget {
         cb.stack_pop("JUMP: destination", destination.expr());
         require_jump_destination(cb, &destination);
         let next_pc = NextPc::To(destination.lo.expr());
-        let common = OpcodeStep::configure(cb, GasCost::Constant, next_pc);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, Transition::SameContext(next_pc));
         Self { common, destination }
     }
 }
@@ -85,7 +85,11 @@ impl<F: PrimeField> ExecutionGadget<F> for JumpIGadget {
         cb.when(constant(1) - is_zero.clone(), |cb| require_jump_destination(cb, &destination));
         let pc = cb.cur.pc.clone();
         let next_pc = select(is_zero, pc + constant(1), destination.lo.expr());
-        let common = OpcodeStep::configure(cb, GasCost::Constant, NextPc::To(next_pc));
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::To(next_pc)),
+        );
         Self { common, destination, condition, inverse }
     }
 }

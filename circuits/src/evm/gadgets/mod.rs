@@ -14,10 +14,14 @@ use super::execution_state::ExecutionState;
 use super::witness::StepWitness;
 
 mod add_sub;
+pub mod begin_tx;
+mod end_block;
+pub mod end_tx;
 mod jump;
 mod push;
 mod stack_ops;
 mod step_info;
+mod stop;
 
 /// A configured gadget, able to assign its step.
 pub trait StepGadget<F: PrimeField>: std::fmt::Debug + Send + Sync {
@@ -45,6 +49,11 @@ fn register<F: PrimeField, G: ExecutionGadget<F>>(
 /// Every gadget, one per [`ExecutionState`].
 pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
     vec![
+        register::<F, begin_tx::BeginTxGadget>,
+        register::<F, end_tx::EndTxGadget>,
+        register::<F, end_block::PaddingGadget>,
+        register::<F, end_block::EndBlockGadget>,
+        register::<F, stop::StopGadget>,
         register::<F, add_sub::AddSubGadget>,
         register::<F, push::PushGadget>,
         register::<F, stack_ops::PopGadget>,

@@ -12,7 +12,7 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, Word, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep};
+use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -57,7 +57,11 @@ impl<F: PrimeField> ExecutionGadget<F> for PushGadget {
         }
         let word = Word { lo: from_bytes(&value[..16]), hi: from_bytes(&value[16..]) };
         let prev = cb.stack_push("PUSH: value", word);
-        let common = OpcodeStep::configure(cb, GasCost::Constant, NextPc::To(pc + constant(1) + n));
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::To(pc + constant(1) + n)),
+        );
         Self { common, pushed, value, prev }
     }
 }

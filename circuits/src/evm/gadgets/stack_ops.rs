@@ -11,7 +11,7 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep};
+use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -31,7 +31,11 @@ impl<F: PrimeField> ExecutionGadget<F> for PopGadget {
         cb.require_equal("POP: opcode", opcode, constant(0x50));
         let value = cb.query_word();
         cb.stack_pop("POP: value", value.expr());
-        let common = OpcodeStep::configure(cb, GasCost::Constant, NextPc::Advance(1));
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
         Self { common, value }
     }
 }
@@ -86,7 +90,11 @@ impl<F: PrimeField> ExecutionGadget<F> for DupGadget {
         let source = cb.cur.stack_pointer.clone() - n;
         cb.stack_read_at("DUP: the item copied", source, value.expr());
         let prev = cb.stack_push("DUP: the copy", value.expr());
-        let common = OpcodeStep::configure(cb, GasCost::Constant, NextPc::Advance(1));
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
         Self { common, flags, value, prev }
     }
 }
@@ -124,7 +132,11 @@ impl<F: PrimeField> ExecutionGadget<F> for SwapGadget {
         cb.stack_read_at("SWAP: item n below", deep_slot.clone(), deep.expr());
         let top_prev = cb.stack_write_at("SWAP: top gets the deep item", top_slot, deep.expr());
         let deep_prev = cb.stack_write_at("SWAP: deep slot gets the top", deep_slot, top.expr());
-        let common = OpcodeStep::configure(cb, GasCost::Constant, NextPc::Advance(1));
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
         Self { common, flags, top, deep, top_prev, deep_prev }
     }
 }

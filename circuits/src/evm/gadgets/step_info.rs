@@ -8,7 +8,7 @@ use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word, WordCells};
-use crate::evm::common::{GasCost, NextPc, OpcodeStep};
+use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -25,7 +25,13 @@ impl<F: PrimeField> ExecutionGadget<F> for JumpDestGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("JUMPDEST: opcode", opcode, constant(0x5b));
-        Self { common: OpcodeStep::configure(cb, GasCost::Constant, NextPc::Advance(1)) }
+        Self {
+            common: OpcodeStep::configure(
+                cb,
+                GasCost::Constant,
+                Transition::SameContext(NextPc::Advance(1)),
+            ),
+        }
     }
 }
 
@@ -49,7 +55,11 @@ impl<F: PrimeField> ExecutionGadget<F> for PcGadget {
         let (opcode, pc) = (cb.cur.opcode.clone(), cb.cur.pc.clone());
         cb.require_equal("PC: opcode", opcode, constant(0x58));
         let prev = cb.stack_push("PC: the program counter", Word::small(pc));
-        let common = OpcodeStep::configure(cb, GasCost::Constant, NextPc::Advance(1));
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
         Self { common, prev }
     }
 }
@@ -76,7 +86,11 @@ impl<F: PrimeField> ExecutionGadget<F> for GasGadget {
         let (opcode, gas_after) = (cb.cur.opcode.clone(), cb.next.gas_left.clone());
         cb.require_equal("GAS: opcode", opcode, constant(0x5a));
         let prev = cb.stack_push("GAS: gas left after the step", Word::small(gas_after));
-        let common = OpcodeStep::configure(cb, GasCost::Constant, NextPc::Advance(1));
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
         Self { common, prev }
     }
 }

@@ -1,0 +1,370 @@
+//! BeginTx for a call transaction without an access list, into an account's code or to an
+//! account without code.
+//!
+//! RWs, in the executor's order: 13 warm-flag writes (sender, coinbase, callee, precompiles
+//! 1..=10); the sender's balance minus `gas_limit · gas_price`; the sender's nonce, which must be
+//! the transaction's, plus one; the callee's code hash (read); the 12 call-context fields of the
+//! new root call; and, when the value is not zero, the value moved from sender to callee.
+//! Gas: the step starts with the gas limit and charges `21000 + calldata gas`; what is left must
+//! not be negative. A callee without code (code hash = keccak of nothing) succeeds at once and
+//! EndTx follows; otherwise the code runs from pc 0 with an empty stack and memory.
+
+use alloy_primitives::U256;
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::{Error, Expression};
+use zkevm_executor::trace::{AccountField, CallContextField};
+
+use super::{ExecutionGadget, StepGadget};
+use crate::constraint_builder::{constant, select};
+use crate::evm::assign::StepAssigner;
+use crate::evm::builder::{
+    from_bytes, two_pow_128, EvmBuilder, IsZeroCells, Word, WordBytes, WordCells,
+};
+use crate::evm::cell::Cell;
+use crate::evm::common::OPCODE_STATES;
+use crate::evm::execution_state::ExecutionState;
+use crate::evm::witness::StepWitness;
+use crate::keccak::hash_halves;
+use crate::state::rw_row::{address_word, word_limbs};
+use crate::state::RwTag;
+use crate::table::{BlockField, TxField};
+
+/// Gas every transaction pays before its calldata.
+pub const TX_BASE_GAS: u64 = 21_000;
+/// keccak-256 of the empty string: the code hash of an account without code.
+pub const EMPTY_CODE_HASH: [u8; 32] = [
+    0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d, 0xb2, 0xdc, 0xc7, 0x03, 0xc0,
+    0xe5, 0x00, 0xb6, 0x53, 0xca, 0x82, 0x27, 0x3b, 0x7b, 0xfa, 0xd8, 0x04, 0x5d, 0x85, 0xa4, 0x70,
+];
+/// Warm-flag writes BeginTx makes.
+pub const WARM_WRITES: usize = 13;
+/// Precompile addresses under Cancun rules.
+pub const PRECOMPILES: u64 = 10;
+
+/// BeginTx.
+#[derive(Clone, Debug)]
+pub struct BeginTxGadget {
+    nonce: Cell,
+    gas_limit: Cell,
+    gas_price: Cell,
+    caller: WordCells,
+    callee: WordCells,
+    value: WordCells,
+    calldata_length: Cell,
+    calldata_gas: Cell,
+    coinbase: WordCells,
+    warm_prev: [Cell; WARM_WRITES],
+    balance: WordCells,
+    after_fee: WordBytes,
+    fee_carry: Cell,
+    code_hash: WordCells,
+    code_hash_lo_is_empty: IsZeroCells,
+    code_hash_hi_is_empty: IsZeroCells,
+    is_empty: Cell,
+    is_success: Cell,
+    value_is_zero: IsZeroCells,
+    after_value: WordBytes,
+    value_carry: Cell,
+    callee_balance: WordCells,
+    callee_after: WordBytes,
+    callee_carry: Cell,
+    gas_after: [Cell; 8],
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
+    const STATE: ExecutionState = ExecutionState::BeginTx;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let tx_id = cb.cur.tx_id.clone();
+        let (nonce, gas_limit, gas_price) = (cb.query_cell(), cb.query_cell(), cb.query_cell());
+        let (caller, callee, value) = (cb.query_word(), cb.query_word(), cb.query_word());
+        let (calldata_length, calldata_gas) = (cb.query_cell(), cb.query_cell());
+        let coinbase = cb.query_word();
+        let fields: [(TxField, Word<F>); 10] = [
+            (TxField::Nonce, Word::small(nonce.expr())),
+            (TxField::GasLimit, Word::small(gas_limit.expr())),
+            (TxField::EffectiveGasPrice, Word::small(gas_price.expr())),
+            (TxField::Caller, caller.expr()),
+            (TxField::Callee, callee.expr()),
+            (TxField::IsCreate, Word::zero()),
+            (TxField::Value, value.expr()),
+            (TxField::CallDataLength, Word::small(calldata_length.expr())),
+            (TxField::CallDataGasCost, Word::small(calldata_gas.expr())),
+            (TxField::AccessListLength, Word::zero()),
+        ];
+        for (field, word) in fields {
+            cb.tx_lookup("BeginTx: transaction field", tx_id.clone(), field, word);
+        }
+        cb.block_lookup("BeginTx: coinbase", BlockField::Coinbase, coinbase.expr());
+
+        // Warm set: sender, coinbase, callee, precompiles.
+        let address = |w: &WordCells| w.lo.expr() + w.hi.expr() * two_pow_128();
+        let mut warm_addresses = vec![address(&caller), address(&coinbase), address(&callee)];
+        warm_addresses.extend((1..=PRECOMPILES).map(constant));
+        let warm_prev = [(); WARM_WRITES].map(|_| cb.query_cell());
+        for (target, prev) in warm_addresses.into_iter().zip(&warm_prev) {
+            cb.rw_lookup(
+                "BeginTx: warm account",
+                true,
+                RwTag::TxAccessListAccount,
+                tx_id.clone(),
+                target,
+                constant(0),
+                Word::zero(),
+                Word::small(constant(1)),
+                Word::small(prev.expr()),
+                Word::zero(),
+            );
+        }
+
+        // Up-front fee and nonce.
+        let balance = cb.query_word();
+        let after_fee = cb.query_word_bytes();
+        let fee = gas_limit.expr() * gas_price.expr();
+        let fee_carry =
+            cb.require_add_small("BeginTx: fee paid", after_fee.expr(), fee, balance.expr());
+        cb.account(
+            "BeginTx: sender pays the fee",
+            caller.expr(),
+            AccountField::Balance,
+            after_fee.expr(),
+            Some(balance.expr()),
+        );
+        cb.account(
+            "BeginTx: nonce",
+            caller.expr(),
+            AccountField::Nonce,
+            Word::small(nonce.expr() + constant(1)),
+            Some(Word::small(nonce.expr())),
+        );
+
+        // The callee's code.
+        let code_hash = cb.query_word();
+        cb.account(
+            "BeginTx: callee code hash",
+            callee.expr(),
+            AccountField::CodeHash,
+            code_hash.expr(),
+            None,
+        );
+        let (empty_lo, empty_hi) = hash_halves(&EMPTY_CODE_HASH);
+        let code_hash_lo_is_empty = cb.is_zero(
+            "BeginTx: code hash",
+            code_hash.lo.expr() - Expression::Constant(F::from_u128(empty_lo)),
+        );
+        let code_hash_hi_is_empty = cb.is_zero(
+            "BeginTx: code hash",
+            code_hash.hi.expr() - Expression::Constant(F::from_u128(empty_hi)),
+        );
+        let is_empty = cb.query_cell();
+        cb.require_equal(
+            "BeginTx: no code",
+            is_empty.expr(),
+            code_hash_lo_is_empty.is_zero.expr() * code_hash_hi_is_empty.is_zero.expr(),
+        );
+        let has_code = constant(1) - is_empty.expr();
+
+        // The root call's context.
+        let is_success = cb.query_bool("BeginTx: is_success is boolean");
+        cb.when(is_empty.expr(), |cb| {
+            cb.require_equal(
+                "BeginTx: a call without code succeeds",
+                is_success.expr(),
+                constant(1),
+            );
+        });
+        let context = [
+            (CallContextField::TxId, Word::small(tx_id.clone())),
+            (CallContextField::Depth, Word::zero()),
+            (CallContextField::ParentCall, Word::zero()),
+            (CallContextField::CallerAddress, caller.expr()),
+            (CallContextField::CalleeAddress, callee.expr()),
+            (
+                CallContextField::CodeHash,
+                Word {
+                    lo: has_code.clone() * code_hash.lo.expr(),
+                    hi: has_code.clone() * code_hash.hi.expr(),
+                },
+            ),
+            (CallContextField::Value, value.expr()),
+            (CallContextField::IsStatic, Word::zero()),
+            (CallContextField::IsCreate, Word::zero()),
+            (CallContextField::CallDataLength, Word::small(calldata_length.expr())),
+            (CallContextField::IsSuccess, Word::small(is_success.expr())),
+            (CallContextField::LastReturnDataLength, Word::zero()),
+        ];
+        for (field, word) in context {
+            cb.call_context("BeginTx: call context", field, word, Some(Word::zero()));
+        }
+
+        // Value transfer.
+        let value_is_zero = cb.is_zero("BeginTx: value is zero", value.lo.expr() + value.hi.expr());
+        let moves_value = constant(1) - value_is_zero.is_zero.expr();
+        let after_value = cb.query_word_bytes();
+        let callee_balance = cb.query_word();
+        let callee_after = cb.query_word_bytes();
+        let (value_carry, callee_carry) = cb.when(moves_value.clone(), |cb| {
+            let value_carry = cb.require_add(
+                "BeginTx: sender pays the value",
+                after_value.expr(),
+                value.expr(),
+                after_fee.expr(),
+            );
+            cb.account(
+                "BeginTx: sender pays the value",
+                caller.expr(),
+                AccountField::Balance,
+                after_value.expr(),
+                Some(after_fee.expr()),
+            );
+            let callee_carry = cb.require_add(
+                "BeginTx: callee receives the value",
+                callee_balance.expr(),
+                value.expr(),
+                callee_after.expr(),
+            );
+            cb.account(
+                "BeginTx: callee receives the value",
+                callee.expr(),
+                AccountField::Balance,
+                callee_after.expr(),
+                Some(callee_balance.expr()),
+            );
+            (value_carry, callee_carry)
+        });
+
+        // Gas and transition.
+        let (cur, next) = (cb.cur.clone(), cb.next.clone());
+        cb.require_equal(
+            "BeginTx: starts with the gas limit",
+            cur.gas_left.clone(),
+            gas_limit.expr(),
+        );
+        let intrinsic = constant(TX_BASE_GAS) + calldata_gas.expr();
+        cb.require_equal(
+            "BeginTx: intrinsic gas",
+            next.gas_left.clone(),
+            gas_limit.expr() - intrinsic,
+        );
+        let gas_after = [(); 8].map(|_| cb.query_byte());
+        cb.require_equal(
+            "BeginTx: gas limit covers the intrinsic gas",
+            next.gas_left.clone(),
+            from_bytes(&gas_after),
+        );
+        let rw_count = cb.rw_count();
+        cb.require_equal(
+            "BeginTx: rw_counter advances",
+            next.rw_counter,
+            cur.rw_counter + rw_count,
+        );
+        cb.require_equal("BeginTx: same call", next.call_id, cur.call_id);
+        cb.require_equal("BeginTx: same transaction", next.tx_id, cur.tx_id);
+        cb.require_zero("BeginTx: no logs yet", next.log_id);
+        cb.when(is_empty.expr(), |cb| {
+            cb.require_next_in(
+                "BeginTx: EndTx follows a call without code",
+                &[ExecutionState::EndTx],
+            );
+        });
+        cb.when(has_code, |cb| {
+            cb.require_next_in("BeginTx: the code runs", &OPCODE_STATES);
+            cb.require_zero("BeginTx: code starts at pc 0", next.pc);
+            cb.require_zero("BeginTx: empty stack", next.stack_pointer);
+            cb.require_zero("BeginTx: empty memory", next.memory_word_size);
+            cb.require_equal(
+                "BeginTx: the callee's code runs",
+                next.code_hash_lo,
+                code_hash.lo.expr(),
+            );
+            cb.require_equal(
+                "BeginTx: the callee's code runs",
+                next.code_hash_hi,
+                code_hash.hi.expr(),
+            );
+            cb.require_equal(
+                "BeginTx: the value transfer is reversible",
+                next.reversible_write_counter,
+                select(moves_value, constant(2), constant(0)),
+            );
+        });
+        Self {
+            nonce,
+            gas_limit,
+            gas_price,
+            caller,
+            callee,
+            value,
+            calldata_length,
+            calldata_gas,
+            coinbase,
+            warm_prev,
+            balance,
+            after_fee,
+            fee_carry,
+            code_hash,
+            code_hash_lo_is_empty,
+            code_hash_hi_is_empty,
+            is_empty,
+            is_success,
+            value_is_zero,
+            after_value,
+            value_carry,
+            callee_balance,
+            callee_after,
+            callee_carry,
+            gas_after,
+        }
+    }
+}
+
+/// The carry out of the low limbs of `a + b`.
+pub fn low_carry(a: U256, b: U256) -> bool {
+    word_limbs(a).0.overflowing_add(word_limbs(b).0).1
+}
+
+impl<F: PrimeField> StepGadget<F> for BeginTxGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        let tx = w.tx.ok_or(Error::Synthesis)?;
+        let rws = w.rws;
+        a.assign_u64(self.nonce, tx.nonce);
+        a.assign_u64(self.gas_limit, tx.gas_limit);
+        a.assign(self.gas_price, F::from_u128(tx.effective_gas_price));
+        a.assign_word(self.caller, word_limbs(address_word(tx.sender)));
+        a.assign_word(self.callee, word_limbs(tx.to.map(address_word).unwrap_or_default()));
+        a.assign_word(self.value, word_limbs(tx.value));
+        a.assign_u64(self.calldata_length, tx.input.len() as u64);
+        let calldata_gas: u64 = tx.input.iter().map(|b| if *b == 0 { 4 } else { 16 }).sum();
+        a.assign_u64(self.calldata_gas, calldata_gas);
+        a.assign_word(self.coinbase, word_limbs(address_word(w.block.coinbase)));
+        for (cell, rw) in self.warm_prev.iter().zip(rws) {
+            a.assign_u64(*cell, rw.value_prev.unwrap_or_default().saturating_to::<u64>());
+        }
+        let fee = U256::from(tx.gas_limit) * U256::from(tx.effective_gas_price);
+        let balance = rws[13].value_prev.unwrap_or_default();
+        a.assign_word(self.balance, word_limbs(balance));
+        a.assign_word_bytes(&self.after_fee, rws[13].value);
+        a.assign_u64(self.fee_carry, low_carry(rws[13].value, fee) as u64);
+        let code_hash = rws[15].value;
+        let (lo, hi) = word_limbs(code_hash);
+        a.assign_word(self.code_hash, (lo, hi));
+        let (empty_lo, empty_hi) = hash_halves(&EMPTY_CODE_HASH);
+        a.assign_is_zero(self.code_hash_lo_is_empty, F::from_u128(lo) - F::from_u128(empty_lo));
+        a.assign_is_zero(self.code_hash_hi_is_empty, F::from_u128(hi) - F::from_u128(empty_hi));
+        let is_empty = code_hash.to_be_bytes::<32>() == EMPTY_CODE_HASH;
+        a.assign_u64(self.is_empty, is_empty as u64);
+        a.assign_u64(self.is_success, rws[26].value.saturating_to::<u64>());
+        let (value_lo, value_hi) = word_limbs(tx.value);
+        a.assign_is_zero(self.value_is_zero, F::from_u128(value_lo) + F::from_u128(value_hi));
+        if !tx.value.is_zero() {
+            a.assign_word_bytes(&self.after_value, rws[28].value);
+            a.assign_u64(self.value_carry, low_carry(rws[28].value, tx.value) as u64);
+            let callee_balance = rws[29].value_prev.unwrap_or_default();
+            a.assign_word(self.callee_balance, word_limbs(callee_balance));
+            a.assign_word_bytes(&self.callee_after, rws[29].value);
+            a.assign_u64(self.callee_carry, low_carry(callee_balance, tx.value) as u64);
+        }
+        a.assign_bytes(&self.gas_after, w.next.gas_left);
+        Ok(())
+    }
+}

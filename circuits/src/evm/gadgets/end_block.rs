@@ -1,0 +1,66 @@
+//! Padding and EndBlock: the step slots after the last transaction.
+//!
+//! Padding steps carry the step state unchanged to EndBlock, which must be the last slot. EndBlock
+//! looks up the RW table's padding row with `rw_counter = capacity − (total RWs) − 1`; padding
+//! rows count up from 0, so the table has at least `capacity − total` padding rows and at most
+//! `total` RW rows, all of which the steps looked up with distinct counters.
+
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::Error;
+
+use super::{ExecutionGadget, StepGadget};
+use crate::constraint_builder::constant;
+use crate::evm::assign::StepAssigner;
+use crate::evm::builder::EvmBuilder;
+use crate::evm::cell::LookupTable;
+use crate::evm::execution_state::ExecutionState;
+use crate::evm::witness::StepWitness;
+
+/// Padding.
+#[derive(Clone, Debug)]
+pub struct PaddingGadget;
+
+impl<F: PrimeField> ExecutionGadget<F> for PaddingGadget {
+    const STATE: ExecutionState = ExecutionState::Padding;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        cb.require_next_in(
+            "padding: padding or EndBlock follows",
+            &[ExecutionState::Padding, ExecutionState::EndBlock],
+        );
+        let (cur, next) = (cb.cur.clone(), cb.next.clone());
+        cb.require_equal("padding: state carried", next.rw_counter, cur.rw_counter);
+        cb.require_equal("padding: state carried", next.tx_id, cur.tx_id);
+        cb.require_equal("padding: state carried", next.call_id, cur.call_id);
+        PaddingGadget
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for PaddingGadget {
+    fn assign(&self, _: &mut StepAssigner<'_, '_, F>, _: &StepWitness<'_>) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// EndBlock.
+#[derive(Clone, Debug)]
+pub struct EndBlockGadget;
+
+impl<F: PrimeField> ExecutionGadget<F> for EndBlockGadget {
+    const STATE: ExecutionState = ExecutionState::EndBlock;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        // cur.rw_counter is one past the last RW: the padding row to find is capacity − it.
+        let counter = cb.rw_capacity.clone() - cb.cur.rw_counter.clone();
+        let mut tuple = vec![constant(1), counter];
+        tuple.extend((0..13).map(|_| constant(0)));
+        cb.lookup(LookupTable::Rw, "EndBlock: the RW table has no other rows", tuple);
+        EndBlockGadget
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for EndBlockGadget {
+    fn assign(&self, _: &mut StepAssigner<'_, '_, F>, _: &StepWitness<'_>) -> Result<(), Error> {
+        Ok(())
+    }
+}

@@ -1,0 +1,233 @@
+//! The SuperCircuit: the EVM, state, bytecode and keccak circuits and the fixed, transaction
+//! and block tables in one constraint system, proving one chunk.
+//!
+//! Every region starts at row 0 in its own columns. The layout depends only on the
+//! [`ChunkParams`], never on the witness, so every chunk with the same parameters has the same
+//! verifying key. The block context and the transactions are part of the statement: they will
+//! be bound to public inputs with the prover; until then they are witnesses of the tables.
+
+use std::sync::Arc;
+
+use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner};
+use halo2_proofs::halo2curves::ff::{FromUniformBytes, PrimeField};
+use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error};
+use zkevm_executor::trace::Trace;
+
+use crate::bytecode::{BytecodeConfig, BytecodeWitness};
+use crate::challenges::Challenges;
+use crate::error::CircuitError;
+use crate::evm::witness::{all_steps, block_witnesses};
+use crate::evm::{EvmConfig, EvmTables, STEP_HEIGHT};
+use crate::keccak::layout::{permutations_for, region_rows};
+use crate::keccak::permutation::PermutationConfig;
+use crate::keccak::{KeccakConfig, KeccakWitness};
+use crate::state::{StateConfig, StateWitness};
+use crate::table::{BlockTable, FixedTable, FixedTableTag, TxTable};
+
+/// The fixed-table tags the SuperCircuit loads.
+pub const FIXED_TAGS: [FixedTableTag; 5] = [
+    FixedTableTag::Range8,
+    FixedTableTag::PushDataSize,
+    FixedTableTag::OpcodeStack,
+    FixedTableTag::ConstantGas,
+    FixedTableTag::RwTagProperties,
+];
+
+/// A chunk's capacities: they fix the layout and so the verifying key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChunkParams {
+    /// EVM step slots (the last is EndBlock).
+    pub evm_steps: usize,
+    /// RW table rows (at least two padding rows).
+    pub rw_rows: usize,
+    /// Bytecode rows.
+    pub bytecode_rows: usize,
+    /// keccak-f permutations.
+    pub keccak_permutations: usize,
+    /// Transaction slots.
+    pub txs: usize,
+}
+
+impl ChunkParams {
+    /// Rows the tallest region needs.
+    pub fn rows(&self) -> usize {
+        [
+            self.evm_steps * STEP_HEIGHT + 1,
+            self.rw_rows,
+            self.bytecode_rows,
+            region_rows(self.keccak_permutations),
+            FixedTable::rows(&FIXED_TAGS),
+            TxTable::rows(self.txs),
+            BlockTable::rows(),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0)
+    }
+
+    /// The smallest `k` that holds the chunk.
+    pub fn k<F: PrimeField + FromUniformBytes<64> + Ord>(&self) -> u32 {
+        let mut meta = ConstraintSystem::<F>::default();
+        SuperCircuit::configure_all(&mut meta);
+        (self.rows() + meta.minimum_rows()).next_power_of_two().trailing_zeros()
+    }
+
+    /// The smallest capacities that hold `trace` (mock mode sizes each circuit to its trace).
+    pub fn fitting(trace: &Trace) -> Self {
+        let codes: Vec<&[u8]> = trace.bytecodes.values().map(|c| c.as_ref()).collect();
+        Self {
+            evm_steps: all_steps(trace).len(),
+            rw_rows: trace.rws.len() + 2,
+            bytecode_rows: crate::bytecode::witness::rows_for(codes.iter().copied()),
+            keccak_permutations: codes
+                .iter()
+                .map(|c| permutations_for(c.len()))
+                .sum::<usize>()
+                .max(1),
+            txs: trace.txs.len(),
+        }
+    }
+}
+
+/// Columns of the SuperCircuit.
+#[derive(Clone, Debug)]
+pub struct SuperConfig<F: PrimeField> {
+    fixed: FixedTable,
+    tx: TxTable,
+    block: BlockTable,
+    state: StateConfig,
+    keccak: KeccakConfig,
+    bytecode: BytecodeConfig<F>,
+    evm: Arc<EvmConfig<F>>,
+    challenges: Challenges,
+}
+
+/// One chunk: a trace and the capacities it is proven in.
+#[derive(Clone, Debug)]
+pub struct SuperCircuit {
+    trace: Arc<Trace>,
+    params: ChunkParams,
+}
+
+impl SuperCircuit {
+    /// The circuit of `trace` in a chunk of `params`; `Unsupported` or `CapacityExceeded` when
+    /// it cannot be proven.
+    pub fn new(trace: Arc<Trace>, params: ChunkParams) -> Result<Self, CircuitError> {
+        let circuit = Self { trace, params };
+        circuit.witnesses()?;
+        Ok(circuit)
+    }
+
+    /// The chunk's parameters.
+    pub fn params(&self) -> ChunkParams {
+        self.params
+    }
+
+    fn codes(&self) -> Vec<&[u8]> {
+        self.trace.bytecodes.values().map(|c| c.as_ref()).collect()
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn witnesses(
+        &self,
+    ) -> Result<
+        (KeccakWitness, BytecodeWitness, StateWitness, Vec<crate::evm::witness::StepWitness<'_>>),
+        CircuitError,
+    > {
+        let p = &self.params;
+        let codes = self.codes();
+        if self.trace.txs.len() > p.txs {
+            return Err(CircuitError::CapacityExceeded {
+                what: "transactions",
+                needed: self.trace.txs.len(),
+                capacity: p.txs,
+            });
+        }
+        if self.trace.rws.len() + 2 > p.rw_rows {
+            return Err(CircuitError::CapacityExceeded {
+                what: "RW rows",
+                needed: self.trace.rws.len() + 2,
+                capacity: p.rw_rows,
+            });
+        }
+        Ok((
+            KeccakWitness::new(&codes, p.keccak_permutations)?,
+            BytecodeWitness::new(&codes, p.bytecode_rows)?,
+            StateWitness::new(&self.trace.rws, p.rw_rows)?,
+            block_witnesses(&self.trace, p.evm_steps)?,
+        ))
+    }
+
+    fn configure_all<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> SuperConfig<F> {
+        let fixed = FixedTable::configure(meta);
+        let tx = TxTable::configure(meta);
+        let block = BlockTable::configure(meta);
+        let state = StateConfig::configure(meta, &fixed);
+        let perm = PermutationConfig::configure(meta);
+        let challenges = Challenges::configure(meta);
+        let keccak = KeccakConfig::configure(meta, perm, challenges.bytes);
+        let bytecode = BytecodeConfig::configure(meta, &keccak.table, &fixed, challenges.bytes);
+        let tables = EvmTables { rw: state.table, bytecode: bytecode.table, fixed, tx, block };
+        let evm = Arc::new(EvmConfig::configure(meta, &tables, challenges));
+        SuperConfig { fixed, tx, block, state, keccak, bytecode, evm, challenges }
+    }
+}
+
+impl<F: PrimeField> Circuit<F> for SuperCircuit {
+    type Config = SuperConfig<F>;
+    type FloorPlanner = SimpleFloorPlanner;
+    type Params = ();
+
+    fn without_witnesses(&self) -> Self {
+        self.clone()
+    }
+
+    fn configure(meta: &mut ConstraintSystem<F>) -> Self::Config {
+        Self::configure_all(meta)
+    }
+
+    fn synthesize(
+        &self,
+        config: Self::Config,
+        mut layouter: impl Layouter<F>,
+    ) -> Result<(), Error> {
+        let (keccak, bytecode, state, steps) = self.witnesses().map_err(|_| Error::Synthesis)?;
+        let p = self.params;
+        config.fixed.load(&mut layouter, &FIXED_TAGS)?;
+        layouter.assign_region(
+            || "tables",
+            |mut region| {
+                config.tx.assign(&mut region, &self.trace.txs, p.txs);
+                config.block.assign(&mut region, &self.trace.block);
+                Ok(())
+            },
+        )?;
+        layouter.assign_region(
+            || "keccak",
+            |mut r| config.keccak.assign_first_phase(&mut r, &keccak),
+        )?;
+        layouter.assign_region(
+            || "bytecode",
+            |mut r| config.bytecode.assign_first_phase(&mut r, &bytecode),
+        )?;
+        layouter.assign_region(|| "state", |mut r| config.state.assign(&mut r, &state))?;
+        let assigned = layouter.assign_region(
+            || "evm",
+            |mut region| {
+                config.evm.assign_fixed(&mut region, p.evm_steps, p.rw_rows);
+                config.evm.assign_first_phase(&mut region, &steps, p.rw_rows)
+            },
+        )?;
+        layouter.next_phase();
+        let values = config.challenges.values(&layouter);
+        layouter.assign_region(
+            || "second phase",
+            |mut region| {
+                config.keccak.assign_second_phase(&mut region, &keccak, values.bytes);
+                config.bytecode.assign_second_phase(&mut region, &bytecode, values.bytes);
+                config.evm.assign_second_phase(&mut region, &steps, &assigned, &values);
+                Ok(())
+            },
+        )
+    }
+}

@@ -1,0 +1,109 @@
+//! The block table: `(field, value_lo, value_hi)`, one row per block field. `field` is fixed;
+//! the values are the block context, part of the statement a proof binds.
+
+use alloy_primitives::U256;
+use halo2_proofs::circuit::{Region, Value};
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed};
+use zkevm_executor::trace::BlockContext;
+
+use super::LookupTable;
+use crate::state::rw_row::{address_word, word_limbs};
+
+/// Fields of the block table (1-based).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BlockField {
+    /// COINBASE.
+    Coinbase = 1,
+    /// TIMESTAMP.
+    Timestamp = 2,
+    /// NUMBER.
+    Number = 3,
+    /// PREVRANDAO.
+    PrevRandao = 4,
+    /// GASLIMIT.
+    GasLimit = 5,
+    /// BASEFEE.
+    BaseFee = 6,
+    /// CHAINID.
+    ChainId = 7,
+    /// BLOBBASEFEE.
+    BlobBaseFee = 8,
+}
+
+impl BlockField {
+    /// Every field, in row order.
+    pub const ALL: [BlockField; 8] = [
+        BlockField::Coinbase,
+        BlockField::Timestamp,
+        BlockField::Number,
+        BlockField::PrevRandao,
+        BlockField::GasLimit,
+        BlockField::BaseFee,
+        BlockField::ChainId,
+        BlockField::BlobBaseFee,
+    ];
+
+    /// The field's value in `block`.
+    pub fn value(self, block: &BlockContext) -> U256 {
+        match self {
+            BlockField::Coinbase => address_word(block.coinbase),
+            BlockField::Timestamp => U256::from(block.timestamp),
+            BlockField::Number => U256::from(block.number),
+            BlockField::PrevRandao => U256::from_be_bytes(block.prevrandao.0),
+            BlockField::GasLimit => U256::from(block.gas_limit),
+            BlockField::BaseFee => U256::from(block.base_fee),
+            BlockField::ChainId => U256::from(block.chain_id),
+            BlockField::BlobBaseFee => U256::from(block.blob_base_fee.unwrap_or_default()),
+        }
+    }
+}
+
+/// The block table's columns.
+#[derive(Clone, Copy, Debug)]
+pub struct BlockTable {
+    /// [`BlockField`] (fixed; 0 in the all-zero row).
+    pub field: Column<Fixed>,
+    /// Value, low 128 bits.
+    pub value_lo: Column<Advice>,
+    /// Value, high 128 bits.
+    pub value_hi: Column<Advice>,
+}
+
+impl BlockTable {
+    /// Allocates the columns.
+    pub fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> Self {
+        Self {
+            field: meta.fixed_column(),
+            value_lo: meta.advice_column(),
+            value_hi: meta.advice_column(),
+        }
+    }
+
+    /// Rows the table occupies.
+    pub fn rows() -> usize {
+        1 + BlockField::ALL.len()
+    }
+
+    /// Assigns the block's fields from row 0.
+    pub fn assign<F: PrimeField>(&self, region: &mut Region<'_, F>, block: &BlockContext) {
+        region.assign_advice(self.value_lo, 0, Value::known(F::ZERO));
+        region.assign_advice(self.value_hi, 0, Value::known(F::ZERO));
+        for (i, field) in BlockField::ALL.iter().enumerate() {
+            let (lo, hi) = word_limbs(field.value(block));
+            region.assign_fixed(self.field, i + 1, F::from(*field as u64));
+            region.assign_advice(self.value_lo, i + 1, Value::known(F::from_u128(lo)));
+            region.assign_advice(self.value_hi, i + 1, Value::known(F::from_u128(hi)));
+        }
+    }
+}
+
+impl<F: PrimeField> LookupTable<F> for BlockTable {
+    fn table_exprs(&self) -> Vec<Expression<F>> {
+        vec![self.field.cur(), self.value_lo.cur(), self.value_hi.cur()]
+    }
+
+    fn annotations(&self) -> Vec<&'static str> {
+        vec!["block.field", "block.value_lo", "block.value_hi"]
+    }
+}

@@ -1,0 +1,137 @@
+//! The transaction table: `(tx_id, field, value_lo, value_hi)`, one row per field of each
+//! transaction slot. `tx_id` and `field` are fixed columns, so the layout (and the verifying
+//! key) depends only on the number of slots; the values are the chunk's transactions, part of
+//! the statement a proof binds (through its public inputs, with the prover).
+
+use alloy_primitives::U256;
+use halo2_proofs::circuit::{Region, Value};
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed};
+use zkevm_executor::trace::TxTrace;
+
+use super::LookupTable;
+use crate::state::rw_row::{address_word, word_limbs};
+
+/// Fields of a transaction row (1-based: the all-zero row is nobody's field).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TxField {
+    /// Sender nonce.
+    Nonce = 1,
+    /// Gas limit.
+    GasLimit = 2,
+    /// Price per gas actually paid (EIP-1559: base fee plus the capped tip).
+    EffectiveGasPrice = 3,
+    /// Most the sender offers per gas (the gas price of a legacy transaction).
+    MaxFeePerGas = 4,
+    /// Sender.
+    Caller = 5,
+    /// Recipient (0 for a creation).
+    Callee = 6,
+    /// 1 for a contract creation.
+    IsCreate = 7,
+    /// Value sent.
+    Value = 8,
+    /// Calldata length.
+    CallDataLength = 9,
+    /// Gas of the calldata: 4 per zero byte, 16 per other byte.
+    CallDataGasCost = 10,
+    /// Number of access-list entries (addresses plus storage keys).
+    AccessListLength = 11,
+}
+
+impl TxField {
+    /// Every field, in row order.
+    pub const ALL: [TxField; 11] = [
+        TxField::Nonce,
+        TxField::GasLimit,
+        TxField::EffectiveGasPrice,
+        TxField::MaxFeePerGas,
+        TxField::Caller,
+        TxField::Callee,
+        TxField::IsCreate,
+        TxField::Value,
+        TxField::CallDataLength,
+        TxField::CallDataGasCost,
+        TxField::AccessListLength,
+    ];
+
+    /// The field's value for `tx`.
+    pub fn value(self, tx: &TxTrace) -> U256 {
+        match self {
+            TxField::Nonce => U256::from(tx.nonce),
+            TxField::GasLimit => U256::from(tx.gas_limit),
+            TxField::EffectiveGasPrice => U256::from(tx.effective_gas_price),
+            TxField::MaxFeePerGas => U256::from(tx.gas_price),
+            TxField::Caller => address_word(tx.sender),
+            TxField::Callee => tx.to.map(address_word).unwrap_or_default(),
+            TxField::IsCreate => U256::from(tx.to.is_none() as u8),
+            TxField::Value => tx.value,
+            TxField::CallDataLength => U256::from(tx.input.len()),
+            TxField::CallDataGasCost => {
+                U256::from(tx.input.iter().map(|b| if *b == 0 { 4u64 } else { 16 }).sum::<u64>())
+            }
+            TxField::AccessListLength => {
+                U256::from(tx.access_list.iter().map(|(_, keys)| 1 + keys.len()).sum::<usize>())
+            }
+        }
+    }
+}
+
+/// The transaction table's columns.
+#[derive(Clone, Copy, Debug)]
+pub struct TxTable {
+    /// Transaction slot (fixed).
+    pub tx_id: Column<Fixed>,
+    /// [`TxField`] (fixed; 0 in the all-zero row).
+    pub field: Column<Fixed>,
+    /// Value, low 128 bits.
+    pub value_lo: Column<Advice>,
+    /// Value, high 128 bits.
+    pub value_hi: Column<Advice>,
+}
+
+impl TxTable {
+    /// Allocates the columns.
+    pub fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> Self {
+        Self {
+            tx_id: meta.fixed_column(),
+            field: meta.fixed_column(),
+            value_lo: meta.advice_column(),
+            value_hi: meta.advice_column(),
+        }
+    }
+
+    /// Rows for `slots` transactions (the all-zero row included).
+    pub fn rows(slots: usize) -> usize {
+        1 + slots * TxField::ALL.len()
+    }
+
+    /// Assigns `txs` into `slots` slots from row 0 (missing transactions are zero).
+    pub fn assign<F: PrimeField>(&self, region: &mut Region<'_, F>, txs: &[TxTrace], slots: usize) {
+        let zero = Value::known(F::ZERO);
+        region.assign_advice(self.value_lo, 0, zero);
+        region.assign_advice(self.value_hi, 0, zero);
+        let mut row = 1;
+        for slot in 0..slots {
+            for field in TxField::ALL {
+                region.assign_fixed(self.tx_id, row, F::from(slot as u64));
+                region.assign_fixed(self.field, row, F::from(field as u64));
+                let (lo, hi) =
+                    txs.get(slot).map(|tx| word_limbs(field.value(tx))).unwrap_or_default();
+                region.assign_advice(self.value_lo, row, Value::known(F::from_u128(lo)));
+                region.assign_advice(self.value_hi, row, Value::known(F::from_u128(hi)));
+                row += 1;
+            }
+        }
+    }
+}
+
+impl<F: PrimeField> LookupTable<F> for TxTable {
+    fn table_exprs(&self) -> Vec<Expression<F>> {
+        vec![self.tx_id.cur(), self.field.cur(), self.value_lo.cur(), self.value_hi.cur()]
+    }
+
+    fn annotations(&self) -> Vec<&'static str> {
+        vec!["tx.tx_id", "tx.field", "tx.value_lo", "tx.value_hi"]
+    }
+}

@@ -1,0 +1,224 @@
+//! The SuperCircuit on whole traces: native transfers and a contract call pass the MockProver;
+//! lies about fees, nonces, refunds, receipts and outcomes are rejected; what has no gadget yet
+//! is refused as `Unsupported`.
+
+use std::sync::Arc;
+
+use alloy_primitives::{address, Address, U256};
+use halo2_proofs::dev::MockProver;
+use halo2_proofs::halo2curves::bn256::Fr;
+use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
+use zkevm_circuits::CircuitError;
+use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
+use zkevm_executor::trace::{AccountField, ReceiptField, RwTarget};
+use zkevm_executor::{trace_batch, Trace};
+
+const ALICE: Address = address!("0xa11ce00000000000000000000000000000000001");
+const BOB: Address = address!("0xb0b0000000000000000000000000000000000002");
+const CONTRACT: Address = address!("0xc000000000000000000000000000000000000001");
+const COINBASE: Address = address!("0xc0ffee0000000000000000000000000000000000");
+
+fn batch() -> Batch {
+    let mut batch = Batch::new(BatchBlock::simple(COINBASE, 10));
+    batch
+        .pre
+        .insert(ALICE, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
+    batch
+        .pre
+        .insert(BOB, BatchAccount { balance: U256::from(10u128.pow(18)), ..Default::default() });
+    batch
+}
+
+fn tx(sender: Address, nonce: u64, to: Address, value: u64, tx_type: u8) -> BatchTx {
+    BatchTx {
+        sender: Some(sender),
+        tx_type: Some(tx_type),
+        nonce: Some(nonce),
+        gas_limit: Some(100_000),
+        gas_price: (tx_type == 0).then_some(20),
+        max_fee_per_gas: (tx_type == 2).then_some(30),
+        max_priority_fee_per_gas: (tx_type == 2).then_some(2),
+        to: Some(to),
+        value: U256::from(value),
+        ..Default::default()
+    }
+}
+
+fn trace(batch: &Batch) -> Trace {
+    let input = batch.to_input("super circuit test").expect("batch builds");
+    trace_batch(&input, "super circuit test").expect("traces").trace
+}
+
+/// Two native transfers (EIP-1559 and legacy) and a call into a small program with a value.
+fn transfers_and_a_call() -> Trace {
+    let mut batch = batch();
+    let code = vec![
+        0x60, 0x05, 0x61, 0x01, 0x02, 0x01, 0x80, 0x90, 0x03, 0x50, 0x5b, 0x58, 0x5a, 0x50, 0x50,
+        0x00,
+    ];
+    batch.pre.insert(CONTRACT, BatchAccount { code: code.into(), ..Default::default() });
+    batch.transactions.push(tx(ALICE, 0, BOB, 1_000_000, 2));
+    batch.transactions.push(tx(BOB, 0, ALICE, 7, 0));
+    batch.transactions.push(tx(ALICE, 1, CONTRACT, 3, 2));
+    trace(&batch)
+}
+
+fn mock(trace: Trace) -> Result<(), Vec<String>> {
+    let params = ChunkParams::fitting(&trace);
+    let circuit = SuperCircuit::new(Arc::new(trace), params).map_err(|e| vec![e.to_string()])?;
+    let prover = MockProver::<Fr>::run(params.k::<Fr>(), &circuit, vec![])
+        .map_err(|e| vec![format!("{e:?}")])?;
+    prover.verify().map_err(|fs| fs.iter().map(|f| f.to_string()).collect())
+}
+
+fn assert_rejected(trace: Trace, name: &str) {
+    match mock(trace) {
+        Ok(()) => panic!("a lie was accepted (expected {name:?} to fail)"),
+        Err(failures) => assert!(
+            failures.iter().any(|f| f.contains(name)),
+            "expected a failure naming {name:?}, got {failures:#?}"
+        ),
+    }
+}
+
+/// Changes a write's value and every later access of that location until its next write.
+fn lie_about_write(trace: &mut Trace, index: usize, value: U256) {
+    let key = trace.rws[index].target.key();
+    assert!(trace.rws[index].is_write);
+    trace.rws[index].value = value;
+    for rw in trace.rws[index + 1..].iter_mut().filter(|rw| rw.target.key() == key) {
+        if rw.is_write {
+            rw.value_prev = Some(value);
+            break;
+        }
+        rw.value = value;
+    }
+}
+
+fn find(trace: &Trace, pred: impl Fn(&RwTarget) -> bool, nth: usize) -> usize {
+    trace
+        .rws
+        .iter()
+        .enumerate()
+        .filter(|(_, rw)| pred(&rw.target))
+        .nth(nth)
+        .map(|(i, _)| i)
+        .expect("found")
+}
+
+#[test]
+fn transfers_and_a_call_pass() {
+    let trace = transfers_and_a_call();
+    let params = ChunkParams::fitting(&trace);
+    eprintln!("{params:?}, k = {}", params.k::<Fr>());
+    assert_eq!(mock(trace), Ok(()));
+}
+
+#[test]
+fn a_wrong_fee_is_rejected() {
+    let mut trace = transfers_and_a_call();
+    let fee = find(
+        &trace,
+        |t| matches!(t, RwTarget::Account { address, field: AccountField::Balance } if *address == ALICE),
+        0,
+    );
+    let value = trace.rws[fee].value + U256::from(1);
+    lie_about_write(&mut trace, fee, value);
+    assert_rejected(trace, "BeginTx: fee paid");
+}
+
+#[test]
+fn a_wrong_nonce_is_rejected() {
+    let mut trace = transfers_and_a_call();
+    trace.txs[2].nonce = 5;
+    assert_rejected(trace, "evm: rw lookup");
+}
+
+#[test]
+fn a_wrong_transfer_is_rejected() {
+    let mut trace = transfers_and_a_call();
+    let credit = find(
+        &trace,
+        |t| matches!(t, RwTarget::Account { address, field: AccountField::Balance } if *address == BOB),
+        0,
+    );
+    let value = trace.rws[credit].value + U256::from(1);
+    lie_about_write(&mut trace, credit, value);
+    assert_rejected(trace, "BeginTx: callee receives the value");
+}
+
+#[test]
+fn a_wrong_refund_is_rejected() {
+    let mut trace = transfers_and_a_call();
+    let refund = find(
+        &trace,
+        |t| matches!(t, RwTarget::Account { address, field: AccountField::Balance } if *address == ALICE),
+        1,
+    );
+    let value = trace.rws[refund].value + U256::from(20);
+    lie_about_write(&mut trace, refund, value);
+    assert_rejected(trace, "EndTx: sender refund");
+}
+
+#[test]
+fn a_wrong_coinbase_fee_is_rejected() {
+    let mut trace = transfers_and_a_call();
+    let fee =
+        find(&trace, |t| matches!(t, RwTarget::Account { address, .. } if *address == COINBASE), 0);
+    let value = trace.rws[fee].value - U256::from(1);
+    lie_about_write(&mut trace, fee, value);
+    assert_rejected(trace, "EndTx: coinbase fee");
+}
+
+#[test]
+fn a_wrong_cumulative_gas_is_rejected() {
+    let mut trace = transfers_and_a_call();
+    let receipt = trace
+        .rws
+        .iter()
+        .enumerate()
+        .filter(|(_, rw)| {
+            rw.is_write
+                && matches!(
+                    rw.target,
+                    RwTarget::TxReceipt { field: ReceiptField::CumulativeGasUsed, .. }
+                )
+        })
+        .nth(1)
+        .map(|(i, _)| i)
+        .expect("found");
+    let value = trace.rws[receipt].value + U256::from(1);
+    lie_about_write(&mut trace, receipt, value);
+    assert_rejected(trace, "evm: rw lookup");
+}
+
+#[test]
+fn a_successful_call_cannot_be_reported_failed() {
+    let mut trace = transfers_and_a_call();
+    let flag = find(
+        &trace,
+        |t| {
+            matches!(
+                t,
+                RwTarget::CallContext {
+                    field: zkevm_executor::trace::CallContextField::IsSuccess,
+                    ..
+                }
+            )
+        },
+        2,
+    );
+    lie_about_write(&mut trace, flag, U256::ZERO);
+    assert_rejected(trace, "evm: rw lookup");
+}
+
+#[test]
+fn unsupported_steps_are_named() {
+    let demo = zkevm_executor::demo::demo_batch();
+    let trace = trace(&demo);
+    let params = ChunkParams::fitting(&trace);
+    match SuperCircuit::new(Arc::new(trace), params) {
+        Err(CircuitError::Unsupported(what)) => assert!(what.starts_with("opcode"), "{what}"),
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
+}
