@@ -265,6 +265,20 @@ impl<F: PrimeField> EvmConfig<F> {
         }
     }
 
+    /// Writes the one-hot selector of `state` for the step at `offset` (the step after a test
+    /// window, whose own gadget is not assigned).
+    pub fn assign_selector(
+        &self,
+        region: &mut Region<'_, F>,
+        offset: usize,
+        state: ExecutionState,
+    ) {
+        for s in ExecutionState::ALL {
+            let cell = self.selector_cell(s);
+            cell.assign(region, offset, Value::known(F::from((s == state) as u64)));
+        }
+    }
+
     /// Assigns the first-phase cells of `steps` from slot 0 and the state after the last one;
     /// returns each step's assigned values for the second phase.
     pub fn assign_first_phase(

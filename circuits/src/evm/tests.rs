@@ -103,6 +103,8 @@ fn window(trace: &Trace) -> std::ops::Range<usize> {
 struct WindowCircuit {
     trace: Trace,
     k: u32,
+    /// The state of the step after the window.
+    after: super::ExecutionState,
 }
 
 #[derive(Clone)]
@@ -170,7 +172,9 @@ impl Circuit<Fr> for WindowCircuit {
             || "evm",
             |mut region| {
                 config.evm.assign_fixed_window(&mut region, steps.len());
-                config.evm.assign_first_phase(&mut region, &steps, 0)
+                let assigned = config.evm.assign_first_phase(&mut region, &steps, 0)?;
+                config.evm.assign_selector(&mut region, steps.len() * STEP_HEIGHT, self.after);
+                Ok(assigned)
             },
         )?;
         layouter.next_phase();
@@ -190,7 +194,7 @@ impl Circuit<Fr> for WindowCircuit {
 const K: u32 = 12;
 
 fn honest() -> WindowCircuit {
-    WindowCircuit { trace: trace_of(program()), k: K }
+    WindowCircuit { trace: trace_of(program()), k: K, after: super::ExecutionState::Stop }
 }
 
 /// The index in `trace.rws` of the RW that step `step` (of [`all_steps`]) makes at `offset`.
