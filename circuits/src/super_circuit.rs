@@ -231,3 +231,39 @@ impl<F: PrimeField> Circuit<F> for SuperCircuit {
         )
     }
 }
+
+/// What the MockProver says about a trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MockVerdict {
+    /// Every constraint and lookup holds.
+    Passed,
+    /// Something in the trace has no circuit yet.
+    Unsupported(String),
+    /// The circuit rejects the honest witness: a bug, described.
+    Failed(String),
+}
+
+/// Runs the SuperCircuit of `trace`, sized to fit it, through the MockProver.
+pub fn mock_prove(trace: &Trace) -> MockVerdict {
+    use halo2_proofs::dev::MockProver;
+    use halo2_proofs::halo2curves::bn256::Fr;
+    let params = ChunkParams::fitting(trace);
+    let circuit = match SuperCircuit::new(Arc::new(trace.clone()), params) {
+        Ok(circuit) => circuit,
+        Err(CircuitError::Unsupported(what)) => return MockVerdict::Unsupported(what),
+        Err(e) => return MockVerdict::Failed(e.to_string()),
+    };
+    let prover = match MockProver::<Fr>::run(params.k::<Fr>(), &circuit, vec![]) {
+        Ok(prover) => prover,
+        Err(e) => return MockVerdict::Failed(format!("synthesis: {e:?}")),
+    };
+    match prover.verify() {
+        Ok(()) => MockVerdict::Passed,
+        Err(failures) => {
+            let first = failures.first().map(|f| f.to_string()).unwrap_or_default();
+            let first: String =
+                first.lines().next().unwrap_or_default().chars().take(200).collect();
+            MockVerdict::Failed(format!("{} constraint failures, first: {first}", failures.len()))
+        }
+    }
+}

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ExecutorError;
 use crate::run::{execute_plain, execute_traced_within, ExecutionInput, TxStatus};
+use crate::trace::Trace;
 
 /// One `post[fork][index]` entry of a state test, ready to execute.
 #[derive(Debug, Clone)]
@@ -49,6 +50,9 @@ pub enum Outcome {
     Failed(String),
     /// The entry was not run; the reason says why.
     Skipped(String),
+    /// A later stage (the circuits) cannot take the entry yet; the reason names what is
+    /// missing.
+    Unsupported(String),
 }
 
 /// Per-entry record of a state-test run.
@@ -190,6 +194,19 @@ pub fn load_entries(file: &Path, fork: &SpecName) -> Result<Vec<StateTestEntry>,
 /// logs hash with the test's expectation. An entry whose trace would exceed `max_rws` RWs
 /// is skipped, and the report says so.
 pub fn run_entry(entry: &StateTestEntry, max_rws: Option<usize>) -> EntryReport {
+    run_entry_with(entry, max_rws, None)
+}
+
+/// A stage run on the trace of an entry that executed correctly (e.g. the MockProver).
+pub type NextStage<'a> = &'a (dyn Fn(&Trace) -> Outcome + Sync);
+
+/// [`run_entry`], then `next` on the trace when execution passed; its outcome is the entry's.
+/// A panic in `next` fails the entry instead of ending the run.
+pub fn run_entry_with(
+    entry: &StateTestEntry,
+    max_rws: Option<usize>,
+    next: Option<NextStage<'_>>,
+) -> EntryReport {
     let start = Instant::now();
     let mut report = EntryReport {
         id: entry.id.clone(),
@@ -202,7 +219,10 @@ pub fn run_entry(entry: &StateTestEntry, max_rws: Option<usize>) -> EntryReport 
         plain_micros: None,
     };
     report.outcome = match &entry.input {
-        Err(_) if entry.expect_exception.is_some() => Outcome::Passed,
+        Err(_) if entry.expect_exception.is_some() => match next {
+            Some(_) => Outcome::Unsupported("no transaction to prove".into()),
+            None => Outcome::Passed,
+        },
         Err(e) => Outcome::Failed(format!("cannot build the transaction: {e}")),
         Ok(input) => match contain_panic(|| execute_traced_within(input, max_rws)) {
             Err(e @ ExecutorError::TraceTooLarge { .. }) => Outcome::Skipped(e.to_string()),
@@ -211,7 +231,14 @@ pub fn run_entry(entry: &StateTestEntry, max_rws: Option<usize>) -> EntryReport 
                 report.gas = traced.trace.gas_used();
                 report.steps = traced.trace.step_count();
                 report.rws = traced.trace.rws.len();
-                judge(entry, input, &traced.execution)
+                match (judge(entry, input, &traced.execution), next) {
+                    (Outcome::Passed, Some(_)) if traced.trace.txs.is_empty() => {
+                        Outcome::Unsupported("no transaction to prove".into())
+                    }
+                    (Outcome::Passed, Some(stage)) => contain_panic(|| Ok(stage(&traced.trace)))
+                        .unwrap_or_else(|e| Outcome::Failed(e.to_string())),
+                    (outcome, _) => outcome,
+                }
             }
         },
     };

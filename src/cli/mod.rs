@@ -31,6 +31,8 @@ enum Command {
 pub enum Mode {
     /// Execute with tracing, run the replay check, compare state root and logs hash.
     Execute,
+    /// Execute, then run the SuperCircuit (sized to the trace) through the MockProver.
+    Mock,
 }
 
 /// Runs the parsed command; the exit code says whether everything passed.

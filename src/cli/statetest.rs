@@ -1,4 +1,5 @@
-//! `zkevm statetest`: Ethereum state tests through the executor.
+//! `zkevm statetest`: Ethereum state tests through the executor and, in mock mode, the
+//! SuperCircuit on the MockProver.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -49,6 +50,7 @@ struct Totals {
     passed: usize,
     failed: usize,
     skipped: usize,
+    unsupported: std::collections::BTreeMap<String, usize>,
     traced: Duration,
     plain: Duration,
 }
@@ -76,9 +78,18 @@ pub fn run(args: StatetestArgs) -> anyhow::Result<ExitCode> {
         let json = serde_json::to_vec_pretty(&reports).context("serialising the report")?;
         super::write_atomically(path, &json)?;
     }
-    // `execute` is the only mode until the circuits land; the argument fixes the interface.
-    let Mode::Execute = args.mode;
     let t = totals.into_inner().unwrap_or_default();
+    if !t.unsupported.is_empty() {
+        let mut reasons: Vec<_> = t.unsupported.iter().collect();
+        reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        println!("unsupported, by reason:");
+        for (reason, count) in reasons.iter().take(15) {
+            println!("  {count:>6}  {reason}");
+        }
+        if reasons.len() > 15 {
+            println!("  ... and {} more reasons (see the JSON report)", reasons.len() - 15);
+        }
+    }
     if args.compare_plain && !t.plain.is_zero() {
         println!(
             "traced {:.2}s, plain {:.2}s: traced/plain = {:.2}",
@@ -106,6 +117,10 @@ fn record(totals: &Mutex<Totals>, reports: &[(EntryReport, Option<Duration>)]) {
                 t.skipped += 1;
                 let _ = writeln!(out, "SKIPPED {}: {reason}", report.id);
             }
+            Outcome::Unsupported(reason) => {
+                t.skipped += 1;
+                *t.unsupported.entry(reason.clone()).or_default() += 1;
+            }
         }
         if let Some(plain) = plain {
             t.plain += *plain;
@@ -125,8 +140,11 @@ fn run_file(
             .iter()
             .filter(|e| args.filter.as_deref().is_none_or(|f| e.id.contains(f)))
             .map(|entry| {
-                let mut report =
-                    statetest::run_entry(entry, (args.max_rws > 0).then_some(args.max_rws));
+                let max_rws = (args.max_rws > 0).then_some(args.max_rws);
+                let mut report = match args.mode {
+                    Mode::Execute => statetest::run_entry(entry, max_rws),
+                    Mode::Mock => statetest::run_entry_with(entry, max_rws, Some(&mock_stage)),
+                };
                 let plain = args.compare_plain.then(|| time_plain(entry));
                 report.plain_micros = plain.map(|d| d.as_micros() as u64);
                 (report, plain)
@@ -145,6 +163,16 @@ fn run_file(
             },
             None,
         )],
+    }
+}
+
+/// The MockProver stage of `--mode mock`.
+fn mock_stage(trace: &zkevm_executor::Trace) -> Outcome {
+    use zkevm_circuits::super_circuit::{mock_prove, MockVerdict};
+    match mock_prove(trace) {
+        MockVerdict::Passed => Outcome::Passed,
+        MockVerdict::Unsupported(what) => Outcome::Unsupported(what),
+        MockVerdict::Failed(why) => Outcome::Failed(why),
     }
 }
 
