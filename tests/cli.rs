@@ -112,6 +112,40 @@ fn statetest_reports_each_failure_and_a_closing_line() {
 }
 
 #[test]
+fn statetest_mock_mode_proves_what_it_supports_and_names_the_rest() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/statetests");
+    let transfer = root.join("stNonZeroCallsTest/NonZeroValue_TransactionCALL.json");
+    let add = root.join("VMTests/vmArithmeticTest/add.json");
+    if !transfer.exists() || !add.exists() {
+        eprintln!("skipping: ../shared/statetests is absent");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(&transfer, dir.path().join("transfer.json")).expect("copy");
+    std::fs::copy(&add, dir.path().join("add.json")).expect("copy");
+    let report = dir.path().join("report.json");
+    let out = zkevm(&[
+        "statetest",
+        dir.path().to_str().expect("utf8"),
+        "--mode",
+        "mock",
+        "--json",
+        report.to_str().expect("utf8"),
+    ]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert_eq!(stdout.lines().last(), Some("1 passed, 0 failed, 5 skipped"), "{stdout}");
+    assert!(stdout.contains("opcode CALLDATALOAD"), "the top unsupported reason is listed");
+    let entries: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&report).expect("report")).expect("json");
+    assert_eq!(entries.iter().filter(|e| e["outcome"] == "passed").count(), 1);
+    assert!(entries
+        .iter()
+        .filter(|e| e["outcome"] == "unsupported")
+        .all(|e| e["reason"].as_str().is_some_and(|r| r.starts_with("opcode "))));
+}
+
+#[test]
 fn tracing_is_deterministic() {
     let dir = tempfile::tempdir().expect("tempdir");
     let a = dir.path().join("a.bin");
