@@ -15,19 +15,9 @@ use crate::constraint_builder::constant;
 use crate::table::FixedTableTag;
 
 /// The states that run an opcode.
-pub const OPCODE_STATES: [ExecutionState; 11] = [
-    ExecutionState::Stop,
-    ExecutionState::AddSub,
-    ExecutionState::Push,
-    ExecutionState::Pop,
-    ExecutionState::Dup,
-    ExecutionState::Swap,
-    ExecutionState::JumpDest,
-    ExecutionState::Pc,
-    ExecutionState::Gas,
-    ExecutionState::Jump,
-    ExecutionState::JumpI,
-];
+pub fn opcode_states() -> Vec<ExecutionState> {
+    ExecutionState::ALL.into_iter().filter(|s| s.is_opcode()).collect()
+}
 
 /// Maximum stack depth.
 pub const STACK_LIMIT: u64 = 1024;
@@ -133,7 +123,7 @@ impl OpcodeStep {
         cb.require_equal("same transaction", next.tx_id, cur.tx_id);
         match transition {
             Transition::SameContext(pc) => {
-                cb.require_next_in("an opcode follows", &OPCODE_STATES);
+                cb.require_next_in("an opcode follows", &opcode_states());
                 cb.require_equal("same code", next.code_hash_lo, cur.code_hash_lo);
                 cb.require_equal("same code", next.code_hash_hi, cur.code_hash_hi);
                 let pc_next = match pc {

@@ -20,6 +20,14 @@ pub enum ExecutionState {
     Stop,
     /// ADD, SUB.
     AddSub,
+    /// LT, GT, SLT, SGT.
+    Comparator,
+    /// EQ.
+    Eq,
+    /// ISZERO.
+    IsZero,
+    /// NOT.
+    Not,
     /// PUSH0..PUSH32.
     Push,
     /// POP.
@@ -42,13 +50,17 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 15] = [
+    pub const ALL: [ExecutionState; 19] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
         ExecutionState::EndBlock,
         ExecutionState::Stop,
         ExecutionState::AddSub,
+        ExecutionState::Comparator,
+        ExecutionState::Eq,
+        ExecutionState::IsZero,
+        ExecutionState::Not,
         ExecutionState::Push,
         ExecutionState::Pop,
         ExecutionState::Dup,
@@ -81,6 +93,10 @@ impl ExecutionState {
         Some(match opcode {
             0x00 => ExecutionState::Stop,
             0x01 | 0x03 => ExecutionState::AddSub,
+            0x10..=0x13 => ExecutionState::Comparator,
+            0x14 => ExecutionState::Eq,
+            0x15 => ExecutionState::IsZero,
+            0x19 => ExecutionState::Not,
             0x50 => ExecutionState::Pop,
             0x56 => ExecutionState::Jump,
             0x57 => ExecutionState::JumpI,

@@ -88,6 +88,13 @@ fn program() -> Vec<u8> {
     code.push(0x7f); // PUSH32 0xff..ff
     code.extend([0xff; 32]);
     code.push(0x01); // ADD (overflows)
+                     // Comparisons: -1 (signed) against 5, both ways, signed and unsigned; EQ, ISZERO, NOT.
+    for op in [0x10, 0x11, 0x12, 0x13] {
+        code.extend([0x60, 0x05, 0x5f, 0x19, op, 0x50]); // PUSH1 5, PUSH0, NOT (= -1), op, POP
+        code.extend([0x5f, 0x19, 0x60, 0x05, op, 0x50]); // PUSH0, NOT, PUSH1 5, op, POP
+    }
+    code.extend([0x60, 0x07, 0x60, 0x07, 0x14, 0x15, 0x15, 0x50]); // 7 EQ 7, ISZERO twice, POP
+    code.extend([0x60, 0x07, 0x60, 0x08, 0x14, 0x50]); // 7 EQ 8, POP
     code.push(0x00); // STOP
     code
 }
@@ -329,6 +336,19 @@ fn a_jump_not_taken_cannot_be_claimed_taken() {
     let jumpi = step_of(&circuit.trace, 0x57, 1);
     step_mut(&mut circuit.trace, jumpi + 1).pc = 0;
     assert_circuit_rejected(K, &circuit, "program counter");
+}
+
+#[test]
+fn a_wrong_comparison_is_rejected() {
+    for (opcode, nth) in [(0x10, 0), (0x11, 1), (0x12, 0), (0x13, 1), (0x14, 0), (0x15, 0)] {
+        let mut circuit = honest();
+        let step = step_of(&circuit.trace, opcode, nth);
+        let pops = if opcode == 0x15 { 1 } else { 2 };
+        let index = rw_index(&circuit.trace, step, pops);
+        let honest_value = circuit.trace.rws[index].value;
+        lie_about_stack_write(&mut circuit.trace, index, U256::from(1) - honest_value);
+        assert_circuit_rejected(K, &circuit, "evm");
+    }
 }
 
 #[test]

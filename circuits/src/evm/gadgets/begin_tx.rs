@@ -21,7 +21,7 @@ use crate::evm::builder::{
     from_bytes, two_pow_128, EvmBuilder, IsZeroCells, Word, WordBytes, WordCells,
 };
 use crate::evm::cell::Cell;
-use crate::evm::common::OPCODE_STATES;
+use crate::evm::common::opcode_states;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::witness::StepWitness;
 use crate::keccak::hash_halves;
@@ -268,7 +268,7 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
             );
         });
         cb.when(has_code, |cb| {
-            cb.require_next_in("BeginTx: the code runs", &OPCODE_STATES);
+            cb.require_next_in("BeginTx: the code runs", &opcode_states());
             cb.require_zero("BeginTx: code starts at pc 0", next.pc);
             cb.require_zero("BeginTx: empty stack", next.stack_pointer);
             cb.require_zero("BeginTx: empty memory", next.memory_word_size);

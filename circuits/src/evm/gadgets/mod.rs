@@ -15,6 +15,7 @@ use super::witness::StepWitness;
 
 mod add_sub;
 pub mod begin_tx;
+mod compare;
 mod end_block;
 pub mod end_tx;
 mod jump;
@@ -55,6 +56,10 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, end_block::EndBlockGadget>,
         register::<F, stop::StopGadget>,
         register::<F, add_sub::AddSubGadget>,
+        register::<F, compare::ComparatorGadget>,
+        register::<F, compare::EqGadget>,
+        register::<F, compare::IsZeroOpGadget>,
+        register::<F, compare::NotGadget>,
         register::<F, push::PushGadget>,
         register::<F, stack_ops::PopGadget>,
         register::<F, stack_ops::DupGadget>,
