@@ -63,6 +63,32 @@ fn transfers_and_a_call() -> Trace {
     trace(&batch)
 }
 
+/// A contract exercising every SSTORE case (set, reset, clear, restore, no-op), SLOAD warm and
+/// cold, TSTORE and TLOAD, called twice so that the second call sees committed values.
+fn storage_calls() -> Trace {
+    let mut batch = batch();
+    let mut code = Vec::new();
+    let sstore =
+        |code: &mut Vec<u8>, value: u8, slot: u8| code.extend([0x60, value, 0x60, slot, 0x55]);
+    sstore(&mut code, 0x2a, 1); // 0 -> 42: set (cold)
+    code.extend([0x60, 0x01, 0x54, 0x50]); // SLOAD 1 (warm)
+    sstore(&mut code, 0x00, 1); // 42 -> 0: dirty, restores the original zero
+    sstore(&mut code, 0x05, 2); // 7 -> 5: reset (cold)
+    sstore(&mut code, 0x00, 2); // 5 -> 0: dirty, clears
+    sstore(&mut code, 0x07, 2); // 0 -> 7: dirty, un-clears and restores
+    sstore(&mut code, 0x07, 2); // 7 -> 7: no-op
+    sstore(&mut code, 0x09, 3); // 0 -> 9: set, kept for the second call
+    code.extend([0x60, 0x03, 0x60, 0x09, 0x5d, 0x60, 0x09, 0x5c, 0x50]); // TSTORE, TLOAD
+    code.extend([0x60, 0x04, 0x54, 0x50]); // SLOAD 4 (cold, empty)
+    code.push(0x00);
+    let mut storage = std::collections::BTreeMap::new();
+    storage.insert(U256::from(2), U256::from(7));
+    batch.pre.insert(CONTRACT, BatchAccount { code: code.into(), storage, ..Default::default() });
+    batch.transactions.push(tx(ALICE, 0, CONTRACT, 0, 2));
+    batch.transactions.push(tx(ALICE, 1, CONTRACT, 0, 0));
+    trace(&batch)
+}
+
 fn mock(trace: Trace) -> Result<(), Vec<String>> {
     let params = ChunkParams::fitting(&trace);
     let circuit = SuperCircuit::new(Arc::new(trace), params).map_err(|e| vec![e.to_string()])?;
@@ -112,6 +138,53 @@ fn transfers_and_a_call_pass() {
     let params = ChunkParams::fitting(&trace);
     eprintln!("{params:?}, k = {}", params.k::<Fr>());
     assert_eq!(mock(trace), Ok(()));
+}
+
+#[test]
+fn storage_operations_pass() {
+    assert_eq!(mock(storage_calls()), Ok(()));
+}
+
+fn step_with(trace: &Trace, opcode: u8, nth: usize) -> (usize, usize) {
+    trace
+        .txs
+        .iter()
+        .enumerate()
+        .flat_map(|(t, tx)| tx.steps.iter().enumerate().map(move |(i, s)| (t, i, s)))
+        .filter(|(_, _, s)| s.kind == zkevm_executor::trace::StepKind::Op(opcode))
+        .nth(nth)
+        .map(|(t, i, _)| (t, i))
+        .expect("the step exists")
+}
+
+#[test]
+fn a_wrong_storage_gas_is_rejected() {
+    // Every SSTORE case and both SLOADs: charging one gas less fails.
+    for (opcode, nth) in
+        [(0x55, 0), (0x55, 1), (0x55, 2), (0x55, 3), (0x55, 4), (0x55, 5), (0x54, 0), (0x54, 1)]
+    {
+        let mut trace = storage_calls();
+        let (t, i) = step_with(&trace, opcode, nth);
+        trace.txs[t].steps[i + 1].gas_left += 1;
+        assert_rejected(trace, "gas is charged");
+    }
+}
+
+#[test]
+fn a_wrong_refund_counter_is_rejected() {
+    let mut trace = storage_calls();
+    let refund = find(&trace, |t| matches!(t, RwTarget::TxRefund { .. }), 0);
+    let value = trace.rws[refund].value + U256::from(1);
+    lie_about_write(&mut trace, refund, value);
+    assert_rejected(trace, "evm: rw lookup");
+}
+
+#[test]
+fn a_cold_slot_cannot_be_claimed_warm() {
+    let mut trace = storage_calls();
+    let warm = find(&trace, |t| matches!(t, RwTarget::TxAccessListStorage { .. }), 0);
+    trace.rws[warm].value_prev = Some(U256::from(1));
+    assert_rejected(trace, "gas is charged");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use halo2_proofs::circuit::{Region, Value};
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Expression;
 
-use super::builder::{IsZeroCells, WordBytes, WordCells};
+use super::builder::{IsZeroCells, WordBytes, WordCells, WordEqualCells};
 use super::cell::Cell;
 
 /// Whether a remembered value is in an advice or a fixed column.
@@ -71,6 +71,19 @@ impl<'r, 'a, F: PrimeField> StepAssigner<'r, 'a, F> {
         for (cell, byte) in word.bytes.iter().zip(value.to_le_bytes::<32>()) {
             self.assign_u64(*cell, byte as u64);
         }
+    }
+
+    /// Assigns a word comparison of `a` and `b`.
+    pub fn assign_word_equal(
+        &mut self,
+        cells: WordEqualCells,
+        a: alloy_primitives::U256,
+        b: alloy_primitives::U256,
+    ) {
+        let (a, b) = (crate::state::rw_row::word_limbs(a), crate::state::rw_row::word_limbs(b));
+        self.assign_is_zero(cells.lo, F::from_u128(a.0) - F::from_u128(b.0));
+        self.assign_is_zero(cells.hi, F::from_u128(a.1) - F::from_u128(b.1));
+        self.assign_u64(cells.equal, (a == b) as u64);
     }
 
     /// Records a value at `(column, rotation)` without assigning it (cells of the next step,

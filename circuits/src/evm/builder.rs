@@ -82,6 +82,17 @@ pub struct IsZeroCells {
     pub is_zero: Cell,
 }
 
+/// The cells of a word comparison.
+#[derive(Clone, Copy, Debug)]
+pub struct WordEqualCells {
+    /// Low limbs equal.
+    pub lo: IsZeroCells,
+    /// High limbs equal.
+    pub hi: IsZeroCells,
+    /// Both equal.
+    pub equal: Cell,
+}
+
 /// What a gadget stated, before the selectors are applied.
 #[derive(Debug)]
 pub struct GadgetSpec<F: PrimeField> {
@@ -222,6 +233,21 @@ impl<F: PrimeField> EvmBuilder<F> {
         self.require_zero(name, value * is_zero.expr());
         self.require_zero(name, inverse.expr() * is_zero.expr());
         IsZeroCells { inverse, is_zero }
+    }
+
+    /// A cell that is 1 exactly when the words `a` and `b` are equal (limbs compared with
+    /// IsZero checks).
+    pub fn word_equal(&mut self, name: &'static str, a: &Word<F>, b: &Word<F>) -> WordEqualCells {
+        let lo = self.is_zero(name, a.lo.clone() - b.lo.clone());
+        let hi = self.is_zero(name, a.hi.clone() - b.hi.clone());
+        let equal = self.query_cell();
+        self.require_equal(name, equal.expr(), lo.is_zero.expr() * hi.is_zero.expr());
+        WordEqualCells { lo, hi, equal }
+    }
+
+    /// An account address (a word below `2^160`) as the RW table's `address` value.
+    pub fn address_value(address: &Word<F>) -> Expression<F> {
+        address.lo.clone() + address.hi.clone() * two_pow_128()
     }
 
     /// Lookup cells of `table` a spec with `count` lookups needs (for sizing checks).

@@ -45,6 +45,9 @@ pub enum NextPc<F: PrimeField> {
 pub enum Transition<F: PrimeField> {
     /// The next opcode of the same call.
     SameContext(NextPc<F>),
+    /// The next opcode of the same call, after this many reversible writes (storage, warm
+    /// flags, refund counter).
+    SameContextWrites(NextPc<F>, Expression<F>),
     /// The root call ends: EndTx follows.
     EndTx,
 }
@@ -121,8 +124,13 @@ impl OpcodeStep {
         cb.require_equal("rw_counter advances", next.rw_counter, cur.rw_counter + rw_count);
         cb.require_equal("same call", next.call_id, cur.call_id);
         cb.require_equal("same transaction", next.tx_id, cur.tx_id);
-        match transition {
-            Transition::SameContext(pc) => {
+        let (same_context, reversible) = match transition {
+            Transition::SameContext(pc) => (Some(pc), constant(0)),
+            Transition::SameContextWrites(pc, writes) => (Some(pc), writes),
+            Transition::EndTx => (None, constant(0)),
+        };
+        match same_context {
+            Some(pc) => {
                 cb.require_next_in("an opcode follows", &opcode_states());
                 cb.require_equal("same code", next.code_hash_lo, cur.code_hash_lo);
                 cb.require_equal("same code", next.code_hash_hi, cur.code_hash_hi);
@@ -138,13 +146,13 @@ impl OpcodeStep {
                     cur.memory_word_size,
                 );
                 cb.require_equal(
-                    "reversible writes unchanged",
+                    "reversible writes counted",
                     next.reversible_write_counter,
-                    cur.reversible_write_counter,
+                    cur.reversible_write_counter + reversible,
                 );
                 cb.require_equal("log id unchanged", next.log_id, cur.log_id);
             }
-            Transition::EndTx => {
+            None => {
                 cb.require_next_in("EndTx follows the root call's end", &[ExecutionState::EndTx]);
                 cb.require_equal("log id carried to EndTx", next.log_id, cur.log_id);
             }

@@ -28,6 +28,14 @@ pub enum ExecutionState {
     IsZero,
     /// NOT.
     Not,
+    /// SLOAD.
+    Sload,
+    /// SSTORE.
+    Sstore,
+    /// TLOAD.
+    Tload,
+    /// TSTORE.
+    Tstore,
     /// PUSH0..PUSH32.
     Push,
     /// POP.
@@ -50,7 +58,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 19] = [
+    pub const ALL: [ExecutionState; 23] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -61,6 +69,10 @@ impl ExecutionState {
         ExecutionState::Eq,
         ExecutionState::IsZero,
         ExecutionState::Not,
+        ExecutionState::Sload,
+        ExecutionState::Sstore,
+        ExecutionState::Tload,
+        ExecutionState::Tstore,
         ExecutionState::Push,
         ExecutionState::Pop,
         ExecutionState::Dup,
@@ -97,6 +109,10 @@ impl ExecutionState {
             0x14 => ExecutionState::Eq,
             0x15 => ExecutionState::IsZero,
             0x19 => ExecutionState::Not,
+            0x54 => ExecutionState::Sload,
+            0x55 => ExecutionState::Sstore,
+            0x5c => ExecutionState::Tload,
+            0x5d => ExecutionState::Tstore,
             0x50 => ExecutionState::Pop,
             0x56 => ExecutionState::Jump,
             0x57 => ExecutionState::JumpI,

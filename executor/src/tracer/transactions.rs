@@ -54,7 +54,12 @@ impl TraceRecorder {
             self.fail("a transaction ran without a root call");
             return;
         };
-        let gas_left = fields.gas_limit.saturating_sub(result.tx_gas_used());
+        // EndTx starts with the gas the execution left, before the refund it then applies.
+        let refunded = match result {
+            ExecutionResult::Success { gas, .. } => gas.final_refunded(),
+            _ => 0,
+        };
+        let gas_left = fields.gas_limit.saturating_sub(result.tx_gas_used() + refunded);
         self.open_step(Self::blank_step(StepKind::EndTx, root, gas_left));
         // revm has committed the transaction: its journal is empty, and the refund to the
         // sender and the fee to the coinbase were never journaled where we can see them.

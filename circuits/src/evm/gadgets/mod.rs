@@ -23,6 +23,7 @@ mod push;
 mod stack_ops;
 mod step_info;
 mod stop;
+mod storage;
 
 /// A configured gadget, able to assign its step.
 pub trait StepGadget<F: PrimeField>: std::fmt::Debug + Send + Sync {
@@ -60,6 +61,10 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, compare::EqGadget>,
         register::<F, compare::IsZeroOpGadget>,
         register::<F, compare::NotGadget>,
+        register::<F, storage::SloadGadget>,
+        register::<F, storage::SstoreGadget>,
+        register::<F, storage::TloadGadget>,
+        register::<F, storage::TstoreGadget>,
         register::<F, push::PushGadget>,
         register::<F, stack_ops::PopGadget>,
         register::<F, stack_ops::DupGadget>,

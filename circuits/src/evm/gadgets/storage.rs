@@ -1,0 +1,500 @@
+//! SLOAD, SSTORE (EIP-2929 warm/cold access, EIP-2200 gas, EIP-3529 refunds), TLOAD, TSTORE.
+//!
+//! Slots are addressed by the running account (read from the call context) and the key; the
+//! warm flag's previous value (from the RW table) says whether the access was cold. SSTORE
+//! compares the original (committed), current and new values as words and derives its gas and
+//! refund change from those comparisons, as the EIPs define them; a refund change is one more
+//! RW, the refund counter's update.
+
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::{Error, Expression};
+use zkevm_executor::trace::CallContextField;
+
+use super::{ExecutionGadget, StepGadget};
+use crate::constraint_builder::constant;
+use crate::evm::assign::StepAssigner;
+use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells, WordEqualCells};
+use crate::evm::cell::Cell;
+use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::execution_state::ExecutionState;
+use crate::evm::witness::StepWitness;
+use crate::state::rw_row::word_limbs;
+use crate::state::RwTag;
+
+/// EIP-2929: a warm storage read.
+pub const WARM_STORAGE_READ: u64 = 100;
+/// EIP-2929: a cold slot's first access.
+pub const COLD_SLOAD: u64 = 2100;
+/// EIP-2200: a zero slot set to non-zero.
+pub const SSTORE_SET: u64 = 20_000;
+/// EIP-2200: a non-zero slot changed.
+pub const SSTORE_RESET: u64 = 5_000;
+/// EIP-3529: refund for clearing a slot.
+pub const SSTORE_CLEARS: u64 = 4_800;
+/// EIP-2200: SSTORE needs more than this much gas left.
+pub const SSTORE_SENTRY: u64 = 2_300;
+
+/// The running account, read from the call context.
+fn callee<F: PrimeField>(cb: &mut EvmBuilder<F>) -> WordCells {
+    let address = cb.query_word();
+    cb.call_context(
+        "storage: the running account",
+        CallContextField::CalleeAddress,
+        address.expr(),
+        None,
+    );
+    address
+}
+
+/// A storage-like RW at `(tx, address, key)`.
+#[allow(clippy::too_many_arguments)]
+fn slot_rw<F: PrimeField>(
+    cb: &mut EvmBuilder<F>,
+    name: &'static str,
+    tag: RwTag,
+    is_write: bool,
+    address: &WordCells,
+    key: &WordCells,
+    value: Word<F>,
+    value_prev: Word<F>,
+    aux: Word<F>,
+) {
+    let tx_id = cb.cur.tx_id.clone();
+    let address = EvmBuilder::address_value(&address.expr());
+    cb.rw_lookup(
+        name,
+        is_write,
+        tag,
+        tx_id,
+        address,
+        constant(0),
+        key.expr(),
+        value,
+        value_prev,
+        aux,
+    );
+}
+
+fn assign_callee<F: PrimeField>(
+    a: &mut StepAssigner<'_, '_, F>,
+    cells: WordCells,
+    w: &StepWitness<'_>,
+    index: usize,
+) {
+    a.assign_word(cells, word_limbs(w.rws[index].value));
+}
+
+fn prev_of(w: &StepWitness<'_>, index: usize) -> (u128, u128) {
+    word_limbs(w.rws[index].value_prev.unwrap_or_default())
+}
+
+/// SLOAD.
+#[derive(Clone, Debug)]
+pub struct SloadGadget {
+    common: OpcodeStep,
+    key: WordCells,
+    address: WordCells,
+    was_warm: Cell,
+    value: WordCells,
+    committed: WordCells,
+    prev: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for SloadGadget {
+    const STATE: ExecutionState = ExecutionState::Sload;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("SLOAD: opcode", opcode, constant(0x54));
+        let key = cb.query_word();
+        cb.stack_pop("SLOAD: key", key.expr());
+        let address = callee(cb);
+        let was_warm = cb.query_bool("SLOAD: warm flag");
+        let one = Word::small(constant(1));
+        slot_rw(
+            cb,
+            "SLOAD: warm slot",
+            RwTag::TxAccessListStorage,
+            true,
+            &address,
+            &key,
+            one,
+            Word::small(was_warm.expr()),
+            Word::zero(),
+        );
+        let (value, committed) = (cb.query_word(), cb.query_word());
+        slot_rw(
+            cb,
+            "SLOAD: slot",
+            RwTag::Storage,
+            false,
+            &address,
+            &key,
+            value.expr(),
+            value.expr(),
+            committed.expr(),
+        );
+        let prev = cb.stack_push("SLOAD: value", value.expr());
+        let gas = constant(WARM_STORAGE_READ)
+            + (constant(1) - was_warm.expr()) * constant(COLD_SLOAD - WARM_STORAGE_READ);
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Dynamic(gas),
+            Transition::SameContextWrites(NextPc::Advance(1), constant(1)),
+        );
+        Self { common, key, address, was_warm, value, committed, prev }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for SloadGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        a.assign_word(self.key, word_limbs(w.rws[0].value));
+        assign_callee(a, self.address, w, 1);
+        a.assign_u64(self.was_warm, prev_of(w, 2).0 as u64);
+        a.assign_word(self.value, word_limbs(w.rws[3].value));
+        let committed = match w.rws[3].target {
+            zkevm_executor::trace::RwTarget::Storage { committed_value, .. } => committed_value,
+            _ => return Err(Error::Synthesis),
+        };
+        a.assign_word(self.committed, word_limbs(committed));
+        a.assign_word(self.prev, prev_of(w, 4));
+        Ok(())
+    }
+}
+
+/// SSTORE.
+#[derive(Clone, Debug)]
+pub struct SstoreGadget {
+    common: OpcodeStep,
+    key: WordCells,
+    value: WordCells,
+    address: WordCells,
+    was_warm: Cell,
+    current: WordCells,
+    original: WordCells,
+    sentry: [Cell; 8],
+    current_is_new: WordEqualCells,
+    original_is_current: WordEqualCells,
+    original_is_new: WordEqualCells,
+    original_is_zero: WordEqualCells,
+    current_is_zero: WordEqualCells,
+    new_is_zero: WordEqualCells,
+    clean_change: Cell,
+    dirty_change: Cell,
+    refund_delta: Cell,
+    refund_unchanged: IsZeroCells,
+    refund_before: Cell,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget {
+    const STATE: ExecutionState = ExecutionState::Sstore;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("SSTORE: opcode", opcode, constant(0x55));
+        let (key, value) = (cb.query_word(), cb.query_word());
+        cb.stack_pop("SSTORE: key", key.expr());
+        cb.stack_pop("SSTORE: value", value.expr());
+        cb.call_context(
+            "SSTORE: not in a static call",
+            CallContextField::IsStatic,
+            Word::zero(),
+            None,
+        );
+        let address = callee(cb);
+        let was_warm = cb.query_bool("SSTORE: warm flag");
+        let one = Word::small(constant(1));
+        slot_rw(
+            cb,
+            "SSTORE: warm slot",
+            RwTag::TxAccessListStorage,
+            true,
+            &address,
+            &key,
+            one,
+            Word::small(was_warm.expr()),
+            Word::zero(),
+        );
+        let (current, original) = (cb.query_word(), cb.query_word());
+        slot_rw(
+            cb,
+            "SSTORE: slot",
+            RwTag::Storage,
+            true,
+            &address,
+            &key,
+            value.expr(),
+            current.expr(),
+            original.expr(),
+        );
+
+        // EIP-2200's sentry: more than 2300 gas left before the step.
+        let sentry = [(); 8].map(|_| cb.query_byte());
+        let gas_left = cb.cur.gas_left.clone();
+        cb.require_equal(
+            "SSTORE: more than 2300 gas left",
+            gas_left - constant(SSTORE_SENTRY + 1),
+            from_bytes(&sentry),
+        );
+
+        let zero = Word::zero();
+        let (new, cur, orig) = (value.expr::<F>(), current.expr::<F>(), original.expr::<F>());
+        let current_is_new = cb.word_equal("SSTORE: current = new", &cur, &new);
+        let original_is_current = cb.word_equal("SSTORE: original = current", &orig, &cur);
+        let original_is_new = cb.word_equal("SSTORE: original = new", &orig, &new);
+        let original_is_zero = cb.word_equal("SSTORE: original = 0", &orig, &zero);
+        let current_is_zero = cb.word_equal("SSTORE: current = 0", &cur, &zero);
+        let new_is_zero = cb.word_equal("SSTORE: new = 0", &new, &zero);
+        let [cn, oc, on, o0, c0, n0] = [
+            current_is_new,
+            original_is_current,
+            original_is_new,
+            original_is_zero,
+            current_is_zero,
+            new_is_zero,
+        ]
+        .map(|c| c.equal.expr::<F>());
+        let not = |e: Expression<F>| constant(1) - e;
+        let clean_change = cb.query_cell();
+        cb.require_equal("SSTORE: clean change", clean_change.expr(), not(cn.clone()) * oc.clone());
+        let dirty_change = cb.query_cell();
+        cb.require_equal("SSTORE: dirty change", dirty_change.expr(), not(cn.clone()) * not(oc));
+
+        // Gas (EIP-2929 cold surcharge, EIP-2200 schedule).
+        let changed_clean = clean_change.expr()
+            * (o0.clone() * constant(SSTORE_SET)
+                + not(o0.clone()) * constant(SSTORE_RESET - COLD_SLOAD));
+        let gas = not(was_warm.expr()) * constant(COLD_SLOAD)
+            + cn * constant(WARM_STORAGE_READ)
+            + changed_clean
+            + dirty_change.expr() * constant(WARM_STORAGE_READ);
+
+        // Refund change (EIP-3529).
+        let clears = Expression::Constant(F::from(SSTORE_CLEARS));
+        let restore = o0.clone() * constant(SSTORE_SET - WARM_STORAGE_READ)
+            + not(o0.clone()) * constant(SSTORE_RESET - COLD_SLOAD - WARM_STORAGE_READ);
+        let dirty_refund = not(o0) * (n0.clone() - c0) * clears.clone() + on * restore;
+        let refund_delta = cb.query_cell();
+        cb.require_equal(
+            "SSTORE: refund change",
+            refund_delta.expr(),
+            clean_change.expr() * n0 * clears + dirty_change.expr() * dirty_refund,
+        );
+        let refund_unchanged = cb.is_zero("SSTORE: refund change", refund_delta.expr());
+        let refund_before = cb.query_cell();
+        let changes_refund = not(refund_unchanged.is_zero.expr());
+        cb.when(changes_refund.clone(), |cb| {
+            let tx_id = cb.cur.tx_id.clone();
+            cb.rw_lookup(
+                "SSTORE: refund counter",
+                true,
+                RwTag::TxRefund,
+                tx_id,
+                constant(0),
+                constant(0),
+                Word::zero(),
+                Word::small(refund_before.expr() + refund_delta.expr()),
+                Word::small(refund_before.expr()),
+                Word::zero(),
+            );
+        });
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Dynamic(gas),
+            Transition::SameContextWrites(NextPc::Advance(1), constant(2) + changes_refund),
+        );
+        Self {
+            common,
+            key,
+            value,
+            address,
+            was_warm,
+            current,
+            original,
+            sentry,
+            current_is_new,
+            original_is_current,
+            original_is_new,
+            original_is_zero,
+            current_is_zero,
+            new_is_zero,
+            clean_change,
+            dirty_change,
+            refund_delta,
+            refund_unchanged,
+            refund_before,
+        }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for SstoreGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        use alloy_primitives::U256;
+        self.common.assign(a, w)?;
+        let (key, new) = (w.rws[0].value, w.rws[1].value);
+        a.assign_word(self.key, word_limbs(key));
+        a.assign_word(self.value, word_limbs(new));
+        assign_callee(a, self.address, w, 3);
+        a.assign_u64(self.was_warm, prev_of(w, 4).0 as u64);
+        let slot = &w.rws[5];
+        let current = slot.value_prev.unwrap_or_default();
+        let original = match slot.target {
+            zkevm_executor::trace::RwTarget::Storage { committed_value, .. } => committed_value,
+            _ => return Err(Error::Synthesis),
+        };
+        a.assign_word(self.current, word_limbs(current));
+        a.assign_word(self.original, word_limbs(original));
+        a.assign_bytes(&self.sentry, w.values.gas_left.saturating_sub(SSTORE_SENTRY + 1));
+        a.assign_word_equal(self.current_is_new, current, new);
+        a.assign_word_equal(self.original_is_current, original, current);
+        a.assign_word_equal(self.original_is_new, original, new);
+        a.assign_word_equal(self.original_is_zero, original, U256::ZERO);
+        a.assign_word_equal(self.current_is_zero, current, U256::ZERO);
+        a.assign_word_equal(self.new_is_zero, new, U256::ZERO);
+        let clean = current != new && original == current;
+        let dirty = current != new && original != current;
+        a.assign_u64(self.clean_change, clean as u64);
+        a.assign_u64(self.dirty_change, dirty as u64);
+        let clears = SSTORE_CLEARS as i64;
+        let mut delta: i64 = 0;
+        if clean && new.is_zero() {
+            delta += clears;
+        }
+        if dirty {
+            if !original.is_zero() {
+                if current.is_zero() {
+                    delta -= clears;
+                } else if new.is_zero() {
+                    delta += clears;
+                }
+            }
+            if original == new {
+                delta += if original.is_zero() {
+                    (SSTORE_SET - WARM_STORAGE_READ) as i64
+                } else {
+                    (SSTORE_RESET - COLD_SLOAD - WARM_STORAGE_READ) as i64
+                };
+            }
+        }
+        let delta_field =
+            if delta >= 0 { F::from(delta as u64) } else { -F::from(delta.unsigned_abs()) };
+        a.assign(self.refund_delta, delta_field);
+        a.assign_is_zero(self.refund_unchanged, delta_field);
+        if delta != 0 {
+            let before = w.rws.get(6).and_then(|rw| rw.value_prev).ok_or(Error::Synthesis)?;
+            a.assign_u64(self.refund_before, before.saturating_to::<u64>());
+        }
+        Ok(())
+    }
+}
+
+/// TLOAD.
+#[derive(Clone, Debug)]
+pub struct TloadGadget {
+    common: OpcodeStep,
+    key: WordCells,
+    address: WordCells,
+    value: WordCells,
+    prev: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for TloadGadget {
+    const STATE: ExecutionState = ExecutionState::Tload;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("TLOAD: opcode", opcode, constant(0x5c));
+        let key = cb.query_word();
+        cb.stack_pop("TLOAD: key", key.expr());
+        let address = callee(cb);
+        let value = cb.query_word();
+        slot_rw(
+            cb,
+            "TLOAD: slot",
+            RwTag::TransientStorage,
+            false,
+            &address,
+            &key,
+            value.expr(),
+            value.expr(),
+            Word::zero(),
+        );
+        let prev = cb.stack_push("TLOAD: value", value.expr());
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
+        Self { common, key, address, value, prev }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for TloadGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        a.assign_word(self.key, word_limbs(w.rws[0].value));
+        assign_callee(a, self.address, w, 1);
+        a.assign_word(self.value, word_limbs(w.rws[2].value));
+        a.assign_word(self.prev, prev_of(w, 3));
+        Ok(())
+    }
+}
+
+/// TSTORE.
+#[derive(Clone, Debug)]
+pub struct TstoreGadget {
+    common: OpcodeStep,
+    key: WordCells,
+    value: WordCells,
+    address: WordCells,
+    before: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for TstoreGadget {
+    const STATE: ExecutionState = ExecutionState::Tstore;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("TSTORE: opcode", opcode, constant(0x5d));
+        let (key, value) = (cb.query_word(), cb.query_word());
+        cb.stack_pop("TSTORE: key", key.expr());
+        cb.stack_pop("TSTORE: value", value.expr());
+        cb.call_context(
+            "TSTORE: not in a static call",
+            CallContextField::IsStatic,
+            Word::zero(),
+            None,
+        );
+        let address = callee(cb);
+        let before = cb.query_word();
+        slot_rw(
+            cb,
+            "TSTORE: slot",
+            RwTag::TransientStorage,
+            true,
+            &address,
+            &key,
+            value.expr(),
+            before.expr(),
+            Word::zero(),
+        );
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContextWrites(NextPc::Advance(1), constant(1)),
+        );
+        Self { common, key, value, address, before }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for TstoreGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        a.assign_word(self.key, word_limbs(w.rws[0].value));
+        a.assign_word(self.value, word_limbs(w.rws[1].value));
+        assign_callee(a, self.address, w, 3);
+        a.assign_word(self.before, prev_of(w, 4));
+        Ok(())
+    }
+}
