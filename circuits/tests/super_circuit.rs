@@ -54,7 +54,8 @@ fn transfers_and_a_call() -> Trace {
     let mut batch = batch();
     let code = vec![
         0x60, 0x05, 0x61, 0x01, 0x02, 0x01, 0x80, 0x90, 0x03, 0x50, 0x5b, 0x58, 0x5a, 0x50, 0x50,
-        0x00,
+        0x59, 0x50, // MSIZE, POP
+        0x5f, 0x5f, 0xf3, // RETURN of nothing
     ];
     batch.pre.insert(CONTRACT, BatchAccount { code: code.into(), ..Default::default() });
     batch.transactions.push(tx(ALICE, 0, BOB, 1_000_000, 2));
@@ -185,6 +186,50 @@ fn a_cold_slot_cannot_be_claimed_warm() {
     let warm = find(&trace, |t| matches!(t, RwTarget::TxAccessListStorage { .. }), 0);
     trace.rws[warm].value_prev = Some(U256::from(1));
     assert_rejected(trace, "gas is charged");
+}
+
+#[test]
+fn a_wrong_memory_size_is_rejected() {
+    let mut trace = transfers_and_a_call();
+    let (t, i) = step_with(&trace, 0x59, 0);
+    let index = trace.txs[t].steps[i].rw_counter as usize - 1;
+    lie_about_write(&mut trace, index, U256::from(32));
+    assert_rejected(trace, "evm: rw lookup");
+}
+
+#[test]
+fn a_failed_return_cannot_pass() {
+    let mut trace = transfers_and_a_call();
+    let flag = find(
+        &trace,
+        |t| {
+            matches!(
+                t,
+                RwTarget::CallContext {
+                    field: zkevm_executor::trace::CallContextField::IsSuccess,
+                    ..
+                }
+            )
+        },
+        2,
+    );
+    // The call's outcome written as failure (and read so by RETURN and EndTx).
+    lie_about_write(&mut trace, flag, U256::ZERO);
+    assert_rejected(trace, "evm: rw lookup");
+}
+
+#[test]
+fn returning_data_is_unsupported() {
+    let mut batch = batch();
+    let code = vec![0x60, 0x20, 0x5f, 0xf3]; // RETURN 32 bytes from offset 0
+    batch.pre.insert(CONTRACT, BatchAccount { code: code.into(), ..Default::default() });
+    batch.transactions.push(tx(ALICE, 0, CONTRACT, 0, 2));
+    let trace = trace(&batch);
+    let params = ChunkParams::fitting(&trace);
+    match SuperCircuit::new(Arc::new(trace), params) {
+        Err(CircuitError::Unsupported(what)) => assert_eq!(what, "RETURN with data"),
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
 }
 
 #[test]

@@ -353,6 +353,7 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::Padding => "evm padding",
         ExecutionState::EndBlock => "evm EndBlock",
         ExecutionState::Stop => "evm STOP",
+        ExecutionState::Return => "evm RETURN",
         ExecutionState::AddSub => "evm ADD/SUB",
         ExecutionState::Comparator => "evm LT/GT/SLT/SGT",
         ExecutionState::Eq => "evm EQ",
@@ -369,6 +370,7 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::JumpDest => "evm JUMPDEST",
         ExecutionState::Pc => "evm PC",
         ExecutionState::Gas => "evm GAS",
+        ExecutionState::Msize => "evm MSIZE",
         ExecutionState::Jump => "evm JUMP",
         ExecutionState::JumpI => "evm JUMPI",
     }

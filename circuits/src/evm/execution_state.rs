@@ -18,6 +18,8 @@ pub enum ExecutionState {
     EndBlock,
     /// STOP in the root call.
     Stop,
+    /// RETURN of no data from the root call.
+    Return,
     /// ADD, SUB.
     AddSub,
     /// LT, GT, SLT, SGT.
@@ -50,6 +52,8 @@ pub enum ExecutionState {
     Pc,
     /// GAS.
     Gas,
+    /// MSIZE.
+    Msize,
     /// JUMP.
     Jump,
     /// JUMPI.
@@ -58,12 +62,13 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 23] = [
+    pub const ALL: [ExecutionState; 25] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
         ExecutionState::EndBlock,
         ExecutionState::Stop,
+        ExecutionState::Return,
         ExecutionState::AddSub,
         ExecutionState::Comparator,
         ExecutionState::Eq,
@@ -80,6 +85,7 @@ impl ExecutionState {
         ExecutionState::JumpDest,
         ExecutionState::Pc,
         ExecutionState::Gas,
+        ExecutionState::Msize,
         ExecutionState::Jump,
         ExecutionState::JumpI,
     ];
@@ -104,6 +110,7 @@ impl ExecutionState {
     pub fn of_opcode(opcode: u8) -> Option<Self> {
         Some(match opcode {
             0x00 => ExecutionState::Stop,
+            0xf3 => ExecutionState::Return,
             0x01 | 0x03 => ExecutionState::AddSub,
             0x10..=0x13 => ExecutionState::Comparator,
             0x14 => ExecutionState::Eq,
@@ -117,6 +124,7 @@ impl ExecutionState {
             0x56 => ExecutionState::Jump,
             0x57 => ExecutionState::JumpI,
             0x58 => ExecutionState::Pc,
+            0x59 => ExecutionState::Msize,
             0x5a => ExecutionState::Gas,
             0x5b => ExecutionState::JumpDest,
             0x5f..=0x7f => ExecutionState::Push,

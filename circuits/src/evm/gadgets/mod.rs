@@ -56,6 +56,7 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, end_block::PaddingGadget>,
         register::<F, end_block::EndBlockGadget>,
         register::<F, stop::StopGadget>,
+        register::<F, stop::ReturnGadget>,
         register::<F, add_sub::AddSubGadget>,
         register::<F, compare::ComparatorGadget>,
         register::<F, compare::EqGadget>,
@@ -72,6 +73,7 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, step_info::JumpDestGadget>,
         register::<F, step_info::PcGadget>,
         register::<F, step_info::GasGadget>,
+        register::<F, step_info::MsizeGadget>,
         register::<F, jump::JumpGadget>,
         register::<F, jump::JumpIGadget>,
     ]

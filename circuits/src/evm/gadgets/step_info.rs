@@ -102,3 +102,34 @@ impl<F: PrimeField> StepGadget<F> for GasGadget {
         Ok(())
     }
 }
+
+/// MSIZE: the memory size in bytes, 32 times the step state's word count.
+#[derive(Clone, Debug)]
+pub struct MsizeGadget {
+    common: OpcodeStep,
+    prev: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for MsizeGadget {
+    const STATE: ExecutionState = ExecutionState::Msize;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let (opcode, words) = (cb.cur.opcode.clone(), cb.cur.memory_word_size.clone());
+        cb.require_equal("MSIZE: opcode", opcode, constant(0x59));
+        let prev = cb.stack_push("MSIZE: memory size", Word::small(words * constant(32)));
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
+        Self { common, prev }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for MsizeGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        a.assign_word(self.prev, word_limbs(w.rws[0].value_prev.unwrap_or_default()));
+        Ok(())
+    }
+}

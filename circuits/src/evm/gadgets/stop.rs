@@ -40,3 +40,45 @@ impl<F: PrimeField> StepGadget<F> for StopGadget {
         self.common.assign(a, w)
     }
 }
+
+/// RETURN of no data from the root call: the call succeeded and EndTx follows. (Returning
+/// data reads memory through the copy circuit, which is not built yet: witness generation
+/// reports such a RETURN as unsupported.)
+#[derive(Clone, Debug)]
+pub struct ReturnGadget {
+    common: OpcodeStep,
+    offset: crate::evm::builder::WordCells,
+    length: crate::evm::builder::WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ReturnGadget {
+    const STATE: ExecutionState = ExecutionState::Return;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("RETURN: opcode", opcode, constant(0xf3));
+        let (offset, length) = (cb.query_word(), cb.query_word());
+        cb.stack_pop("RETURN: offset", offset.expr());
+        cb.stack_pop("RETURN: length", length.expr());
+        cb.require_zero("RETURN: no data", length.lo.expr());
+        cb.require_zero("RETURN: no data", length.hi.expr());
+        cb.call_context(
+            "RETURN: the call succeeds",
+            CallContextField::IsSuccess,
+            Word::small(constant(1)),
+            None,
+        );
+        // No data, no memory expansion: RETURN costs nothing.
+        let common = OpcodeStep::configure(cb, GasCost::Dynamic(constant(0)), Transition::EndTx);
+        Self { common, offset, length }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for ReturnGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        a.assign_word(self.offset, crate::state::rw_row::word_limbs(w.rws[0].value));
+        a.assign_word(self.length, crate::state::rw_row::word_limbs(w.rws[1].value));
+        Ok(())
+    }
+}
