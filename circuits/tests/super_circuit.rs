@@ -340,3 +340,18 @@ fn unsupported_steps_are_named() {
         other => panic!("expected Unsupported, got {other:?}"),
     }
 }
+
+#[test]
+fn code_ending_without_stop_stops() {
+    let mut batch = batch();
+    let code = vec![0x60, 0x01, 0x5f, 0x55]; // PUSH1 1, PUSH0, SSTORE, then the end of the code
+    batch.pre.insert(CONTRACT, BatchAccount { code: code.into(), ..Default::default() });
+    batch.transactions.push(tx(ALICE, 0, CONTRACT, 0, 2));
+    let trace = trace(&batch);
+    assert_eq!(mock(trace.clone()), Ok(()));
+    // A STOP claimed before the end of the code, where the byte is not 0x00, is rejected.
+    let mut early = trace;
+    let stop = early.txs[0].steps.len() - 2;
+    early.txs[0].steps[stop].pc -= 1;
+    assert_rejected(early, "evm");
+}

@@ -331,6 +331,19 @@ impl<F: PrimeField> EvmBuilder<F> {
         self.lookup(LookupTable::Bytecode, name, tuple);
     }
 
+    /// The running code's length is `length` (its header row in the bytecode table).
+    pub fn code_length_lookup(&mut self, name: &'static str, length: Expression<F>) {
+        let tuple = vec![
+            BytecodeTag::Header.expr(),
+            self.cur.code_hash_lo.clone(),
+            self.cur.code_hash_hi.clone(),
+            constant(0),
+            length,
+            constant(0),
+        ];
+        self.lookup(LookupTable::Bytecode, name, tuple);
+    }
+
     /// The next RW of the step: `(rw_counter + offset, is_write, tag, id, address, field,
     /// key, value, value_prev, aux)`. Under a condition, it counts only when the condition
     /// holds.

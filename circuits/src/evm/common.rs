@@ -75,9 +75,22 @@ impl OpcodeStep {
         gas: GasCost<F>,
         transition: Transition<F>,
     ) -> Self {
+        Self::configure_fetching(cb, gas, transition, constant(1))
+    }
+
+    /// [`OpcodeStep::configure`] where the opcode is read from the code only when `fetched`
+    /// is 1 (STOP also runs at the end of the code, where there is no byte to read).
+    pub fn configure_fetching<F: PrimeField>(
+        cb: &mut EvmBuilder<F>,
+        gas: GasCost<F>,
+        transition: Transition<F>,
+        fetched: Expression<F>,
+    ) -> Self {
         let opcode = cb.cur.opcode.clone();
         let (pc_now, sp) = (cb.cur.pc.clone(), cb.cur.stack_pointer.clone());
-        cb.bytecode_lookup("opcode at pc", pc_now.clone(), opcode.clone(), constant(1));
+        cb.when(fetched, |cb| {
+            cb.bytecode_lookup("opcode at pc", pc_now.clone(), opcode.clone(), constant(1));
+        });
 
         let (stack_in, stack_out) = (cb.query_cell(), cb.query_cell());
         cb.fixed_lookup(

@@ -177,6 +177,9 @@ fn check_supported(trace: &Trace, w: &StepWitness<'_>) -> Result<(), CircuitErro
             if !tx.access_list.is_empty() {
                 return Err(unsupported("transaction access list"));
             }
+            if !tx.blob_hashes.is_empty() {
+                return Err(unsupported("blob transaction"));
+            }
             let to_number = alloy_primitives::U256::from_be_slice(to.as_slice());
             if !to_number.is_zero() && to_number <= alloy_primitives::U256::from(PRECOMPILES) {
                 return Err(unsupported("transaction to a precompile"));

@@ -13,10 +13,12 @@ use crate::evm::common::{GasCost, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::witness::StepWitness;
 
-/// STOP.
+/// STOP, explicit or at the end of the code (where the EVM stops as if it read 0x00).
 #[derive(Clone, Debug)]
 pub struct StopGadget {
     common: OpcodeStep,
+    /// 1 when `pc` is the code's length.
+    past_the_end: crate::evm::cell::Cell,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for StopGadget {
@@ -31,13 +33,23 @@ impl<F: PrimeField> ExecutionGadget<F> for StopGadget {
             Word::small(constant(1)),
             None,
         );
-        Self { common: OpcodeStep::configure(cb, GasCost::Constant, Transition::EndTx) }
+        let past_the_end = cb.query_bool("STOP: past the end is boolean");
+        let pc = cb.cur.pc.clone();
+        cb.when(past_the_end.expr(), |cb| {
+            cb.code_length_lookup("STOP: pc is the end of the code", pc);
+        });
+        let fetched = constant(1) - past_the_end.expr();
+        let common =
+            OpcodeStep::configure_fetching(cb, GasCost::Constant, Transition::EndTx, fetched);
+        Self { common, past_the_end }
     }
 }
 
 impl<F: PrimeField> StepGadget<F> for StopGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
-        self.common.assign(a, w)
+        self.common.assign(a, w)?;
+        a.assign_u64(self.past_the_end, (w.values.pc as usize >= w.code.len()) as u64);
+        Ok(())
     }
 }
 
