@@ -63,10 +63,7 @@ impl RoundTrip {
 
 /// Keygen, prove and verify `circuit` at `k`; asserts that the proof verifies and that a
 /// flipped byte in its middle does not.
-pub fn prove_and_verify<C: Circuit<Fr> + Clone>(
-    params: &ParamsKZG<Bn256>,
-    circuit: &C,
-) -> RoundTrip {
+pub fn prove_and_verify<C: Circuit<Fr>>(params: &ParamsKZG<Bn256>, circuit: &C) -> RoundTrip {
     let start = Instant::now();
     let vk = keygen_vk(params, circuit).expect("vk");
     let pk = keygen_pk(params, vk.clone(), circuit).expect("pk");
@@ -77,7 +74,7 @@ pub fn prove_and_verify<C: Circuit<Fr> + Clone>(
     create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(
         params,
         &pk,
-        &[circuit.clone()],
+        std::slice::from_ref(circuit),
         &[&[]],
         ChaCha20Rng::seed_from_u64(7),
         &mut transcript,
