@@ -47,11 +47,13 @@ impl<F: PrimeField> ConstraintBuilder<F> {
         Self::default()
     }
 
-    fn condition(&self) -> Option<Expression<F>> {
+    /// The product of the active conditions, if any.
+    pub fn condition(&self) -> Option<Expression<F>> {
         self.conditions.iter().cloned().reduce(|a, b| a * b)
     }
 
-    fn guarded(&self, expr: Expression<F>) -> Expression<F> {
+    /// `expr` multiplied by the active conditions.
+    pub fn guarded(&self, expr: Expression<F>) -> Expression<F> {
         match self.condition() {
             Some(cond) => cond * expr,
             None => expr,
@@ -76,10 +78,25 @@ impl<F: PrimeField> ConstraintBuilder<F> {
 
     /// Runs `f` with `cond` (an expression that is 0 or 1) added to the active conditions.
     pub fn when<R>(&mut self, cond: Expression<F>, f: impl FnOnce(&mut Self) -> R) -> R {
-        self.conditions.push(cond);
+        self.push_condition(cond);
         let result = f(self);
-        self.conditions.pop();
+        self.pop_condition();
         result
+    }
+
+    /// Adds `cond` to the active conditions (for builders that wrap this one).
+    pub fn push_condition(&mut self, cond: Expression<F>) {
+        self.conditions.push(cond);
+    }
+
+    /// Drops the innermost active condition.
+    pub fn pop_condition(&mut self) {
+        self.conditions.pop();
+    }
+
+    /// The named constraints stated so far (without any enable factor).
+    pub fn into_constraints(self) -> Vec<(&'static str, Expression<F>)> {
+        self.constraints
     }
 
     /// The tuple `inputs` must be a row of `table` whenever the active conditions hold.

@@ -13,7 +13,7 @@ use super::execution_state::ExecutionState;
 use super::step::StepExprs;
 use super::STEP_HEIGHT;
 use crate::bytecode::BytecodeTag;
-use crate::constraint_builder::constant;
+use crate::constraint_builder::{constant, ConstraintBuilder};
 use crate::state::rw_row::{account_field_tag, call_context_field_tag};
 use crate::state::RwTag;
 use crate::table::{BlockField, FixedTableTag, TxField};
@@ -113,9 +113,8 @@ pub struct EvmBuilder<F: PrimeField> {
     selectors: Vec<halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>>,
     /// The RW table's capacity (a fixed column), for EndBlock's count of padding rows.
     pub rw_capacity: Expression<F>,
-    constraints: Vec<(&'static str, Expression<F>)>,
+    constraints: ConstraintBuilder<F>,
     lookups: Vec<(LookupTable, &'static str, Vec<Expression<F>>)>,
-    conditions: Vec<Expression<F>>,
     rw_offset: Expression<F>,
     stack_offset: i64,
 }
@@ -135,9 +134,8 @@ impl<F: PrimeField> EvmBuilder<F> {
             cells,
             selectors,
             rw_capacity,
-            constraints: Vec::new(),
+            constraints: ConstraintBuilder::new(),
             lookups: Vec::new(),
-            conditions: Vec::new(),
             rw_offset: constant(0),
             stack_offset: 0,
         }
@@ -255,31 +253,19 @@ impl<F: PrimeField> EvmBuilder<F> {
         self.lookups.iter().filter(|(t, _, _)| *t == table).count()
     }
 
-    fn condition(&self) -> Option<Expression<F>> {
-        self.conditions.iter().cloned().reduce(|a, b| a * b)
-    }
-
-    fn guarded(&self, expr: Expression<F>) -> Expression<F> {
-        match self.condition() {
-            Some(cond) => cond * expr,
-            None => expr,
-        }
-    }
-
     /// `expr == 0` under the active conditions.
     pub fn require_zero(&mut self, name: &'static str, expr: Expression<F>) {
-        let expr = self.guarded(expr);
-        self.constraints.push((name, expr));
+        self.constraints.require_zero(name, expr);
     }
 
     /// `lhs == rhs`.
     pub fn require_equal(&mut self, name: &'static str, lhs: Expression<F>, rhs: Expression<F>) {
-        self.require_zero(name, lhs - rhs);
+        self.constraints.require_equal(name, lhs, rhs);
     }
 
     /// `expr ∈ {0, 1}`.
     pub fn require_boolean(&mut self, name: &'static str, expr: Expression<F>) {
-        self.require_zero(name, expr.clone() * (constant(1) - expr));
+        self.constraints.require_boolean(name, expr);
     }
 
     /// Two words are equal.
@@ -290,15 +276,15 @@ impl<F: PrimeField> EvmBuilder<F> {
 
     /// Runs `f` with `cond` (0 or 1) added to the active conditions.
     pub fn when<R>(&mut self, cond: Expression<F>, f: impl FnOnce(&mut Self) -> R) -> R {
-        self.conditions.push(cond);
+        self.constraints.push_condition(cond);
         let result = f(self);
-        self.conditions.pop();
+        self.constraints.pop_condition();
         result
     }
 
     /// Declares a lookup of `tuple` into `table` under the active conditions.
     pub fn lookup(&mut self, table: LookupTable, name: &'static str, tuple: Vec<Expression<F>>) {
-        let tuple = tuple.into_iter().map(|e| self.guarded(e)).collect();
+        let tuple = tuple.into_iter().map(|e| self.constraints.guarded(e)).collect();
         self.lookups.push((table, name, tuple));
     }
 
@@ -379,7 +365,7 @@ impl<F: PrimeField> EvmBuilder<F> {
             aux.hi,
         ];
         self.lookup(LookupTable::Rw, name, tuple);
-        let step = self.condition().unwrap_or_else(|| constant(1));
+        let step = self.constraints.condition().unwrap_or_else(|| constant(1));
         self.rw_offset = self.rw_offset.clone() + step;
     }
 
@@ -442,10 +428,7 @@ impl<F: PrimeField> EvmBuilder<F> {
     ) {
         let id = self.cur.call_id.clone();
         let field = constant(call_context_field_tag(field));
-        let (is_write, value_prev) = match write_prev {
-            Some(prev) => (true, prev),
-            None => (false, value.clone()),
-        };
+        let (is_write, value_prev) = read_or_write(&value, write_prev);
         self.rw_lookup(
             name,
             is_write,
@@ -469,10 +452,7 @@ impl<F: PrimeField> EvmBuilder<F> {
         value: Word<F>,
         write_prev: Option<Word<F>>,
     ) {
-        let (is_write, value_prev) = match write_prev {
-            Some(prev) => (true, prev),
-            None => (false, value.clone()),
-        };
+        let (is_write, value_prev) = read_or_write(&value, write_prev);
         self.rw_lookup(
             name,
             is_write,
@@ -529,7 +509,7 @@ impl<F: PrimeField> EvmBuilder<F> {
 
     /// What the gadget stated.
     pub fn finish(self) -> GadgetSpec<F> {
-        GadgetSpec { constraints: self.constraints, lookups: self.lookups }
+        GadgetSpec { constraints: self.constraints.into_constraints(), lookups: self.lookups }
     }
 }
 
@@ -541,4 +521,12 @@ pub fn from_bytes<F: PrimeField>(bytes: &[Cell]) -> Expression<F> {
 /// `2^128`, the weight of a word's high limb.
 pub fn two_pow_128<F: PrimeField>() -> Expression<F> {
     Expression::Constant(F::from_u128(1 << 64) * F::from_u128(1 << 64))
+}
+
+/// A write with its previous value, or a read (whose `value_prev` is its value).
+fn read_or_write<F: PrimeField>(value: &Word<F>, write_prev: Option<Word<F>>) -> (bool, Word<F>) {
+    match write_prev {
+        Some(prev) => (true, prev),
+        None => (false, value.clone()),
+    }
 }
