@@ -467,6 +467,30 @@ impl<F: PrimeField> EvmBuilder<F> {
         );
     }
 
+    /// Reads (or writes, with `value_prev`) memory word `word_addr` of the current call.
+    pub fn memory_word(
+        &mut self,
+        name: &'static str,
+        word_addr: Expression<F>,
+        value: Word<F>,
+        write_prev: Option<Word<F>>,
+    ) {
+        let id = self.cur.call_id.clone();
+        let (is_write, value_prev) = read_or_write(&value, write_prev);
+        self.rw_lookup(
+            name,
+            is_write,
+            RwTag::Memory,
+            id,
+            word_addr,
+            constant(0),
+            Word::zero(),
+            value,
+            value_prev,
+            Word::zero(),
+        );
+    }
+
     /// Pops the top item.
     pub fn stack_pop(&mut self, name: &'static str, value: Word<F>) {
         let address = self.stack_address(-1);

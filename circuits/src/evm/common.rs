@@ -48,6 +48,8 @@ pub enum Transition<F: PrimeField> {
     /// The next opcode of the same call, after this many reversible writes (storage, warm
     /// flags, refund counter).
     SameContextWrites(NextPc<F>, Expression<F>),
+    /// The next opcode of the same call, with the memory grown to this many words.
+    SameContextMemory(NextPc<F>, Expression<F>),
     /// The root call ends: EndTx follows.
     EndTx,
 }
@@ -137,10 +139,12 @@ impl OpcodeStep {
         cb.require_equal("rw_counter advances", next.rw_counter, cur.rw_counter + rw_count);
         cb.require_equal("same call", next.call_id, cur.call_id);
         cb.require_equal("same transaction", next.tx_id, cur.tx_id);
-        let (same_context, reversible) = match transition {
-            Transition::SameContext(pc) => (Some(pc), constant(0)),
-            Transition::SameContextWrites(pc, writes) => (Some(pc), writes),
-            Transition::EndTx => (None, constant(0)),
+        let memory_now = cur.memory_word_size.clone();
+        let (same_context, reversible, memory) = match transition {
+            Transition::SameContext(pc) => (Some(pc), constant(0), memory_now),
+            Transition::SameContextWrites(pc, writes) => (Some(pc), writes, memory_now),
+            Transition::SameContextMemory(pc, words) => (Some(pc), constant(0), words),
+            Transition::EndTx => (None, constant(0), memory_now),
         };
         match same_context {
             Some(pc) => {
@@ -153,11 +157,7 @@ impl OpcodeStep {
                 };
                 cb.require_equal("program counter", next.pc, pc_next);
                 cb.require_equal("stack pointer", next.stack_pointer, sp + declared);
-                cb.require_equal(
-                    "memory size unchanged",
-                    next.memory_word_size,
-                    cur.memory_word_size,
-                );
+                cb.require_equal("memory size", next.memory_word_size, memory);
                 cb.require_equal(
                     "reversible writes counted",
                     next.reversible_write_counter,

@@ -27,7 +27,7 @@ use crate::table::{
 /// General cell columns.
 pub const GENERAL_COLUMNS: usize = 10;
 /// Byte cell columns (each range-checked on every row).
-pub const BYTE_COLUMNS: usize = 14;
+pub const BYTE_COLUMNS: usize = 18;
 
 /// Lookup cell columns per table (each holds `STEP_HEIGHT` lookups per step).
 pub fn lookup_columns(table: LookupTable) -> usize {
@@ -371,6 +371,9 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::Pc => "evm PC",
         ExecutionState::Gas => "evm GAS",
         ExecutionState::Msize => "evm MSIZE",
+        ExecutionState::Mload => "evm MLOAD",
+        ExecutionState::Mstore => "evm MSTORE",
+        ExecutionState::Mstore8 => "evm MSTORE8",
         ExecutionState::Jump => "evm JUMP",
         ExecutionState::JumpI => "evm JUMPI",
     }

@@ -54,6 +54,12 @@ pub enum ExecutionState {
     Gas,
     /// MSIZE.
     Msize,
+    /// MLOAD.
+    Mload,
+    /// MSTORE.
+    Mstore,
+    /// MSTORE8.
+    Mstore8,
     /// JUMP.
     Jump,
     /// JUMPI.
@@ -62,7 +68,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 25] = [
+    pub const ALL: [ExecutionState; 28] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -86,6 +92,9 @@ impl ExecutionState {
         ExecutionState::Pc,
         ExecutionState::Gas,
         ExecutionState::Msize,
+        ExecutionState::Mload,
+        ExecutionState::Mstore,
+        ExecutionState::Mstore8,
         ExecutionState::Jump,
         ExecutionState::JumpI,
     ];
@@ -125,6 +134,9 @@ impl ExecutionState {
             0x57 => ExecutionState::JumpI,
             0x58 => ExecutionState::Pc,
             0x59 => ExecutionState::Msize,
+            0x51 => ExecutionState::Mload,
+            0x52 => ExecutionState::Mstore,
+            0x53 => ExecutionState::Mstore8,
             0x5a => ExecutionState::Gas,
             0x5b => ExecutionState::JumpDest,
             0x5f..=0x7f => ExecutionState::Push,

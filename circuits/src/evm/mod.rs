@@ -29,6 +29,7 @@ pub mod common;
 pub mod config;
 pub mod execution_state;
 pub mod gadgets;
+pub mod memory;
 pub mod step;
 pub mod witness;
 

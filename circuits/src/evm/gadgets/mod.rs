@@ -19,6 +19,7 @@ mod compare;
 mod end_block;
 pub mod end_tx;
 mod jump;
+mod memory_ops;
 mod push;
 mod stack_ops;
 mod step_info;
@@ -74,6 +75,9 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, step_info::PcGadget>,
         register::<F, step_info::GasGadget>,
         register::<F, step_info::MsizeGadget>,
+        register::<F, memory_ops::MloadGadget>,
+        register::<F, memory_ops::MstoreGadget>,
+        register::<F, memory_ops::Mstore8Gadget>,
         register::<F, jump::JumpGadget>,
         register::<F, jump::JumpIGadget>,
     ]

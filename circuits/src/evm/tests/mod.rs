@@ -376,3 +376,5 @@ fn another_opcode_cannot_run_a_gadget() {
     step_mut(&mut circuit.trace, sub).kind = StepKind::Op(0x01);
     assert_circuit_rejected(K, &circuit, "evm: bytecode lookup");
 }
+
+mod memory;
