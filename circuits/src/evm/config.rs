@@ -27,7 +27,7 @@ use crate::table::{
 /// General cell columns.
 pub const GENERAL_COLUMNS: usize = 10;
 /// Byte cell columns (each range-checked on every row).
-pub const BYTE_COLUMNS: usize = 18;
+pub const BYTE_COLUMNS: usize = 20;
 
 /// Lookup cell columns per table (each holds `STEP_HEIGHT` lookups per step).
 pub fn lookup_columns(table: LookupTable) -> usize {
@@ -355,6 +355,8 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::Stop => "evm STOP",
         ExecutionState::Return => "evm RETURN",
         ExecutionState::AddSub => "evm ADD/SUB",
+        ExecutionState::Mul => "evm MUL",
+        ExecutionState::DivMod => "evm DIV/MOD",
         ExecutionState::Comparator => "evm LT/GT/SLT/SGT",
         ExecutionState::Eq => "evm EQ",
         ExecutionState::IsZero => "evm ISZERO",

@@ -22,6 +22,10 @@ pub enum ExecutionState {
     Return,
     /// ADD, SUB.
     AddSub,
+    /// MUL.
+    Mul,
+    /// DIV, MOD.
+    DivMod,
     /// LT, GT, SLT, SGT.
     Comparator,
     /// EQ.
@@ -68,7 +72,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 28] = [
+    pub const ALL: [ExecutionState; 30] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -76,6 +80,8 @@ impl ExecutionState {
         ExecutionState::Stop,
         ExecutionState::Return,
         ExecutionState::AddSub,
+        ExecutionState::Mul,
+        ExecutionState::DivMod,
         ExecutionState::Comparator,
         ExecutionState::Eq,
         ExecutionState::IsZero,
@@ -121,6 +127,8 @@ impl ExecutionState {
             0x00 => ExecutionState::Stop,
             0xf3 => ExecutionState::Return,
             0x01 | 0x03 => ExecutionState::AddSub,
+            0x02 => ExecutionState::Mul,
+            0x04 | 0x06 => ExecutionState::DivMod,
             0x10..=0x13 => ExecutionState::Comparator,
             0x14 => ExecutionState::Eq,
             0x15 => ExecutionState::IsZero,

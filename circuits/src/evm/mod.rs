@@ -30,6 +30,7 @@ pub mod config;
 pub mod execution_state;
 pub mod gadgets;
 pub mod memory;
+pub mod mul_add;
 pub mod step;
 pub mod witness;
 

@@ -20,6 +20,7 @@ mod end_block;
 pub mod end_tx;
 mod jump;
 mod memory_ops;
+mod mul_div_mod;
 mod push;
 mod stack_ops;
 mod step_info;
@@ -59,6 +60,8 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, stop::StopGadget>,
         register::<F, stop::ReturnGadget>,
         register::<F, add_sub::AddSubGadget>,
+        register::<F, mul_div_mod::MulGadget>,
+        register::<F, mul_div_mod::DivModGadget>,
         register::<F, compare::ComparatorGadget>,
         register::<F, compare::EqGadget>,
         register::<F, compare::IsZeroOpGadget>,

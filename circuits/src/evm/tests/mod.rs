@@ -377,4 +377,5 @@ fn another_opcode_cannot_run_a_gadget() {
     assert_circuit_rejected(K, &circuit, "evm: bytecode lookup");
 }
 
+mod arithmetic;
 mod memory;
