@@ -357,6 +357,8 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::AddSub => "evm ADD/SUB",
         ExecutionState::Mul => "evm MUL",
         ExecutionState::DivMod => "evm DIV/MOD",
+        ExecutionState::SignExtend => "evm SIGNEXTEND",
+        ExecutionState::Byte => "evm BYTE",
         ExecutionState::Comparator => "evm LT/GT/SLT/SGT",
         ExecutionState::Eq => "evm EQ",
         ExecutionState::IsZero => "evm ISZERO",

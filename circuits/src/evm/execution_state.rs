@@ -26,6 +26,10 @@ pub enum ExecutionState {
     Mul,
     /// DIV, MOD.
     DivMod,
+    /// SIGNEXTEND.
+    SignExtend,
+    /// BYTE.
+    Byte,
     /// LT, GT, SLT, SGT.
     Comparator,
     /// EQ.
@@ -72,7 +76,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 30] = [
+    pub const ALL: [ExecutionState; 32] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -82,6 +86,8 @@ impl ExecutionState {
         ExecutionState::AddSub,
         ExecutionState::Mul,
         ExecutionState::DivMod,
+        ExecutionState::SignExtend,
+        ExecutionState::Byte,
         ExecutionState::Comparator,
         ExecutionState::Eq,
         ExecutionState::IsZero,
@@ -129,6 +135,8 @@ impl ExecutionState {
             0x01 | 0x03 => ExecutionState::AddSub,
             0x02 => ExecutionState::Mul,
             0x04 | 0x06 => ExecutionState::DivMod,
+            0x0b => ExecutionState::SignExtend,
+            0x1a => ExecutionState::Byte,
             0x10..=0x13 => ExecutionState::Comparator,
             0x14 => ExecutionState::Eq,
             0x15 => ExecutionState::IsZero,

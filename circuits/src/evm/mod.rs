@@ -24,6 +24,7 @@
 
 pub mod assign;
 pub mod builder;
+pub mod byte_index;
 pub mod cell;
 pub mod common;
 pub mod config;

@@ -15,6 +15,7 @@ use super::witness::StepWitness;
 
 mod add_sub;
 pub mod begin_tx;
+mod byte_ops;
 mod compare;
 mod end_block;
 pub mod end_tx;
@@ -62,6 +63,8 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, add_sub::AddSubGadget>,
         register::<F, mul_div_mod::MulGadget>,
         register::<F, mul_div_mod::DivModGadget>,
+        register::<F, byte_ops::SignExtendGadget>,
+        register::<F, byte_ops::ByteGadget>,
         register::<F, compare::ComparatorGadget>,
         register::<F, compare::EqGadget>,
         register::<F, compare::IsZeroOpGadget>,

@@ -378,4 +378,5 @@ fn another_opcode_cannot_run_a_gadget() {
 }
 
 mod arithmetic;
+mod byte_ops;
 mod memory;
