@@ -359,6 +359,8 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::DivMod => "evm DIV/MOD",
         ExecutionState::SignExtend => "evm SIGNEXTEND",
         ExecutionState::Byte => "evm BYTE",
+        ExecutionState::Shl => "evm SHL",
+        ExecutionState::ShrSar => "evm SHR/SAR",
         ExecutionState::Comparator => "evm LT/GT/SLT/SGT",
         ExecutionState::Eq => "evm EQ",
         ExecutionState::IsZero => "evm ISZERO",

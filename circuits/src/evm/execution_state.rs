@@ -30,6 +30,10 @@ pub enum ExecutionState {
     SignExtend,
     /// BYTE.
     Byte,
+    /// SHL.
+    Shl,
+    /// SHR, SAR.
+    ShrSar,
     /// LT, GT, SLT, SGT.
     Comparator,
     /// EQ.
@@ -76,7 +80,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 32] = [
+    pub const ALL: [ExecutionState; 34] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -88,6 +92,8 @@ impl ExecutionState {
         ExecutionState::DivMod,
         ExecutionState::SignExtend,
         ExecutionState::Byte,
+        ExecutionState::Shl,
+        ExecutionState::ShrSar,
         ExecutionState::Comparator,
         ExecutionState::Eq,
         ExecutionState::IsZero,
@@ -137,6 +143,8 @@ impl ExecutionState {
             0x04 | 0x06 => ExecutionState::DivMod,
             0x0b => ExecutionState::SignExtend,
             0x1a => ExecutionState::Byte,
+            0x1b => ExecutionState::Shl,
+            0x1c | 0x1d => ExecutionState::ShrSar,
             0x10..=0x13 => ExecutionState::Comparator,
             0x14 => ExecutionState::Eq,
             0x15 => ExecutionState::IsZero,

@@ -32,6 +32,7 @@ pub mod execution_state;
 pub mod gadgets;
 pub mod memory;
 pub mod mul_add;
+pub mod shift_amount;
 pub mod step;
 pub mod witness;
 

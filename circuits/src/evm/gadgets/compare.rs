@@ -27,13 +27,15 @@ fn two_pow_127<F: PrimeField>() -> Expression<F> {
 
 /// The sign of a word from its high limb: `hi − 2^127 + (1 − sign)·2^128` is 16 bytes.
 #[derive(Clone, Debug)]
-struct Sign {
-    sign: Cell,
+pub(crate) struct Sign {
+    /// 1 for a negative word.
+    pub(crate) sign: Cell,
     bytes: [Cell; 16],
 }
 
 impl Sign {
-    fn configure<F: PrimeField>(cb: &mut EvmBuilder<F>, hi: Expression<F>) -> Self {
+    /// States the sign of the word whose high limb is `hi`.
+    pub(crate) fn configure<F: PrimeField>(cb: &mut EvmBuilder<F>, hi: Expression<F>) -> Self {
         let sign = cb.query_bool("comparison: sign is boolean");
         let bytes = [(); 16].map(|_| cb.query_byte());
         cb.require_equal(
@@ -44,7 +46,8 @@ impl Sign {
         Self { sign, bytes }
     }
 
-    fn assign<F: PrimeField>(&self, a: &mut StepAssigner<'_, '_, F>, hi: u128) {
+    /// Assigns the sign of the word whose high limb is `hi`.
+    pub(crate) fn assign<F: PrimeField>(&self, a: &mut StepAssigner<'_, '_, F>, hi: u128) {
         let negative = hi >> 127 == 1;
         a.assign_u64(self.sign, negative as u64);
         let value = if negative { hi - (1 << 127) } else { hi + (1 << 127) };

@@ -23,6 +23,7 @@ mod jump;
 mod memory_ops;
 mod mul_div_mod;
 mod push;
+mod shift;
 mod stack_ops;
 mod step_info;
 mod stop;
@@ -65,6 +66,8 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, mul_div_mod::DivModGadget>,
         register::<F, byte_ops::SignExtendGadget>,
         register::<F, byte_ops::ByteGadget>,
+        register::<F, shift::ShlGadget>,
+        register::<F, shift::ShrSarGadget>,
         register::<F, compare::ComparatorGadget>,
         register::<F, compare::EqGadget>,
         register::<F, compare::IsZeroOpGadget>,

@@ -380,3 +380,4 @@ fn another_opcode_cannot_run_a_gadget() {
 mod arithmetic;
 mod byte_ops;
 mod memory;
+mod shift;
