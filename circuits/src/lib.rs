@@ -14,6 +14,7 @@
 //!
 //! The EVM, state and copy circuits are not built yet.
 
+pub mod bitwise;
 pub mod bytecode;
 pub mod challenges;
 pub mod constraint_builder;

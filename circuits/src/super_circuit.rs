@@ -13,6 +13,7 @@ use halo2_proofs::halo2curves::ff::{FromUniformBytes, PrimeField};
 use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error};
 use zkevm_executor::trace::Trace;
 
+use crate::bitwise::{bitwise_ops, BitwiseConfig};
 use crate::bytecode::{BytecodeConfig, BytecodeWitness};
 use crate::challenges::Challenges;
 use crate::error::CircuitError;
@@ -25,8 +26,9 @@ use crate::state::{StateConfig, StateWitness};
 use crate::table::{BlockTable, FixedTable, FixedTableTag, TxTable};
 
 /// The fixed-table tags the SuperCircuit loads.
-pub const FIXED_TAGS: [FixedTableTag; 5] = [
+pub const FIXED_TAGS: [FixedTableTag; 6] = [
     FixedTableTag::Range8,
+    FixedTableTag::NibbleAnd,
     FixedTableTag::PushDataSize,
     FixedTableTag::OpcodeStack,
     FixedTableTag::ConstantGas,
@@ -46,6 +48,8 @@ pub struct ChunkParams {
     pub keccak_permutations: usize,
     /// Transaction slots.
     pub txs: usize,
+    /// AND/OR/XOR operations (bitwise circuit blocks).
+    pub bitwise_ops: usize,
 }
 
 impl ChunkParams {
@@ -59,6 +63,7 @@ impl ChunkParams {
             FixedTable::rows(&FIXED_TAGS),
             TxTable::rows(self.txs),
             BlockTable::rows(),
+            BitwiseConfig::rows(self.bitwise_ops),
         ]
         .into_iter()
         .max()
@@ -85,6 +90,7 @@ impl ChunkParams {
                 .sum::<usize>()
                 .max(1),
             txs: trace.txs.len(),
+            bitwise_ops: bitwise_ops(trace).len(),
         }
     }
 }
@@ -98,6 +104,7 @@ pub struct SuperConfig<F: PrimeField> {
     state: StateConfig,
     keccak: KeccakConfig,
     bytecode: BytecodeConfig<F>,
+    bitwise: BitwiseConfig,
     evm: Arc<EvmConfig<F>>,
     challenges: Challenges,
 }
@@ -143,6 +150,14 @@ impl SuperCircuit {
                 capacity: p.txs,
             });
         }
+        let bitwise = bitwise_ops(&self.trace);
+        if bitwise.len() > p.bitwise_ops {
+            return Err(CircuitError::CapacityExceeded {
+                what: "bitwise operations",
+                needed: bitwise.len(),
+                capacity: p.bitwise_ops,
+            });
+        }
         if self.trace.rws.len() + 2 > p.rw_rows {
             return Err(CircuitError::CapacityExceeded {
                 what: "RW rows",
@@ -167,9 +182,17 @@ impl SuperCircuit {
         let challenges = Challenges::configure(meta);
         let keccak = KeccakConfig::configure(meta, perm, challenges.bytes);
         let bytecode = BytecodeConfig::configure(meta, &keccak.table, &fixed, challenges.bytes);
-        let tables = EvmTables { rw: state.table, bytecode: bytecode.table, fixed, tx, block };
+        let bitwise = BitwiseConfig::configure(meta, &fixed);
+        let tables = EvmTables {
+            rw: state.table,
+            bytecode: bytecode.table,
+            fixed,
+            tx,
+            block,
+            bitwise: bitwise.table,
+        };
         let evm = Arc::new(EvmConfig::configure(meta, &tables, challenges));
-        SuperConfig { fixed, tx, block, state, keccak, bytecode, evm, challenges }
+        SuperConfig { fixed, tx, block, state, keccak, bytecode, bitwise, evm, challenges }
     }
 }
 
@@ -211,6 +234,13 @@ impl<F: PrimeField> Circuit<F> for SuperCircuit {
             |mut r| config.bytecode.assign_first_phase(&mut r, &bytecode),
         )?;
         layouter.assign_region(|| "state", |mut r| config.state.assign(&mut r, &state))?;
+        let bitwise = bitwise_ops(&self.trace);
+        layouter.assign_region(
+            || "bitwise",
+            |mut r| {
+                config.bitwise.assign(&mut r, &bitwise, p.bitwise_ops).map_err(|_| Error::Synthesis)
+            },
+        )?;
         let assigned = layouter.assign_region(
             || "evm",
             |mut region| {

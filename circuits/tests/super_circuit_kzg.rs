@@ -16,8 +16,14 @@ const ALICE: Address = address!("0xa11ce00000000000000000000000000000000001");
 const BOB: Address = address!("0xb0b0000000000000000000000000000000000002");
 const CONTRACT: Address = address!("0xc000000000000000000000000000000000000001");
 
-const PARAMS: ChunkParams =
-    ChunkParams { evm_steps: 48, rw_rows: 160, bytecode_rows: 64, keccak_permutations: 1, txs: 4 };
+const PARAMS: ChunkParams = ChunkParams {
+    evm_steps: 48,
+    rw_rows: 160,
+    bytecode_rows: 64,
+    keccak_permutations: 1,
+    txs: 4,
+    bitwise_ops: 2,
+};
 
 fn transfer(nonce: u64, to: Address, value: u64) -> BatchTx {
     BatchTx {

@@ -30,16 +30,19 @@ pub enum LookupTable {
     Tx,
     /// The block table.
     Block,
+    /// The bitwise table (bitwise circuit).
+    Bitwise,
 }
 
 impl LookupTable {
     /// Every table, in column order.
-    pub const ALL: [LookupTable; 5] = [
+    pub const ALL: [LookupTable; 6] = [
         LookupTable::Rw,
         LookupTable::Bytecode,
         LookupTable::Fixed,
         LookupTable::Tx,
         LookupTable::Block,
+        LookupTable::Bitwise,
     ];
 }
 

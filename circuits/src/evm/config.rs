@@ -17,6 +17,7 @@ use super::gadgets::{self, StepGadget};
 use super::step::{StepColumns, StepValues};
 use super::witness::StepWitness;
 use super::STEP_HEIGHT;
+use crate::bitwise::BitwiseTable;
 use crate::bytecode::BytecodeTable;
 use crate::challenges::{compress_expr, ChallengeValues, Challenges};
 use crate::constraint_builder::{constant, ConstraintBuilder};
@@ -37,6 +38,7 @@ pub fn lookup_columns(table: LookupTable) -> usize {
         LookupTable::Fixed => 1,
         LookupTable::Tx => 2,
         LookupTable::Block => 1,
+        LookupTable::Bitwise => 1,
     }
 }
 
@@ -53,6 +55,8 @@ pub struct EvmTables {
     pub tx: TxTable,
     /// Block table.
     pub block: BlockTable,
+    /// Bitwise table (bitwise circuit).
+    pub bitwise: BitwiseTable,
 }
 
 /// The compressed lookups of one state: the lookup cell and the expression it must equal.
@@ -208,6 +212,7 @@ impl<F: PrimeField> EvmConfig<F> {
             (LookupTable::Fixed, compress_expr(&tables.fixed.table_exprs(), &theta)),
             (LookupTable::Tx, compress_expr(&tables.tx.table_exprs(), &theta)),
             (LookupTable::Block, compress_expr(&tables.block.table_exprs(), &theta)),
+            (LookupTable::Bitwise, compress_expr(&tables.bitwise.table_exprs(), &theta)),
         ]
         .into_iter()
         .collect();
@@ -361,6 +366,7 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::Byte => "evm BYTE",
         ExecutionState::Shl => "evm SHL",
         ExecutionState::ShrSar => "evm SHR/SAR",
+        ExecutionState::Bitwise => "evm AND/OR/XOR",
         ExecutionState::Comparator => "evm LT/GT/SLT/SGT",
         ExecutionState::Eq => "evm EQ",
         ExecutionState::IsZero => "evm ISZERO",
@@ -392,5 +398,6 @@ fn table_name(table: LookupTable) -> &'static str {
         LookupTable::Fixed => "evm: fixed lookup",
         LookupTable::Tx => "evm: tx lookup",
         LookupTable::Block => "evm: block lookup",
+        LookupTable::Bitwise => "evm: bitwise lookup",
     }
 }

@@ -34,6 +34,8 @@ pub enum ExecutionState {
     Shl,
     /// SHR, SAR.
     ShrSar,
+    /// AND, OR, XOR.
+    Bitwise,
     /// LT, GT, SLT, SGT.
     Comparator,
     /// EQ.
@@ -80,7 +82,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 34] = [
+    pub const ALL: [ExecutionState; 35] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -94,6 +96,7 @@ impl ExecutionState {
         ExecutionState::Byte,
         ExecutionState::Shl,
         ExecutionState::ShrSar,
+        ExecutionState::Bitwise,
         ExecutionState::Comparator,
         ExecutionState::Eq,
         ExecutionState::IsZero,
@@ -145,6 +148,7 @@ impl ExecutionState {
             0x1a => ExecutionState::Byte,
             0x1b => ExecutionState::Shl,
             0x1c | 0x1d => ExecutionState::ShrSar,
+            0x16..=0x18 => ExecutionState::Bitwise,
             0x10..=0x13 => ExecutionState::Comparator,
             0x14 => ExecutionState::Eq,
             0x15 => ExecutionState::IsZero,

@@ -12,11 +12,14 @@
 //! | `OpcodeStack` | byte | is valid | stack items popped | stack items pushed | 256 |
 //! | `ConstantGas` | opcode | its constant gas | 0 | 0 | one per opcode that has one |
 //! | `RwTagProperties` | RW tag | is padding | is storage | initial value from the statement | 12 |
+//! | `NibbleAnd` | nibble `a` | nibble `b` | `a AND b` | 0 | 256 |
 //!
 //! `ConstantGas` has rows only for opcodes whose gas never depends on operands or state, so a
 //! gadget cannot claim a constant cost for an opcode that has none.
 //!
-//! Byte-wise bitwise tables (AND/OR/XOR, 65,536 rows each) are not built: nothing uses them yet.
+//! Bitwise operations use `NibbleAnd` (OR and XOR follow from AND: `a + b − a∧b` and
+//! `a + b − 2·a∧b`) in the [`crate::bitwise`] circuit; byte-wise tables (65,536 rows each)
+//! would force every chunk to `k ≥ 17`.
 
 use halo2_proofs::circuit::Layouter;
 use halo2_proofs::halo2curves::ff::PrimeField;
@@ -45,6 +48,8 @@ pub enum FixedTableTag {
     ConstantGas = 5,
     /// RW tag `v0`: padding `v1`, storage `v2`, initial value from the statement `v3`.
     RwTagProperties = 6,
+    /// `v2 = v0 AND v1` for nibbles `v0`, `v1 < 16`.
+    NibbleAnd = 7,
 }
 
 impl FixedTableTag {
@@ -75,6 +80,9 @@ impl FixedTableTag {
                     ]
                 })
                 .collect(),
+            FixedTableTag::NibbleAnd => {
+                (0..256u64).map(|ab| [ab >> 4, ab & 15, (ab >> 4) & (ab & 15), 0]).collect()
+            }
         }
     }
 

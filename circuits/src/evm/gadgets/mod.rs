@@ -15,6 +15,7 @@ use super::witness::StepWitness;
 
 mod add_sub;
 pub mod begin_tx;
+mod bitwise;
 mod byte_ops;
 mod compare;
 mod end_block;
@@ -68,6 +69,7 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, byte_ops::ByteGadget>,
         register::<F, shift::ShlGadget>,
         register::<F, shift::ShrSarGadget>,
+        register::<F, bitwise::BitwiseGadget>,
         register::<F, compare::ComparatorGadget>,
         register::<F, compare::EqGadget>,
         register::<F, compare::IsZeroOpGadget>,

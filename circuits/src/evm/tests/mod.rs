@@ -15,6 +15,7 @@ use zkevm_executor::{trace_batch, Trace};
 use super::assign::StepValuesMap;
 use super::witness::{all_steps, step_witnesses};
 use super::{EvmConfig, EvmTables, STEP_HEIGHT};
+use crate::bitwise::{bitwise_ops, BitwiseConfig};
 use crate::bytecode::{BytecodeConfig, BytecodeWitness};
 use crate::challenges::Challenges;
 use crate::gadgets::test_support::{assert_circuit_rejected, check};
@@ -25,8 +26,9 @@ use crate::table::{BlockTable, FixedTable, FixedTableTag, TxTable};
 
 const SENDER: Address = address!("0x5e00000000000000000000000000000000000001");
 const CONTRACT: Address = address!("0xc000000000000000000000000000000000000001");
-const FIXED_TAGS: [FixedTableTag; 5] = [
+const FIXED_TAGS: [FixedTableTag; 6] = [
     FixedTableTag::Range8,
+    FixedTableTag::NibbleAnd,
     FixedTableTag::PushDataSize,
     FixedTableTag::OpcodeStack,
     FixedTableTag::ConstantGas,
@@ -122,6 +124,7 @@ struct Config {
     state: StateConfig,
     keccak: KeccakConfig,
     bytecode: BytecodeConfig<Fr>,
+    bitwise: BitwiseConfig,
     evm: std::sync::Arc<EvmConfig<Fr>>,
     challenges: Challenges,
 }
@@ -143,9 +146,17 @@ impl Circuit<Fr> for WindowCircuit {
         let challenges = Challenges::configure(meta);
         let keccak = KeccakConfig::configure(meta, perm, challenges.bytes);
         let bytecode = BytecodeConfig::configure(meta, &keccak.table, &fixed, challenges.bytes);
-        let tables = EvmTables { rw: state.table, bytecode: bytecode.table, fixed, tx, block };
+        let bitwise = BitwiseConfig::configure(meta, &fixed);
+        let tables = EvmTables {
+            rw: state.table,
+            bytecode: bytecode.table,
+            fixed,
+            tx,
+            block,
+            bitwise: bitwise.table,
+        };
         let evm = std::sync::Arc::new(EvmConfig::configure(meta, &tables, challenges));
-        Config { fixed, tx, block, state, keccak, bytecode, evm, challenges }
+        Config { fixed, tx, block, state, keccak, bytecode, bitwise, evm, challenges }
     }
 
     fn synthesize(&self, config: Config, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
@@ -175,6 +186,11 @@ impl Circuit<Fr> for WindowCircuit {
             |mut r| config.bytecode.assign_first_phase(&mut r, &bytecode),
         )?;
         layouter.assign_region(|| "state", |mut r| config.state.assign(&mut r, &state))?;
+        let ops = bitwise_ops(trace);
+        layouter.assign_region(
+            || "bitwise",
+            |mut r| config.bitwise.assign(&mut r, &ops, ops.len()).map_err(|_| Error::Synthesis),
+        )?;
         let assigned: Vec<StepValuesMap<Fr>> = layouter.assign_region(
             || "evm",
             |mut region| {
@@ -378,6 +394,7 @@ fn another_opcode_cannot_run_a_gadget() {
 }
 
 mod arithmetic;
+mod bitwise;
 mod byte_ops;
 mod memory;
 mod shift;

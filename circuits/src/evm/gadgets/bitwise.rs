@@ -1,0 +1,60 @@
+//! AND, OR, XOR: `c = a op b`, one lookup into the [`BitwiseTable`] of the bitwise circuit,
+//! which proves the operation nibble by nibble. `op = opcode − 0x15`; the result is canonical
+//! because every limb the table exports is 32 nibbles.
+
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::Error;
+
+use super::{ExecutionGadget, StepGadget};
+use crate::bitwise::BitwiseTable;
+use crate::constraint_builder::constant;
+use crate::evm::assign::StepAssigner;
+use crate::evm::builder::{EvmBuilder, WordCells};
+use crate::evm::cell::LookupTable;
+use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::execution_state::ExecutionState;
+use crate::evm::witness::StepWitness;
+use crate::state::rw_row::word_limbs;
+
+/// AND, OR, XOR.
+#[derive(Clone, Debug)]
+pub struct BitwiseGadget {
+    common: OpcodeStep,
+    a: WordCells,
+    b: WordCells,
+    c: WordCells,
+    prev: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for BitwiseGadget {
+    const STATE: ExecutionState = ExecutionState::Bitwise;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let (a, b, c) = (cb.query_word(), cb.query_word(), cb.query_word());
+        cb.stack_pop("AND/OR/XOR: a", a.expr());
+        cb.stack_pop("AND/OR/XOR: b", b.expr());
+        let prev = cb.stack_push("AND/OR/XOR: a op b", c.expr());
+        // The table holds operations 1..=3 only, so the opcode is AND, OR or XOR.
+        let op = cb.cur.opcode.clone() - constant(0x15);
+        let word = |w: &WordCells| [w.lo.expr(), w.hi.expr()];
+        let tuple = BitwiseTable::lookup_tuple(op, word(&a), word(&b), word(&c));
+        cb.lookup(LookupTable::Bitwise, "AND/OR/XOR: the bitwise table", tuple);
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
+        Self { common, a, b, c, prev }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for BitwiseGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        a.assign_word(self.a, word_limbs(w.rws[0].value));
+        a.assign_word(self.b, word_limbs(w.rws[1].value));
+        a.assign_word(self.c, word_limbs(w.rws[2].value));
+        a.assign_word(self.prev, word_limbs(w.rws[2].value_prev.unwrap_or_default()));
+        Ok(())
+    }
+}
