@@ -161,13 +161,29 @@ impl<F: PrimeField> EvmBuilder<F> {
         field: TxField,
         value: Word<F>,
     ) {
-        let tuple = vec![tx_id, constant(field as u64), value.lo, value.hi];
+        self.tx_lookup_tag(name, tx_id, constant(field as u64), value);
+    }
+
+    /// A transaction-table lookup by field expression.
+    pub fn tx_lookup_tag(
+        &mut self,
+        name: &'static str,
+        tx_id: Expression<F>,
+        field: Expression<F>,
+        value: Word<F>,
+    ) {
+        let tuple = vec![tx_id, field, value.lo, value.hi];
         self.lookup(LookupTable::Tx, name, tuple);
     }
 
     /// A block-table lookup: block field `field` is `value`.
     pub fn block_lookup(&mut self, name: &'static str, field: BlockField, value: Word<F>) {
-        let tuple = vec![constant(field as u64), value.lo, value.hi];
+        self.block_lookup_tag(name, constant(field as u64), value);
+    }
+
+    /// A block-table lookup by tag expression (each [`BlockField`] is its opcode).
+    pub fn block_lookup_tag(&mut self, name: &'static str, tag: Expression<F>, value: Word<F>) {
+        let tuple = vec![tag, value.lo, value.hi];
         self.lookup(LookupTable::Block, name, tuple);
     }
 
@@ -426,8 +442,18 @@ impl<F: PrimeField> EvmBuilder<F> {
         value: Word<F>,
         write_prev: Option<Word<F>>,
     ) {
+        self.call_context_tag(name, constant(call_context_field_tag(field)), value, write_prev);
+    }
+
+    /// Reads (or writes) the current call's context field with tag expression `field`.
+    pub fn call_context_tag(
+        &mut self,
+        name: &'static str,
+        field: Expression<F>,
+        value: Word<F>,
+        write_prev: Option<Word<F>>,
+    ) {
         let id = self.cur.call_id.clone();
-        let field = constant(call_context_field_tag(field));
         let (is_write, value_prev) = read_or_write(&value, write_prev);
         self.rw_lookup(
             name,

@@ -44,6 +44,16 @@ pub enum ExecutionState {
     IsZero,
     /// NOT.
     Not,
+    /// COINBASE, TIMESTAMP, NUMBER, PREVRANDAO, GASLIMIT, CHAINID, BASEFEE, BLOBBASEFEE.
+    BlockContext,
+    /// ORIGIN, GASPRICE.
+    TxContext,
+    /// ADDRESS, CALLER, CALLVALUE, CALLDATASIZE, RETURNDATASIZE.
+    CallContext,
+    /// SELFBALANCE.
+    SelfBalance,
+    /// CODESIZE.
+    CodeSize,
     /// SLOAD.
     Sload,
     /// SSTORE.
@@ -82,7 +92,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 35] = [
+    pub const ALL: [ExecutionState; 40] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -101,6 +111,11 @@ impl ExecutionState {
         ExecutionState::Eq,
         ExecutionState::IsZero,
         ExecutionState::Not,
+        ExecutionState::BlockContext,
+        ExecutionState::TxContext,
+        ExecutionState::CallContext,
+        ExecutionState::SelfBalance,
+        ExecutionState::CodeSize,
         ExecutionState::Sload,
         ExecutionState::Sstore,
         ExecutionState::Tload,
@@ -153,6 +168,11 @@ impl ExecutionState {
             0x14 => ExecutionState::Eq,
             0x15 => ExecutionState::IsZero,
             0x19 => ExecutionState::Not,
+            0x41..=0x46 | 0x48 | 0x4a => ExecutionState::BlockContext,
+            0x32 | 0x3a => ExecutionState::TxContext,
+            0x30 | 0x33 | 0x34 | 0x36 | 0x3d => ExecutionState::CallContext,
+            0x47 => ExecutionState::SelfBalance,
+            0x38 => ExecutionState::CodeSize,
             0x54 => ExecutionState::Sload,
             0x55 => ExecutionState::Sstore,
             0x5c => ExecutionState::Tload,

@@ -14,21 +14,21 @@ use crate::state::rw_row::{address_word, word_limbs};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum BlockField {
     /// COINBASE.
-    Coinbase = 1,
+    Coinbase = 0x41,
     /// TIMESTAMP.
-    Timestamp = 2,
+    Timestamp = 0x42,
     /// NUMBER.
-    Number = 3,
+    Number = 0x43,
     /// PREVRANDAO.
-    PrevRandao = 4,
+    PrevRandao = 0x44,
     /// GASLIMIT.
-    GasLimit = 5,
+    GasLimit = 0x45,
     /// BASEFEE.
-    BaseFee = 6,
+    BaseFee = 0x48,
     /// CHAINID.
-    ChainId = 7,
+    ChainId = 0x46,
     /// BLOBBASEFEE.
-    BlobBaseFee = 8,
+    BlobBaseFee = 0x4a,
 }
 
 impl BlockField {

@@ -18,6 +18,7 @@ pub mod begin_tx;
 mod bitwise;
 mod byte_ops;
 mod compare;
+mod context;
 mod end_block;
 pub mod end_tx;
 mod jump;
@@ -74,6 +75,11 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, compare::EqGadget>,
         register::<F, compare::IsZeroOpGadget>,
         register::<F, compare::NotGadget>,
+        register::<F, context::BlockContextGadget>,
+        register::<F, context::TxContextGadget>,
+        register::<F, context::CallContextGadget>,
+        register::<F, context::SelfBalanceGadget>,
+        register::<F, context::CodeSizeGadget>,
         register::<F, storage::SloadGadget>,
         register::<F, storage::SstoreGadget>,
         register::<F, storage::TloadGadget>,

@@ -396,5 +396,6 @@ fn another_opcode_cannot_run_a_gadget() {
 mod arithmetic;
 mod bitwise;
 mod byte_ops;
+mod context;
 mod memory;
 mod shift;

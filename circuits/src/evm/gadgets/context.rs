@@ -1,0 +1,282 @@
+//! Environment reads that push one value (Yellow Paper, appendix H, sections 0x30 and 0x40):
+//!
+//! - block context: COINBASE TIMESTAMP NUMBER PREVRANDAO GASLIMIT CHAINID BASEFEE BLOBBASEFEE,
+//!   one block-table lookup whose tag is the opcode itself (each [`BlockField`] is numbered by
+//!   its opcode), so one gadget serves all eight;
+//! - transaction context: ORIGIN and GASPRICE, the transaction's sender and effective gas
+//!   price from the transaction table, for the transaction the call context names;
+//! - call context: ADDRESS CALLER CALLVALUE CALLDATASIZE RETURNDATASIZE, one read of the
+//!   current call's context field;
+//! - SELFBALANCE (the balance of the current call's account) and CODESIZE (the running code's
+//!   length, from the bytecode table's header row).
+//!
+//! Values are pushed as 32 range-checked bytes, so the stack stays canonical whatever the
+//! tables hold.
+//!
+//! [`BlockField`]: crate::table::BlockField
+
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::{Error, Expression};
+use zkevm_executor::trace::{AccountField, CallContextField};
+
+use super::{ExecutionGadget, StepGadget};
+use crate::constraint_builder::constant;
+use crate::evm::assign::StepAssigner;
+use crate::evm::builder::{EvmBuilder, Word, WordBytes, WordCells};
+use crate::evm::cell::Cell;
+use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::execution_state::ExecutionState;
+use crate::evm::witness::StepWitness;
+use crate::state::rw_row::{call_context_field_tag, word_limbs};
+use crate::table::TxField;
+
+/// Assigns the pushed value (the step's last RW) and the slot's previous content.
+fn assign_push<F: PrimeField>(
+    a: &mut StepAssigner<'_, '_, F>,
+    w: &StepWitness<'_>,
+    value: &WordBytes,
+    prev: WordCells,
+) {
+    let push = &w.rws[w.rws.len() - 1];
+    a.assign_word_bytes(value, push.value);
+    a.assign_word(prev, word_limbs(push.value_prev.unwrap_or_default()));
+}
+
+/// COINBASE, TIMESTAMP, NUMBER, PREVRANDAO, GASLIMIT, CHAINID, BASEFEE, BLOBBASEFEE.
+#[derive(Clone, Debug)]
+pub struct BlockContextGadget {
+    common: OpcodeStep,
+    /// The opcode's inverse: the opcode is not 0, whose all-zero row every table has.
+    opcode_inverse: Cell,
+    value: WordBytes,
+    prev: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for BlockContextGadget {
+    const STATE: ExecutionState = ExecutionState::BlockContext;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        let opcode_inverse = cb.query_cell();
+        cb.require_equal(
+            "block context: the opcode is not 0",
+            opcode.clone() * opcode_inverse.expr(),
+            constant(1),
+        );
+        let value = cb.query_word_bytes();
+        // Only the eight block fields have rows: any other opcode fails this lookup.
+        cb.block_lookup_tag("block context: the block field", opcode, value.expr());
+        let prev = cb.stack_push("block context: value", value.expr());
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
+        Self { common, opcode_inverse, value, prev }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for BlockContextGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        let inverse = F::from(w.values.opcode).invert().unwrap_or(F::ZERO);
+        a.assign(self.opcode_inverse, inverse);
+        assign_push(a, w, &self.value, self.prev);
+        Ok(())
+    }
+}
+
+/// ORIGIN, GASPRICE.
+#[derive(Clone, Debug)]
+pub struct TxContextGadget {
+    common: OpcodeStep,
+    is_gas_price: Cell,
+    value: WordBytes,
+    prev: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for TxContextGadget {
+    const STATE: ExecutionState = ExecutionState::TxContext;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let is_gas_price = cb.query_bool("ORIGIN/GASPRICE: is_gas_price is boolean");
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal(
+            "ORIGIN/GASPRICE: opcode",
+            opcode,
+            constant(0x32) + constant(0x3a - 0x32) * is_gas_price.expr(),
+        );
+        let tx_id = cb.cur.tx_id.clone();
+        cb.call_context(
+            "ORIGIN/GASPRICE: the transaction",
+            CallContextField::TxId,
+            Word::small(tx_id.clone()),
+            None,
+        );
+        let field = constant::<F>(TxField::Caller as u64)
+            + (constant::<F>(TxField::EffectiveGasPrice as u64) - constant(TxField::Caller as u64))
+                * is_gas_price.expr();
+        let value = cb.query_word_bytes();
+        cb.tx_lookup_tag("ORIGIN/GASPRICE: the transaction field", tx_id, field, value.expr());
+        let prev = cb.stack_push("ORIGIN/GASPRICE: value", value.expr());
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
+        Self { common, is_gas_price, value, prev }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for TxContextGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        a.assign_u64(self.is_gas_price, (w.values.opcode == 0x3a) as u64);
+        assign_push(a, w, &self.value, self.prev);
+        Ok(())
+    }
+}
+
+/// The opcodes that push a field of the current call's context, and their fields.
+const CALL_CONTEXT_READS: [(u8, CallContextField); 5] = [
+    (0x30, CallContextField::CalleeAddress),
+    (0x33, CallContextField::CallerAddress),
+    (0x34, CallContextField::Value),
+    (0x36, CallContextField::CallDataLength),
+    (0x3d, CallContextField::LastReturnDataLength),
+];
+
+/// ADDRESS, CALLER, CALLVALUE, CALLDATASIZE, RETURNDATASIZE.
+#[derive(Clone, Debug)]
+pub struct CallContextGadget {
+    common: OpcodeStep,
+    /// One-hot over [`CALL_CONTEXT_READS`].
+    which: [Cell; 5],
+    value: WordBytes,
+    prev: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for CallContextGadget {
+    const STATE: ExecutionState = ExecutionState::CallContext;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let which = [(); 5].map(|_| cb.query_bool("call context: opcode flag is boolean"));
+        let sum = |f: &dyn Fn(usize) -> u64| {
+            which
+                .iter()
+                .enumerate()
+                .fold(constant::<F>(0), |acc, (i, c)| acc + constant::<F>(f(i)) * c.expr())
+        };
+        cb.require_equal("call context: one opcode", sum(&|_| 1), constant(1));
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("call context: opcode", opcode, sum(&|i| CALL_CONTEXT_READS[i].0 as u64));
+        let field: Expression<F> = sum(&|i| call_context_field_tag(CALL_CONTEXT_READS[i].1));
+        let value = cb.query_word_bytes();
+        cb.call_context_tag("call context: the field", field, value.expr(), None);
+        let prev = cb.stack_push("call context: value", value.expr());
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
+        Self { common, which, value, prev }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for CallContextGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        for (cell, (opcode, _)) in self.which.iter().zip(CALL_CONTEXT_READS) {
+            a.assign_u64(*cell, (w.values.opcode == opcode as u64) as u64);
+        }
+        assign_push(a, w, &self.value, self.prev);
+        Ok(())
+    }
+}
+
+/// SELFBALANCE.
+#[derive(Clone, Debug)]
+pub struct SelfBalanceGadget {
+    common: OpcodeStep,
+    address: WordCells,
+    balance: WordBytes,
+    prev: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for SelfBalanceGadget {
+    const STATE: ExecutionState = ExecutionState::SelfBalance;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("SELFBALANCE: opcode", opcode, constant(0x47));
+        let address = cb.query_word();
+        cb.call_context(
+            "SELFBALANCE: the call's account",
+            CallContextField::CalleeAddress,
+            address.expr(),
+            None,
+        );
+        let balance = cb.query_word_bytes();
+        cb.account(
+            "SELFBALANCE: its balance",
+            address.expr(),
+            AccountField::Balance,
+            balance.expr(),
+            None,
+        );
+        let prev = cb.stack_push("SELFBALANCE: balance", balance.expr());
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
+        Self { common, address, balance, prev }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for SelfBalanceGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        a.assign_word(self.address, word_limbs(w.rws[0].value));
+        assign_push(a, w, &self.balance, self.prev);
+        Ok(())
+    }
+}
+
+/// CODESIZE.
+#[derive(Clone, Debug)]
+pub struct CodeSizeGadget {
+    common: OpcodeStep,
+    length: Cell,
+    prev: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for CodeSizeGadget {
+    const STATE: ExecutionState = ExecutionState::CodeSize;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("CODESIZE: opcode", opcode, constant(0x38));
+        let code_hash = Word { lo: cb.cur.code_hash_lo.clone(), hi: cb.cur.code_hash_hi.clone() };
+        cb.call_context("CODESIZE: the call's code", CallContextField::CodeHash, code_hash, None);
+        let length = cb.query_cell();
+        cb.code_length_lookup("CODESIZE: the code's length", length.expr());
+        let prev = cb.stack_push("CODESIZE: length", Word::small(length.expr()));
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
+        Self { common, length, prev }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for CodeSizeGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        a.assign_u64(self.length, w.code.len() as u64);
+        let push = &w.rws[w.rws.len() - 1];
+        a.assign_word(self.prev, word_limbs(push.value_prev.unwrap_or_default()));
+        Ok(())
+    }
+}
