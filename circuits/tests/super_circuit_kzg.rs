@@ -16,8 +16,14 @@ const ALICE: Address = address!("0xa11ce00000000000000000000000000000000001");
 const BOB: Address = address!("0xb0b0000000000000000000000000000000000002");
 const CONTRACT: Address = address!("0xc000000000000000000000000000000000000001");
 
-const PARAMS: ChunkParams =
-    ChunkParams { evm_steps: 48, rw_rows: 160, bytecode_rows: 64, keccak_permutations: 1, txs: 4 };
+const PARAMS: ChunkParams = ChunkParams {
+    evm_steps: 48,
+    rw_rows: 160,
+    bytecode_rows: 64,
+    keccak_permutations: 1,
+    txs: 4,
+    statement_rows: 16,
+};
 
 fn transfer(nonce: u64, to: Address, value: u64) -> BatchTx {
     BatchTx {
@@ -55,7 +61,7 @@ fn prove_and_verify_a_chunk() {
     let k = PARAMS.k::<Fr>();
     let circuit = chunk(vec![transfer(0, BOB, 5), transfer(1, CONTRACT, 0), transfer(2, BOB, 1)]);
     let params = common::params(k);
-    let run = common::prove_and_verify(&params, &circuit);
+    let run = common::prove_and_verify(&params, &circuit, &circuit.instance());
     eprintln!("{}", run.summary("SuperCircuit", k));
 
     // Another chunk of the same parameters has the same verifying key.
