@@ -36,7 +36,7 @@ pub const FIXED_TAGS: [FixedTableTag; 5] = [
 ];
 
 /// A chunk's capacities: they fix the layout and so the verifying key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ChunkParams {
     /// EVM step slots (the last is EndBlock).
     pub evm_steps: usize,
