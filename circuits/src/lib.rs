@@ -10,7 +10,10 @@
 //!   opcode properties from `zkevm_executor::opcodes`);
 //! - [`gadgets`]: is-zero, byte decomposition, less-than, random linear combinations;
 //! - [`keccak`]: the keccak-256 circuit and its [`keccak::KeccakTable`];
-//! - [`bytecode`]: the bytecode circuit and its [`bytecode::BytecodeTable`].
+//! - [`bytecode`]: the bytecode circuit and its [`bytecode::BytecodeTable`];
+//! - [`public`]: the public inputs of a chunk (block, transactions, first transaction index,
+//!   transaction count, touched locations' initial and final values) and the statement they
+//!   are recomputed from.
 //!
 //! The EVM, state and copy circuits are not built yet.
 
@@ -22,6 +25,7 @@ pub mod error;
 pub mod evm;
 pub mod gadgets;
 pub mod keccak;
+pub mod public;
 pub mod state;
 pub mod super_circuit;
 pub mod table;

@@ -3,8 +3,9 @@
 //!
 //! Every region starts at row 0 in its own columns. The layout depends only on the
 //! [`ChunkParams`], never on the witness, so every chunk with the same parameters has the same
-//! verifying key. The block context and the transactions are part of the statement: they will
-//! be bound to public inputs with the prover; until then they are witnesses of the tables.
+//! verifying key. The block context, the transactions, the chunk's first transaction index and
+//! the touched locations' initial and final values are bound to the instance column
+//! ([`crate::public`]).
 
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ use crate::evm::{EvmConfig, EvmTables, STEP_HEIGHT};
 use crate::keccak::layout::{permutations_for, region_rows};
 use crate::keccak::permutation::PermutationConfig;
 use crate::keccak::{KeccakConfig, KeccakWitness};
+use crate::public::{ChunkStatement, InstanceLayout, PublicConfig, StatementError, TableCells};
 use crate::state::{StateConfig, StateWitness};
 use crate::table::{BlockTable, FixedTable, FixedTableTag, TxTable};
 
@@ -36,7 +38,7 @@ pub const FIXED_TAGS: [FixedTableTag; 6] = [
 ];
 
 /// A chunk's capacities: they fix the layout and so the verifying key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ChunkParams {
     /// EVM step slots (the last is EndBlock).
     pub evm_steps: usize,
@@ -50,9 +52,42 @@ pub struct ChunkParams {
     pub txs: usize,
     /// AND/OR/XOR operations (bitwise circuit blocks).
     pub bitwise_ops: usize,
+    /// Statement rows: touched account fields and storage slots.
+    pub statement_rows: usize,
 }
 
+/// How many capacities a [`ChunkParams`] has.
+pub const CAPACITIES: usize = 7;
+
 impl ChunkParams {
+    /// Every capacity, named, in a fixed order (keys, artifacts and the planner use it).
+    pub fn capacities(&self) -> [(&'static str, usize); CAPACITIES] {
+        [
+            ("EVM steps", self.evm_steps),
+            ("RW rows", self.rw_rows),
+            ("bytecode rows", self.bytecode_rows),
+            ("keccak permutations", self.keccak_permutations),
+            ("transaction slots", self.txs),
+            ("statement rows", self.statement_rows),
+            ("bitwise operations", self.bitwise_ops),
+        ]
+    }
+
+    /// The parameters from [`ChunkParams::capacities`]' values, in the same order.
+    pub fn from_capacities(values: [usize; CAPACITIES]) -> Self {
+        let [evm_steps, rw_rows, bytecode_rows, keccak_permutations, txs, statement_rows, bitwise_ops] =
+            values;
+        Self {
+            evm_steps,
+            rw_rows,
+            bytecode_rows,
+            keccak_permutations,
+            txs,
+            statement_rows,
+            bitwise_ops,
+        }
+    }
+
     /// Rows the tallest region needs.
     pub fn rows(&self) -> usize {
         [
@@ -64,6 +99,8 @@ impl ChunkParams {
             TxTable::rows(self.txs),
             BlockTable::rows(),
             BitwiseConfig::rows(self.bitwise_ops),
+            PublicConfig::rows(self),
+            InstanceLayout::new(self).len(),
         ]
         .into_iter()
         .max()
@@ -89,8 +126,9 @@ impl ChunkParams {
                 .map(|c| permutations_for(c.len()))
                 .sum::<usize>()
                 .max(1),
-            txs: trace.txs.len(),
+            txs: trace.txs.len().max(1),
             bitwise_ops: bitwise_ops(trace).len(),
+            statement_rows: crate::public::touched_locations(trace).len().max(1),
         }
     }
 }
@@ -106,6 +144,7 @@ pub struct SuperConfig<F: PrimeField> {
     bytecode: BytecodeConfig<F>,
     bitwise: BitwiseConfig,
     evm: Arc<EvmConfig<F>>,
+    public: PublicConfig,
     challenges: Challenges,
 }
 
@@ -114,15 +153,46 @@ pub struct SuperConfig<F: PrimeField> {
 pub struct SuperCircuit {
     trace: Arc<Trace>,
     params: ChunkParams,
+    statement: ChunkStatement,
 }
 
 impl SuperCircuit {
     /// The circuit of `trace` in a chunk of `params`; `Unsupported` or `CapacityExceeded` when
     /// it cannot be proven.
     pub fn new(trace: Arc<Trace>, params: ChunkParams) -> Result<Self, CircuitError> {
-        let circuit = Self { trace, params };
+        let statement = ChunkStatement::of(&trace, 0);
+        let circuit = Self { trace, params, statement };
         circuit.witnesses()?;
         Ok(circuit)
+    }
+
+    /// The same chunk as the batch's chunk whose first transaction is the `first_tx`-th.
+    pub fn with_first_tx(mut self, first_tx: u64) -> Self {
+        self.statement.first_tx = first_tx;
+        self
+    }
+
+    /// The same chunk claiming `statement` instead of the trace's: its proof fails unless the
+    /// two agree (tampering tests use it to play a lying prover).
+    pub fn claiming(mut self, statement: ChunkStatement) -> Self {
+        self.statement = statement;
+        self
+    }
+
+    /// What the chunk's proof binds.
+    pub fn statement(&self) -> &ChunkStatement {
+        &self.statement
+    }
+
+    /// The instance column (the public inputs) of the statement the chunk claims; empty when
+    /// that statement does not fit the chunk.
+    pub fn instance<F: PrimeField>(&self) -> Vec<F> {
+        self.statement.instance(&self.params).unwrap_or_default()
+    }
+
+    /// The instance columns, as the provers take them.
+    pub fn instances<F: PrimeField>(&self) -> Vec<Vec<F>> {
+        vec![self.instance()]
     }
 
     /// The chunk's parameters.
@@ -165,6 +235,13 @@ impl SuperCircuit {
                 capacity: p.rw_rows,
             });
         }
+        match self.statement.instance::<halo2_proofs::halo2curves::bn256::Fr>(p) {
+            Ok(_) => {}
+            Err(StatementError::TooLarge { what, needed, capacity }) => {
+                return Err(CircuitError::CapacityExceeded { what, needed, capacity })
+            }
+            Err(e) => return Err(CircuitError::Unsupported(e.to_string())),
+        }
         Ok((
             KeccakWitness::new(&codes, p.keccak_permutations)?,
             BytecodeWitness::new(&codes, p.bytecode_rows)?,
@@ -192,7 +269,9 @@ impl SuperCircuit {
             bitwise: bitwise.table,
         };
         let evm = Arc::new(EvmConfig::configure(meta, &tables, challenges));
-        SuperConfig { fixed, tx, block, state, keccak, bytecode, bitwise, evm, challenges }
+        let public =
+            PublicConfig::configure(meta, &tx, &block, &state, (evm.q_last, evm.step.tx_id));
+        SuperConfig { fixed, tx, block, state, keccak, bytecode, bitwise, evm, public, challenges }
     }
 }
 
@@ -217,14 +296,17 @@ impl<F: PrimeField> Circuit<F> for SuperCircuit {
         let (keccak, bytecode, state, steps) = self.witnesses().map_err(|_| Error::Synthesis)?;
         let p = self.params;
         config.fixed.load(&mut layouter, &FIXED_TAGS)?;
-        layouter.assign_region(
+        let tables = layouter.assign_region(
             || "tables",
             |mut region| {
-                config.tx.assign(&mut region, &self.trace.txs, p.txs);
-                config.block.assign(&mut region, &self.trace.block);
-                Ok(())
+                let tx = config.tx.assign(&mut region, &self.trace.txs, p.txs);
+                let block = config.block.assign(&mut region, &self.trace.block);
+                let first_tx =
+                    config.public.assign_global_ids(&mut region, self.statement.first_tx, p.txs);
+                Ok(TableCells { block, tx, first_tx: Some(first_tx) })
             },
         )?;
+        config.public.assign(&mut layouter, &self.statement, &p, &tables)?;
         layouter.assign_region(
             || "keccak",
             |mut r| config.keccak.assign_first_phase(&mut r, &keccak),
@@ -283,7 +365,7 @@ pub fn mock_prove(trace: &Trace) -> MockVerdict {
         Err(CircuitError::Unsupported(what)) => return MockVerdict::Unsupported(what),
         Err(e) => return MockVerdict::Failed(e.to_string()),
     };
-    let prover = match MockProver::<Fr>::run(params.k::<Fr>(), &circuit, vec![]) {
+    let prover = match MockProver::<Fr>::run(params.k::<Fr>(), &circuit, circuit.instances()) {
         Ok(prover) => prover,
         Err(e) => return MockVerdict::Failed(format!("synthesis: {e:?}")),
     };

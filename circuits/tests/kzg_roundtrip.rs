@@ -37,7 +37,7 @@ fn prove_and_verify_bytecode_with_keccak() {
     let mock = MockProver::<Fr>::run(k, &honest, vec![]).expect("synthesis");
     assert_eq!(mock.verify(), Ok(()));
     let mock_time = start.elapsed();
-    let run = common::prove_and_verify(&common::params(k), &honest);
+    let run = common::prove_and_verify(&common::params(k), &honest, &[]);
     eprintln!("{}; MockProver {mock_time:?}", run.summary("bytecode+keccak", k));
 }
 

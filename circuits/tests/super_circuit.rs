@@ -93,7 +93,7 @@ fn storage_calls() -> Trace {
 fn mock(trace: Trace) -> Result<(), Vec<String>> {
     let params = ChunkParams::fitting(&trace);
     let circuit = SuperCircuit::new(Arc::new(trace), params).map_err(|e| vec![e.to_string()])?;
-    let prover = MockProver::<Fr>::run(params.k::<Fr>(), &circuit, vec![])
+    let prover = MockProver::<Fr>::run(params.k::<Fr>(), &circuit, circuit.instances())
         .map_err(|e| vec![format!("{e:?}")])?;
     prover.verify().map_err(|fs| fs.iter().map(|f| f.to_string()).collect())
 }

@@ -23,6 +23,7 @@ const PARAMS: ChunkParams = ChunkParams {
     keccak_permutations: 1,
     txs: 4,
     bitwise_ops: 2,
+    statement_rows: 16,
 };
 
 fn transfer(nonce: u64, to: Address, value: u64) -> BatchTx {
@@ -61,7 +62,7 @@ fn prove_and_verify_a_chunk() {
     let k = PARAMS.k::<Fr>();
     let circuit = chunk(vec![transfer(0, BOB, 5), transfer(1, CONTRACT, 0), transfer(2, BOB, 1)]);
     let params = common::params(k);
-    let run = common::prove_and_verify(&params, &circuit);
+    let run = common::prove_and_verify(&params, &circuit, &circuit.instance());
     eprintln!("{}", run.summary("SuperCircuit", k));
 
     // Another chunk of the same parameters has the same verifying key.

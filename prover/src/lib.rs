@@ -1,5 +1,26 @@
-//! `zkevm-prover`: turns circuits into proofs.
+//! `zkevm-prover`: from a trace to proof artifacts.
 //!
-//! KZG parameters, proving and verifying keys, the capacity planner that splits a batch into
-//! chunks, parallel chunk proving and the versioned proof artifact. Nothing is implemented yet:
-//! the prover issue builds on this crate.
+//! - [`setup`]: KZG parameters: the **insecure** deterministic setup for tests and the demo
+//!   (fixed public seed, cached per `k`), or a ceremony SRS from a file;
+//! - [`keys`]: proving and verifying keys cached under a digest of the circuit version, chunk
+//!   parameters and KZG parameters;
+//! - [`plan`]: the capacity planner (one chunk per batch for now);
+//! - [`prove`]: chunks proven in parallel, with progress and a summary;
+//! - [`cache`]: the cache directory (`$ZKEVM_CACHE` or `~/.cache/zkevm`).
+//!
+//! The artifacts ([`zkevm_verifier::ProofArtifact`], [`zkevm_verifier::Bundle`]) and the
+//! statement file ([`zkevm_verifier::BatchStatement`]) are defined by the verifier, which
+//! reads what this crate writes.
+
+pub mod cache;
+mod error;
+pub mod keys;
+pub mod plan;
+pub mod prove;
+pub mod setup;
+
+pub use cache::Cache;
+pub use error::ProverError;
+pub use plan::{plan, ChunkPlan, DEFAULT_CHUNK};
+pub use prove::{prove_batch, ProveOptions, ProveReport, ProvenBatch};
+pub use setup::{load_params, ParamsSource, INSECURE_SEED};

@@ -1,4 +1,20 @@
-//! `zkevm-verifier`: loads proof artifacts and checks them.
+//! `zkevm-verifier`: loads proof artifacts it does not trust and checks them.
 //!
-//! Thin by design: it never panics on untrusted bytes and reports every rejection as a typed
-//! error. Nothing is implemented yet: the prover issue builds on this crate.
+//! - [`artifact`]: [`ProofArtifact`] (one chunk's proof, public inputs and summary; binary and
+//!   JSON forms), the [`Bundle`] of a batch's chunks and the [`BatchStatement`] file;
+//! - [`key`]: the trusted [`VerifierKey`] and the verifying-key fingerprint;
+//! - [`verify`]: bundle against statement, public inputs recomputed from the statement with
+//!   [`zkevm_circuits::public::ChunkStatement::instance`], proofs checked.
+//!
+//! Every malformed input is a typed [`VerifyError`]; nothing here panics on bytes.
+
+pub mod artifact;
+mod check;
+mod codec;
+mod error;
+pub mod key;
+
+pub use artifact::{BatchStatement, Bundle, ProofArtifact, StatementSummary, FORMAT_VERSION};
+pub use check::{verify, verify_with_instances, Verified};
+pub use error::VerifyError;
+pub use key::{vk_fingerprint, VerifierKey};

@@ -38,6 +38,11 @@ pub struct StateConfig {
     pub same_id: Column<Advice>,
     /// Inverse of the `id` change, or 0.
     pub id_change_inverse: Column<Advice>,
+    /// 1 on the region's last row.
+    pub q_last: Column<Fixed>,
+    /// 1 on the last row of a location whose initial value comes from the statement: the
+    /// row the public statement lists.
+    pub statement_last: Column<Advice>,
 }
 
 /// A 256-bit number below the field modulus as a field element.
@@ -52,6 +57,7 @@ impl StateConfig {
     pub fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>, fixed: &FixedTable) -> Self {
         let table = RwTable::configure(meta);
         let q_first = meta.fixed_column();
+        let q_last = meta.fixed_column();
         let mut advice = || meta.advice_column();
         let config = Self {
             table,
@@ -65,6 +71,8 @@ impl StateConfig {
             diff: [(); DIFF_BYTES].map(|_| advice()),
             same_id: advice(),
             id_change_inverse: advice(),
+            q_last,
+            statement_last: advice(),
         };
         config.row_gate(meta, fixed);
         config.order_gate(meta);
@@ -121,6 +129,21 @@ impl StateConfig {
                 (constant(1) - self.from_statement.cur()) * column.cur(),
             );
         }
+        // The statement lists a location at its last row: the region's last row, or one
+        // whose next row starts another location.
+        let same_next = self.first_diff[SORT_COMPONENTS - 1].next();
+        let q_last = self.q_last.cur();
+        let is_last = q_last.clone() + (constant(1) - q_last) * (constant(1) - same_next);
+        cb.require_equal(
+            "state: statement_last marks a statement location's last row",
+            self.statement_last.cur(),
+            self.from_statement.cur() * is_last,
+        );
+        // Account fields have one location per account and field (the statement has no id).
+        cb.require_zero(
+            "state: account rows have id 0",
+            self.from_statement.cur() * (constant(1) - self.is_storage.cur()) * t.id.cur(),
+        );
         cb.build(meta, "state row", self.q_first.cur() + t.q_enable.cur());
 
         let mut first = ConstraintBuilder::new();
@@ -245,9 +268,15 @@ impl StateConfig {
         let known = |v: u64| Value::known(F::from(v));
         let mut previous_key = None;
         let mut previous_id = 0u64;
+        let last = witness.rows.len().saturating_sub(1);
         for (offset, (row, help)) in witness.rows.iter().zip(&helpers).enumerate() {
             region.assign_fixed(self.q_first, offset, F::from((offset == 0) as u64));
             region.assign_fixed(t.q_enable, offset, F::from((offset > 0) as u64));
+            region.assign_fixed(self.q_last, offset, F::from((offset == last) as u64));
+            let location_ends = offset == last
+                || helpers.get(offset + 1).is_some_and(|h| h.first_diff != SORT_COMPONENTS - 1);
+            let statement_last = location_ends && row.tag.initial_value_from_statement();
+            region.assign_advice(self.statement_last, offset, known(statement_last as u64));
             let limbs = |word: U256| {
                 let (lo, hi) = word_limbs(word);
                 (Value::known(F::from_u128(lo)), Value::known(F::from_u128(hi)))

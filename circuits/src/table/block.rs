@@ -1,14 +1,15 @@
 //! The block table: `(field, value_lo, value_hi)`, one row per block field. `field` is fixed;
-//! the values are the block context, part of the statement a proof binds.
+//! the values are the block context, part of the statement a proof binds (copied to the public
+//! inputs, [`crate::public`]).
 
 use alloy_primitives::U256;
-use halo2_proofs::circuit::{Region, Value};
+use halo2_proofs::circuit::{Cell, Region, Value};
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed};
 use zkevm_executor::trace::BlockContext;
 
 use super::LookupTable;
-use crate::state::rw_row::{address_word, word_limbs};
+use crate::state::rw_row::word_limbs;
 
 /// Fields of the block table (1-based).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,18 +45,9 @@ impl BlockField {
         BlockField::BlobBaseFee,
     ];
 
-    /// The field's value in `block`.
+    /// The field's value in `block` (as the statement states it).
     pub fn value(self, block: &BlockContext) -> U256 {
-        match self {
-            BlockField::Coinbase => address_word(block.coinbase),
-            BlockField::Timestamp => U256::from(block.timestamp),
-            BlockField::Number => U256::from(block.number),
-            BlockField::PrevRandao => U256::from_be_bytes(block.prevrandao.0),
-            BlockField::GasLimit => U256::from(block.gas_limit),
-            BlockField::BaseFee => U256::from(block.base_fee),
-            BlockField::ChainId => U256::from(block.chain_id),
-            BlockField::BlobBaseFee => U256::from(block.blob_base_fee.unwrap_or_default()),
-        }
+        crate::public::BlockStatement::of(block).field(self)
     }
 }
 
@@ -85,16 +77,27 @@ impl BlockTable {
         1 + BlockField::ALL.len()
     }
 
-    /// Assigns the block's fields from row 0.
-    pub fn assign<F: PrimeField>(&self, region: &mut Region<'_, F>, block: &BlockContext) {
-        region.assign_advice(self.value_lo, 0, Value::known(F::ZERO));
-        region.assign_advice(self.value_hi, 0, Value::known(F::ZERO));
+    /// Assigns the block's fields from row 0; returns the `(lo, hi)` value cells of every row,
+    /// the all-zero row first.
+    pub fn assign<F: PrimeField>(
+        &self,
+        region: &mut Region<'_, F>,
+        block: &BlockContext,
+    ) -> Vec<[Cell; 2]> {
+        let zero = Value::known(F::ZERO);
+        let mut cells = vec![[
+            region.assign_advice(self.value_lo, 0, zero).cell(),
+            region.assign_advice(self.value_hi, 0, zero).cell(),
+        ]];
         for (i, field) in BlockField::ALL.iter().enumerate() {
             let (lo, hi) = word_limbs(field.value(block));
             region.assign_fixed(self.field, i + 1, F::from(*field as u64));
-            region.assign_advice(self.value_lo, i + 1, Value::known(F::from_u128(lo)));
-            region.assign_advice(self.value_hi, i + 1, Value::known(F::from_u128(hi)));
+            cells.push([
+                region.assign_advice(self.value_lo, i + 1, Value::known(F::from_u128(lo))).cell(),
+                region.assign_advice(self.value_hi, i + 1, Value::known(F::from_u128(hi))).cell(),
+            ]);
         }
+        cells
     }
 }
 

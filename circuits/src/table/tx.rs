@@ -1,16 +1,16 @@
 //! The transaction table: `(tx_id, field, value_lo, value_hi)`, one row per field of each
 //! transaction slot. `tx_id` and `field` are fixed columns, so the layout (and the verifying
 //! key) depends only on the number of slots; the values are the chunk's transactions, part of
-//! the statement a proof binds (through its public inputs, with the prover).
+//! the statement a proof binds (copied to the public inputs, [`crate::public`]).
 
 use alloy_primitives::U256;
-use halo2_proofs::circuit::{Region, Value};
+use halo2_proofs::circuit::{Cell, Region, Value};
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed};
 use zkevm_executor::trace::TxTrace;
 
 use super::LookupTable;
-use crate::state::rw_row::{address_word, word_limbs};
+use crate::state::rw_row::word_limbs;
 
 /// Fields of a transaction row (1-based: the all-zero row is nobody's field).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -55,25 +55,9 @@ impl TxField {
         TxField::AccessListLength,
     ];
 
-    /// The field's value for `tx`.
+    /// The field's value for `tx` (as the statement states it).
     pub fn value(self, tx: &TxTrace) -> U256 {
-        match self {
-            TxField::Nonce => U256::from(tx.nonce),
-            TxField::GasLimit => U256::from(tx.gas_limit),
-            TxField::EffectiveGasPrice => U256::from(tx.effective_gas_price),
-            TxField::MaxFeePerGas => U256::from(tx.gas_price),
-            TxField::Caller => address_word(tx.sender),
-            TxField::Callee => tx.to.map(address_word).unwrap_or_default(),
-            TxField::IsCreate => U256::from(tx.to.is_none() as u8),
-            TxField::Value => tx.value,
-            TxField::CallDataLength => U256::from(tx.input.len()),
-            TxField::CallDataGasCost => {
-                U256::from(tx.input.iter().map(|b| if *b == 0 { 4u64 } else { 16 }).sum::<u64>())
-            }
-            TxField::AccessListLength => {
-                U256::from(tx.access_list.iter().map(|(_, keys)| 1 + keys.len()).sum::<usize>())
-            }
-        }
+        crate::public::TxStatement::of(tx).field(self)
     }
 }
 
@@ -106,11 +90,19 @@ impl TxTable {
         1 + slots * TxField::ALL.len()
     }
 
-    /// Assigns `txs` into `slots` slots from row 0 (missing transactions are zero).
-    pub fn assign<F: PrimeField>(&self, region: &mut Region<'_, F>, txs: &[TxTrace], slots: usize) {
+    /// Assigns `txs` into `slots` slots from row 0 (missing transactions are zero); returns
+    /// the `(lo, hi)` value cells of every row, the all-zero row first.
+    pub fn assign<F: PrimeField>(
+        &self,
+        region: &mut Region<'_, F>,
+        txs: &[TxTrace],
+        slots: usize,
+    ) -> Vec<[Cell; 2]> {
         let zero = Value::known(F::ZERO);
-        region.assign_advice(self.value_lo, 0, zero);
-        region.assign_advice(self.value_hi, 0, zero);
+        let mut cells = vec![[
+            region.assign_advice(self.value_lo, 0, zero).cell(),
+            region.assign_advice(self.value_hi, 0, zero).cell(),
+        ]];
         let mut row = 1;
         for slot in 0..slots {
             for field in TxField::ALL {
@@ -118,11 +110,14 @@ impl TxTable {
                 region.assign_fixed(self.field, row, F::from(field as u64));
                 let (lo, hi) =
                     txs.get(slot).map(|tx| word_limbs(field.value(tx))).unwrap_or_default();
-                region.assign_advice(self.value_lo, row, Value::known(F::from_u128(lo)));
-                region.assign_advice(self.value_hi, row, Value::known(F::from_u128(hi)));
+                cells.push([
+                    region.assign_advice(self.value_lo, row, Value::known(F::from_u128(lo))).cell(),
+                    region.assign_advice(self.value_hi, row, Value::known(F::from_u128(hi))).cell(),
+                ]);
                 row += 1;
             }
         }
+        cells
     }
 }
 

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use halo2_proofs::halo2curves::bn256::{Bn256, Fr, G1Affine};
+use halo2_proofs::halo2curves::ff::Field;
 use halo2_proofs::plonk::{
     create_proof, keygen_pk, keygen_vk, verify_proof, Circuit, VerifyingKey,
 };
@@ -61,9 +62,15 @@ impl RoundTrip {
     }
 }
 
-/// Keygen, prove and verify `circuit` at `k`; asserts that the proof verifies and that a
-/// flipped byte in its middle does not.
-pub fn prove_and_verify<C: Circuit<Fr>>(params: &ParamsKZG<Bn256>, circuit: &C) -> RoundTrip {
+/// Keygen, prove and verify `circuit` at `k` with one instance column `instance` (none when
+/// empty); asserts that the proof verifies and that a flipped byte in its middle, or a changed
+/// public input, does not.
+pub fn prove_and_verify<C: Circuit<Fr>>(
+    params: &ParamsKZG<Bn256>,
+    circuit: &C,
+    instance: &[Fr],
+) -> RoundTrip {
+    let columns: Vec<&[Fr]> = if instance.is_empty() { vec![] } else { vec![instance] };
     let start = Instant::now();
     let vk = keygen_vk(params, circuit).expect("vk");
     let pk = keygen_pk(params, vk.clone(), circuit).expect("pk");
@@ -75,7 +82,7 @@ pub fn prove_and_verify<C: Circuit<Fr>>(params: &ParamsKZG<Bn256>, circuit: &C) 
         params,
         &pk,
         std::slice::from_ref(circuit),
-        &[&[]],
+        &[&columns],
         ChaCha20Rng::seed_from_u64(7),
         &mut transcript,
     )
@@ -83,21 +90,27 @@ pub fn prove_and_verify<C: Circuit<Fr>>(params: &ParamsKZG<Bn256>, circuit: &C) 
     let proof = transcript.finalize();
     let prove = start.elapsed();
 
-    let check = |proof: &[u8]| {
+    let check_with = |proof: &[u8], columns: &[&[Fr]]| {
         let mut transcript = Blake2bRead::<_, G1Affine, Challenge255<_>>::init(proof);
         verify_proof::<KZGCommitmentScheme<Bn256>, VerifierSHPLONK<'_, Bn256>, _, _, _>(
             params.verifier_params(),
             &vk,
             SingleStrategy::new(params),
-            &[&[]],
+            &[columns],
             &mut transcript,
         )
     };
+    let check = |proof: &[u8]| check_with(proof, &columns);
     let start = Instant::now();
     assert!(check(&proof).is_ok(), "an honest proof verifies");
     let verify = start.elapsed();
     let mut bad = proof.clone();
     bad[proof.len() / 2] ^= 1;
     assert!(check(&bad).is_err(), "a flipped proof byte is rejected");
+    if let Some(first) = instance.first() {
+        let mut changed = instance.to_vec();
+        changed[0] = *first + Fr::ONE;
+        assert!(check_with(&proof, &[&changed]).is_err(), "a changed public input is rejected");
+    }
     RoundTrip { vk, proof_bytes: proof.len(), keygen, prove, verify }
 }

@@ -1,0 +1,358 @@
+//! The statement of one chunk: what its proof binds, as plain data a verifier can read from a
+//! file, and the instance (public inputs) it determines.
+
+use alloy_primitives::{Address, U256};
+use halo2_proofs::halo2curves::ff::PrimeField;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use zkevm_executor::trace::{BlockContext, Trace, TxTrace};
+
+use super::layout::{InstanceLayout, STATEMENT_COLUMNS};
+use crate::state::rw_row::{account_field_tag, address_word, word_limbs, RwRow, RwTag};
+use crate::super_circuit::ChunkParams;
+use crate::table::{BlockField, TxField};
+use zkevm_executor::trace::AccountField;
+
+/// Why a statement cannot be turned into an instance.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum StatementError {
+    /// More transactions or touched locations than the chunk holds.
+    #[error("the statement has {needed} {what}, the chunk holds {capacity}")]
+    TooLarge {
+        /// "transactions" or "touched locations".
+        what: &'static str,
+        /// How many the statement lists.
+        needed: usize,
+        /// How many the chunk parameters allow.
+        capacity: usize,
+    },
+    /// A chunk proves at least one transaction.
+    #[error("the statement lists no transaction; a chunk proves at least one")]
+    NoTransaction,
+    /// Touched locations must be listed once each, in the state circuit's order.
+    #[error("touched location {index} is out of order or repeated; list each once, sorted")]
+    Unsorted {
+        /// Position of the offending entry.
+        index: usize,
+    },
+    /// A touched account field has a nonzero key.
+    #[error("touched location {index} is an account field with a storage key")]
+    KeyOnAccountField {
+        /// Position of the offending entry.
+        index: usize,
+    },
+}
+
+/// The block context fields the block table holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockStatement {
+    /// COINBASE.
+    pub coinbase: Address,
+    /// TIMESTAMP.
+    pub timestamp: u64,
+    /// NUMBER.
+    pub number: u64,
+    /// PREVRANDAO.
+    pub prevrandao: U256,
+    /// GASLIMIT.
+    pub gas_limit: u64,
+    /// BASEFEE.
+    pub base_fee: u64,
+    /// CHAINID.
+    pub chain_id: u64,
+    /// BLOBBASEFEE (0 before Cancun).
+    pub blob_base_fee: u128,
+}
+
+impl BlockStatement {
+    /// The statement's view of `block`.
+    pub fn of(block: &BlockContext) -> Self {
+        Self {
+            coinbase: block.coinbase,
+            timestamp: block.timestamp,
+            number: block.number,
+            prevrandao: U256::from_be_bytes(block.prevrandao.0),
+            gas_limit: block.gas_limit,
+            base_fee: block.base_fee,
+            chain_id: block.chain_id,
+            blob_base_fee: block.blob_base_fee.unwrap_or_default(),
+        }
+    }
+
+    /// The value of `field`.
+    pub fn field(&self, field: BlockField) -> U256 {
+        match field {
+            BlockField::Coinbase => address_word(self.coinbase),
+            BlockField::Timestamp => U256::from(self.timestamp),
+            BlockField::Number => U256::from(self.number),
+            BlockField::PrevRandao => self.prevrandao,
+            BlockField::GasLimit => U256::from(self.gas_limit),
+            BlockField::BaseFee => U256::from(self.base_fee),
+            BlockField::ChainId => U256::from(self.chain_id),
+            BlockField::BlobBaseFee => U256::from(self.blob_base_fee),
+        }
+    }
+}
+
+/// The transaction fields the transaction table holds (calldata is bound by its length and
+/// gas cost only: there is no calldata table yet).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TxStatement {
+    /// Sender.
+    pub caller: Address,
+    /// Sender nonce.
+    pub nonce: u64,
+    /// Gas limit.
+    pub gas_limit: u64,
+    /// Price per gas paid.
+    pub effective_gas_price: u128,
+    /// Most offered per gas.
+    pub max_fee_per_gas: u128,
+    /// Recipient; none for a creation.
+    pub callee: Option<Address>,
+    /// Value sent.
+    pub value: U256,
+    /// Calldata length in bytes.
+    pub call_data_length: u64,
+    /// Calldata gas (4 per zero byte, 16 per other).
+    pub call_data_gas_cost: u64,
+    /// Access-list entries (addresses plus keys).
+    pub access_list_length: u64,
+}
+
+impl TxStatement {
+    /// The statement's view of `tx`.
+    pub fn of(tx: &TxTrace) -> Self {
+        Self {
+            caller: tx.sender,
+            nonce: tx.nonce,
+            gas_limit: tx.gas_limit,
+            effective_gas_price: tx.effective_gas_price,
+            max_fee_per_gas: tx.gas_price,
+            callee: tx.to,
+            value: tx.value,
+            call_data_length: tx.input.len() as u64,
+            call_data_gas_cost: tx.input.iter().map(|b| if *b == 0 { 4u64 } else { 16 }).sum(),
+            access_list_length: tx.access_list.iter().map(|(_, keys)| 1 + keys.len() as u64).sum(),
+        }
+    }
+
+    /// The value of `field`.
+    pub fn field(&self, field: TxField) -> U256 {
+        match field {
+            TxField::Nonce => U256::from(self.nonce),
+            TxField::GasLimit => U256::from(self.gas_limit),
+            TxField::EffectiveGasPrice => U256::from(self.effective_gas_price),
+            TxField::MaxFeePerGas => U256::from(self.max_fee_per_gas),
+            TxField::Caller => address_word(self.caller),
+            TxField::Callee => self.callee.map(address_word).unwrap_or_default(),
+            TxField::IsCreate => U256::from(self.callee.is_none() as u8),
+            TxField::Value => self.value,
+            TxField::CallDataLength => U256::from(self.call_data_length),
+            TxField::CallDataGasCost => U256::from(self.call_data_gas_cost),
+            TxField::AccessListLength => U256::from(self.access_list_length),
+        }
+    }
+}
+
+/// Which part of the state a touched location is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationKind {
+    /// A storage slot of `address` at `key`.
+    Storage,
+    /// The account's nonce.
+    Nonce,
+    /// The account's balance.
+    Balance,
+    /// The account's code hash.
+    CodeHash,
+}
+
+impl LocationKind {
+    /// `(tag, field_tag)` in the RW table.
+    pub fn tags(self) -> (u64, u64) {
+        match self {
+            LocationKind::Storage => (RwTag::Storage as u64, 0),
+            LocationKind::Nonce => (RwTag::Account as u64, account_field_tag(AccountField::Nonce)),
+            LocationKind::Balance => {
+                (RwTag::Account as u64, account_field_tag(AccountField::Balance))
+            }
+            LocationKind::CodeHash => {
+                (RwTag::Account as u64, account_field_tag(AccountField::CodeHash))
+            }
+        }
+    }
+
+    fn of(row: &RwRow) -> Option<Self> {
+        [Self::Storage, Self::Nonce, Self::Balance, Self::CodeHash]
+            .into_iter()
+            .find(|kind| kind.tags() == (row.tag as u64, row.field_tag))
+    }
+}
+
+/// An account field or storage slot the chunk touched, with its value before and after.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TouchedLocation {
+    /// Storage slot or account field.
+    pub kind: LocationKind,
+    /// The account.
+    pub address: Address,
+    /// The storage slot (0 for account fields).
+    pub key: U256,
+    /// Value before the chunk.
+    pub initial: U256,
+    /// Value after the chunk.
+    pub last: U256,
+}
+
+impl TouchedLocation {
+    /// The order of the state circuit: `(tag·256 + field_tag, address, key)`.
+    pub fn sort_key(&self) -> (u64, U256, U256) {
+        let (tag, field) = self.kind.tags();
+        (tag * 256 + field, address_word(self.address), self.key)
+    }
+
+    /// The location's statement row: tag, address, field_tag, key lo/hi, initial lo/hi,
+    /// final lo/hi.
+    pub fn row<F: PrimeField>(&self) -> [F; STATEMENT_COLUMNS] {
+        let (tag, field_tag) = self.kind.tags();
+        let (key_lo, key_hi) = word_limbs(self.key);
+        let (init_lo, init_hi) = word_limbs(self.initial);
+        let (last_lo, last_hi) = word_limbs(self.last);
+        [
+            F::from(tag),
+            word_field(address_word(self.address)),
+            F::from(field_tag),
+            F::from_u128(key_lo),
+            F::from_u128(key_hi),
+            F::from_u128(init_lo),
+            F::from_u128(init_hi),
+            F::from_u128(last_lo),
+            F::from_u128(last_hi),
+        ]
+    }
+}
+
+/// A number below `2^256` that is below the field modulus, as a field element.
+pub fn word_field<F: PrimeField>(word: U256) -> F {
+    let (lo, hi) = word_limbs(word);
+    let shift = F::from_u128(1 << 64) * F::from_u128(1 << 64);
+    F::from_u128(lo) + F::from_u128(hi) * shift
+}
+
+/// Everything one chunk proof binds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChunkStatement {
+    /// Index in the batch of the chunk's first transaction.
+    pub first_tx: u64,
+    /// The block context.
+    pub block: BlockStatement,
+    /// The chunk's transactions, in order.
+    pub transactions: Vec<TxStatement>,
+    /// Every account field and storage slot the chunk touched, in the state circuit's order.
+    pub touched: Vec<TouchedLocation>,
+}
+
+impl ChunkStatement {
+    /// The statement of `trace`, a chunk whose first transaction is the batch's `first_tx`-th.
+    pub fn of(trace: &Trace, first_tx: u64) -> Self {
+        Self {
+            first_tx,
+            block: BlockStatement::of(&trace.block),
+            transactions: trace.txs.iter().map(TxStatement::of).collect(),
+            touched: touched_locations(trace),
+        }
+    }
+
+    /// Checks the shape the circuit relies on: at least one transaction, locations sorted
+    /// and unique, no key on account fields.
+    pub fn check(&self) -> Result<(), StatementError> {
+        if self.transactions.is_empty() {
+            return Err(StatementError::NoTransaction);
+        }
+        for (index, location) in self.touched.iter().enumerate() {
+            if location.kind != LocationKind::Storage && location.key != U256::ZERO {
+                return Err(StatementError::KeyOnAccountField { index });
+            }
+            if index > 0 && self.touched[index - 1].sort_key() >= location.sort_key() {
+                return Err(StatementError::Unsorted { index });
+            }
+        }
+        Ok(())
+    }
+
+    /// The instance of this statement in a chunk of `params`, in the order of
+    /// [`InstanceLayout`].
+    pub fn instance<F: PrimeField>(&self, params: &ChunkParams) -> Result<Vec<F>, StatementError> {
+        self.check()?;
+        let layout = InstanceLayout::new(params);
+        if self.transactions.len() > params.txs {
+            return Err(StatementError::TooLarge {
+                what: "transactions",
+                needed: self.transactions.len(),
+                capacity: params.txs,
+            });
+        }
+        if self.touched.len() > params.statement_rows {
+            return Err(StatementError::TooLarge {
+                what: "touched locations",
+                needed: self.touched.len(),
+                capacity: params.statement_rows,
+            });
+        }
+        let mut out = Vec::with_capacity(layout.len());
+        let push_word = |out: &mut Vec<F>, word: U256| {
+            let (lo, hi) = word_limbs(word);
+            out.push(F::from_u128(lo));
+            out.push(F::from_u128(hi));
+        };
+        push_word(&mut out, U256::ZERO);
+        for field in BlockField::ALL {
+            push_word(&mut out, self.block.field(field));
+        }
+        push_word(&mut out, U256::ZERO);
+        for slot in 0..params.txs {
+            for field in TxField::ALL {
+                let value = self.transactions.get(slot).map(|tx| tx.field(field));
+                push_word(&mut out, value.unwrap_or_default());
+            }
+        }
+        out.push(F::from(self.first_tx));
+        out.push(F::from(self.transactions.len() as u64));
+        for slot in 0..params.statement_rows {
+            match self.touched.get(slot) {
+                Some(location) => out.extend(location.row::<F>()),
+                None => out.extend([F::ZERO; STATEMENT_COLUMNS]),
+            }
+        }
+        debug_assert_eq!(out.len(), layout.len());
+        Ok(out)
+    }
+}
+
+/// The touched account fields and storage slots of `trace`, each with its value before its
+/// first access and after its last one, in the state circuit's order.
+pub fn touched_locations(trace: &Trace) -> Vec<TouchedLocation> {
+    let mut rows: Vec<RwRow> = trace.rws.iter().map(RwRow::from_rw).collect();
+    rows.retain(|row| row.tag.initial_value_from_statement());
+    rows.sort_by_key(|row| row.sort_key());
+    let mut out: Vec<TouchedLocation> = Vec::new();
+    let mut previous: Option<[U256; 5]> = None;
+    for row in rows {
+        let key = row.sort_key();
+        let location: [U256; 5] = [key[0], key[1], key[2], key[3], key[4]];
+        let Some(kind) = LocationKind::of(&row) else { continue };
+        if previous == Some(location) {
+            if let Some(last) = out.last_mut() {
+                last.last = row.value;
+            }
+        } else {
+            let initial = if row.is_write { row.value_prev } else { row.value };
+            let address = Address::from_word(row.address.to_be_bytes::<32>().into());
+            out.push(TouchedLocation { kind, address, key: row.key, initial, last: row.value });
+        }
+        previous = Some(location);
+    }
+    out
+}

@@ -1,0 +1,173 @@
+//! The public inputs bind the statement: the honest instance passes the MockProver; a changed
+//! block field, transaction field, initial or final value, first transaction index or
+//! transaction count, an extra or a missing touched location, in the instance or in what the
+//! prover claims, is rejected by the named copy constraint or lookup.
+
+use std::sync::Arc;
+
+use alloy_primitives::{address, Address, U256};
+use halo2_proofs::dev::{MockProver, VerifyFailure};
+use halo2_proofs::halo2curves::bn256::Fr;
+use halo2_proofs::halo2curves::ff::Field;
+use zkevm_circuits::public::{ChunkStatement, InstanceLayout, LocationKind, TouchedLocation};
+use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
+use zkevm_circuits::table::{BlockField, TxField};
+use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
+use zkevm_executor::trace_batch;
+
+const ALICE: Address = address!("0xa11ce00000000000000000000000000000000001");
+const BOB: Address = address!("0xb0b0000000000000000000000000000000000002");
+
+/// Two transfers, in a chunk with a spare transaction slot and spare statement rows.
+fn circuit() -> (SuperCircuit, ChunkParams) {
+    let mut batch =
+        Batch::new(BatchBlock::simple(address!("0xc0ffee0000000000000000000000000000000000"), 3));
+    batch
+        .pre
+        .insert(ALICE, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
+    batch.transactions = (0..2)
+        .map(|nonce| BatchTx {
+            sender: Some(ALICE),
+            tx_type: Some(2),
+            nonce: Some(nonce),
+            gas_limit: Some(60_000),
+            max_fee_per_gas: Some(30),
+            max_priority_fee_per_gas: Some(2),
+            to: Some(BOB),
+            value: U256::from(5 + nonce),
+            ..Default::default()
+        })
+        .collect();
+    let input = batch.to_input("public inputs").expect("batch builds");
+    let trace = trace_batch(&input, "public inputs").expect("traces").trace;
+    let mut params = ChunkParams::fitting(&trace);
+    params.txs += 1;
+    params.statement_rows += 2;
+    let circuit = SuperCircuit::new(Arc::new(trace), params).expect("fits").with_first_tx(7);
+    (circuit, params)
+}
+
+fn run(circuit: &SuperCircuit, params: &ChunkParams, instance: Vec<Fr>) -> Vec<VerifyFailure> {
+    let prover = MockProver::<Fr>::run(params.k::<Fr>(), circuit, vec![instance]).expect("runs");
+    prover.verify().err().unwrap_or_default()
+}
+
+fn names(failures: &[VerifyFailure]) -> Vec<String> {
+    failures
+        .iter()
+        .map(|f| match f {
+            VerifyFailure::Lookup { name, .. } => name.clone(),
+            VerifyFailure::Permutation { .. } => "permutation".to_string(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// The instance with one element changed.
+fn changed(instance: &[Fr], index: usize) -> Vec<Fr> {
+    let mut out = instance.to_vec();
+    out[index] += Fr::ONE;
+    out
+}
+
+fn assert_fails(failures: &[VerifyFailure], expected: &str) {
+    let names = names(failures);
+    assert!(names.iter().any(|n| n == expected), "expected {expected}, got {names:?}");
+}
+
+#[test]
+fn the_honest_instance_passes() {
+    let (circuit, params) = circuit();
+    let instance = circuit.instance::<Fr>();
+    assert_eq!(instance.len(), InstanceLayout::new(&params).len());
+    assert!(run(&circuit, &params, instance).is_empty());
+    assert!(circuit.statement().touched.len() >= 5, "sender, recipient and coinbase fields");
+}
+
+#[test]
+fn every_changed_public_input_is_rejected() {
+    let (circuit, params) = circuit();
+    let instance = circuit.instance::<Fr>();
+    let layout = InstanceLayout::new(&params);
+    let per_slot = 2 * TxField::ALL.len();
+    let cases = [
+        ("block number", layout.block + 2 * BlockField::Number as usize),
+        ("coinbase", layout.block + 2 * BlockField::Coinbase as usize),
+        ("second tx value", layout.tx + 2 + per_slot + 2 * (TxField::Value as usize - 1)),
+        ("unused tx slot", layout.tx + 2 + 2 * per_slot),
+        ("first tx index", layout.first_tx),
+        ("tx count", layout.tx_count),
+        ("an initial value", layout.statement + 5),
+        ("a final value", layout.statement + 9 + 7),
+        ("an unused statement row", layout.statement + 9 * (params.statement_rows - 1)),
+    ];
+    for (what, index) in cases {
+        let failures = run(&circuit, &params, changed(&instance, index));
+        assert!(!failures.is_empty(), "{what}: a changed public input must be rejected");
+        assert_fails(&failures, "permutation");
+    }
+}
+
+fn claim(circuit: &SuperCircuit, edit: impl FnOnce(&mut ChunkStatement)) -> SuperCircuit {
+    let mut statement = circuit.statement().clone();
+    edit(&mut statement);
+    circuit.clone().claiming(statement)
+}
+
+#[test]
+fn a_prover_cannot_omit_a_touched_location() {
+    let (circuit, params) = circuit();
+    let lying = claim(&circuit, |s| {
+        s.touched.remove(1);
+    });
+    let failures = run(&lying, &params, lying.instance());
+    assert_fails(&failures, "statement: every touched location is listed");
+}
+
+#[test]
+fn a_prover_cannot_list_an_untouched_location() {
+    let (circuit, params) = circuit();
+    let lying = claim(&circuit, |s| {
+        // Storage sorts before account fields.
+        s.touched.insert(
+            0,
+            TouchedLocation {
+                kind: LocationKind::Storage,
+                address: BOB,
+                key: U256::from(1),
+                initial: U256::from(2),
+                last: U256::from(2),
+            },
+        );
+    });
+    let failures = run(&lying, &params, lying.instance());
+    assert_fails(&failures, "statement: every listed location is touched");
+}
+
+#[test]
+fn a_prover_cannot_claim_other_values() {
+    let (circuit, params) = circuit();
+    for edit in
+        [(|l: &mut TouchedLocation| l.initial += U256::from(1)) as fn(&mut TouchedLocation), |l| {
+            l.last -= U256::from(1)
+        }]
+    {
+        let lying = claim(&circuit, |s| edit(&mut s.touched[0]));
+        let failures = run(&lying, &params, lying.instance());
+        assert_fails(&failures, "statement: every touched location is listed");
+        assert_fails(&failures, "statement: every listed location is touched");
+    }
+}
+
+#[test]
+fn a_prover_cannot_claim_other_transactions_or_block() {
+    let (circuit, params) = circuit();
+    let fewer = claim(&circuit, |s| {
+        s.transactions.pop();
+    });
+    assert!(!run(&fewer, &params, fewer.instance()).is_empty(), "a dropped transaction");
+    let other_value = claim(&circuit, |s| s.transactions[0].value += U256::from(1));
+    assert_fails(&run(&other_value, &params, other_value.instance()), "permutation");
+    let other_block = claim(&circuit, |s| s.block.number += 1);
+    assert_fails(&run(&other_block, &params, other_block.instance()), "permutation");
+}

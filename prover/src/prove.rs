@@ -1,0 +1,214 @@
+//! Proving a batch: plan, build every chunk's circuit (an unsupported trace fails here, before
+//! any key is made), load parameters and keys, prove the chunks in parallel, and collect the
+//! bundle, the statement and a report.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use halo2_proofs::halo2curves::bn256::{Bn256, Fr, G1Affine};
+use halo2_proofs::plonk::{create_proof, ProvingKey};
+use halo2_proofs::poly::kzg::commitment::{KZGCommitmentScheme, ParamsKZG};
+use halo2_proofs::poly::kzg::multiopen::ProverSHPLONK;
+use halo2_proofs::transcript::{Blake2bWrite, Challenge255, TranscriptWriterBuffer};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
+use zkevm_circuits::CircuitError;
+use zkevm_executor::Trace;
+use zkevm_verifier::{vk_fingerprint, BatchStatement, Bundle, ProofArtifact, StatementSummary};
+
+use crate::cache::Cache;
+use crate::error::ProverError;
+use crate::keys::proving_key;
+use crate::plan::plan;
+use crate::setup::{load_params, ParamsSource};
+
+/// How to prove.
+#[derive(Clone, Debug)]
+pub struct ProveOptions {
+    /// The chunk capacities.
+    pub chunk: ChunkParams,
+    /// Where the KZG parameters come from.
+    pub params: ParamsSource,
+    /// Chunks proven at once (0: one per core).
+    pub jobs: usize,
+    /// Where parameters and keys are cached.
+    pub cache: Cache,
+    /// Show progress bars on stderr.
+    pub progress: bool,
+}
+
+/// What proving a batch measured.
+#[derive(Clone, Debug)]
+pub struct ProveReport {
+    /// Chunks proven.
+    pub chunks: usize,
+    /// Transactions proven.
+    pub transactions: usize,
+    /// Gas used by the batch.
+    pub gas: u64,
+    /// The circuit size.
+    pub k: u32,
+    /// Loading or generating parameters and keys.
+    pub setup: Duration,
+    /// Each chunk's proving time.
+    pub chunk_times: Vec<Duration>,
+    /// Wall time of the whole run.
+    pub total: Duration,
+    /// Size of each proof in bytes.
+    pub proof_bytes: Vec<usize>,
+    /// Peak resident memory of the process (VmHWM), in KiB, when known.
+    pub peak_rss_kib: Option<u64>,
+    /// What the parameters are (says so when they are insecure).
+    pub params: String,
+}
+
+impl ProveReport {
+    /// Gas per second of wall time.
+    pub fn gas_per_second(&self) -> f64 {
+        self.gas as f64 / self.total.as_secs_f64().max(1e-9)
+    }
+
+    /// Lines of the final summary.
+    pub fn summary(&self) -> String {
+        let per_chunk: Vec<String> =
+            self.chunk_times.iter().map(|t| format!("{:.2}s", t.as_secs_f64())).collect();
+        let peak = self
+            .peak_rss_kib
+            .map_or("unknown".to_string(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0));
+        format!(
+            "{}\nproved {} chunk(s) at k={}, {} transactions, {} gas in {:.2}s ({:.0} gas/s); \
+             setup {:.2}s, per chunk [{}]; proof {} bytes; peak memory {peak}",
+            self.params,
+            self.chunks,
+            self.k,
+            self.transactions,
+            self.gas,
+            self.total.as_secs_f64(),
+            self.gas_per_second(),
+            self.setup.as_secs_f64(),
+            per_chunk.join(", "),
+            self.proof_bytes.iter().sum::<usize>(),
+        )
+    }
+}
+
+/// A proven batch.
+#[derive(Clone, Debug)]
+pub struct ProvenBatch {
+    /// The chunks' artifacts.
+    pub bundle: Bundle,
+    /// What they claim.
+    pub statement: BatchStatement,
+    /// Figures.
+    pub report: ProveReport,
+}
+
+/// Peak resident memory of this process, from `/proc/self/status` (Linux only).
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn witness_error(chunk: usize, e: CircuitError) -> ProverError {
+    match e {
+        CircuitError::Unsupported(what) => ProverError::Unsupported(what),
+        other => ProverError::Witness { chunk, why: other.to_string() },
+    }
+}
+
+/// Proves `trace` as `options` say.
+pub fn prove_batch(trace: &Trace, options: &ProveOptions) -> Result<ProvenBatch, ProverError> {
+    let start = Instant::now();
+    let chunks = plan(trace, &options.chunk)?;
+    let shared = Arc::new(trace.clone());
+    let circuits = chunks
+        .iter()
+        .map(|c| {
+            SuperCircuit::new(shared.clone(), options.chunk)
+                .map(|circuit| circuit.with_first_tx(c.first_tx))
+                .map_err(|e| witness_error(c.index, e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let k = options.chunk.k::<Fr>();
+    let params = load_params(&options.params, k, &options.cache)?;
+    let pk = proving_key(&options.chunk, &params, &options.cache)?;
+    let fingerprint = vk_fingerprint(pk.get_vk());
+    let setup = start.elapsed();
+
+    let bar = if options.progress {
+        ProgressBar::with_draw_target(Some(circuits.len() as u64), ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} proving chunks {pos}/{len} [{elapsed}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .build()
+        .map_err(|_| ProverError::Threads(options.jobs))?;
+    let proven: Vec<(ProofArtifact, Duration)> = pool.install(|| {
+        circuits
+            .par_iter()
+            .enumerate()
+            .map(|(index, circuit)| {
+                let started = Instant::now();
+                let proof = prove_chunk(index, circuit, &params, &pk)?;
+                bar.inc(1);
+                let artifact = ProofArtifact {
+                    chunk_index: index as u64,
+                    chunk_params: options.chunk,
+                    vk_fingerprint: fingerprint,
+                    summary: StatementSummary::of(circuit.statement()),
+                    public_inputs: circuit.instance(),
+                    proof,
+                };
+                Ok((artifact, started.elapsed()))
+            })
+            .collect::<Result<_, ProverError>>()
+    })?;
+    bar.finish_and_clear();
+
+    let statement = BatchStatement::new(circuits.iter().map(|c| c.statement().clone()).collect());
+    let report = ProveReport {
+        chunks: proven.len(),
+        transactions: trace.txs.len(),
+        gas: trace.gas_used(),
+        k,
+        setup,
+        chunk_times: proven.iter().map(|(_, t)| *t).collect(),
+        total: start.elapsed(),
+        proof_bytes: proven.iter().map(|(a, _)| a.proof.len()).collect(),
+        peak_rss_kib: peak_rss_kib(),
+        params: options.params.describe(),
+    };
+    let bundle = Bundle { chunks: proven.into_iter().map(|(a, _)| a).collect() };
+    Ok(ProvenBatch { bundle, statement, report })
+}
+
+/// One chunk's proof.
+pub fn prove_chunk(
+    index: usize,
+    circuit: &SuperCircuit,
+    params: &ParamsKZG<Bn256>,
+    pk: &ProvingKey<G1Affine>,
+) -> Result<Vec<u8>, ProverError> {
+    let instance: Vec<Fr> = circuit.instance();
+    let columns: &[&[Fr]] = &[&instance];
+    let mut transcript = Blake2bWrite::<_, G1Affine, Challenge255<_>>::init(vec![]);
+    create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(
+        params,
+        pk,
+        std::slice::from_ref(circuit),
+        &[columns],
+        rand_core::OsRng,
+        &mut transcript,
+    )
+    .map_err(|e| ProverError::Proving { chunk: index, why: format!("{e:?}") })?;
+    Ok(transcript.finalize())
+}

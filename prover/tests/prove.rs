@@ -1,0 +1,147 @@
+//! Planning, proving and verifying batches: native transfers prove and verify with the default
+//! chunk; a changed statement is rejected; the demo's token transfers are refused as
+//! unsupported; a transaction too large for a chunk is named; the default chunk's verifying
+//! key fingerprint is pinned.
+
+use std::time::Instant;
+
+use alloy_primitives::{address, Address, U256};
+use halo2_proofs::halo2curves::bn256::Fr;
+use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
+use zkevm_executor::{demo, trace_batch, Trace};
+use zkevm_prover::keys::{verifier_key, verifying_key};
+use zkevm_prover::{
+    load_params, plan, prove_batch, Cache, ParamsSource, ProveOptions, ProverError, DEFAULT_CHUNK,
+};
+use zkevm_verifier::{verify, vk_fingerprint, Bundle, VerifyError};
+
+const ALICE: Address = address!("0xa11ce00000000000000000000000000000000001");
+const BOB: Address = address!("0xb0b0000000000000000000000000000000000002");
+
+fn transfers(count: u64) -> Trace {
+    let mut batch =
+        Batch::new(BatchBlock::simple(address!("0xc0ffee0000000000000000000000000000000000"), 5));
+    batch
+        .pre
+        .insert(ALICE, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
+    batch.transactions = (0..count)
+        .map(|nonce| BatchTx {
+            sender: Some(ALICE),
+            tx_type: Some(2),
+            nonce: Some(nonce),
+            gas_limit: Some(21_000),
+            max_fee_per_gas: Some(30),
+            max_priority_fee_per_gas: Some(2),
+            to: Some(BOB),
+            value: U256::from(1000 + nonce),
+            ..Default::default()
+        })
+        .collect();
+    let input = batch.to_input("transfers").expect("builds");
+    trace_batch(&input, "transfers").expect("traces").trace
+}
+
+fn options(cache: &Cache) -> ProveOptions {
+    ProveOptions {
+        chunk: DEFAULT_CHUNK,
+        params: ParamsSource::Insecure,
+        jobs: 0,
+        cache: cache.clone(),
+        progress: false,
+    }
+}
+
+#[test]
+fn transfers_prove_and_verify_and_a_changed_statement_is_rejected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = Cache::at(dir.path());
+    let proven = prove_batch(&transfers(3), &options(&cache)).expect("proves");
+    eprintln!("{}", proven.report.summary());
+    assert_eq!(proven.bundle.chunks.len(), 1);
+
+    let k = DEFAULT_CHUNK.k::<Fr>();
+    let params = load_params(&ParamsSource::Insecure, k, &cache).expect("params");
+    let key = verifier_key(&DEFAULT_CHUNK, params, &cache).expect("key");
+    let bytes = proven.bundle.to_bytes();
+    let start = Instant::now();
+    let verified = verify(&Bundle::from_bytes(&bytes).expect("loads"), &proven.statement, &key);
+    eprintln!("verify {:?}, bundle {} bytes", start.elapsed(), bytes.len());
+    assert_eq!(verified.expect("valid").transactions, 3);
+
+    let mut lie = proven.statement.clone();
+    lie.chunks[0].touched[0].last += U256::from(1);
+    assert!(matches!(
+        verify(&proven.bundle, &lie, &key),
+        Err(VerifyError::PublicInputMismatch { chunk: 0, .. })
+    ));
+    let mut lie = proven.statement.clone();
+    lie.chunks[0].transactions[1].value += U256::from(1);
+    assert!(matches!(
+        verify(&proven.bundle, &lie, &key),
+        Err(VerifyError::PublicInputMismatch { chunk: 0, .. })
+    ));
+}
+
+#[test]
+fn the_demo_batch_is_refused_as_unsupported() {
+    let input = demo::demo_batch().to_input("demo").expect("builds");
+    let trace = trace_batch(&input, "demo").expect("traces").trace;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut options = options(&Cache::at(dir.path()));
+    options.chunk.evm_steps = 4096;
+    options.chunk.rw_rows = 16384;
+    options.chunk.bytecode_rows = 4096;
+    options.chunk.keccak_permutations = 64;
+    options.chunk.statement_rows = 256;
+    options.chunk.bitwise_ops = 64;
+    match prove_batch(&trace, &options) {
+        Err(ProverError::Unsupported(what)) => assert!(!what.is_empty()),
+        other => panic!("expected Unsupported, got {:?}", other.map(|p| p.report)),
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "no setup was made");
+}
+
+#[test]
+fn a_transaction_too_large_for_a_chunk_is_named() {
+    let trace = transfers(2);
+    let mut small = DEFAULT_CHUNK;
+    small.rw_rows = 20;
+    match plan(&trace, &small) {
+        Err(ProverError::TxTooLarge { tx: 0, what: "RW rows", capacity: 20, .. }) => {}
+        other => panic!("expected TxTooLarge for transaction 0, got {other:?}"),
+    }
+    let mut few = DEFAULT_CHUNK;
+    few.txs = 1;
+    assert!(matches!(
+        plan(&trace, &few),
+        Err(ProverError::BatchTooLarge { what: "transaction slots", needed: 2, capacity: 1 })
+    ));
+    assert_eq!(plan(&trace, &DEFAULT_CHUNK).expect("fits").len(), 1);
+}
+
+/// The pinned fingerprint of the default chunk's verifying key under the insecure setup.
+/// Regenerate after a deliberate circuit change with
+/// `ZKEVM_REGENERATE_FIXTURES=1 cargo test --release -p zkevm-prover --test prove`.
+#[test]
+fn the_default_chunk_verifying_key_is_pinned() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/default_vk_fingerprint.txt");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = Cache::at(dir.path());
+    let k = DEFAULT_CHUNK.k::<Fr>();
+    let params = load_params(&ParamsSource::Insecure, k, &cache).expect("params");
+    let vk = verifying_key(&DEFAULT_CHUNK, &params, &cache).expect("vk");
+    let found = format!("k={k} {}\n", hex::encode(vk_fingerprint(&vk)));
+    if std::env::var_os("ZKEVM_REGENERATE_FIXTURES").is_some() {
+        std::fs::write(&fixture, &found).expect("writes the fixture");
+    }
+    let pinned = std::fs::read_to_string(&fixture).unwrap_or_default();
+    assert_eq!(
+        found, pinned,
+        "the default chunk's verifying key changed; if deliberate, bump keys::CIRCUIT_VERSION \
+         and regenerate with ZKEVM_REGENERATE_FIXTURES=1"
+    );
+    // A second load comes from the cache and is the same key.
+    let again = verifying_key(&DEFAULT_CHUNK, &params, &cache).expect("cached vk");
+    assert_eq!(vk_fingerprint(&again), vk_fingerprint(&vk));
+}
