@@ -250,6 +250,13 @@ impl SuperCircuit {
         ))
     }
 
+    /// The EVM circuit's configuration inside a SuperCircuit (for shape reports).
+    pub fn configure_evm_for_report<F: PrimeField>(
+        meta: &mut ConstraintSystem<F>,
+    ) -> Arc<EvmConfig<F>> {
+        Self::configure_all(meta).evm
+    }
+
     fn configure_all<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> SuperConfig<F> {
         let fixed = FixedTable::configure(meta);
         let tx = TxTable::configure(meta);

@@ -100,6 +100,19 @@ pub struct GadgetSpec<F: PrimeField> {
     pub constraints: Vec<(&'static str, Expression<F>)>,
     /// Lookup tuples (already multiplied by their conditions), by table, in declaration order.
     pub lookups: Vec<(LookupTable, &'static str, Vec<Expression<F>>)>,
+    /// The cells it used.
+    pub usage: CellUsage,
+}
+
+/// The cells one gadget uses in its step (for the circuit's shape report).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CellUsage {
+    /// General cells.
+    pub general: usize,
+    /// Byte cells.
+    pub bytes: usize,
+    /// Lookups, all tables together.
+    pub lookups: usize,
 }
 
 /// The builder one gadget configures with.
@@ -559,7 +572,16 @@ impl<F: PrimeField> EvmBuilder<F> {
 
     /// What the gadget stated.
     pub fn finish(self) -> GadgetSpec<F> {
-        GadgetSpec { constraints: self.constraints.into_constraints(), lookups: self.lookups }
+        let usage = CellUsage {
+            general: self.cells.used(CellType::General),
+            bytes: self.cells.used(CellType::Byte),
+            lookups: self.lookups.len(),
+        };
+        GadgetSpec {
+            constraints: self.constraints.into_constraints(),
+            lookups: self.lookups,
+            usage,
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use halo2_proofs::plonk::{
 };
 
 use super::assign::{evaluate, StepAssigner, StepValuesMap};
-use super::builder::{EvmBuilder, GadgetSpec};
+use super::builder::{CellUsage, EvmBuilder, GadgetSpec};
 use super::cell::{Cell, CellManager, CellType, LookupTable};
 use super::execution_state::ExecutionState;
 use super::gadgets::{self, StepGadget};
@@ -81,6 +81,8 @@ pub struct EvmConfig<F: PrimeField> {
     pub challenges: Challenges,
     gadgets: Vec<Box<dyn StepGadget<F>>>,
     lookups: Vec<StateLookups<F>>,
+    /// Cells each state's gadget uses, in [`ExecutionState::ALL`] order.
+    pub usage: Vec<(ExecutionState, CellUsage)>,
 }
 
 impl<F: PrimeField> EvmConfig<F> {
@@ -155,6 +157,7 @@ impl<F: PrimeField> EvmConfig<F> {
         let mut gadgets_by_state: Vec<Option<Box<dyn StepGadget<F>>>> =
             (0..ExecutionState::ALL.len()).map(|_| None).collect();
         let mut lookups: Vec<StateLookups<F>> = vec![Vec::new(); ExecutionState::ALL.len()];
+        let mut usage = Vec::new();
         for register in gadgets::registry::<F>() {
             let cells = CellManager::new(&grid, STEP_HEIGHT);
             let mut cb = EvmBuilder::new(
@@ -165,7 +168,8 @@ impl<F: PrimeField> EvmConfig<F> {
                 rw_capacity.cur(),
             );
             let (state, gadget) = register(&mut cb);
-            let GadgetSpec { constraints, lookups: declared } = cb.finish();
+            let GadgetSpec { constraints, lookups: declared, usage: cells_used } = cb.finish();
+            usage.push((state, cells_used));
             let sel = selector_cell(&selectors, state).expr();
             let enable = q.clone() * sel.clone();
             let constraints: Vec<_> =
@@ -236,7 +240,19 @@ impl<F: PrimeField> EvmConfig<F> {
         }
         bytes.build(meta, "evm bytes", constant(1));
 
-        Self { q_step, q_first, q_last, rw_capacity, step, selectors, challenges, gadgets, lookups }
+        usage.sort_by_key(|(state, _)| state.index());
+        Self {
+            q_step,
+            q_first,
+            q_last,
+            rw_capacity,
+            step,
+            selectors,
+            challenges,
+            gadgets,
+            lookups,
+            usage,
+        }
     }
 
     /// Marks `slots` step slots from row 0 as steps, the first and the last, and writes the
@@ -405,4 +421,30 @@ fn table_name(table: LookupTable) -> &'static str {
         LookupTable::Block => "evm: block lookup",
         LookupTable::Bitwise => "evm: bitwise lookup",
     }
+}
+
+/// The EVM circuit's shape as Markdown: the grid, then the cells and lookups each execution
+/// state's gadget uses of it (for the docs and the throughput report).
+pub fn shape_markdown<F: PrimeField + Ord + halo2_proofs::halo2curves::ff::FromUniformBytes<64>>(
+) -> String {
+    use std::fmt::Write as _;
+    let mut meta = ConstraintSystem::<F>::default();
+    let config = crate::super_circuit::SuperCircuit::configure_evm_for_report(&mut meta);
+    let mut out = format!(
+        "Grid per step: {STEP_HEIGHT} rows × ({GENERAL_COLUMNS} general + {BYTE_COLUMNS} byte \
+         columns) = {} general and {} byte cells.\n\n| state | general | bytes | lookups |\n|---|---|---|---|\n",
+        GENERAL_COLUMNS * STEP_HEIGHT,
+        BYTE_COLUMNS * STEP_HEIGHT
+    );
+    for (state, usage) in &config.usage {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            state_name(*state).trim_start_matches("evm "),
+            usage.general,
+            usage.bytes,
+            usage.lookups
+        );
+    }
+    out
 }

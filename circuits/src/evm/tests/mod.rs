@@ -393,6 +393,14 @@ fn another_opcode_cannot_run_a_gadget() {
     assert_circuit_rejected(K, &circuit, "evm: bytecode lookup");
 }
 
+#[test]
+fn the_shape_report_lists_every_state() {
+    let report = super::config::shape_markdown::<Fr>();
+    eprintln!("{report}");
+    let rows = report.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| state")).count();
+    assert_eq!(rows, super::ExecutionState::ALL.len());
+}
+
 mod arithmetic;
 mod bitwise;
 mod byte_ops;
