@@ -25,7 +25,7 @@ use crate::keccak::permutation::PermutationConfig;
 use crate::keccak::{KeccakConfig, KeccakWitness};
 use crate::public::{ChunkStatement, InstanceLayout, PublicConfig, StatementError, TableCells};
 use crate::state::{StateConfig, StateWitness};
-use crate::table::{BlockTable, FixedTable, FixedTableTag, TxTable};
+use crate::table::{calldata_rows, BlockTable, CallDataTable, FixedTable, FixedTableTag, TxTable};
 
 /// The fixed-table tags the SuperCircuit loads.
 pub const FIXED_TAGS: [FixedTableTag; 6] = [
@@ -52,12 +52,14 @@ pub struct ChunkParams {
     pub txs: usize,
     /// AND/OR/XOR operations (bitwise circuit blocks).
     pub bitwise_ops: usize,
+    /// Calldata words of the chunk's transactions.
+    pub calldata_words: usize,
     /// Statement rows: touched account fields and storage slots.
     pub statement_rows: usize,
 }
 
 /// How many capacities a [`ChunkParams`] has.
-pub const CAPACITIES: usize = 7;
+pub const CAPACITIES: usize = 8;
 
 impl ChunkParams {
     /// Every capacity, named, in a fixed order (keys, artifacts and the planner use it).
@@ -70,12 +72,13 @@ impl ChunkParams {
             ("transaction slots", self.txs),
             ("statement rows", self.statement_rows),
             ("bitwise operations", self.bitwise_ops),
+            ("calldata words", self.calldata_words),
         ]
     }
 
     /// The parameters from [`ChunkParams::capacities`]' values, in the same order.
     pub fn from_capacities(values: [usize; CAPACITIES]) -> Self {
-        let [evm_steps, rw_rows, bytecode_rows, keccak_permutations, txs, statement_rows, bitwise_ops] =
+        let [evm_steps, rw_rows, bytecode_rows, keccak_permutations, txs, statement_rows, bitwise_ops, calldata_words] =
             values;
         Self {
             evm_steps,
@@ -85,6 +88,7 @@ impl ChunkParams {
             txs,
             statement_rows,
             bitwise_ops,
+            calldata_words,
         }
     }
 
@@ -99,6 +103,7 @@ impl ChunkParams {
             TxTable::rows(self.txs),
             BlockTable::rows(),
             BitwiseConfig::rows(self.bitwise_ops),
+            CallDataTable::rows(self.calldata_words),
             PublicConfig::rows(self),
             InstanceLayout::new(self).len(),
         ]
@@ -128,6 +133,7 @@ impl ChunkParams {
                 .max(1),
             txs: trace.txs.len().max(1),
             bitwise_ops: bitwise_ops(trace).len(),
+            calldata_words: calldata_rows(trace.txs.iter().map(|tx| tx.input.as_ref())).len(),
             statement_rows: crate::public::touched_locations(trace).len().max(1),
         }
     }
@@ -139,6 +145,7 @@ pub struct SuperConfig<F: PrimeField> {
     fixed: FixedTable,
     tx: TxTable,
     block: BlockTable,
+    calldata: CallDataTable,
     state: StateConfig,
     keccak: KeccakConfig,
     bytecode: BytecodeConfig<F>,
@@ -220,6 +227,14 @@ impl SuperCircuit {
                 capacity: p.txs,
             });
         }
+        let words = calldata_rows(self.trace.txs.iter().map(|tx| tx.input.as_ref())).len();
+        if words > p.calldata_words {
+            return Err(CircuitError::CapacityExceeded {
+                what: "calldata words",
+                needed: words,
+                capacity: p.calldata_words,
+            });
+        }
         let bitwise = bitwise_ops(&self.trace);
         if bitwise.len() > p.bitwise_ops {
             return Err(CircuitError::CapacityExceeded {
@@ -261,6 +276,7 @@ impl SuperCircuit {
         let fixed = FixedTable::configure(meta);
         let tx = TxTable::configure(meta);
         let block = BlockTable::configure(meta);
+        let calldata = CallDataTable::configure(meta);
         let state = StateConfig::configure(meta, &fixed);
         let perm = PermutationConfig::configure(meta);
         let challenges = Challenges::configure(meta);
@@ -274,11 +290,24 @@ impl SuperCircuit {
             tx,
             block,
             bitwise: bitwise.table,
+            calldata,
         };
         let evm = Arc::new(EvmConfig::configure(meta, &tables, challenges));
         let public =
             PublicConfig::configure(meta, &tx, &block, &state, (evm.q_last, evm.step.tx_id));
-        SuperConfig { fixed, tx, block, state, keccak, bytecode, bitwise, evm, public, challenges }
+        SuperConfig {
+            fixed,
+            tx,
+            block,
+            calldata,
+            state,
+            keccak,
+            bytecode,
+            bitwise,
+            evm,
+            public,
+            challenges,
+        }
     }
 }
 
@@ -310,7 +339,9 @@ impl<F: PrimeField> Circuit<F> for SuperCircuit {
                 let block = config.block.assign(&mut region, &self.trace.block);
                 let first_tx =
                     config.public.assign_global_ids(&mut region, self.statement.first_tx, p.txs);
-                Ok(TableCells { block, tx, first_tx: Some(first_tx) })
+                let words = calldata_rows(self.trace.txs.iter().map(|tx| tx.input.as_ref()));
+                let calldata = config.calldata.assign(&mut region, &words, p.calldata_words);
+                Ok(TableCells { block, tx, first_tx: Some(first_tx), calldata })
             },
         )?;
         config.public.assign(&mut layouter, &self.statement, &p, &tables)?;

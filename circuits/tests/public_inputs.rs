@@ -35,6 +35,7 @@ fn circuit() -> (SuperCircuit, ChunkParams) {
             max_priority_fee_per_gas: Some(2),
             to: Some(BOB),
             value: U256::from(5 + nonce),
+            data: vec![nonce as u8 + 1; 40].into(),
             ..Default::default()
         })
         .collect();
@@ -43,6 +44,7 @@ fn circuit() -> (SuperCircuit, ChunkParams) {
     let mut params = ChunkParams::fitting(&trace);
     params.txs += 1;
     params.statement_rows += 2;
+    params.calldata_words += 1;
     let circuit = SuperCircuit::new(Arc::new(trace), params).expect("fits").with_first_tx(7);
     (circuit, params)
 }
@@ -90,9 +92,13 @@ fn every_changed_public_input_is_rejected() {
     let instance = circuit.instance::<Fr>();
     let layout = InstanceLayout::new(&params);
     let per_slot = 2 * TxField::ALL.len();
+    let block_field = |field: BlockField| {
+        let position = BlockField::ALL.iter().position(|f| *f == field).expect("a block field");
+        layout.block + 2 * (1 + position)
+    };
     let cases = [
-        ("block number", layout.block + 2 * BlockField::Number as usize),
-        ("coinbase", layout.block + 2 * BlockField::Coinbase as usize),
+        ("block number", block_field(BlockField::Number)),
+        ("coinbase", block_field(BlockField::Coinbase)),
         ("second tx value", layout.tx + 2 + per_slot + 2 * (TxField::Value as usize - 1)),
         ("unused tx slot", layout.tx + 2 + 2 * per_slot),
         ("first tx index", layout.first_tx),
@@ -100,6 +106,9 @@ fn every_changed_public_input_is_rejected() {
         ("an initial value", layout.statement + 5),
         ("a final value", layout.statement + 9 + 7),
         ("an unused statement row", layout.statement + 9 * (params.statement_rows - 1)),
+        ("a calldata word", layout.calldata + 4 + 2),
+        ("a calldata index", layout.calldata + 4 * 3 + 1),
+        ("an unused calldata row", layout.calldata + 4 * params.calldata_words + 3),
     ];
     for (what, index) in cases {
         let failures = run(&circuit, &params, changed(&instance, index));

@@ -23,6 +23,7 @@ const PARAMS: ChunkParams = ChunkParams {
     keccak_permutations: 1,
     txs: 4,
     bitwise_ops: 2,
+    calldata_words: 2,
     statement_rows: 16,
 };
 

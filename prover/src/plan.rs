@@ -21,6 +21,7 @@ pub const DEFAULT_CHUNK: ChunkParams = ChunkParams {
     txs: 8,
     statement_rows: 48,
     bitwise_ops: 16,
+    calldata_words: 32,
 };
 
 /// One chunk to prove.

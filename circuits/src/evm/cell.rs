@@ -32,17 +32,20 @@ pub enum LookupTable {
     Block,
     /// The bitwise table (bitwise circuit).
     Bitwise,
+    /// The calldata table.
+    CallData,
 }
 
 impl LookupTable {
     /// Every table, in column order.
-    pub const ALL: [LookupTable; 6] = [
+    pub const ALL: [LookupTable; 7] = [
         LookupTable::Rw,
         LookupTable::Bytecode,
         LookupTable::Fixed,
         LookupTable::Tx,
         LookupTable::Block,
         LookupTable::Bitwise,
+        LookupTable::CallData,
     ];
 }
 

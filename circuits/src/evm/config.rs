@@ -22,7 +22,8 @@ use crate::bytecode::BytecodeTable;
 use crate::challenges::{compress_expr, ChallengeValues, Challenges};
 use crate::constraint_builder::{constant, ConstraintBuilder};
 use crate::table::{
-    BlockTable, FixedTable, FixedTableTag, LookupTable as TableShape, RwTable, TxTable,
+    BlockTable, CallDataTable, FixedTable, FixedTableTag, LookupTable as TableShape, RwTable,
+    TxTable,
 };
 
 /// General cell columns.
@@ -39,6 +40,7 @@ pub fn lookup_columns(table: LookupTable) -> usize {
         LookupTable::Tx => 2,
         LookupTable::Block => 1,
         LookupTable::Bitwise => 1,
+        LookupTable::CallData => 1,
     }
 }
 
@@ -57,6 +59,8 @@ pub struct EvmTables {
     pub block: BlockTable,
     /// Bitwise table (bitwise circuit).
     pub bitwise: BitwiseTable,
+    /// Calldata table.
+    pub calldata: CallDataTable,
 }
 
 /// The compressed lookups of one state: the lookup cell and the expression it must equal.
@@ -217,6 +221,7 @@ impl<F: PrimeField> EvmConfig<F> {
             (LookupTable::Tx, compress_expr(&tables.tx.table_exprs(), &theta)),
             (LookupTable::Block, compress_expr(&tables.block.table_exprs(), &theta)),
             (LookupTable::Bitwise, compress_expr(&tables.bitwise.table_exprs(), &theta)),
+            (LookupTable::CallData, compress_expr(&tables.calldata.table_exprs(), &theta)),
         ]
         .into_iter()
         .collect();
@@ -392,6 +397,7 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::CallContext => "evm call context",
         ExecutionState::SelfBalance => "evm SELFBALANCE",
         ExecutionState::CodeSize => "evm CODESIZE",
+        ExecutionState::CallDataLoad => "evm CALLDATALOAD",
         ExecutionState::Sload => "evm SLOAD",
         ExecutionState::Sstore => "evm SSTORE",
         ExecutionState::Tload => "evm TLOAD",
@@ -420,6 +426,7 @@ fn table_name(table: LookupTable) -> &'static str {
         LookupTable::Tx => "evm: tx lookup",
         LookupTable::Block => "evm: block lookup",
         LookupTable::Bitwise => "evm: bitwise lookup",
+        LookupTable::CallData => "evm: calldata lookup",
     }
 }
 

@@ -54,6 +54,8 @@ pub enum ExecutionState {
     SelfBalance,
     /// CODESIZE.
     CodeSize,
+    /// CALLDATALOAD.
+    CallDataLoad,
     /// SLOAD.
     Sload,
     /// SSTORE.
@@ -92,7 +94,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 40] = [
+    pub const ALL: [ExecutionState; 41] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -116,6 +118,7 @@ impl ExecutionState {
         ExecutionState::CallContext,
         ExecutionState::SelfBalance,
         ExecutionState::CodeSize,
+        ExecutionState::CallDataLoad,
         ExecutionState::Sload,
         ExecutionState::Sstore,
         ExecutionState::Tload,
@@ -173,6 +176,7 @@ impl ExecutionState {
             0x30 | 0x33 | 0x34 | 0x36 | 0x3d => ExecutionState::CallContext,
             0x47 => ExecutionState::SelfBalance,
             0x38 => ExecutionState::CodeSize,
+            0x35 => ExecutionState::CallDataLoad,
             0x54 => ExecutionState::Sload,
             0x55 => ExecutionState::Sstore,
             0x5c => ExecutionState::Tload,

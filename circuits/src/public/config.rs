@@ -42,6 +42,8 @@ pub struct TableCells {
     pub tx: Vec<[Cell; 2]>,
     /// The global index of the transaction in the table's first slot.
     pub first_tx: Option<Cell>,
+    /// The calldata table's rows, `(tx + 1, index, lo, hi)`.
+    pub calldata: Vec<[Cell; 4]>,
 }
 
 impl PublicConfig {
@@ -233,6 +235,11 @@ impl PublicConfig {
         }
         if let Some(first) = tables.first_tx {
             copy(first, layout.first_tx);
+        }
+        for (i, row) in tables.calldata.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                copy(*cell, layout.calldata + 4 * i + c);
+            }
         }
         copy(count, layout.tx_count);
         for (slot, cells) in rows.into_iter().enumerate() {

@@ -20,6 +20,8 @@ pub struct InstanceLayout {
     pub tx_count: usize,
     /// Statement rows, [`STATEMENT_COLUMNS`] cells each.
     pub statement: usize,
+    /// Calldata table rows (the all-zero row first): `(tx + 1, index, lo, hi)` each.
+    pub calldata: usize,
     len: usize,
 }
 
@@ -31,8 +33,9 @@ impl InstanceLayout {
         let first_tx = tx + 2 * (1 + params.txs * TxField::ALL.len());
         let tx_count = first_tx + 1;
         let statement = tx_count + 1;
-        let len = statement + params.statement_rows * STATEMENT_COLUMNS;
-        Self { block, tx, first_tx, tx_count, statement, len }
+        let calldata = statement + params.statement_rows * STATEMENT_COLUMNS;
+        let len = calldata + 4 * (1 + params.calldata_words);
+        Self { block, tx, first_tx, tx_count, statement, calldata, len }
     }
 
     /// Number of public inputs.

@@ -17,7 +17,9 @@
 //!    initial value comes from the statement is a statement row (its `init` and final value
 //!    included), and every used statement row is such a last row. The statement can neither
 //!    omit a touched location nor list an untouched one; the verifier requires the rows sorted
-//!    and unique, so none is listed twice.
+//!    and unique, so none is listed twice;
+//! 6. the calldata table (`tx + 1, word index, lo, hi` per row, the all-zero row first): copy
+//!    constraints from every cell, so the calldata CALLDATALOAD reads is the statement's.
 //!
 //! The verifier recomputes the instance from a [`ChunkStatement`] with
 //! [`ChunkStatement::instance`].

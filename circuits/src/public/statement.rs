@@ -1,7 +1,7 @@
 //! The statement of one chunk: what its proof binds, as plain data a verifier can read from a
 //! file, and the instance (public inputs) it determines.
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, Bytes, U256};
 use halo2_proofs::halo2curves::ff::PrimeField;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -10,7 +10,7 @@ use zkevm_executor::trace::{BlockContext, Trace, TxTrace};
 use super::layout::{InstanceLayout, STATEMENT_COLUMNS};
 use crate::state::rw_row::{account_field_tag, address_word, word_limbs, RwRow, RwTag};
 use crate::super_circuit::ChunkParams;
-use crate::table::{BlockField, TxField};
+use crate::table::{calldata_rows, BlockField, TxField};
 use zkevm_executor::trace::AccountField;
 
 /// Why a statement cannot be turned into an instance.
@@ -29,6 +29,14 @@ pub enum StatementError {
     /// A chunk proves at least one transaction.
     #[error("the statement lists no transaction; a chunk proves at least one")]
     NoTransaction,
+    /// A transaction's calldata length or gas disagrees with its calldata.
+    #[error(
+        "transaction {index}: call_data_length or call_data_gas_cost disagrees with call_data"
+    )]
+    CallDataMismatch {
+        /// Position of the transaction in the statement.
+        index: usize,
+    },
     /// Touched locations must be listed once each, in the state circuit's order.
     #[error("touched location {index} is out of order or repeated; list each once, sorted")]
     Unsorted {
@@ -94,8 +102,8 @@ impl BlockStatement {
     }
 }
 
-/// The transaction fields the transaction table holds (calldata is bound by its length and
-/// gas cost only: there is no calldata table yet).
+/// The transaction fields the transaction table holds, and the calldata the calldata table
+/// holds as words.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TxStatement {
     /// Sender.
@@ -118,6 +126,8 @@ pub struct TxStatement {
     pub call_data_gas_cost: u64,
     /// Access-list entries (addresses plus keys).
     pub access_list_length: u64,
+    /// The input.
+    pub call_data: Bytes,
 }
 
 impl TxStatement {
@@ -134,6 +144,7 @@ impl TxStatement {
             call_data_length: tx.input.len() as u64,
             call_data_gas_cost: tx.input.iter().map(|b| if *b == 0 { 4u64 } else { 16 }).sum(),
             access_list_length: tx.access_list.iter().map(|(_, keys)| 1 + keys.len() as u64).sum(),
+            call_data: tx.input.clone(),
         }
     }
 
@@ -271,6 +282,12 @@ impl ChunkStatement {
         if self.transactions.is_empty() {
             return Err(StatementError::NoTransaction);
         }
+        for (index, tx) in self.transactions.iter().enumerate() {
+            let gas: u64 = tx.call_data.iter().map(|b| if *b == 0 { 4u64 } else { 16 }).sum();
+            if tx.call_data_length != tx.call_data.len() as u64 || tx.call_data_gas_cost != gas {
+                return Err(StatementError::CallDataMismatch { index });
+            }
+        }
         for (index, location) in self.touched.iter().enumerate() {
             if location.kind != LocationKind::Storage && location.key != U256::ZERO {
                 return Err(StatementError::KeyOnAccountField { index });
@@ -292,6 +309,14 @@ impl ChunkStatement {
                 what: "transactions",
                 needed: self.transactions.len(),
                 capacity: params.txs,
+            });
+        }
+        let calldata = calldata_rows(self.transactions.iter().map(|tx| tx.call_data.as_ref()));
+        if calldata.len() > params.calldata_words {
+            return Err(StatementError::TooLarge {
+                what: "calldata words",
+                needed: calldata.len(),
+                capacity: params.calldata_words,
             });
         }
         if self.touched.len() > params.statement_rows {
@@ -325,6 +350,15 @@ impl ChunkStatement {
                 Some(location) => out.extend(location.row::<F>()),
                 None => out.extend([F::ZERO; STATEMENT_COLUMNS]),
             }
+        }
+        for row in 0..=params.calldata_words {
+            let (tx, index, word) = match row.checked_sub(1).and_then(|i| calldata.get(i)) {
+                Some(&r) => r,
+                None => (0, 0, U256::ZERO),
+            };
+            out.push(F::from(tx));
+            out.push(F::from(index));
+            push_word(&mut out, word);
         }
         debug_assert_eq!(out.len(), layout.len());
         Ok(out)

@@ -5,11 +5,13 @@
 //! disabled condition (see [`crate::constraint_builder`]) is satisfied.
 
 mod block;
+mod calldata;
 mod fixed;
 mod rw;
 mod tx;
 
 pub use block::{BlockField, BlockTable};
+pub use calldata::{calldata_rows, calldata_words, CallDataTable};
 pub use fixed::{push_data_size, FixedTable, FixedTableTag, FIXED_VALUES};
 pub use rw::RwTable;
 pub use tx::{TxField, TxTable};

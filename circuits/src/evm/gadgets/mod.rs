@@ -17,6 +17,7 @@ mod add_sub;
 pub mod begin_tx;
 mod bitwise;
 mod byte_ops;
+mod calldataload;
 mod compare;
 mod context;
 mod end_block;
@@ -80,6 +81,7 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, context::CallContextGadget>,
         register::<F, context::SelfBalanceGadget>,
         register::<F, context::CodeSizeGadget>,
+        register::<F, calldataload::CallDataLoadGadget>,
         register::<F, storage::SloadGadget>,
         register::<F, storage::SstoreGadget>,
         register::<F, storage::TloadGadget>,

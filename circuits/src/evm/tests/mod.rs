@@ -22,7 +22,7 @@ use crate::gadgets::test_support::{assert_circuit_rejected, check};
 use crate::keccak::permutation::PermutationConfig;
 use crate::keccak::{KeccakConfig, KeccakWitness};
 use crate::state::{StateConfig, StateWitness};
-use crate::table::{BlockTable, FixedTable, FixedTableTag, TxTable};
+use crate::table::{calldata_rows, BlockTable, CallDataTable, FixedTable, FixedTableTag, TxTable};
 
 const SENDER: Address = address!("0x5e00000000000000000000000000000000000001");
 const CONTRACT: Address = address!("0xc000000000000000000000000000000000000001");
@@ -37,6 +37,11 @@ const FIXED_TAGS: [FixedTableTag; 6] = [
 
 /// Traces one call of `code`.
 fn trace_of(code: Vec<u8>) -> Trace {
+    trace_with_input(code, Vec::new())
+}
+
+/// Traces one call of `code` with `input` as calldata.
+fn trace_with_input(code: Vec<u8>, input: Vec<u8>) -> Trace {
     let mut batch =
         Batch::new(BatchBlock::simple(address!("0xc0ffee0000000000000000000000000000000000"), 10));
     batch
@@ -51,6 +56,7 @@ fn trace_of(code: Vec<u8>) -> Trace {
         max_fee_per_gas: Some(10),
         max_priority_fee_per_gas: Some(1),
         to: Some(CONTRACT),
+        data: input.into(),
         ..Default::default()
     });
     let input = batch.to_input("evm test").expect("batch builds");
@@ -121,6 +127,7 @@ struct Config {
     fixed: FixedTable,
     tx: TxTable,
     block: BlockTable,
+    calldata: CallDataTable,
     state: StateConfig,
     keccak: KeccakConfig,
     bytecode: BytecodeConfig<Fr>,
@@ -147,6 +154,7 @@ impl Circuit<Fr> for WindowCircuit {
         let keccak = KeccakConfig::configure(meta, perm, challenges.bytes);
         let bytecode = BytecodeConfig::configure(meta, &keccak.table, &fixed, challenges.bytes);
         let bitwise = BitwiseConfig::configure(meta, &fixed);
+        let calldata = CallDataTable::configure(meta);
         let tables = EvmTables {
             rw: state.table,
             bytecode: bytecode.table,
@@ -154,9 +162,10 @@ impl Circuit<Fr> for WindowCircuit {
             tx,
             block,
             bitwise: bitwise.table,
+            calldata,
         };
         let evm = std::sync::Arc::new(EvmConfig::configure(meta, &tables, challenges));
-        Config { fixed, tx, block, state, keccak, bytecode, bitwise, evm, challenges }
+        Config { fixed, tx, block, calldata, state, keccak, bytecode, bitwise, evm, challenges }
     }
 
     fn synthesize(&self, config: Config, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
@@ -174,6 +183,8 @@ impl Circuit<Fr> for WindowCircuit {
             |mut region| {
                 config.tx.assign(&mut region, &trace.txs, trace.txs.len());
                 config.block.assign(&mut region, &trace.block);
+                let words = calldata_rows(trace.txs.iter().map(|tx| tx.input.as_ref()));
+                config.calldata.assign(&mut region, &words, words.len());
                 Ok(())
             },
         )?;
@@ -404,6 +415,7 @@ fn the_shape_report_lists_every_state() {
 mod arithmetic;
 mod bitwise;
 mod byte_ops;
+mod calldata;
 mod context;
 mod memory;
 mod shift;
