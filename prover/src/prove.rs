@@ -121,8 +121,11 @@ fn witness_error(chunk: usize, e: CircuitError) -> ProverError {
 /// Proves `trace` as `options` say.
 pub fn prove_batch(trace: &Trace, options: &ProveOptions) -> Result<ProvenBatch, ProverError> {
     let start = Instant::now();
-    let chunks = plan(trace, &options.chunk)?;
     let shared = Arc::new(trace.clone());
+    // What the circuits cannot prove is reported before any capacity question.
+    SuperCircuit::new(shared.clone(), ChunkParams::fitting(trace))
+        .map_err(|e| witness_error(0, e))?;
+    let chunks = plan(trace, &options.chunk)?;
     let circuits = chunks
         .iter()
         .map(|c| {

@@ -87,13 +87,8 @@ fn the_demo_batch_is_refused_as_unsupported() {
     let input = demo::demo_batch().to_input("demo").expect("builds");
     let trace = trace_batch(&input, "demo").expect("traces").trace;
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut options = options(&Cache::at(dir.path()));
-    options.chunk.evm_steps = 4096;
-    options.chunk.rw_rows = 16384;
-    options.chunk.bytecode_rows = 4096;
-    options.chunk.keccak_permutations = 64;
-    options.chunk.statement_rows = 256;
-    match prove_batch(&trace, &options) {
+    // Unsupported is reported before capacities are checked (the demo does not fit anyway).
+    match prove_batch(&trace, &options(&Cache::at(dir.path()))) {
         Err(ProverError::Unsupported(what)) => assert!(!what.is_empty()),
         other => panic!("expected Unsupported, got {:?}", other.map(|p| p.report)),
     }
