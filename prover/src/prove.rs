@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
 use zkevm_circuits::CircuitError;
-use zkevm_executor::Trace;
+use zkevm_executor::{trace_batch, ExecutionInput};
 use zkevm_verifier::{vk_fingerprint, BatchStatement, Bundle, ProofArtifact, StatementSummary};
 
 use crate::cache::Cache;
@@ -118,19 +118,24 @@ fn witness_error(chunk: usize, e: CircuitError) -> ProverError {
     }
 }
 
-/// Proves `trace` as `options` say.
-pub fn prove_batch(trace: &Trace, options: &ProveOptions) -> Result<ProvenBatch, ProverError> {
+/// Proves the batch `input` (`context` names it in messages) as `options` say.
+pub fn prove_batch(
+    input: &ExecutionInput,
+    context: &str,
+    options: &ProveOptions,
+) -> Result<ProvenBatch, ProverError> {
     let start = Instant::now();
-    let shared = Arc::new(trace.clone());
+    let trace =
+        trace_batch(input, context).map_err(|e| ProverError::Execution(e.to_string()))?.trace;
     // What the circuits cannot prove is reported before any capacity question.
-    SuperCircuit::new(shared.clone(), ChunkParams::fitting(trace))
+    SuperCircuit::new(Arc::new(trace.clone()), ChunkParams::fitting(&trace))
         .map_err(|e| witness_error(0, e))?;
-    let chunks = plan(trace, &options.chunk)?;
+    let chunks = plan(input, context, &options.chunk)?;
     let circuits = chunks
-        .iter()
+        .into_iter()
         .map(|c| {
-            SuperCircuit::new(shared.clone(), options.chunk)
-                .map(|circuit| circuit.with_first_tx(c.first_tx))
+            SuperCircuit::new(Arc::new(c.trace), options.chunk)
+                .map(|circuit| circuit.with_first_tx(c.first_tx as u64))
                 .map_err(|e| witness_error(c.index, e))
         })
         .collect::<Result<Vec<_>, _>>()?;

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use zkevm_executor::trace_batch;
 use zkevm_prover::{prove_batch, Cache, ParamsSource, ProveOptions, DEFAULT_CHUNK};
 
 /// Arguments of `zkevm prove`.
@@ -39,7 +38,6 @@ pub struct ProveArgs {
 pub fn run(args: ProveArgs) -> anyhow::Result<ExitCode> {
     let name = args.input.as_deref().unwrap_or("demo");
     let (input, context) = super::trace::load_input(name, args.entry, &args.fork)?;
-    let trace = trace_batch(&input, &context)?.trace;
     let params = args.params.clone().map_or(ParamsSource::Insecure, ParamsSource::File);
     if params == ParamsSource::Insecure {
         eprintln!("warning: {}", params.describe());
@@ -51,7 +49,8 @@ pub fn run(args: ProveArgs) -> anyhow::Result<ExitCode> {
         cache: Cache::default_location()?,
         progress: true,
     };
-    let proven = prove_batch(&trace, &options).with_context(|| format!("proving {context}"))?;
+    let proven =
+        prove_batch(&input, &context, &options).with_context(|| format!("proving {context}"))?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     let bundle_path = args.out.join("bundle.bin");
