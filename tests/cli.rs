@@ -238,3 +238,23 @@ fn prove_and_verify_transfers_and_reject_tampering() {
     assert!(!demo.status.success());
     assert!(text(&demo.stderr).contains("unsupported: "), "{}", text(&demo.stderr));
 }
+
+/// `statetest --mode prove` proves a supported entry with KZG and verifies it.
+#[test]
+fn statetest_prove_mode_proves_and_verifies_a_supported_entry() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/statetests");
+    let transfer = root.join("stNonZeroCallsTest/NonZeroValue_TransactionCALL.json");
+    if !transfer.exists() {
+        eprintln!("skipping: ../shared/statetests is absent");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_zkevm"))
+        .args(["statetest", transfer.to_str().expect("utf8"), "--mode", "prove"])
+        .env("ZKEVM_CACHE", dir.path())
+        .output()
+        .expect("runs");
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert_eq!(stdout.lines().last(), Some("1 passed, 0 failed, 0 skipped"), "{stdout}");
+}

@@ -23,5 +23,5 @@ pub mod setup;
 pub use cache::Cache;
 pub use error::ProverError;
 pub use plan::{plan, Chunk, DEFAULT_CHUNK};
-pub use prove::{prove_batch, ProveOptions, ProveReport, ProvenBatch};
+pub use prove::{prove_batch, prove_trace, ProveOptions, ProveReport, ProvenBatch};
 pub use setup::{load_params, ParamsSource, INSECURE_SEED};

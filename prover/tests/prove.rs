@@ -47,6 +47,7 @@ fn options(cache: &Cache) -> ProveOptions {
         jobs: 0,
         cache: cache.clone(),
         progress: false,
+        max_memory_mib: None,
     }
 }
 
@@ -57,6 +58,8 @@ fn transfers_prove_and_verify_and_a_changed_statement_is_rejected() {
     let proven = prove_batch(&transfers(9), "transfers", &options(&cache)).expect("proves");
     eprintln!("{}", proven.report.summary());
     assert_eq!(proven.bundle.chunks.len(), 2, "eight transaction slots a chunk");
+    let estimate = zkevm_prover::prove::chunk_memory_mib(DEFAULT_CHUNK.k::<Fr>());
+    assert!((20..2000).contains(&estimate), "a chunk at k=11 takes about 100 MiB: {estimate}");
     assert_eq!(proven.statement.chunks[1].first_tx, 8);
 
     let k = DEFAULT_CHUNK.k::<Fr>();

@@ -40,6 +40,8 @@ pub enum Mode {
     Execute,
     /// Execute, then run the SuperCircuit (sized to the trace) through the MockProver.
     Mock,
+    /// As mock, then prove the trace with KZG (insecure seeded setup) and verify the proof.
+    Prove,
 }
 
 /// Runs the parsed command; the exit code says whether everything passed.

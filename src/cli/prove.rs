@@ -23,6 +23,10 @@ pub struct ProveArgs {
     /// deterministic setup from a public seed, fit for tests and demos only.
     #[arg(long)]
     params: Option<PathBuf>,
+    /// Memory budget in MiB: fewer chunks are proven at once when each needs more than its
+    /// share.
+    #[arg(long)]
+    max_memory: Option<u64>,
     /// Also write the bundle as JSON (proof and public inputs as hex).
     #[arg(long)]
     json: bool,
@@ -48,6 +52,7 @@ pub fn run(args: ProveArgs) -> anyhow::Result<ExitCode> {
         jobs: args.jobs,
         cache: Cache::default_location()?,
         progress: true,
+        max_memory_mib: args.max_memory,
     };
     let proven =
         prove_batch(&input, &context, &options).with_context(|| format!("proving {context}"))?;
