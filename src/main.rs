@@ -2,7 +2,10 @@
 //!
 //! - `zkevm trace <INPUT>`: execute a batch, state test or the demo and write its trace;
 //! - `zkevm statetest <PATH>... --mode execute`: run Ethereum state tests through the
-//!   executor and the replay check.
+//!   executor and the replay check (`--mode mock`: and the MockProver);
+//! - `zkevm prove [INPUT] [--out DIR]`: prove a batch (default: the demo) into a bundle and a
+//!   statement file;
+//! - `zkevm verify <BUNDLE> [--statement FILE]`: check a bundle; prints `valid` or the error.
 
 mod cli;
 

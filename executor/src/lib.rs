@@ -9,11 +9,13 @@
 //!   plain revm ([`run::execute_plain`]);
 //! - [`statetest`]: Ethereum `GeneralStateTests` as inputs, with their expected roots;
 //! - [`batch`]: the batch JSON format;
+//! - [`chunk`]: running part of a batch from the state the earlier transactions left;
 //! - [`demo`]: the built-in demo batch (native and ERC-20 token transfers);
 //! - [`mpt`]: state root and logs hash as the state tests define them;
 //! - [`opcodes`]: stack effect, constant gas and validity of every opcode byte.
 
 pub mod batch;
+pub mod chunk;
 pub mod demo;
 mod error;
 pub mod mpt;

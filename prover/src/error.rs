@@ -23,19 +23,9 @@ pub enum ProverError {
         /// What a chunk holds.
         capacity: usize,
     },
-    /// The batch does not fit one chunk (splitting into several chunks is not built yet).
-    #[error(
-        "the batch needs {needed} {what}, a chunk holds {capacity}; splitting a batch into \
-         several chunks is not supported yet: prove smaller batches"
-    )]
-    BatchTooLarge {
-        /// The capacity it exceeds.
-        what: &'static str,
-        /// What the batch needs.
-        needed: usize,
-        /// What a chunk holds.
-        capacity: usize,
-    },
+    /// The batch does not execute (a transaction revm rejects, a malformed input).
+    #[error("execution: {0}")]
+    Execution(String),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {

@@ -2,7 +2,8 @@
 //! circuit version, the chunk parameters and the KZG parameters.
 //!
 //! The verifying key depends on the chunk parameters only, never on a witness, so keys are
-//! generated from a small built-in chunk ([`keygen_trace`]: one native transfer).
+//! generated from the chunk being proven, or, for a verifier without one, from a small
+//! built-in chunk ([`keygen_trace`]: one native transfer).
 
 use std::sync::Arc;
 
@@ -67,19 +68,19 @@ fn keygen_circuit(chunk: &ChunkParams) -> Result<SuperCircuit, ProverError> {
         .map_err(|e| ProverError::Keygen(format!("the chunk cannot hold one transfer: {e}")))
 }
 
-/// The verifying key of `chunk`, from the cache or generated and cached.
+fn read_vk(bytes: &[u8]) -> Option<VerifyingKey<G1Affine>> {
+    VerifyingKey::read::<_, SuperCircuit>(&mut &bytes[..], SerdeFormat::RawBytes, ()).ok()
+}
+
+/// The verifying key of `chunk`, from the cache or generated (from [`keygen_trace`]) and cached.
 pub fn verifying_key(
     chunk: &ChunkParams,
     params: &ParamsKZG<Bn256>,
     cache: &Cache,
 ) -> Result<VerifyingKey<G1Affine>, ProverError> {
     let name = format!("vk-{}.bin", key_digest(chunk, params));
-    if let Some(bytes) = cache.read(&name) {
-        if let Ok(vk) =
-            VerifyingKey::read::<_, SuperCircuit>(&mut bytes.as_slice(), SerdeFormat::RawBytes, ())
-        {
-            return Ok(vk);
-        }
+    if let Some(vk) = cache.read(&name).as_deref().and_then(read_vk) {
+        return Ok(vk);
     }
     let vk = keygen_vk(params, &keygen_circuit(chunk)?)
         .map_err(|e| ProverError::Keygen(format!("{e:?}")))?;
@@ -87,24 +88,33 @@ pub fn verifying_key(
     Ok(vk)
 }
 
-/// The proving key of `chunk`, from the cache or generated and cached.
+/// The proving key of `circuit`'s chunk parameters, from the cache or generated from `circuit`
+/// (keys do not depend on its witness) and cached.
 pub fn proving_key(
-    chunk: &ChunkParams,
+    circuit: &SuperCircuit,
     params: &ParamsKZG<Bn256>,
     cache: &Cache,
 ) -> Result<ProvingKey<G1Affine>, ProverError> {
-    let name = format!("pk-{}.bin", key_digest(chunk, params));
-    if let Some(bytes) = cache.read(&name) {
+    let digest = key_digest(&circuit.params(), params);
+    let (pk_name, vk_name) = (format!("pk-{digest}.bin"), format!("vk-{digest}.bin"));
+    if let Some(bytes) = cache.read(&pk_name) {
         if let Ok(pk) =
             ProvingKey::read::<_, SuperCircuit>(&mut bytes.as_slice(), SerdeFormat::RawBytes, ())
         {
             return Ok(pk);
         }
     }
-    let vk = verifying_key(chunk, params, cache)?;
-    let pk = keygen_pk(params, vk, &keygen_circuit(chunk)?)
-        .map_err(|e| ProverError::Keygen(format!("{e:?}")))?;
-    cache.write(&name, &pk.to_bytes(SerdeFormat::RawBytes))?;
+    let vk = match cache.read(&vk_name).as_deref().and_then(read_vk) {
+        Some(vk) => vk,
+        None => {
+            let vk =
+                keygen_vk(params, circuit).map_err(|e| ProverError::Keygen(format!("{e:?}")))?;
+            cache.write(&vk_name, &vk.to_bytes(SerdeFormat::RawBytes))?;
+            vk
+        }
+    };
+    let pk = keygen_pk(params, vk, circuit).map_err(|e| ProverError::Keygen(format!("{e:?}")))?;
+    cache.write(&pk_name, &pk.to_bytes(SerdeFormat::RawBytes))?;
     Ok(pk)
 }
 

@@ -4,7 +4,8 @@
 //!   (fixed public seed, cached per `k`), or a ceremony SRS from a file;
 //! - [`keys`]: proving and verifying keys cached under a digest of the circuit version, chunk
 //!   parameters and KZG parameters;
-//! - [`plan`]: the capacity planner (one chunk per batch for now);
+//! - [`plan`]: the capacity planner (chunks cut at transaction boundaries, each run from the
+//!   state the earlier ones left);
 //! - [`prove`]: chunks proven in parallel, with progress and a summary;
 //! - [`cache`]: the cache directory (`$ZKEVM_CACHE` or `~/.cache/zkevm`).
 //!
@@ -21,6 +22,6 @@ pub mod setup;
 
 pub use cache::Cache;
 pub use error::ProverError;
-pub use plan::{plan, ChunkPlan, DEFAULT_CHUNK};
-pub use prove::{prove_batch, ProveOptions, ProveReport, ProvenBatch};
+pub use plan::{plan, Chunk, DEFAULT_CHUNK};
+pub use prove::{prove_batch, prove_trace, ProveOptions, ProveReport, ProvenBatch};
 pub use setup::{load_params, ParamsSource, INSECURE_SEED};

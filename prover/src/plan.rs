@@ -1,18 +1,19 @@
-//! The capacity planner: which chunks a trace is proven in, decided before any proving.
+//! The capacity planner: which chunks a batch is proven in, decided before any proving.
 //!
-//! A batch is proven in **one chunk** for now: splitting a trace at transaction boundaries
-//! needs each chunk's trace re-executed from the previous chunk's post-state, which the
-//! executor does not offer yet. A batch that does not fit is a typed error that names the
-//! transaction when one alone does not fit.
+//! Chunks are cut at transaction boundaries. Each chunk is the batch's next transactions run
+//! from the state the earlier chunks left ([`zkevm_executor::chunk`]); a chunk takes as many
+//! transactions as fit every capacity of the chunk parameters. A transaction that does not fit
+//! an empty chunk is a typed error that names it.
 
 use zkevm_circuits::super_circuit::ChunkParams;
-use zkevm_executor::Trace;
+use zkevm_executor::chunk::{next_part, sub_batch};
+use zkevm_executor::{trace_batch, ExecutionInput, Trace};
 
 use crate::error::ProverError;
 
 /// The default chunk capacities (their verifying key is pinned in the tests): `k = 11`, sized
-/// for batches of a few transfers and small contract calls (one keccak permutation hashes code
-/// up to 135 bytes; each permutation takes 1,600 rows).
+/// for a few transfers and small contract calls (one keccak permutation hashes code up to 135
+/// bytes; each permutation takes 1,600 rows).
 pub const DEFAULT_CHUNK: ChunkParams = ChunkParams {
     evm_steps: 128,
     rw_rows: 1024,
@@ -25,46 +26,66 @@ pub const DEFAULT_CHUNK: ChunkParams = ChunkParams {
 };
 
 /// One chunk to prove.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ChunkPlan {
+#[derive(Clone, Debug)]
+pub struct Chunk {
     /// Position in the batch.
     pub index: usize,
     /// Batch index of its first transaction.
-    pub first_tx: u64,
-    /// Its transactions.
-    pub tx_count: usize,
+    pub first_tx: usize,
+    /// Its trace: its transactions run from the state the earlier chunks left.
+    pub trace: Trace,
 }
 
-/// The chunks of `trace` in chunks of `chunk`.
-pub fn plan(trace: &Trace, chunk: &ChunkParams) -> Result<Vec<ChunkPlan>, ProverError> {
+/// The first capacity of `chunk` that `trace` exceeds: `(what, needed, capacity)`.
+pub fn exceeded(trace: &Trace, chunk: &ChunkParams) -> Option<(&'static str, usize, usize)> {
     let needed = ChunkParams::fitting(trace);
-    for ((what, need), (_, capacity)) in needed.capacities().into_iter().zip(chunk.capacities()) {
-        if need <= capacity {
-            continue;
-        }
-        if let Some((tx, need)) = lone_transaction_over(trace, what, capacity) {
-            return Err(ProverError::TxTooLarge { tx, what, needed: need, capacity });
-        }
-        return Err(ProverError::BatchTooLarge { what, needed: need, capacity });
-    }
-    Ok(vec![ChunkPlan { index: 0, first_tx: 0, tx_count: trace.txs.len() }])
+    needed
+        .capacities()
+        .into_iter()
+        .zip(chunk.capacities())
+        .find(|((_, need), (_, capacity))| need > capacity)
+        .map(|((what, need), (_, capacity))| (what, need, capacity))
 }
 
-/// The first transaction that alone needs more than `capacity` steps or RW rows.
-fn lone_transaction_over(trace: &Trace, what: &str, capacity: usize) -> Option<(usize, usize)> {
-    let starts: Vec<u64> =
-        trace.txs.iter().map(|tx| tx.steps.first().map_or(0, |s| s.rw_counter)).collect();
-    trace.txs.iter().enumerate().find_map(|(i, tx)| {
-        let need = match what {
-            // Its steps, and EndBlock.
-            "EVM steps" => tx.steps.len() + 1,
-            // Its RWs, and two padding rows.
-            "RW rows" => {
-                let end = starts.get(i + 1).copied().unwrap_or(trace.rws.len() as u64 + 1);
-                (end.saturating_sub(starts[i])) as usize + 2
+fn execute(input: &ExecutionInput, context: &str) -> Result<Trace, ProverError> {
+    trace_batch(input, context).map(|t| t.trace).map_err(|e| ProverError::Execution(e.to_string()))
+}
+
+/// The chunks of the batch `input` in chunks of `chunk`.
+pub fn plan(
+    input: &ExecutionInput,
+    context: &str,
+    chunk: &ChunkParams,
+) -> Result<Vec<Chunk>, ProverError> {
+    let total = input.txs.len();
+    let mut chunks: Vec<Chunk> = Vec::new();
+    // The part the last chunk was run as (its pre-state is where the next starts from).
+    let mut previous: Option<ExecutionInput> = None;
+    let mut start = 0;
+    while start < total {
+        let mut best: Option<(usize, ExecutionInput, Trace)> = None;
+        for end in start + 1..=total {
+            let part = match (&previous, chunks.last()) {
+                (Some(prev), Some(last)) => next_part(input, prev, &last.trace, start..end),
+                _ => sub_batch(input, start..end),
+            };
+            let trace = execute(&part, &format!("{context}, transactions {start}..{end}"))?;
+            match exceeded(&trace, chunk) {
+                None => best = Some((end, part, trace)),
+                Some((what, needed, capacity)) => {
+                    if best.is_none() {
+                        return Err(ProverError::TxTooLarge { tx: start, what, needed, capacity });
+                    }
+                    break;
+                }
             }
-            _ => return None,
+        }
+        let Some((end, part, trace)) = best else {
+            return Err(ProverError::Execution(format!("{context}: no transaction to plan")));
         };
-        (need > capacity).then_some((i, need))
-    })
+        chunks.push(Chunk { index: chunks.len(), first_tx: start, trace });
+        previous = Some(part);
+        start = end;
+    }
+    Ok(chunks)
 }

@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
 use zkevm_circuits::CircuitError;
-use zkevm_executor::Trace;
+use zkevm_executor::{trace_batch, ExecutionInput, Trace};
 use zkevm_verifier::{vk_fingerprint, BatchStatement, Bundle, ProofArtifact, StatementSummary};
 
 use crate::cache::Cache;
@@ -36,6 +36,9 @@ pub struct ProveOptions {
     pub cache: Cache,
     /// Show progress bars on stderr.
     pub progress: bool,
+    /// Memory budget in MiB: fewer chunks are proven at once when each needs more than its
+    /// share (an estimate from the circuit's size).
+    pub max_memory_mib: Option<u64>,
 }
 
 /// What proving a batch measured.
@@ -61,6 +64,10 @@ pub struct ProveReport {
     pub peak_rss_kib: Option<u64>,
     /// What the parameters are (says so when they are insecure).
     pub params: String,
+    /// Chunks proven at once.
+    pub jobs: usize,
+    /// Estimated memory per chunk being proven, in MiB.
+    pub chunk_memory_mib: u64,
 }
 
 impl ProveReport {
@@ -78,7 +85,8 @@ impl ProveReport {
             .map_or("unknown".to_string(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0));
         format!(
             "{}\nproved {} chunk(s) at k={}, {} transactions, {} gas in {:.2}s ({:.0} gas/s); \
-             setup {:.2}s, per chunk [{}]; proof {} bytes; peak memory {peak}",
+             setup {:.2}s, per chunk [{}] ({} at once, about {} MiB each); proof {} bytes; \
+             peak memory {peak}",
             self.params,
             self.chunks,
             self.k,
@@ -88,6 +96,8 @@ impl ProveReport {
             self.gas_per_second(),
             self.setup.as_secs_f64(),
             per_chunk.join(", "),
+            self.jobs,
+            self.chunk_memory_mib,
             self.proof_bytes.iter().sum::<usize>(),
         )
     }
@@ -118,25 +128,79 @@ fn witness_error(chunk: usize, e: CircuitError) -> ProverError {
     }
 }
 
-/// Proves `trace` as `options` say.
-pub fn prove_batch(trace: &Trace, options: &ProveOptions) -> Result<ProvenBatch, ProverError> {
+/// Proves the batch `input` (`context` names it in messages) as `options` say.
+pub fn prove_batch(
+    input: &ExecutionInput,
+    context: &str,
+    options: &ProveOptions,
+) -> Result<ProvenBatch, ProverError> {
     let start = Instant::now();
-    let chunks = plan(trace, &options.chunk)?;
-    let shared = Arc::new(trace.clone());
+    let trace =
+        trace_batch(input, context).map_err(|e| ProverError::Execution(e.to_string()))?.trace;
+    // What the circuits cannot prove is reported before any capacity question.
+    SuperCircuit::new(Arc::new(trace.clone()), ChunkParams::fitting(&trace))
+        .map_err(|e| witness_error(0, e))?;
+    let chunks = plan(input, context, &options.chunk)?;
     let circuits = chunks
-        .iter()
+        .into_iter()
         .map(|c| {
-            SuperCircuit::new(shared.clone(), options.chunk)
-                .map(|circuit| circuit.with_first_tx(c.first_tx))
+            SuperCircuit::new(Arc::new(c.trace), options.chunk)
+                .map(|circuit| circuit.with_first_tx(c.first_tx as u64))
                 .map_err(|e| witness_error(c.index, e))
         })
         .collect::<Result<Vec<_>, _>>()?;
 
+    prove_circuits(circuits, trace.txs.len(), trace.gas_used(), options, start)
+}
+
+/// Proves `trace` as one chunk of `chunk` (e.g. [`ChunkParams::fitting`] it): what
+/// `zkevm statetest --mode prove` runs on each entry. Keys come from the chunk itself.
+pub fn prove_trace(
+    trace: &Trace,
+    chunk: ChunkParams,
+    options: &ProveOptions,
+) -> Result<ProvenBatch, ProverError> {
+    let start = Instant::now();
+    let circuit =
+        SuperCircuit::new(Arc::new(trace.clone()), chunk).map_err(|e| witness_error(0, e))?;
+    let options = ProveOptions { chunk, ..options.clone() };
+    prove_circuits(vec![circuit], trace.txs.len(), trace.gas_used(), &options, start)
+}
+
+/// Estimated memory to prove one chunk of the constraint system of `chunk` at `k`, in MiB:
+/// every advice column and three columns per lookup, in the extended domain (4n for degree 5).
+pub fn chunk_memory_mib(k: u32) -> u64 {
+    use halo2_proofs::plonk::{Circuit, ConstraintSystem};
+    let mut meta = ConstraintSystem::<Fr>::default();
+    <SuperCircuit as Circuit<Fr>>::configure(&mut meta);
+    let columns = (meta.num_advice_columns() + 3 * meta.lookups().len()) as u64;
+    let extended = 4u64;
+    ((1u64 << k) * 32 * columns * extended).div_ceil(1 << 20)
+}
+
+fn prove_circuits(
+    circuits: Vec<SuperCircuit>,
+    transactions: usize,
+    gas: u64,
+    options: &ProveOptions,
+    start: Instant,
+) -> Result<ProvenBatch, ProverError> {
     let k = options.chunk.k::<Fr>();
     let params = load_params(&options.params, k, &options.cache)?;
-    let pk = proving_key(&options.chunk, &params, &options.cache)?;
+    let Some(first) = circuits.first() else {
+        return Err(ProverError::Execution("no transaction to prove".into()));
+    };
+    let pk = proving_key(first, &params, &options.cache)?;
     let fingerprint = vk_fingerprint(pk.get_vk());
     let setup = start.elapsed();
+
+    let per_chunk = chunk_memory_mib(k);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut jobs = if options.jobs == 0 { cores } else { options.jobs };
+    if let Some(budget) = options.max_memory_mib {
+        jobs = jobs.min((budget / per_chunk.max(1)).max(1) as usize);
+    }
+    let jobs = jobs.min(circuits.len()).max(1);
 
     let bar = if options.progress {
         ProgressBar::with_draw_target(Some(circuits.len() as u64), ProgressDrawTarget::stderr())
@@ -148,37 +212,43 @@ pub fn prove_batch(trace: &Trace, options: &ProveOptions) -> Result<ProvenBatch,
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.enable_steady_tick(Duration::from_millis(200));
+    // Chunks run `jobs` at a time; each proof uses the whole pool for its own parallel work.
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
+        .num_threads(cores.max(jobs))
         .build()
-        .map_err(|_| ProverError::Threads(options.jobs))?;
-    let proven: Vec<(ProofArtifact, Duration)> = pool.install(|| {
-        circuits
-            .par_iter()
-            .enumerate()
-            .map(|(index, circuit)| {
-                let started = Instant::now();
-                let proof = prove_chunk(index, circuit, &params, &pk)?;
-                bar.inc(1);
-                let artifact = ProofArtifact {
-                    chunk_index: index as u64,
-                    chunk_params: options.chunk,
-                    vk_fingerprint: fingerprint,
-                    summary: StatementSummary::of(circuit.statement()),
-                    public_inputs: circuit.instance(),
-                    proof,
-                };
-                Ok((artifact, started.elapsed()))
-            })
-            .collect::<Result<_, ProverError>>()
-    })?;
+        .map_err(|_| ProverError::Threads(jobs))?;
+    let mut proven: Vec<(ProofArtifact, Duration)> = Vec::with_capacity(circuits.len());
+    for (batch, group) in circuits.chunks(jobs).enumerate() {
+        let done: Vec<(ProofArtifact, Duration)> = pool.install(|| {
+            group
+                .par_iter()
+                .enumerate()
+                .map(|(offset, circuit)| {
+                    let index = batch * jobs + offset;
+                    let started = Instant::now();
+                    let proof = prove_chunk(index, circuit, &params, &pk)?;
+                    bar.inc(1);
+                    let artifact = ProofArtifact {
+                        chunk_index: index as u64,
+                        chunk_params: options.chunk,
+                        vk_fingerprint: fingerprint,
+                        summary: StatementSummary::of(circuit.statement()),
+                        public_inputs: circuit.instance(),
+                        proof,
+                    };
+                    Ok((artifact, started.elapsed()))
+                })
+                .collect::<Result<_, ProverError>>()
+        })?;
+        proven.extend(done);
+    }
     bar.finish_and_clear();
 
     let statement = BatchStatement::new(circuits.iter().map(|c| c.statement().clone()).collect());
     let report = ProveReport {
         chunks: proven.len(),
-        transactions: trace.txs.len(),
-        gas: trace.gas_used(),
+        transactions,
+        gas,
         k,
         setup,
         chunk_times: proven.iter().map(|(_, t)| *t).collect(),
@@ -186,6 +256,8 @@ pub fn prove_batch(trace: &Trace, options: &ProveOptions) -> Result<ProvenBatch,
         proof_bytes: proven.iter().map(|(a, _)| a.proof.len()).collect(),
         peak_rss_kib: peak_rss_kib(),
         params: options.params.describe(),
+        jobs,
+        chunk_memory_mib: per_chunk,
     };
     let bundle = Bundle { chunks: proven.into_iter().map(|(a, _)| a).collect() };
     Ok(ProvenBatch { bundle, statement, report })

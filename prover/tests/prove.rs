@@ -1,5 +1,5 @@
-//! Planning, proving and verifying batches: native transfers prove and verify with the default
-//! chunk; a changed statement is rejected; the demo's token transfers are refused as
+//! Planning, proving and verifying batches: nine native transfers prove in two chunks of the
+//! default parameters and verify; a changed statement is rejected; the demo's token transfers are refused as
 //! unsupported; a transaction too large for a chunk is named; the default chunk's verifying
 //! key fingerprint is pinned.
 
@@ -8,7 +8,7 @@ use std::time::Instant;
 use alloy_primitives::{address, Address, U256};
 use halo2_proofs::halo2curves::bn256::Fr;
 use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
-use zkevm_executor::{demo, trace_batch, Trace};
+use zkevm_executor::{demo, ExecutionInput};
 use zkevm_prover::keys::{verifier_key, verifying_key};
 use zkevm_prover::{
     load_params, plan, prove_batch, Cache, ParamsSource, ProveOptions, ProverError, DEFAULT_CHUNK,
@@ -18,7 +18,7 @@ use zkevm_verifier::{verify, vk_fingerprint, Bundle, VerifyError};
 const ALICE: Address = address!("0xa11ce00000000000000000000000000000000001");
 const BOB: Address = address!("0xb0b0000000000000000000000000000000000002");
 
-fn transfers(count: u64) -> Trace {
+fn transfers(count: u64) -> ExecutionInput {
     let mut batch =
         Batch::new(BatchBlock::simple(address!("0xc0ffee0000000000000000000000000000000000"), 5));
     batch
@@ -37,8 +37,7 @@ fn transfers(count: u64) -> Trace {
             ..Default::default()
         })
         .collect();
-    let input = batch.to_input("transfers").expect("builds");
-    trace_batch(&input, "transfers").expect("traces").trace
+    batch.to_input("transfers").expect("builds")
 }
 
 fn options(cache: &Cache) -> ProveOptions {
@@ -48,6 +47,7 @@ fn options(cache: &Cache) -> ProveOptions {
         jobs: 0,
         cache: cache.clone(),
         progress: false,
+        max_memory_mib: None,
     }
 }
 
@@ -55,9 +55,12 @@ fn options(cache: &Cache) -> ProveOptions {
 fn transfers_prove_and_verify_and_a_changed_statement_is_rejected() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cache = Cache::at(dir.path());
-    let proven = prove_batch(&transfers(3), &options(&cache)).expect("proves");
+    let proven = prove_batch(&transfers(9), "transfers", &options(&cache)).expect("proves");
     eprintln!("{}", proven.report.summary());
-    assert_eq!(proven.bundle.chunks.len(), 1);
+    assert_eq!(proven.bundle.chunks.len(), 2, "eight transaction slots a chunk");
+    let estimate = zkevm_prover::prove::chunk_memory_mib(DEFAULT_CHUNK.k::<Fr>());
+    assert!((20..2000).contains(&estimate), "a chunk at k=11 takes about 100 MiB: {estimate}");
+    assert_eq!(proven.statement.chunks[1].first_tx, 8);
 
     let k = DEFAULT_CHUNK.k::<Fr>();
     let params = load_params(&ParamsSource::Insecure, k, &cache).expect("params");
@@ -66,35 +69,49 @@ fn transfers_prove_and_verify_and_a_changed_statement_is_rejected() {
     let start = Instant::now();
     let verified = verify(&Bundle::from_bytes(&bytes).expect("loads"), &proven.statement, &key);
     eprintln!("verify {:?}, bundle {} bytes", start.elapsed(), bytes.len());
-    assert_eq!(verified.expect("valid").transactions, 3);
+    assert_eq!(verified.expect("valid").transactions, 9);
 
     let mut lie = proven.statement.clone();
-    lie.chunks[0].touched[0].last += U256::from(1);
+    lie.chunks[1].touched[0].last += U256::from(1);
     assert!(matches!(
         verify(&proven.bundle, &lie, &key),
-        Err(VerifyError::PublicInputMismatch { chunk: 0, .. })
+        Err(VerifyError::PublicInputMismatch { chunk: 1, .. })
     ));
     let mut lie = proven.statement.clone();
-    lie.chunks[0].transactions[1].value += U256::from(1);
+    lie.chunks[0].block.timestamp += 1;
     assert!(matches!(
         verify(&proven.bundle, &lie, &key),
-        Err(VerifyError::PublicInputMismatch { chunk: 0, .. })
+        Err(VerifyError::ChunksDoNotChain { .. })
+    ));
+    let mut lie = proven.statement.clone();
+    lie.chunks[1].transactions[0].value += U256::from(1);
+    assert!(matches!(
+        verify(&proven.bundle, &lie, &key),
+        Err(VerifyError::PublicInputMismatch { chunk: 1, .. })
+    ));
+    // The chunks must continue each other: the sender's balance in the second chunk starts
+    // where the first left it.
+    let mut lie = proven.statement.clone();
+    let sender = lie.chunks[1].touched.iter().position(|l| l.address == ALICE).expect("sender");
+    lie.chunks[1].touched[sender].initial += U256::from(1);
+    assert!(matches!(
+        verify(&proven.bundle, &lie, &key),
+        Err(VerifyError::ChunksDoNotChain { chunk: 1, .. })
+    ));
+    let mut swapped = proven.bundle.clone();
+    swapped.chunks.swap(0, 1);
+    assert!(matches!(
+        verify(&swapped, &proven.statement, &key),
+        Err(VerifyError::ChunkOrder { position: 0, found: 1 })
     ));
 }
 
 #[test]
 fn the_demo_batch_is_refused_as_unsupported() {
     let input = demo::demo_batch().to_input("demo").expect("builds");
-    let trace = trace_batch(&input, "demo").expect("traces").trace;
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut options = options(&Cache::at(dir.path()));
-    options.chunk.evm_steps = 4096;
-    options.chunk.rw_rows = 16384;
-    options.chunk.bytecode_rows = 4096;
-    options.chunk.keccak_permutations = 64;
-    options.chunk.statement_rows = 256;
-    options.chunk.bitwise_ops = 64;
-    match prove_batch(&trace, &options) {
+    // Unsupported is reported before capacities are checked (the demo does not fit anyway).
+    match prove_batch(&input, "demo", &options(&Cache::at(dir.path()))) {
         Err(ProverError::Unsupported(what)) => assert!(!what.is_empty()),
         other => panic!("expected Unsupported, got {:?}", other.map(|p| p.report)),
     }
@@ -103,20 +120,21 @@ fn the_demo_batch_is_refused_as_unsupported() {
 
 #[test]
 fn a_transaction_too_large_for_a_chunk_is_named() {
-    let trace = transfers(2);
+    let input = transfers(3);
     let mut small = DEFAULT_CHUNK;
     small.rw_rows = 20;
-    match plan(&trace, &small) {
+    match plan(&input, "transfers", &small) {
         Err(ProverError::TxTooLarge { tx: 0, what: "RW rows", capacity: 20, .. }) => {}
         other => panic!("expected TxTooLarge for transaction 0, got {other:?}"),
     }
-    let mut few = DEFAULT_CHUNK;
-    few.txs = 1;
-    assert!(matches!(
-        plan(&trace, &few),
-        Err(ProverError::BatchTooLarge { what: "transaction slots", needed: 2, capacity: 1 })
-    ));
-    assert_eq!(plan(&trace, &DEFAULT_CHUNK).expect("fits").len(), 1);
+    let mut one_slot = DEFAULT_CHUNK;
+    one_slot.txs = 1;
+    let chunks = plan(&input, "transfers", &one_slot).expect("one transaction a chunk");
+    assert_eq!(chunks.iter().map(|c| c.first_tx).collect::<Vec<_>>(), vec![0, 1, 2]);
+    assert_eq!(plan(&input, "transfers", &DEFAULT_CHUNK).expect("fits").len(), 1);
+    // A chunk after the first starts from the state the first left: the sender's nonce.
+    let second = &chunks[1].trace;
+    assert_eq!(second.txs[0].nonce, 1);
 }
 
 /// The pinned fingerprint of the default chunk's verifying key under the insecure setup.

@@ -1,13 +1,16 @@
 //! Command-line parsing and dispatch.
 
+mod prove;
 mod statetest;
 mod trace;
+mod verify;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// zkEVM toolkit: trace Ethereum executions and check them against the state tests.
+/// zkEVM toolkit: trace Ethereum executions, check them against the state tests, prove and
+/// verify them.
 #[derive(Debug, Parser)]
 #[command(name = "zkevm", version, about)]
 pub struct Cli {
@@ -24,6 +27,10 @@ enum Command {
     Trace(trace::TraceArgs),
     /// Run Ethereum state tests and report passed, failed and skipped entries.
     Statetest(statetest::StatetestArgs),
+    /// Prove a batch (default: the demo) and write its proof bundle and statement.
+    Prove(prove::ProveArgs),
+    /// Verify a proof bundle against its statement: prints `valid` or why not.
+    Verify(verify::VerifyArgs),
 }
 
 /// How far `statetest` takes each entry.
@@ -33,6 +40,8 @@ pub enum Mode {
     Execute,
     /// Execute, then run the SuperCircuit (sized to the trace) through the MockProver.
     Mock,
+    /// As mock, then prove the trace with KZG (insecure seeded setup) and verify the proof.
+    Prove,
 }
 
 /// Runs the parsed command; the exit code says whether everything passed.
@@ -40,6 +49,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Trace(args) => trace::run(args),
         Command::Statetest(args) => statetest::run(args),
+        Command::Prove(args) => prove::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }
 

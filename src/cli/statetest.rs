@@ -1,5 +1,5 @@
 //! `zkevm statetest`: Ethereum state tests through the executor and, in mock mode, the
-//! SuperCircuit on the MockProver.
+//! SuperCircuit on the MockProver; in prove mode, also a KZG proof, verified.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -144,6 +144,7 @@ fn run_file(
                 let mut report = match args.mode {
                     Mode::Execute => statetest::run_entry(entry, max_rws),
                     Mode::Mock => statetest::run_entry_with(entry, max_rws, Some(&mock_stage)),
+                    Mode::Prove => statetest::run_entry_with(entry, max_rws, Some(&prove_stage)),
                 };
                 let plain = args.compare_plain.then(|| time_plain(entry));
                 report.plain_micros = plain.map(|d| d.as_micros() as u64);
@@ -173,6 +174,44 @@ fn mock_stage(trace: &zkevm_executor::Trace) -> Outcome {
         MockVerdict::Passed => Outcome::Passed,
         MockVerdict::Unsupported(what) => Outcome::Unsupported(what),
         MockVerdict::Failed(why) => Outcome::Failed(why),
+    }
+}
+
+/// The real-prover stage of `--mode prove`: the MockProver first (an unsupported or rejected
+/// trace stops there), then a KZG proof of the trace in a chunk fitted to it (insecure seeded
+/// parameters; keys cached per fitted chunk), verified against its statement.
+fn prove_stage(trace: &zkevm_executor::Trace) -> Outcome {
+    use zkevm_circuits::halo2_proofs::halo2curves::bn256::Fr;
+    use zkevm_circuits::super_circuit::ChunkParams;
+    use zkevm_prover::{keys, load_params, prove_trace, Cache, ParamsSource, ProveOptions};
+    let mock = mock_stage(trace);
+    if mock != Outcome::Passed {
+        return mock;
+    }
+    let chunk = ChunkParams::fitting(trace);
+    let cache = match Cache::default_location() {
+        Ok(cache) => cache,
+        Err(e) => return Outcome::Failed(e.to_string()),
+    };
+    let options = ProveOptions {
+        chunk,
+        params: ParamsSource::Insecure,
+        jobs: 1,
+        cache: cache.clone(),
+        progress: false,
+        max_memory_mib: None,
+    };
+    let proven = match prove_trace(trace, chunk, &options) {
+        Ok(proven) => proven,
+        Err(zkevm_prover::ProverError::Unsupported(what)) => return Outcome::Unsupported(what),
+        Err(e) => return Outcome::Failed(format!("proving: {e}")),
+    };
+    let key = load_params(&ParamsSource::Insecure, chunk.k::<Fr>(), &cache)
+        .and_then(|params| keys::verifier_key(&chunk, params, &cache));
+    match key.map(|key| zkevm_verifier::verify(&proven.bundle, &proven.statement, &key)) {
+        Ok(Ok(_)) => Outcome::Passed,
+        Ok(Err(e)) => Outcome::Failed(format!("verifying: {e}")),
+        Err(e) => Outcome::Failed(format!("verifier key: {e}")),
     }
 }
 

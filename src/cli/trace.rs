@@ -30,7 +30,7 @@ pub struct TraceArgs {
 
 /// Runs the command.
 pub fn run(args: TraceArgs) -> anyhow::Result<ExitCode> {
-    let (input, context) = load_input(&args)?;
+    let (input, context) = load_input(&args.input, args.entry, &args.fork)?;
     let traced = trace_batch(&input, &context)?;
     let trace = &traced.trace;
     let written = match &args.out {
@@ -55,12 +55,17 @@ pub fn run(args: TraceArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The executor input the argument names, and a name for it in messages.
-fn load_input(args: &TraceArgs) -> anyhow::Result<(ExecutionInput, String)> {
-    if args.input == "demo" {
+/// The executor input `input` names (a batch file, a state-test file whose `entry`-th entry of
+/// `fork` is taken, or `demo`), and a name for it in messages.
+pub(crate) fn load_input(
+    input: &str,
+    entry: usize,
+    fork: &str,
+) -> anyhow::Result<(ExecutionInput, String)> {
+    if input == "demo" {
         return Ok((demo::demo_batch().to_input("demo batch")?, "demo batch".into()));
     }
-    let path = Path::new(&args.input);
+    let path = Path::new(input);
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let json: serde_json::Value = serde_json::from_str(&text)
@@ -69,11 +74,11 @@ fn load_input(args: &TraceArgs) -> anyhow::Result<(ExecutionInput, String)> {
         let context = path.display().to_string();
         return Ok((Batch::load(path)?.to_input(&context)?, context));
     }
-    let fork = statetest::parse_fork(&args.fork)?;
-    let entries = statetest::load_entries(path, &fork)?;
+    let spec = statetest::parse_fork(fork)?;
+    let entries = statetest::load_entries(path, &spec)?;
     let count = entries.len();
-    let Some(entry) = entries.into_iter().nth(args.entry) else {
-        bail!("{}: no {} entry #{} (the file has {count})", path.display(), args.fork, args.entry);
+    let Some(entry) = entries.into_iter().nth(entry) else {
+        bail!("{}: no {fork} entry #{entry} (the file has {count})", path.display());
     };
     let input = entry.input.map_err(|e| anyhow::anyhow!("{}: {e}", entry.id))?;
     Ok((input, entry.id))

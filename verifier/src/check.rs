@@ -48,22 +48,15 @@ pub fn verify(
         });
     }
     check_chain(statement)?;
-    let mut instances = Vec::with_capacity(bundle.chunks.len());
-    for (position, (artifact, chunk)) in bundle.chunks.iter().zip(&statement.chunks).enumerate() {
+    let mut expected = Vec::with_capacity(bundle.chunks.len());
+    for chunk in &statement.chunks {
         chunk.check()?;
-        if artifact.summary != StatementSummary::of(chunk) {
-            let field = if artifact.summary.first_tx != chunk.first_tx {
-                "first_tx"
-            } else if artifact.summary.tx_count != chunk.transactions.len() as u64 {
-                "tx_count"
-            } else {
-                "touched"
-            };
-            return Err(VerifyError::SummaryMismatch { chunk: position, field });
-        }
-        instances.push(chunk.instance::<Fr>(&key.chunk_params)?);
+        expected.push(ExpectedChunk {
+            summary: StatementSummary::of(chunk),
+            instance: chunk.instance::<Fr>(&key.chunk_params)?,
+        });
     }
-    verify_with_instances(bundle, &instances, key)?;
+    verify_with_instances(bundle, &expected, key)?;
     Ok(Verified {
         chunks: bundle.chunks.len(),
         transactions: statement.chunks.iter().map(|c| c.transactions.len() as u64).sum(),
@@ -101,11 +94,20 @@ fn check_chain(statement: &BatchStatement) -> Result<(), VerifyError> {
     Ok(())
 }
 
-/// Checks each artifact of `bundle` against `key` with the expected instance column of its
-/// position: order, parameters, fingerprint, public inputs and proof.
+/// What the statement says one chunk's artifact must carry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpectedChunk {
+    /// Its summary.
+    pub summary: StatementSummary,
+    /// Its instance column.
+    pub instance: Vec<Fr>,
+}
+
+/// Checks each artifact of `bundle` against `key` and what is expected at its position:
+/// order, parameters, fingerprint, summary, public inputs and proof.
 pub fn verify_with_instances(
     bundle: &Bundle,
-    instances: &[Vec<Fr>],
+    instances: &[ExpectedChunk],
     key: &VerifierKey,
 ) -> Result<(), VerifyError> {
     if bundle.chunks.len() != instances.len() {
@@ -123,7 +125,7 @@ pub fn verify_with_instances(
 fn verify_artifact(
     position: usize,
     artifact: &ProofArtifact,
-    expected: &[Fr],
+    expected: &ExpectedChunk,
     key: &VerifierKey,
 ) -> Result<(), VerifyError> {
     if artifact.chunk_index != position as u64 {
@@ -139,6 +141,17 @@ fn verify_artifact(
             found: hex::encode(artifact.vk_fingerprint),
         });
     }
+    let (summary, want) = (&artifact.summary, &expected.summary);
+    for (field, found, wanted) in [
+        ("first_tx", summary.first_tx, want.first_tx),
+        ("tx_count", summary.tx_count, want.tx_count),
+        ("touched", summary.touched, want.touched),
+    ] {
+        if found != wanted {
+            return Err(VerifyError::SummaryMismatch { chunk: position, field });
+        }
+    }
+    let expected = &expected.instance;
     if artifact.public_inputs.len() != expected.len() {
         return Err(VerifyError::PublicInputCount {
             chunk: position,

@@ -15,6 +15,6 @@ mod error;
 pub mod key;
 
 pub use artifact::{BatchStatement, Bundle, ProofArtifact, StatementSummary, FORMAT_VERSION};
-pub use check::{verify, verify_with_instances, Verified};
+pub use check::{verify, verify_with_instances, ExpectedChunk, Verified};
 pub use error::VerifyError;
 pub use key::{vk_fingerprint, VerifierKey};

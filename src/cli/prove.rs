@@ -1,0 +1,71 @@
+//! `zkevm prove`: prove a batch and write its bundle and statement.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+use zkevm_prover::{prove_batch, Cache, ParamsSource, ProveOptions, DEFAULT_CHUNK};
+
+/// Arguments of `zkevm prove`.
+#[derive(Debug, Args)]
+pub struct ProveArgs {
+    /// A batch JSON file, a state-test JSON file, or `demo` (the default) for the built-in
+    /// demo batch.
+    input: Option<String>,
+    /// Folder for `bundle.bin` (and `bundle.json` with --json) and `statement.json`.
+    #[arg(long, default_value = "proof")]
+    out: PathBuf,
+    /// Chunks proven at once (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    jobs: usize,
+    /// A ceremony SRS in the halo2 params format. Without it the parameters are an INSECURE
+    /// deterministic setup from a public seed, fit for tests and demos only.
+    #[arg(long)]
+    params: Option<PathBuf>,
+    /// Memory budget in MiB: fewer chunks are proven at once when each needs more than its
+    /// share.
+    #[arg(long)]
+    max_memory: Option<u64>,
+    /// Also write the bundle as JSON (proof and public inputs as hex).
+    #[arg(long)]
+    json: bool,
+    /// For a state-test file: which `post` entry to prove (0-based, in file order).
+    #[arg(long, default_value_t = 0)]
+    entry: usize,
+    /// For a state-test file: the fork whose entries are considered.
+    #[arg(long, default_value = "Cancun")]
+    fork: String,
+}
+
+/// Runs the command.
+pub fn run(args: ProveArgs) -> anyhow::Result<ExitCode> {
+    let name = args.input.as_deref().unwrap_or("demo");
+    let (input, context) = super::trace::load_input(name, args.entry, &args.fork)?;
+    let params = args.params.clone().map_or(ParamsSource::Insecure, ParamsSource::File);
+    if params == ParamsSource::Insecure {
+        eprintln!("warning: {}", params.describe());
+    }
+    let options = ProveOptions {
+        chunk: DEFAULT_CHUNK,
+        params,
+        jobs: args.jobs,
+        cache: Cache::default_location()?,
+        progress: true,
+        max_memory_mib: args.max_memory,
+    };
+    let proven =
+        prove_batch(&input, &context, &options).with_context(|| format!("proving {context}"))?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    let bundle_path = args.out.join("bundle.bin");
+    super::write_atomically(&bundle_path, &proven.bundle.to_bytes())?;
+    if args.json {
+        super::write_atomically(&args.out.join("bundle.json"), proven.bundle.to_json().as_bytes())?;
+    }
+    let statement_path = args.out.join("statement.json");
+    super::write_atomically(&statement_path, proven.statement.to_json().as_bytes())?;
+    println!("{context}: {}", proven.report.summary());
+    println!("wrote {} and {}", bundle_path.display(), statement_path.display());
+    Ok(ExitCode::SUCCESS)
+}
