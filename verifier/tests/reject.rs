@@ -21,7 +21,7 @@ use halo2_proofs::transcript::{Blake2bWrite, Challenge255, TranscriptWriterBuffe
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use zkevm_circuits::public::{BlockStatement, ChunkStatement, TxStatement};
-use zkevm_circuits::super_circuit::ChunkParams;
+use zkevm_circuits::super_circuit::{ChunkParams, CAPACITIES};
 use zkevm_verifier::{
     verify, verify_with_instances, BatchStatement, Bundle, ExpectedChunk, ProofArtifact,
     StatementSummary, VerifierKey, VerifyError,
@@ -223,7 +223,7 @@ fn non_canonical_field_element() {
     let artifact = one(3).chunks[0].to_bytes();
     // The first public input starts after magic, version, index, parameters, fingerprint,
     // summary and count.
-    let start = 8 + 4 + 8 + 6 * 8 + 32 + 3 * 8 + 4;
+    let start = 8 + 4 + 8 + CAPACITIES * 8 + 32 + 3 * 8 + 4;
     let mut bytes = artifact.clone();
     bytes[start..start + 32].fill(0xff);
     assert_eq!(
