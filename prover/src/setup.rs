@@ -93,7 +93,7 @@ fn check_size(bytes: &[u8]) -> Result<(), String> {
 /// The insecure setup for `k`, from the cache or generated (and cached) on first use.
 pub fn insecure_params(k: u32, cache: &Cache) -> Result<ParamsKZG<Bn256>, ProverError> {
     let name = format!("params-insecure-seed{INSECURE_SEED}-k{k}.bin");
-    if let Some(bytes) = cache.read(&name).filter(|b| check_size(b).is_ok()) {
+    if let Some(bytes) = cache.read_checked(&name).filter(|b| check_size(b).is_ok()) {
         if let Ok(params) = ParamsKZG::<Bn256>::read(&mut bytes.as_slice()) {
             if params.k() == k {
                 return Ok(params);
@@ -103,6 +103,6 @@ pub fn insecure_params(k: u32, cache: &Cache) -> Result<ParamsKZG<Bn256>, Prover
     let params = ParamsKZG::<Bn256>::setup(k, ChaCha20Rng::seed_from_u64(INSECURE_SEED));
     let mut bytes = Vec::new();
     params.write(&mut bytes).map_err(|e| ProverError::io(cache.path(&name), e))?;
-    cache.write(&name, &bytes)?;
+    cache.write_checked(&name, &bytes)?;
     Ok(params)
 }

@@ -23,6 +23,12 @@ fn the_insecure_setup_is_deterministic_and_cached() {
     let elsewhere = insecure_params(5, &Cache::at(dir.path().join("other"))).expect("generated");
     assert_eq!(bytes(&first), bytes(&again));
     assert_eq!(bytes(&first), bytes(&elsewhere), "the same seed gives the same setup");
+    // A damaged entry is regenerated, not read.
+    let entry = cache.path("params-insecure-seed42-k5.bin");
+    let mut damaged = std::fs::read(&entry).expect("cached");
+    damaged[0] = 60;
+    std::fs::write(&entry, &damaged).expect("writes");
+    assert_eq!(bytes(&insecure_params(5, &cache).expect("regenerated")), bytes(&first));
 }
 
 #[test]
