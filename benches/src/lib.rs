@@ -61,3 +61,27 @@ pub fn state_test_workloads(root: &Path) -> Vec<(String, Vec<ExecutionInput>)> {
         .filter(|(_, inputs)| !inputs.is_empty())
         .collect()
 }
+
+/// `count` native transfers from one sender (what the prover can prove today).
+pub fn transfers_workload(count: u64) -> ExecutionInput {
+    let sender = address!("0xa11ce00000000000000000000000000000000001");
+    let mut batch =
+        Batch::new(BatchBlock::simple(address!("0xc0ffee0000000000000000000000000000000000"), 1));
+    batch
+        .pre
+        .insert(sender, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
+    batch.transactions = (0..count)
+        .map(|nonce| BatchTx {
+            sender: Some(sender),
+            tx_type: Some(2),
+            nonce: Some(nonce),
+            gas_limit: Some(21_000),
+            max_fee_per_gas: Some(30),
+            max_priority_fee_per_gas: Some(2),
+            to: Some(address!("0xb0b0000000000000000000000000000000000002")),
+            value: U256::from(1 + nonce),
+            ..Default::default()
+        })
+        .collect();
+    batch.to_input("transfers").unwrap_or_else(|e| panic!("transfers are valid: {e}"))
+}

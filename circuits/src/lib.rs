@@ -13,9 +13,14 @@
 //! - [`bytecode`]: the bytecode circuit and its [`bytecode::BytecodeTable`];
 //! - [`public`]: the public inputs of a chunk (block, transactions, first transaction index,
 //!   transaction count, touched locations' initial and final values) and the statement they
-//!   are recomputed from.
+//!   are recomputed from;
+//! - [`state`]: the state circuit (the RW table, sorted and proven consistent);
+//! - [`bitwise`]: AND/OR/XOR nibble by nibble and its [`bitwise::BitwiseTable`];
+//! - [`evm`]: the EVM circuit, one gadget per opcode family;
+//! - [`super_circuit`]: all of them in one constraint system per chunk.
 //!
-//! The EVM, state and copy circuits are not built yet.
+//! The copy circuit (memory ranges for KECCAK256, LOG, RETURN data and the *COPY opcodes) is
+//! not built yet: steps that need it are reported `Unsupported`.
 
 pub mod bitwise;
 pub mod bytecode;

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 use crate::error::ProverError;
 
 /// Where parameters and keys are cached.
@@ -41,6 +43,28 @@ impl Cache {
     /// Stores entry `name`.
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), ProverError> {
         write_atomically(&self.path(name), bytes)
+    }
+
+    /// The bytes of entry `name` when present and intact: stored by [`Cache::write_checked`]
+    /// with a SHA-256 of the content after it (halo2's key readers panic on damaged input, so
+    /// a damaged entry is treated as absent and regenerated).
+    pub fn read_checked(&self, name: &str) -> Option<Vec<u8>> {
+        let mut bytes = self.read(name)?;
+        let split = bytes.len().checked_sub(32)?;
+        let digest: [u8; 32] = Sha256::digest(&bytes[..split]).into();
+        if bytes[split..] != digest {
+            return None;
+        }
+        bytes.truncate(split);
+        Some(bytes)
+    }
+
+    /// Stores entry `name` with a SHA-256 of its content after it.
+    pub fn write_checked(&self, name: &str, bytes: &[u8]) -> Result<(), ProverError> {
+        let mut stored = Vec::with_capacity(bytes.len() + 32);
+        stored.extend_from_slice(bytes);
+        stored.extend_from_slice(&Sha256::digest(bytes));
+        self.write(name, &stored)
     }
 }
 

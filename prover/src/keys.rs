@@ -79,12 +79,12 @@ pub fn verifying_key(
     cache: &Cache,
 ) -> Result<VerifyingKey<G1Affine>, ProverError> {
     let name = format!("vk-{}.bin", key_digest(chunk, params));
-    if let Some(vk) = cache.read(&name).as_deref().and_then(read_vk) {
+    if let Some(vk) = cache.read_checked(&name).as_deref().and_then(read_vk) {
         return Ok(vk);
     }
     let vk = keygen_vk(params, &keygen_circuit(chunk)?)
         .map_err(|e| ProverError::Keygen(format!("{e:?}")))?;
-    cache.write(&name, &vk.to_bytes(SerdeFormat::RawBytes))?;
+    cache.write_checked(&name, &vk.to_bytes(SerdeFormat::RawBytes))?;
     Ok(vk)
 }
 
@@ -97,24 +97,24 @@ pub fn proving_key(
 ) -> Result<ProvingKey<G1Affine>, ProverError> {
     let digest = key_digest(&circuit.params(), params);
     let (pk_name, vk_name) = (format!("pk-{digest}.bin"), format!("vk-{digest}.bin"));
-    if let Some(bytes) = cache.read(&pk_name) {
+    if let Some(bytes) = cache.read_checked(&pk_name) {
         if let Ok(pk) =
             ProvingKey::read::<_, SuperCircuit>(&mut bytes.as_slice(), SerdeFormat::RawBytes, ())
         {
             return Ok(pk);
         }
     }
-    let vk = match cache.read(&vk_name).as_deref().and_then(read_vk) {
+    let vk = match cache.read_checked(&vk_name).as_deref().and_then(read_vk) {
         Some(vk) => vk,
         None => {
             let vk =
                 keygen_vk(params, circuit).map_err(|e| ProverError::Keygen(format!("{e:?}")))?;
-            cache.write(&vk_name, &vk.to_bytes(SerdeFormat::RawBytes))?;
+            cache.write_checked(&vk_name, &vk.to_bytes(SerdeFormat::RawBytes))?;
             vk
         }
     };
     let pk = keygen_pk(params, vk, circuit).map_err(|e| ProverError::Keygen(format!("{e:?}")))?;
-    cache.write(&pk_name, &pk.to_bytes(SerdeFormat::RawBytes))?;
+    cache.write_checked(&pk_name, &pk.to_bytes(SerdeFormat::RawBytes))?;
     Ok(pk)
 }
 

@@ -19,8 +19,9 @@
 //! because every gadget range-checks what it computes; the stack starts empty, so every stack
 //! value is canonical.
 //!
-//! Not built yet: BeginTx/EndTx, EndBlock and padding, calls, and most opcode families; a step
-//! without a gadget makes witness generation return `Unsupported`.
+//! Not built yet: calls and creations, reverts and error states, SDIV/SMOD, ADDMOD/MULMOD,
+//! EXP, and the opcodes that copy memory ranges; a step without a gadget makes witness
+//! generation return `Unsupported`.
 
 pub mod assign;
 pub mod builder;
