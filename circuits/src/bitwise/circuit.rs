@@ -152,6 +152,10 @@ impl BitwiseConfig {
             + indicator(op_now, 3)
                 * (a_now.clone() + b_now.clone() - constant(2) * and_now.clone());
         cb.require_equal("bitwise: result nibble", c.cur(), expected);
+        // An unused block (op 0) holds zeros only.
+        let unused = indicator(op.cur(), 0);
+        cb.require_zero("bitwise: an unused block is zero", unused.clone() * a.cur());
+        cb.require_zero("bitwise: an unused block is zero", unused * b.cur());
         for (column, acc) in [a, b, c].into_iter().zip(acc) {
             // acc = x on a limb's first row, else 16·acc(prev) + x.
             cb.require_equal(
@@ -167,6 +171,12 @@ impl BitwiseConfig {
         );
         cb.build(meta, "bitwise", q_enable.cur());
         config
+    }
+
+    /// The column of each row's `a` nibble (for tests that tamper with it).
+    #[cfg(test)]
+    pub(crate) fn a_column(&self) -> Column<Advice> {
+        self.a
     }
 
     /// The column of each row's `a∧b` nibble (for tests that tamper with it).

@@ -6,7 +6,7 @@
 //! `0..32` take the high limbs' nibbles, most significant first, rows `32..64` the low limbs'.
 //! Each row holds nibbles `a`, `b`, `a∧b` (one lookup into the fixed table's `NibbleAnd` rows,
 //! which also range-checks them), the result nibble `c`, the operation `op` (1 AND, 2 OR,
-//! 3 XOR, 0 an unused block) and running accumulators `acc_x = 16·acc_x(prev) + x`, restarted
+//! 3 XOR, 0 an unused block, whose nibbles are all zero) and running accumulators `acc_x = 16·acc_x(prev) + x`, restarted
 //! at each limb's first row. The block's last row exports the limbs: its accumulators (low
 //! limbs) and those 32 rows above (high limbs).
 //!

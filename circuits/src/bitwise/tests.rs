@@ -21,6 +21,7 @@ const CAPACITY: usize = 6;
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Tampered {
     Op,
+    A,
     And,
     C,
     AccA,
@@ -74,6 +75,7 @@ impl GadgetTest for BitwiseTest {
                 if let Some((column, block, row, value)) = self.tamper {
                     let target = match column {
                         Tampered::Op => config.bitwise.table.op,
+                        Tampered::A => config.bitwise.a_column(),
                         Tampered::And => config.bitwise.and_column(),
                         Tampered::C => config.bitwise.c_column(),
                         Tampered::AccA => config.bitwise.table.acc[0],
@@ -176,6 +178,14 @@ fn a_changing_operation_is_rejected() {
     let mut test = honest();
     test.tamper = Some((Tampered::Op, 0, 0, 4));
     assert_rejected(K, &test, "bitwise: op is 0..3");
+}
+
+#[test]
+fn an_unused_block_holds_zeros() {
+    let mut test = honest();
+    // Block 5 is unused (five operations in six blocks).
+    test.tamper = Some((Tampered::A, 5, 10, 3));
+    assert_rejected(K, &test, "bitwise: an unused block is zero");
 }
 
 #[test]

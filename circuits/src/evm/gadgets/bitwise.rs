@@ -34,8 +34,11 @@ impl<F: PrimeField> ExecutionGadget<F> for BitwiseGadget {
         cb.stack_pop("AND/OR/XOR: a", a.expr());
         cb.stack_pop("AND/OR/XOR: b", b.expr());
         let prev = cb.stack_push("AND/OR/XOR: a op b", c.expr());
-        // The table holds operations 1..=3 only, so the opcode is AND, OR or XOR.
         let op = cb.cur.opcode.clone() - constant(0x15);
+        cb.require_zero(
+            "AND/OR/XOR: opcode",
+            (op.clone() - constant(1)) * (op.clone() - constant(2)) * (op.clone() - constant(3)),
+        );
         let word = |w: &WordCells| [w.lo.expr(), w.hi.expr()];
         let tuple = BitwiseTable::lookup_tuple(op, word(&a), word(&b), word(&c));
         cb.lookup(LookupTable::Bitwise, "AND/OR/XOR: the bitwise table", tuple);
