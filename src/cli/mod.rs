@@ -1,5 +1,10 @@
 //! Command-line parsing and dispatch.
 
+mod deadline;
+mod mock;
+mod progress;
+mod report;
+mod sample;
 mod statetest;
 mod trace;
 
@@ -24,9 +29,12 @@ enum Command {
     Trace(trace::TraceArgs),
     /// Run Ethereum state tests and report passed, failed and skipped entries.
     Statetest(statetest::StatetestArgs),
+    /// Render `statetest --json` reports as a Markdown conformance page.
+    Report(report::ReportArgs),
 }
 
-/// How far `statetest` takes each entry.
+/// How far `statetest` takes each entry. Later stages (the real prover) add variants here and
+/// a stage in `mock`'s manner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Mode {
     /// Execute with tracing, run the replay check, compare state root and logs hash.
@@ -40,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Trace(args) => trace::run(args),
         Command::Statetest(args) => statetest::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 
