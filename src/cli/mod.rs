@@ -5,6 +5,7 @@ mod mock;
 mod progress;
 mod report;
 mod sample;
+mod select;
 mod statetest;
 mod trace;
 

@@ -22,6 +22,7 @@ use zkevm_executor::statetest::{self, EntryReport, Outcome, StateTestEntry};
 use super::deadline::{Abandon, Deadlines};
 use super::mock::MockStage;
 use super::progress::Progress;
+use super::select::{self, Selection};
 use super::{sample, Mode};
 
 /// Arguments of `zkevm statetest`.
@@ -42,6 +43,11 @@ pub struct StatetestArgs {
     /// Only entries whose id contains this text.
     #[arg(long)]
     filter: Option<String>,
+    /// Only the entries listed in this file: one id per line, relative to the PATH folder
+    /// (`VMTests/vmArithmeticTest/add.json::add::Cancun[0](d0,g0,v0)`); `#` starts a
+    /// comment line and text up to a line's last tab is ignored.
+    #[arg(long)]
+    entries: Option<PathBuf>,
     /// Run only a deterministic sample of this many entries (after --filter).
     #[arg(long)]
     sample: Option<usize>,
@@ -79,12 +85,15 @@ pub fn run(args: StatetestArgs) -> anyhow::Result<ExitCode> {
         .num_threads(args.jobs.unwrap_or(0))
         .build()
         .context("starting the worker threads")?;
-    let (selected, total) = if args.sample.is_some() || Progress::visible(args.quiet) {
-        let (selected, total) = pool.install(|| plan(&files, &fork, &args));
-        (selected, Some(total))
-    } else {
-        (None, None)
-    };
+    let listed = args.entries.as_deref().map(select::read_entries).transpose()?;
+    let selection = Selection::new(args.filter.clone(), listed, &args.paths);
+    let (selected, total) =
+        if args.sample.is_some() || selection.is_listed() || Progress::visible(args.quiet) {
+            let (selected, total) = pool.install(|| plan(&files, &fork, &args, &selection));
+            (selected, Some(total))
+        } else {
+            (None, None)
+        };
     let deadlines =
         (args.timeout > 0).then(|| Deadlines::new(Duration::from_secs(args.timeout), 1));
     let progress = Progress::new(total.unwrap_or(0) as u64, args.quiet);
@@ -92,7 +101,15 @@ pub fn run(args: StatetestArgs) -> anyhow::Result<ExitCode> {
         files
             .par_iter()
             .flat_map_iter(|file| {
-                run_file(file, &fork, &args, selected.as_ref(), deadlines.as_ref(), &progress)
+                run_file(
+                    file,
+                    &fork,
+                    &args,
+                    &selection,
+                    selected.as_ref(),
+                    deadlines.as_ref(),
+                    &progress,
+                )
             })
             .collect()
     });
@@ -133,19 +150,24 @@ fn plan(
     files: &[PathBuf],
     fork: &SpecName,
     args: &StatetestArgs,
+    selection: &Selection,
 ) -> (Option<HashSet<String>>, usize) {
     let listed: Vec<Result<Vec<String>, ()>> = files
         .par_iter()
         .map(|file| {
             statetest::load_entries(file, fork)
                 .map(|entries| {
-                    entries.into_iter().filter(|e| matches(e, args)).map(|e| e.id).collect()
+                    entries.into_iter().filter(|e| selection.admits(&e.id)).map(|e| e.id).collect()
                 })
                 .map_err(|_| ())
         })
         .collect();
     let unloadable = listed.iter().filter(|l| l.is_err()).count();
     let ids: Vec<String> = listed.into_iter().flatten().flatten().collect();
+    let missing = selection.missing(&ids);
+    if !missing.is_empty() {
+        eprintln!("warning: {} listed entries were not found, e.g. {}", missing.len(), missing[0]);
+    }
     match args.sample {
         Some(n) => {
             let chosen = sample::choose(&ids, &args.paths, n, args.seed);
@@ -156,15 +178,12 @@ fn plan(
     }
 }
 
-fn matches(entry: &StateTestEntry, args: &StatetestArgs) -> bool {
-    args.filter.as_deref().is_none_or(|f| entry.id.contains(f))
-}
-
 /// The reports of one file's chosen entries; a file that cannot be loaded is one failed entry.
 fn run_file(
     file: &Path,
     fork: &SpecName,
     args: &StatetestArgs,
+    selection: &Selection,
     selected: Option<&HashSet<String>>,
     deadlines: Option<&Arc<Deadlines>>,
     progress: &Progress,
@@ -183,7 +202,7 @@ fn run_file(
     };
     entries
         .into_iter()
-        .filter(|e| matches(e, args) && selected.is_none_or(|s| s.contains(&e.id)))
+        .filter(|e| selection.admits(&e.id) && selected.is_none_or(|s| s.contains(&e.id)))
         .map(|entry| {
             let report = run_one(entry, args, deadlines);
             progress.record(&report);
