@@ -46,6 +46,14 @@ impl Selection {
     pub fn is_listed(&self) -> bool {
         self.listed.is_some()
     }
+
+    /// Whether the file may hold admitted entries: with a list, only the files it names are
+    /// read (so an unreadable file that holds no listed entry is not reported).
+    pub fn may_hold(&self, file: &Path) -> bool {
+        let Some(listed) = &self.listed else { return true };
+        let file = relative_id(&file.to_string_lossy(), &self.roots);
+        listed.iter().any(|id| id.split("::").next() == Some(file.as_str()))
+    }
 }
 
 /// The ids of an entries file.
@@ -86,7 +94,10 @@ mod tests {
             s.missing(&["/st/A/x.json::x::Cancun[0]".into()]),
             ["A/gone.json::g::Cancun[0]"]
         );
+        assert!(s.may_hold(Path::new("/st/A/x.json")) && s.may_hold(Path::new("/st/A/gone.json")));
+        assert!(!s.may_hold(Path::new("/st/A/y.json")));
         let filtered = Selection::new(Some("y.json".into()), None, &[]);
+        assert!(filtered.may_hold(Path::new("/st/A/x.json")));
         assert!(filtered.admits("/st/B/y.json::y::Cancun[0]") && !filtered.admits("/st/A/x.json"));
     }
 }

@@ -70,7 +70,7 @@ pub struct StatetestArgs {
     max_rws: usize,
     /// In mock mode, report an entry whose circuit needs more rows than this in its tallest
     /// region as `unsupported` without running it. 0 means no limit.
-    #[arg(long, default_value_t = 1 << 20)]
+    #[arg(long, default_value_t = 1 << 16)]
     max_rows: usize,
     /// No progress bar.
     #[arg(long, short)]
@@ -87,6 +87,7 @@ pub fn run(args: StatetestArgs) -> anyhow::Result<ExitCode> {
         .context("starting the worker threads")?;
     let listed = args.entries.as_deref().map(select::read_entries).transpose()?;
     let selection = Selection::new(args.filter.clone(), listed, &args.paths);
+    let files: Vec<PathBuf> = files.into_iter().filter(|f| selection.may_hold(f)).collect();
     let (selected, total) =
         if args.sample.is_some() || selection.is_listed() || Progress::visible(args.quiet) {
             let (selected, total) = pool.install(|| plan(&files, &fork, &args, &selection));
