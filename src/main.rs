@@ -1,8 +1,9 @@
 //! `zkevm`: the command-line interface of the zkEVM toolkit.
 //!
 //! - `zkevm trace <INPUT>`: execute a batch, state test or the demo and write its trace;
-//! - `zkevm statetest <PATH>... --mode execute`: run Ethereum state tests through the
-//!   executor and the replay check.
+//! - `zkevm statetest <PATH>... --mode execute|mock`: run Ethereum state tests through the
+//!   executor and the replay check and, in mock mode, the SuperCircuit on the MockProver;
+//! - `zkevm report <JSON>...`: render `statetest --json` reports as Markdown.
 
 mod cli;
 
