@@ -258,3 +258,150 @@ fn statetest_prove_mode_proves_and_verifies_a_supported_entry() {
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
     assert_eq!(stdout.lines().last(), Some("1 passed, 0 failed, 0 skipped"), "{stdout}");
 }
+
+fn statetests() -> Option<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/statetests");
+    if root.is_dir() {
+        Some(root)
+    } else {
+        eprintln!("skipping: ../shared/statetests is absent");
+        None
+    }
+}
+
+fn records(path: &Path) -> Vec<serde_json::Value> {
+    serde_json::from_slice(&std::fs::read(path).expect("report")).expect("json")
+}
+
+#[test]
+fn statetest_samples_are_deterministic_and_follow_the_seed() {
+    let Some(root) = statetests() else { return };
+    let folder = root.join("VMTests/vmArithmeticTest");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ids = |seed: &str, name: &str| {
+        let json = dir.path().join(name);
+        let out = zkevm(&[
+            "statetest",
+            folder.to_str().expect("utf8"),
+            "--sample",
+            "7",
+            "--seed",
+            seed,
+            "--json",
+            json.to_str().expect("utf8"),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stdout));
+        let mut ids: Vec<String> =
+            records(&json).iter().map(|r| r["id"].as_str().expect("id").to_string()).collect();
+        ids.sort();
+        ids
+    };
+    let first = ids("3", "a.json");
+    assert_eq!(first.len(), 7);
+    assert_eq!(first, ids("3", "b.json"));
+    assert_ne!(first, ids("4", "c.json"));
+}
+
+#[test]
+fn statetest_timeout_abandons_a_long_entry_without_waiting() {
+    let Some(root) = statetests() else { return };
+    let file = root.join("VMTests/vmPerformance/loopExp.json");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let json = dir.path().join("r.json");
+    let start = std::time::Instant::now();
+    let out = zkevm(&[
+        "statetest",
+        file.to_str().expect("utf8"),
+        "--filter",
+        "Cancun[5]",
+        "--timeout",
+        "1",
+        "--json",
+        json.to_str().expect("utf8"),
+    ]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(start.elapsed().as_secs() < 8, "the run waited for the abandoned entry");
+    assert!(stdout.contains("TIMEOUT ") && stdout.contains("ran past 1 s"), "{stdout}");
+    assert_eq!(stdout.lines().last(), Some("0 passed, 0 failed, 1 skipped"));
+    let r = records(&json);
+    assert_eq!((r.len(), r[0]["outcome"].as_str()), (1, Some("timeout")));
+}
+
+#[test]
+fn statetest_mock_records_stage_and_rows_and_honours_the_row_budget() {
+    let Some(root) = statetests() else { return };
+    let transfer = root.join("stNonZeroCallsTest/NonZeroValue_TransactionCALL.json");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |max_rows: &str, name: &str| {
+        let json = dir.path().join(name);
+        let out = zkevm(&[
+            "statetest",
+            transfer.to_str().expect("utf8"),
+            "--mode",
+            "mock",
+            "--max-rows",
+            max_rows,
+            "--json",
+            json.to_str().expect("utf8"),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stdout));
+        let r = records(&json);
+        assert_eq!(r.len(), 1);
+        (text(&out.stdout), r[0].clone())
+    };
+    let (_, passed) = run("0", "a.json");
+    assert_eq!(
+        (passed["outcome"].as_str(), passed["stage"].as_str()),
+        (Some("passed"), Some("mock"))
+    );
+    let tallest = passed["rows"]["tallest region"].as_u64().expect("rows recorded");
+    assert!(passed["rows"]["EVM steps"].as_u64().is_some_and(|n| n > 2), "{passed}");
+    assert!(passed["gas"].as_u64().is_some_and(|g| g > 0) && passed["micros"].is_u64());
+
+    let (stdout, over) = run(&(tallest - 1).to_string(), "b.json");
+    assert_eq!(stdout.lines().last(), Some("0 passed, 0 failed, 1 skipped"));
+    assert_eq!(
+        (over["outcome"].as_str(), over["stage"].as_str()),
+        (Some("unsupported"), Some("executed"))
+    );
+    assert!(over["reason"].as_str().is_some_and(|r| r.starts_with("rows: ")), "{over}");
+    assert_eq!(over["rows"]["tallest region"].as_u64(), Some(tallest));
+}
+
+#[test]
+fn report_renders_a_statetest_report() {
+    let Some(root) = statetests() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let json = dir.path().join("r.json");
+    let folder = root.join("VMTests/vmLogTest");
+    let out = zkevm(&[
+        "statetest",
+        folder.to_str().expect("utf8"),
+        "--mode",
+        "mock",
+        "--json",
+        json.to_str().expect("utf8"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    let md = dir.path().join("r.md");
+    let out = zkevm(&[
+        "report",
+        json.to_str().expect("utf8"),
+        "--command",
+        "zkevm statetest vmLogTest --mode mock",
+        "--date",
+        "2026-01-02",
+        "--out",
+        md.to_str().expect("utf8"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let page = std::fs::read_to_string(&md).expect("written");
+    assert!(page.contains("Command: `zkevm statetest vmLogTest --mode mock`"), "{page}");
+    assert!(page.contains("Date: 2026-01-02") && page.contains("## Slowest entries"), "{page}");
+    let entries = records(&json).len();
+    assert!(page.contains(&format!("| all | {entries} |")), "{page}");
+
+    let out = zkevm(&["report", dir.path().join("missing.json").to_str().expect("utf8")]);
+    assert!(!out.status.success() && text(&out.stderr).contains("missing.json"));
+}

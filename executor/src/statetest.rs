@@ -6,6 +6,7 @@
 //! `post[fork]` entry; [`run_entry`] executes it with tracing and the replay check and
 //! compares both hashes.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -53,6 +54,62 @@ pub enum Outcome {
     /// A later stage (the circuits) cannot take the entry yet; the reason names what is
     /// missing.
     Unsupported(String),
+    /// The entry ran past its time limit and was abandoned; the reason gives the limit.
+    Timeout(String),
+}
+
+impl Outcome {
+    /// The outcome's name as reports spell it (`passed`, `failed`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed(_) => "failed",
+            Outcome::Skipped(_) => "skipped",
+            Outcome::Unsupported(_) => "unsupported",
+            Outcome::Timeout(_) => "timeout",
+        }
+    }
+
+    /// The reason, empty for `passed`.
+    pub fn reason(&self) -> &str {
+        match self {
+            Outcome::Passed => "",
+            Outcome::Failed(r)
+            | Outcome::Skipped(r)
+            | Outcome::Unsupported(r)
+            | Outcome::Timeout(r) => r,
+        }
+    }
+}
+
+/// How far an entry got. Execution is this crate's; the later stages belong to whoever runs
+/// them (see [`NextStage`]).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Not executed: the transaction could not be built, execution failed or the entry was
+    /// skipped.
+    #[default]
+    Loaded,
+    /// Executed with tracing, replay-checked and compared with the expected hashes.
+    Executed,
+    /// The circuits' witness was built.
+    Witness,
+    /// The circuits were checked by the MockProver.
+    Mock,
+}
+
+/// What a stage after execution says about an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageResult {
+    /// Its verdict.
+    pub outcome: Outcome,
+    /// The furthest stage reached.
+    pub stage: Stage,
+    /// Rows (or other units) each sub-circuit needs, by name; empty when not measured.
+    pub rows: BTreeMap<String, usize>,
 }
 
 /// Per-entry record of a state-test run.
@@ -65,6 +122,9 @@ pub struct EntryReport {
     /// What happened.
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// The furthest stage reached.
+    #[serde(default)]
+    pub stage: Stage,
     /// Gas used by the transaction (0 if not executed).
     pub gas: u64,
     /// Steps in the trace.
@@ -76,6 +136,27 @@ pub struct EntryReport {
     /// Wall time of the same entry on plain revm, when it was measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plain_micros: Option<u64>,
+    /// Rows (or other units) each sub-circuit needs, by name, when a later stage measured them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rows: BTreeMap<String, usize>,
+}
+
+impl EntryReport {
+    /// A report of `outcome` for an entry that was not executed.
+    pub fn unexecuted(id: String, fork: String, outcome: Outcome) -> Self {
+        Self {
+            id,
+            fork,
+            outcome,
+            stage: Stage::Loaded,
+            gas: 0,
+            steps: 0,
+            rws: 0,
+            micros: 0,
+            plain_micros: None,
+            rows: BTreeMap::new(),
+        }
+    }
 }
 
 /// Parses a fork name as the state tests spell it (`Cancun`, `Shanghai`, ...).
@@ -198,7 +279,7 @@ pub fn run_entry(entry: &StateTestEntry, max_rws: Option<usize>) -> EntryReport 
 }
 
 /// A stage run on the trace of an entry that executed correctly (e.g. the MockProver).
-pub type NextStage<'a> = &'a (dyn Fn(&Trace) -> Outcome + Sync);
+pub type NextStage<'a> = &'a (dyn Fn(&Trace) -> StageResult + Sync);
 
 /// [`run_entry`], then `next` on the trace when execution passed; its outcome is the entry's.
 /// A panic in `next` fails the entry instead of ending the run.
@@ -208,16 +289,7 @@ pub fn run_entry_with(
     next: Option<NextStage<'_>>,
 ) -> EntryReport {
     let start = Instant::now();
-    let mut report = EntryReport {
-        id: entry.id.clone(),
-        fork: entry.fork.clone(),
-        outcome: Outcome::Passed,
-        gas: 0,
-        steps: 0,
-        rws: 0,
-        micros: 0,
-        plain_micros: None,
-    };
+    let mut report = EntryReport::unexecuted(entry.id.clone(), entry.fork.clone(), Outcome::Passed);
     report.outcome = match &entry.input {
         Err(_) if entry.expect_exception.is_some() => match next {
             Some(_) => Outcome::Unsupported("no transaction to prove".into()),
@@ -231,12 +303,21 @@ pub fn run_entry_with(
                 report.gas = traced.trace.gas_used();
                 report.steps = traced.trace.step_count();
                 report.rws = traced.trace.rws.len();
+                report.stage = Stage::Executed;
                 match (judge(entry, input, &traced.execution), next) {
                     (Outcome::Passed, Some(_)) if traced.trace.txs.is_empty() => {
                         Outcome::Unsupported("no transaction to prove".into())
                     }
-                    (Outcome::Passed, Some(stage)) => contain_panic(|| Ok(stage(&traced.trace)))
-                        .unwrap_or_else(|e| Outcome::Failed(e.to_string())),
+                    (Outcome::Passed, Some(stage)) => {
+                        match contain_panic(|| Ok(stage(&traced.trace))) {
+                            Ok(result) => {
+                                report.stage = result.stage;
+                                report.rows = result.rows;
+                                result.outcome
+                            }
+                            Err(e) => Outcome::Failed(e.to_string()),
+                        }
+                    }
                     (outcome, _) => outcome,
                 }
             }

@@ -1,6 +1,12 @@
 //! Command-line parsing and dispatch.
 
+mod deadline;
+mod mock;
+mod progress;
 mod prove;
+mod report;
+mod sample;
+mod select;
 mod statetest;
 mod trace;
 mod verify;
@@ -31,9 +37,12 @@ enum Command {
     Prove(prove::ProveArgs),
     /// Verify a proof bundle against its statement: prints `valid` or why not.
     Verify(verify::VerifyArgs),
+    /// Render `statetest --json` reports as a Markdown conformance page.
+    Report(report::ReportArgs),
 }
 
-/// How far `statetest` takes each entry.
+/// How far `statetest` takes each entry. Later stages (the real prover) add variants here and
+/// a stage in `mock`'s manner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Mode {
     /// Execute with tracing, run the replay check, compare state root and logs hash.
@@ -51,6 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Statetest(args) => statetest::run(args),
         Command::Prove(args) => prove::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 

@@ -1,19 +1,29 @@
 //! `zkevm statetest`: Ethereum state tests through the executor and, in mock mode, the
 //! SuperCircuit on the MockProver; in prove mode, also a KZG proof, verified.
+//!
+//! Files are read in parallel; each entry runs on the calling worker, or with `--timeout` on
+//! its own thread that is abandoned at the deadline ([`super::deadline`]). With `--sample` or
+//! a visible progress bar, a first pass lists the entries (to choose the sample and to know the
+//! total).
 
-use std::io::Write;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Args;
 use rayon::prelude::*;
 use revm_statetest_types::SpecName;
-use zkevm_executor::statetest::{self, EntryReport, Outcome, StateTestEntry};
+use zkevm_executor::statetest::{self, EntryReport, Outcome, StageResult, StateTestEntry};
 
-use super::Mode;
+use super::deadline::{Abandon, Deadlines};
+use super::mock::MockStage;
+use super::progress::Progress;
+use super::select::{self, Selection};
+use super::{sample, Mode};
 
 /// Arguments of `zkevm statetest`.
 #[derive(Debug, Args)]
@@ -33,9 +43,24 @@ pub struct StatetestArgs {
     /// Only entries whose id contains this text.
     #[arg(long)]
     filter: Option<String>,
-    /// Files run in parallel (default: number of cores).
+    /// Only the entries listed in this file: one id per line, relative to the PATH folder
+    /// (`VMTests/vmArithmeticTest/add.json::add::Cancun[0](d0,g0,v0)`); `#` starts a
+    /// comment line and text up to a line's last tab is ignored.
+    #[arg(long)]
+    entries: Option<PathBuf>,
+    /// Run only a deterministic sample of this many entries (after --filter).
+    #[arg(long)]
+    sample: Option<usize>,
+    /// The sample's seed: the same seed and corpus give the same sample on every machine.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Entries run in parallel (default: number of cores).
     #[arg(long)]
     jobs: Option<usize>,
+    /// Abandon an entry after this many seconds and report it as `timeout` (counted as
+    /// skipped). 0 means no limit.
+    #[arg(long, default_value_t = 0)]
+    timeout: u64,
     /// Also execute each entry on plain revm and print the traced/plain time ratio.
     #[arg(long)]
     compare_plain: bool,
@@ -43,16 +68,13 @@ pub struct StatetestArgs {
     /// takes about 250 bytes per RW. 0 means no limit.
     #[arg(long, default_value_t = 20_000_000)]
     max_rws: usize,
-}
-
-#[derive(Default)]
-struct Totals {
-    passed: usize,
-    failed: usize,
-    skipped: usize,
-    unsupported: std::collections::BTreeMap<String, usize>,
-    traced: Duration,
-    plain: Duration,
+    /// In mock mode, report an entry whose circuit needs more rows than this in its tallest
+    /// region as `unsupported` without running it. 0 means no limit.
+    #[arg(long, default_value_t = 1 << 16)]
+    max_rows: usize,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 /// Runs the command.
@@ -63,22 +85,43 @@ pub fn run(args: StatetestArgs) -> anyhow::Result<ExitCode> {
         .num_threads(args.jobs.unwrap_or(0))
         .build()
         .context("starting the worker threads")?;
-    let totals = Mutex::new(Totals::default());
+    let listed = args.entries.as_deref().map(select::read_entries).transpose()?;
+    let selection = Selection::new(args.filter.clone(), listed, &args.paths);
+    let files: Vec<PathBuf> = files.into_iter().filter(|f| selection.may_hold(f)).collect();
+    let (selected, total) =
+        if args.sample.is_some() || selection.is_listed() || Progress::visible(args.quiet) {
+            let (selected, total) = pool.install(|| plan(&files, &fork, &args, &selection));
+            (selected, Some(total))
+        } else {
+            (None, None)
+        };
+    let deadlines =
+        (args.timeout > 0).then(|| Deadlines::new(Duration::from_secs(args.timeout), 1));
+    let progress = Progress::new(total.unwrap_or(0) as u64, args.quiet);
     let reports: Vec<EntryReport> = pool.install(|| {
         files
             .par_iter()
             .flat_map_iter(|file| {
-                let reports = run_file(file, &fork, &args);
-                record(&totals, &reports);
-                reports.into_iter().map(|(report, _)| report)
+                run_file(
+                    file,
+                    &fork,
+                    &args,
+                    &selection,
+                    selected.as_ref(),
+                    deadlines.as_ref(),
+                    &progress,
+                )
             })
             .collect()
     });
+    let t = progress.finish();
+    if let Some(n) = deadlines.as_ref().map(|d| d.abandoned()).filter(|n| *n > 0) {
+        eprintln!("note: {n} abandoned entries were still running; they end with the process");
+    }
     if let Some(path) = &args.json {
         let json = serde_json::to_vec_pretty(&reports).context("serialising the report")?;
         super::write_atomically(path, &json)?;
     }
-    let t = totals.into_inner().unwrap_or_default();
     if !t.unsupported.is_empty() {
         let mut reasons: Vec<_> = t.unsupported.iter().collect();
         reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -102,96 +145,135 @@ pub fn run(args: StatetestArgs) -> anyhow::Result<ExitCode> {
     Ok(if t.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-/// Counts a file's reports and prints its failures as soon as they are known.
-fn record(totals: &Mutex<Totals>, reports: &[(EntryReport, Option<Duration>)]) {
-    let Ok(mut t) = totals.lock() else { return };
-    let mut out = std::io::stdout().lock();
-    for (report, plain) in reports {
-        match &report.outcome {
-            Outcome::Passed => t.passed += 1,
-            Outcome::Failed(reason) => {
-                t.failed += 1;
-                let _ = writeln!(out, "FAILED {}: {reason}", report.id);
-            }
-            Outcome::Skipped(reason) => {
-                t.skipped += 1;
-                let _ = writeln!(out, "SKIPPED {}: {reason}", report.id);
-            }
-            Outcome::Unsupported(reason) => {
-                t.skipped += 1;
-                *t.unsupported.entry(reason.clone()).or_default() += 1;
-            }
+/// The first pass: the ids of the sample (when sampling) and how many entries will run.
+/// A file that cannot be loaded counts as one (failed) entry.
+fn plan(
+    files: &[PathBuf],
+    fork: &SpecName,
+    args: &StatetestArgs,
+    selection: &Selection,
+) -> (Option<HashSet<String>>, usize) {
+    let listed: Vec<Result<Vec<String>, ()>> = files
+        .par_iter()
+        .map(|file| {
+            statetest::load_entries(file, fork)
+                .map(|entries| {
+                    entries.into_iter().filter(|e| selection.admits(&e.id)).map(|e| e.id).collect()
+                })
+                .map_err(|_| ())
+        })
+        .collect();
+    let unloadable = listed.iter().filter(|l| l.is_err()).count();
+    let ids: Vec<String> = listed.into_iter().flatten().flatten().collect();
+    let missing = selection.missing(&ids);
+    if !missing.is_empty() {
+        eprintln!("warning: {} listed entries were not found, e.g. {}", missing.len(), missing[0]);
+    }
+    match args.sample {
+        Some(n) => {
+            let chosen = sample::choose(&ids, &args.paths, n, args.seed);
+            let total = chosen.len() + unloadable;
+            (Some(chosen), total)
         }
-        if let Some(plain) = plain {
-            t.plain += *plain;
-            t.traced += Duration::from_micros(report.micros);
-        }
+        None => (None, ids.len() + unloadable),
     }
 }
 
-/// All entries of one file; a file that cannot be loaded is one failed entry.
+/// The reports of one file's chosen entries; a file that cannot be loaded is one failed entry.
 fn run_file(
     file: &Path,
     fork: &SpecName,
     args: &StatetestArgs,
-) -> Vec<(EntryReport, Option<Duration>)> {
-    match statetest::load_entries(file, fork) {
-        Ok(entries) => entries
-            .iter()
-            .filter(|e| args.filter.as_deref().is_none_or(|f| e.id.contains(f)))
-            .map(|entry| {
-                let max_rws = (args.max_rws > 0).then_some(args.max_rws);
-                let mut report = match args.mode {
-                    Mode::Execute => statetest::run_entry(entry, max_rws),
-                    Mode::Mock => statetest::run_entry_with(entry, max_rws, Some(&mock_stage)),
-                    Mode::Prove => statetest::run_entry_with(entry, max_rws, Some(&prove_stage)),
-                };
-                let plain = args.compare_plain.then(|| time_plain(entry));
-                report.plain_micros = plain.map(|d| d.as_micros() as u64);
-                (report, plain)
-            })
-            .collect(),
-        Err(e) => vec![(
-            EntryReport {
-                id: file.display().to_string(),
-                fork: format!("{fork:?}"),
-                outcome: Outcome::Failed(e.to_string()),
-                gas: 0,
-                steps: 0,
-                rws: 0,
-                micros: 0,
-                plain_micros: None,
-            },
-            None,
-        )],
-    }
+    selection: &Selection,
+    selected: Option<&HashSet<String>>,
+    deadlines: Option<&Arc<Deadlines>>,
+    progress: &Progress,
+) -> Vec<EntryReport> {
+    let entries = match statetest::load_entries(file, fork) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let report = EntryReport::unexecuted(
+                file.display().to_string(),
+                format!("{fork:?}"),
+                Outcome::Failed(e.to_string()),
+            );
+            progress.record(&report);
+            return vec![report];
+        }
+    };
+    entries
+        .into_iter()
+        .filter(|e| selection.admits(&e.id) && selected.is_none_or(|s| s.contains(&e.id)))
+        .map(|entry| {
+            let report = run_one(entry, args, deadlines);
+            progress.record(&report);
+            report
+        })
+        .collect()
 }
 
-/// The MockProver stage of `--mode mock`.
-fn mock_stage(trace: &zkevm_executor::Trace) -> Outcome {
-    use zkevm_circuits::super_circuit::{mock_prove, MockVerdict};
-    match mock_prove(trace) {
-        MockVerdict::Passed => Outcome::Passed,
-        MockVerdict::Unsupported(what) => Outcome::Unsupported(what),
-        MockVerdict::Failed(why) => Outcome::Failed(why),
-    }
+/// Runs one entry, within the deadline when there is one.
+fn run_one(
+    entry: StateTestEntry,
+    args: &StatetestArgs,
+    deadlines: Option<&Arc<Deadlines>>,
+) -> EntryReport {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let stage = MockStage { max_rows: args.max_rows, cancelled: cancel.clone() };
+    let (mode, compare_plain) = (args.mode, args.compare_plain);
+    let max_rws = (args.max_rws > 0).then_some(args.max_rws);
+    let Some(deadlines) = deadlines else {
+        return run_entry(&entry, mode, max_rws, &stage, compare_plain);
+    };
+    let (id, fork) = (entry.id.clone(), entry.fork.clone());
+    let start = Instant::now();
+    let result =
+        deadlines.run(cancel, move || run_entry(&entry, mode, max_rws, &stage, compare_plain));
+    result.unwrap_or_else(|abandon| {
+        let outcome = match abandon {
+            Abandon::TimedOut => Outcome::Timeout(format!("ran past {} s", args.timeout)),
+            Abandon::Lost(why) => Outcome::Failed(why),
+        };
+        let mut report = EntryReport::unexecuted(id, fork, outcome);
+        report.micros = start.elapsed().as_micros() as u64;
+        report
+    })
+}
+
+fn run_entry(
+    entry: &StateTestEntry,
+    mode: Mode,
+    max_rws: Option<usize>,
+    stage: &MockStage,
+    compare_plain: bool,
+) -> EntryReport {
+    let mut report = match mode {
+        Mode::Execute => statetest::run_entry(entry, max_rws),
+        Mode::Mock => statetest::run_entry_with(entry, max_rws, Some(&|trace| stage.run(trace))),
+        Mode::Prove => {
+            statetest::run_entry_with(entry, max_rws, Some(&|trace| prove_stage(stage, trace)))
+        }
+    };
+    report.plain_micros = compare_plain.then(|| time_plain(entry).as_micros() as u64);
+    report
 }
 
 /// The real-prover stage of `--mode prove`: the MockProver first (an unsupported or rejected
 /// trace stops there), then a KZG proof of the trace in a chunk fitted to it (insecure seeded
 /// parameters; keys cached per fitted chunk), verified against its statement.
-fn prove_stage(trace: &zkevm_executor::Trace) -> Outcome {
+fn prove_stage(stage: &MockStage, trace: &zkevm_executor::Trace) -> StageResult {
     use zkevm_circuits::halo2_proofs::halo2curves::bn256::Fr;
     use zkevm_circuits::super_circuit::ChunkParams;
     use zkevm_prover::{keys, load_params, prove_trace, Cache, ParamsSource, ProveOptions};
-    let mock = mock_stage(trace);
-    if mock != Outcome::Passed {
+    let mock = stage.run(trace);
+    if mock.outcome != Outcome::Passed {
         return mock;
     }
+    let result = |outcome| StageResult { outcome, ..mock.clone() };
     let chunk = ChunkParams::fitting(trace);
     let cache = match Cache::default_location() {
         Ok(cache) => cache,
-        Err(e) => return Outcome::Failed(e.to_string()),
+        Err(e) => return result(Outcome::Failed(e.to_string())),
     };
     let options = ProveOptions {
         chunk,
@@ -203,16 +285,18 @@ fn prove_stage(trace: &zkevm_executor::Trace) -> Outcome {
     };
     let proven = match prove_trace(trace, chunk, &options) {
         Ok(proven) => proven,
-        Err(zkevm_prover::ProverError::Unsupported(what)) => return Outcome::Unsupported(what),
-        Err(e) => return Outcome::Failed(format!("proving: {e}")),
+        Err(zkevm_prover::ProverError::Unsupported(what)) => {
+            return result(Outcome::Unsupported(what))
+        }
+        Err(e) => return result(Outcome::Failed(format!("proving: {e}"))),
     };
     let key = load_params(&ParamsSource::Insecure, chunk.k::<Fr>(), &cache)
         .and_then(|params| keys::verifier_key(&chunk, params, &cache));
-    match key.map(|key| zkevm_verifier::verify(&proven.bundle, &proven.statement, &key)) {
+    result(match key.map(|key| zkevm_verifier::verify(&proven.bundle, &proven.statement, &key)) {
         Ok(Ok(_)) => Outcome::Passed,
         Ok(Err(e)) => Outcome::Failed(format!("verifying: {e}")),
         Err(e) => Outcome::Failed(format!("verifier key: {e}")),
-    }
+    })
 }
 
 fn time_plain(entry: &StateTestEntry) -> Duration {
