@@ -50,6 +50,21 @@ fn words_needed(offset: u64, len: u64) -> u64 {
     (offset + len).div_ceil(32)
 }
 
+/// The memory expansion to `needed` words and the common checks, with gas
+/// `G_verylow + C_mem(μ'_i) − C_mem(μ_i)` and the memory size carried to the next step.
+fn memory_step<F: PrimeField>(
+    cb: &mut EvmBuilder<F>,
+    needed: Expression<F>,
+) -> (MemoryExpansion, OpcodeStep) {
+    let (expansion, size_after, gas) = MemoryExpansion::configure(cb, needed);
+    let common = OpcodeStep::configure(
+        cb,
+        GasCost::Dynamic(constant(GAS_VERYLOW) + gas),
+        Transition::SameContextMemory(NextPc::Advance(1), size_after),
+    );
+    (expansion, common)
+}
+
 /// MLOAD.
 #[derive(Clone, Debug)]
 pub struct MloadGadget {
@@ -93,12 +108,7 @@ impl<F: PrimeField> ExecutionGadget<F> for MloadGadget {
             .collect();
         let prev = cb.stack_push("MLOAD: value", word_of_be_bytes(&result));
         let needed = word + constant(2) - aligned;
-        let (expansion, size_after, gas) = MemoryExpansion::configure(cb, needed);
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Dynamic(constant(GAS_VERYLOW) + gas),
-            Transition::SameContextMemory(NextPc::Advance(1), size_after),
-        );
+        let (expansion, common) = memory_step(cb, needed);
         Self { common, offset, address, bytes, expansion, prev }
     }
 }
@@ -176,12 +186,7 @@ impl<F: PrimeField> ExecutionGadget<F> for MstoreGadget {
             }
         });
         let needed = word + constant(2) - aligned;
-        let (expansion, size_after, gas) = MemoryExpansion::configure(cb, needed);
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Dynamic(constant(GAS_VERYLOW) + gas),
-            Transition::SameContextMemory(NextPc::Advance(1), size_after),
-        );
+        let (expansion, common) = memory_step(cb, needed);
         Self { common, offset, address, value, prev, expansion }
     }
 }
@@ -242,12 +247,7 @@ impl<F: PrimeField> ExecutionGadget<F> for Mstore8Gadget {
             word_of_be_bytes(&new),
             Some(word_of_be_bytes(&p)),
         );
-        let (expansion, size_after, gas) = MemoryExpansion::configure(cb, word + constant(1));
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Dynamic(constant(GAS_VERYLOW) + gas),
-            Transition::SameContextMemory(NextPc::Advance(1), size_after),
-        );
+        let (expansion, common) = memory_step(cb, word + constant(1));
         Self { common, offset, address, value_lo, value_hi, prev, expansion }
     }
 }

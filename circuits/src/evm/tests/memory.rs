@@ -3,9 +3,9 @@
 //! byte, expansion gas and the memory size, which must be rejected.
 
 use alloy_primitives::U256;
-use zkevm_executor::trace::{RwTarget, Trace};
+use zkevm_executor::trace::RwTarget;
 
-use super::{rw_index, step_mut, step_of, trace_of, WindowCircuit, K};
+use super::{lie_about_write, rw_index, step_mut, step_of, trace_of, WindowCircuit, K};
 use crate::evm::ExecutionState;
 use crate::gadgets::test_support::{assert_circuit_rejected, check};
 
@@ -32,21 +32,6 @@ fn program() -> Vec<u8> {
 
 fn honest() -> WindowCircuit {
     WindowCircuit { trace: trace_of(program()), k: K, after: ExecutionState::Stop }
-}
-
-/// Changes the value of RW `index` (a write) and every later read of its location until the
-/// next write, so that only the gadget that wrote can object.
-fn lie_about_write(trace: &mut Trace, index: usize, value: U256) {
-    let target = trace.rws[index].target;
-    assert!(trace.rws[index].is_write);
-    trace.rws[index].value = value;
-    for rw in trace.rws[index + 1..].iter_mut().filter(|rw| rw.target == target) {
-        if rw.is_write {
-            rw.value_prev = Some(value);
-            break;
-        }
-        rw.value = value;
-    }
 }
 
 #[test]

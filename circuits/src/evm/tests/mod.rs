@@ -239,8 +239,15 @@ fn rw_index(trace: &Trace, step: usize, offset: usize) -> usize {
 /// Changes a stack write's value and every later read of that slot until its next write, so
 /// that the RW log stays consistent and only the gadget that wrote can object.
 fn lie_about_stack_write(trace: &mut Trace, index: usize, value: U256) {
+    assert!(matches!(trace.rws[index].target, RwTarget::Stack { .. }));
+    lie_about_write(trace, index, value);
+}
+
+/// Changes the value of RW `index` (a write of any location) and every later read of that
+/// location until its next write, so that only the gadget that wrote can object.
+fn lie_about_write(trace: &mut Trace, index: usize, value: U256) {
     let target = trace.rws[index].target;
-    assert!(matches!(target, RwTarget::Stack { .. }) && trace.rws[index].is_write);
+    assert!(trace.rws[index].is_write);
     trace.rws[index].value = value;
     for rw in trace.rws[index + 1..].iter_mut().filter(|rw| rw.target == target) {
         if rw.is_write {
