@@ -26,6 +26,7 @@ pub mod bitwise;
 pub mod bytecode;
 pub mod challenges;
 pub mod constraint_builder;
+pub mod copy;
 pub mod error;
 pub mod evm;
 pub mod gadgets;

@@ -17,6 +17,7 @@ use zkevm_executor::trace::Trace;
 use crate::bitwise::{bitwise_ops, BitwiseConfig};
 use crate::bytecode::{BytecodeConfig, BytecodeWitness};
 use crate::challenges::Challenges;
+use crate::copy::{stream_words, trace_streams, CopyConfig, WordStream};
 use crate::error::CircuitError;
 use crate::evm::witness::{all_steps, block_witnesses};
 use crate::evm::{EvmConfig, EvmTables, STEP_HEIGHT};
@@ -56,10 +57,12 @@ pub struct ChunkParams {
     pub calldata_words: usize,
     /// Statement rows: touched account fields and storage slots.
     pub statement_rows: usize,
+    /// Words of memory and log data the copy circuit streams (32 rows each).
+    pub copy_words: usize,
 }
 
 /// How many capacities a [`ChunkParams`] has.
-pub const CAPACITIES: usize = 8;
+pub const CAPACITIES: usize = 9;
 
 impl ChunkParams {
     /// Every capacity, named, in a fixed order (keys, artifacts and the planner use it).
@@ -73,12 +76,13 @@ impl ChunkParams {
             ("statement rows", self.statement_rows),
             ("bitwise operations", self.bitwise_ops),
             ("calldata words", self.calldata_words),
+            ("copy words", self.copy_words),
         ]
     }
 
     /// The parameters from [`ChunkParams::capacities`]' values, in the same order.
     pub fn from_capacities(values: [usize; CAPACITIES]) -> Self {
-        let [evm_steps, rw_rows, bytecode_rows, keccak_permutations, txs, statement_rows, bitwise_ops, calldata_words] =
+        let [evm_steps, rw_rows, bytecode_rows, keccak_permutations, txs, statement_rows, bitwise_ops, calldata_words, copy_words] =
             values;
         Self {
             evm_steps,
@@ -89,6 +93,7 @@ impl ChunkParams {
             statement_rows,
             bitwise_ops,
             calldata_words,
+            copy_words,
         }
     }
 
@@ -104,6 +109,7 @@ impl ChunkParams {
             BlockTable::rows(),
             BitwiseConfig::rows(self.bitwise_ops),
             CallDataTable::rows(self.calldata_words),
+            CopyConfig::rows(self.copy_words),
             PublicConfig::rows(self),
             InstanceLayout::new(self).len(),
         ]
@@ -126,7 +132,7 @@ impl ChunkParams {
             evm_steps: all_steps(trace).len(),
             rw_rows: trace.rws.len() + 2,
             bytecode_rows: crate::bytecode::witness::rows_for(codes.iter().copied()),
-            keccak_permutations: codes
+            keccak_permutations: keccak_inputs(trace)
                 .iter()
                 .map(|c| permutations_for(c.len()))
                 .sum::<usize>()
@@ -135,8 +141,22 @@ impl ChunkParams {
             bitwise_ops: bitwise_ops(trace).len(),
             calldata_words: calldata_rows(trace.txs.iter().map(|tx| tx.input.as_ref())).len(),
             statement_rows: crate::public::touched_locations(trace).len().max(1),
+            copy_words: trace_streams(trace).map(|s| stream_words(&s)).unwrap_or(0),
         }
     }
+}
+
+/// Every byte string the keccak circuit hashes for `trace`: its codes, then each distinct
+/// KECCAK256 input.
+pub fn keccak_inputs(trace: &Trace) -> Vec<&[u8]> {
+    let mut inputs: Vec<&[u8]> = trace.bytecodes.values().map(|c| c.as_ref()).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for input in &trace.keccak_inputs {
+        if seen.insert(input.input.as_ref()) {
+            inputs.push(input.input.as_ref());
+        }
+    }
+    inputs
 }
 
 /// Columns of the SuperCircuit.
@@ -150,6 +170,7 @@ pub struct SuperConfig<F: PrimeField> {
     keccak: KeccakConfig,
     bytecode: BytecodeConfig<F>,
     bitwise: BitwiseConfig,
+    copy: CopyConfig,
     evm: Arc<EvmConfig<F>>,
     public: PublicConfig,
     challenges: Challenges,
@@ -211,13 +232,7 @@ impl SuperCircuit {
         self.trace.bytecodes.values().map(|c| c.as_ref()).collect()
     }
 
-    #[allow(clippy::type_complexity)]
-    fn witnesses(
-        &self,
-    ) -> Result<
-        (KeccakWitness, BytecodeWitness, StateWitness, Vec<crate::evm::witness::StepWitness<'_>>),
-        CircuitError,
-    > {
+    fn witnesses(&self) -> Result<ChunkWitness<'_>, CircuitError> {
         let p = &self.params;
         let codes = self.codes();
         if self.trace.txs.len() > p.txs {
@@ -257,12 +272,23 @@ impl SuperCircuit {
             }
             Err(e) => return Err(CircuitError::Unsupported(e.to_string())),
         }
-        Ok((
-            KeccakWitness::new(&codes, p.keccak_permutations)?,
-            BytecodeWitness::new(&codes, p.bytecode_rows)?,
-            StateWitness::new(&self.trace.rws, p.rw_rows)?,
-            block_witnesses(&self.trace, p.evm_steps)?,
-        ))
+        let steps = block_witnesses(&self.trace, p.evm_steps)?;
+        let streams = trace_streams(&self.trace)?;
+        let words = stream_words(&streams);
+        if words > p.copy_words {
+            return Err(CircuitError::CapacityExceeded {
+                what: "copy words",
+                needed: words,
+                capacity: p.copy_words,
+            });
+        }
+        Ok(ChunkWitness {
+            keccak: KeccakWitness::new(&keccak_inputs(&self.trace), p.keccak_permutations)?,
+            bytecode: BytecodeWitness::new(&codes, p.bytecode_rows)?,
+            state: StateWitness::new(&self.trace.rws, p.rw_rows)?,
+            steps,
+            streams,
+        })
     }
 
     /// The EVM circuit's configuration inside a SuperCircuit (for shape reports).
@@ -283,6 +309,7 @@ impl SuperCircuit {
         let keccak = KeccakConfig::configure(meta, perm, challenges.bytes);
         let bytecode = BytecodeConfig::configure(meta, &keccak.table, &fixed, challenges.bytes);
         let bitwise = BitwiseConfig::configure(meta, &fixed);
+        let copy = CopyConfig::configure(meta, &fixed, &state.table, challenges.bytes);
         let tables = EvmTables {
             rw: state.table,
             bytecode: bytecode.table,
@@ -291,6 +318,8 @@ impl SuperCircuit {
             block,
             bitwise: bitwise.table,
             calldata,
+            copy: copy.table,
+            keccak: keccak.table,
         };
         let evm = Arc::new(EvmConfig::configure(meta, &tables, challenges));
         let public =
@@ -304,6 +333,7 @@ impl SuperCircuit {
             keccak,
             bytecode,
             bitwise,
+            copy,
             evm,
             public,
             challenges,
@@ -329,7 +359,8 @@ impl<F: PrimeField> Circuit<F> for SuperCircuit {
         config: Self::Config,
         mut layouter: impl Layouter<F>,
     ) -> Result<(), Error> {
-        let (keccak, bytecode, state, steps) = self.witnesses().map_err(|_| Error::Synthesis)?;
+        let ChunkWitness { keccak, bytecode, state, steps, streams } =
+            self.witnesses().map_err(|_| Error::Synthesis)?;
         let p = self.params;
         config.fixed.load(&mut layouter, &FIXED_TAGS)?;
         let tables = layouter.assign_region(
@@ -361,6 +392,15 @@ impl<F: PrimeField> Circuit<F> for SuperCircuit {
                 config.bitwise.assign(&mut r, &bitwise, p.bitwise_ops).map_err(|_| Error::Synthesis)
             },
         )?;
+        layouter.assign_region(
+            || "copy",
+            |mut r| {
+                config
+                    .copy
+                    .assign_first_phase(&mut r, &streams, p.copy_words)
+                    .map_err(|_| Error::Synthesis)
+            },
+        )?;
         let assigned = layouter.assign_region(
             || "evm",
             |mut region| {
@@ -376,10 +416,20 @@ impl<F: PrimeField> Circuit<F> for SuperCircuit {
                 config.keccak.assign_second_phase(&mut region, &keccak, values.bytes);
                 config.bytecode.assign_second_phase(&mut region, &bytecode, values.bytes);
                 config.evm.assign_second_phase(&mut region, &steps, &assigned, &values);
+                config.copy.assign_second_phase(&mut region, &streams, p.copy_words, values.bytes);
                 Ok(())
             },
         )
     }
+}
+
+/// Everything a chunk assigns, built from its trace.
+struct ChunkWitness<'t> {
+    keccak: KeccakWitness,
+    bytecode: BytecodeWitness,
+    state: StateWitness,
+    steps: Vec<crate::evm::witness::StepWitness<'t>>,
+    streams: Vec<WordStream>,
 }
 
 /// What the MockProver says about a trace.

@@ -24,6 +24,7 @@ const PARAMS: ChunkParams = ChunkParams {
     txs: 4,
     bitwise_ops: 2,
     calldata_words: 2,
+    copy_words: 4,
     statement_rows: 16,
 };
 

@@ -23,6 +23,7 @@ pub const DEFAULT_CHUNK: ChunkParams = ChunkParams {
     statement_rows: 48,
     bitwise_ops: 16,
     calldata_words: 32,
+    copy_words: 16,
 };
 
 /// One chunk to prove.

@@ -100,6 +100,7 @@ const CHUNK: ChunkParams = ChunkParams {
     statement_rows: 6,
     bitwise_ops: 7,
     calldata_words: 8,
+    copy_words: 4,
 };
 
 struct Setup {

@@ -22,17 +22,27 @@ pub enum ColumnKind {
 /// A step's assigned values by `(kind, column index, rotation)`.
 pub type StepValuesMap<F> = HashMap<(ColumnKind, usize, i32), F>;
 
+/// A step's first-phase values, and the RLC cells to fill in the second phase.
+#[derive(Clone, Debug, Default)]
+pub struct AssignedStep<F: PrimeField> {
+    /// Values by cell.
+    pub values: StepValuesMap<F>,
+    /// RLC cells and the bytes each combines.
+    pub rlcs: Vec<(Cell, Vec<u8>)>,
+}
+
 /// Writes the cells of the step starting at `offset`.
 pub struct StepAssigner<'r, 'a, F: PrimeField> {
     region: &'r mut Region<'a, F>,
     offset: usize,
     values: StepValuesMap<F>,
+    rlcs: Vec<(Cell, Vec<u8>)>,
 }
 
 impl<'r, 'a, F: PrimeField> StepAssigner<'r, 'a, F> {
     /// An assigner for the step at `offset`.
     pub fn new(region: &'r mut Region<'a, F>, offset: usize) -> Self {
-        Self { region, offset, values: HashMap::new() }
+        Self { region, offset, values: HashMap::new(), rlcs: Vec::new() }
     }
 
     /// Assigns `cell`.
@@ -97,9 +107,14 @@ impl<'r, 'a, F: PrimeField> StepAssigner<'r, 'a, F> {
         self.values.insert((ColumnKind::Fixed, column, rotation), value);
     }
 
+    /// Schedules an RLC cell: the RLC of `bytes`, assigned once the challenge is known.
+    pub fn assign_rlc(&mut self, cell: Cell, bytes: Vec<u8>) {
+        self.rlcs.push((cell, bytes));
+    }
+
     /// The values assigned so far.
-    pub fn into_values(self) -> StepValuesMap<F> {
-        self.values
+    pub fn into_values(self) -> AssignedStep<F> {
+        AssignedStep { values: self.values, rlcs: self.rlcs }
     }
 }
 

@@ -14,6 +14,7 @@ use super::step::StepExprs;
 use super::STEP_HEIGHT;
 use crate::bytecode::BytecodeTag;
 use crate::constraint_builder::{constant, ConstraintBuilder};
+use crate::copy::StreamClaim;
 use crate::state::rw_row::{account_field_tag, call_context_field_tag};
 use crate::state::RwTag;
 use crate::table::{BlockField, FixedTableTag, TxField};
@@ -130,6 +131,8 @@ pub struct EvmBuilder<F: PrimeField> {
     lookups: Vec<(LookupTable, &'static str, Vec<Expression<F>>)>,
     rw_offset: Expression<F>,
     stack_offset: i64,
+    /// Pops made under a condition, as a (non-positive) expression.
+    stack_dynamic: Expression<F>,
 }
 
 impl<F: PrimeField> EvmBuilder<F> {
@@ -151,6 +154,7 @@ impl<F: PrimeField> EvmBuilder<F> {
             lookups: Vec::new(),
             rw_offset: constant(0),
             stack_offset: 0,
+            stack_dynamic: constant(0),
         }
     }
 
@@ -208,6 +212,33 @@ impl<F: PrimeField> EvmBuilder<F> {
     /// A range-checked byte cell.
     pub fn query_byte(&mut self) -> Cell {
         self.cells.query(CellType::Byte)
+    }
+
+    /// A second-phase cell for the RLC of a byte string.
+    pub fn query_rlc(&mut self) -> Cell {
+        self.cells.query(CellType::Rlc)
+    }
+
+    /// `keccak256` of the bytes with RLC `rlc` and length `len` is `hash`.
+    pub fn keccak_lookup(
+        &mut self,
+        name: &'static str,
+        rlc: Expression<F>,
+        len: Expression<F>,
+        hash: Word<F>,
+    ) {
+        let tuple = crate::keccak::KeccakTable::lookup_tuple(rlc, len, hash.lo, hash.hi);
+        self.lookup(LookupTable::Keccak, name, tuple);
+    }
+
+    /// The step's next RWs are the words of a stream the copy circuit proves (`claim`'s
+    /// `rw_counter` is filled in here); the RW position moves past its `words`. Under a
+    /// condition, it counts only when the condition holds.
+    pub fn word_stream(&mut self, name: &'static str, mut claim: StreamClaim<F>) {
+        claim.rw_counter = self.cur.rw_counter.clone() + self.rw_offset.clone();
+        let words = self.constraints.guarded(claim.words.clone());
+        self.lookup(LookupTable::Copy, name, claim.tuple());
+        self.rw_offset = self.rw_offset.clone() + words;
     }
 
     /// A boolean cell.
@@ -537,6 +568,14 @@ impl<F: PrimeField> EvmBuilder<F> {
         self.stack_offset -= 1;
     }
 
+    /// Pops the top item when `cond` (0 or 1) is 1; later stack addresses count the pop only
+    /// then.
+    pub fn stack_pop_if(&mut self, name: &'static str, cond: Expression<F>, value: Word<F>) {
+        let address = self.stack_address(-1);
+        self.when(cond.clone(), |cb| cb.stack_read_at(name, address, value));
+        self.stack_dynamic = self.stack_dynamic.clone() - cond;
+    }
+
     /// Pushes an item; returns the cells of the slot's old content.
     pub fn stack_push(&mut self, name: &'static str, value: Word<F>) -> WordCells {
         let address = self.stack_address(0);
@@ -553,16 +592,24 @@ impl<F: PrimeField> EvmBuilder<F> {
     fn stack_address(&self, offset: i64) -> Expression<F> {
         let offset = self.stack_offset + offset;
         let magnitude = constant(offset.unsigned_abs());
+        let pointer = self.cur.stack_pointer.clone() + self.stack_dynamic.clone();
         if offset >= 0 {
-            self.cur.stack_pointer.clone() + magnitude
+            pointer + magnitude
         } else {
-            self.cur.stack_pointer.clone() - magnitude
+            pointer - magnitude
         }
     }
 
-    /// Net stack change so far.
+    /// Net stack change so far of the unconditional pops and pushes.
     pub fn stack_delta(&self) -> i64 {
         self.stack_offset
+    }
+
+    /// Net stack change so far, conditional pops included.
+    pub fn stack_delta_expr(&self) -> Expression<F> {
+        let offset = self.stack_offset;
+        let fixed = if offset >= 0 { constant(offset as u64) } else { -constant(offset.unsigned_abs()) };
+        fixed + self.stack_dynamic.clone()
     }
 
     /// RWs declared so far (an expression when some are conditional).

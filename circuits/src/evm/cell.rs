@@ -15,6 +15,9 @@ pub enum CellType {
     Byte,
     /// A compressed lookup into a table (second phase).
     Lookup(LookupTable),
+    /// A random linear combination of bytes (second phase), assigned from the witness once the
+    /// challenge is known.
+    Rlc,
 }
 
 /// Tables the EVM circuit looks tuples up in, through its lookup cells.
@@ -34,11 +37,15 @@ pub enum LookupTable {
     Bitwise,
     /// The calldata table.
     CallData,
+    /// The copy table (copy circuit).
+    Copy,
+    /// The keccak table.
+    Keccak,
 }
 
 impl LookupTable {
     /// Every table, in column order.
-    pub const ALL: [LookupTable; 7] = [
+    pub const ALL: [LookupTable; 9] = [
         LookupTable::Rw,
         LookupTable::Bytecode,
         LookupTable::Fixed,
@@ -46,6 +53,8 @@ impl LookupTable {
         LookupTable::Block,
         LookupTable::Bitwise,
         LookupTable::CallData,
+        LookupTable::Copy,
+        LookupTable::Keccak,
     ];
 }
 
@@ -62,6 +71,11 @@ impl Cell {
     /// The cell in the current step.
     pub fn expr<F: PrimeField>(&self) -> Expression<F> {
         self.column.rot(self.rotation as i32)
+    }
+
+    /// The cell's key in a step's assigned values.
+    pub fn key(&self) -> (super::assign::ColumnKind, usize, i32) {
+        (super::assign::ColumnKind::Advice, self.column.index(), self.rotation as i32)
     }
 
     /// Assigns the cell of the step starting at `step_offset`.

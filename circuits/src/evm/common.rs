@@ -50,6 +50,9 @@ pub enum Transition<F: PrimeField> {
     SameContextWrites(NextPc<F>, Expression<F>),
     /// The next opcode of the same call, with the memory grown to this many words.
     SameContextMemory(NextPc<F>, Expression<F>),
+    /// The next opcode of the same call after a log: memory grown to this many words and
+    /// the log id one more.
+    SameContextLog(NextPc<F>, Expression<F>),
     /// The root call ends: EndTx follows.
     EndTx,
 }
@@ -100,9 +103,7 @@ impl OpcodeStep {
             FixedTableTag::OpcodeStack,
             vec![opcode.clone(), constant(1), stack_in.expr(), stack_out.expr()],
         );
-        let delta = cb.stack_delta();
-        let declared =
-            if delta >= 0 { constant(delta as u64) } else { -constant(delta.unsigned_abs()) };
+        let declared = cb.stack_delta_expr();
         cb.require_equal(
             "stack effect matches the opcode",
             stack_out.expr() - stack_in.expr(),
@@ -140,11 +141,14 @@ impl OpcodeStep {
         cb.require_equal("same call", next.call_id, cur.call_id);
         cb.require_equal("same transaction", next.tx_id, cur.tx_id);
         let memory_now = cur.memory_word_size.clone();
-        let (same_context, reversible, memory) = match transition {
-            Transition::SameContext(pc) => (Some(pc), constant(0), memory_now),
-            Transition::SameContextWrites(pc, writes) => (Some(pc), writes, memory_now),
-            Transition::SameContextMemory(pc, words) => (Some(pc), constant(0), words),
-            Transition::EndTx => (None, constant(0), memory_now),
+        let (same_context, reversible, memory, logs) = match transition {
+            Transition::SameContext(pc) => (Some(pc), constant(0), memory_now, constant(0)),
+            Transition::SameContextWrites(pc, writes) => {
+                (Some(pc), writes, memory_now, constant(0))
+            }
+            Transition::SameContextMemory(pc, words) => (Some(pc), constant(0), words, constant(0)),
+            Transition::SameContextLog(pc, words) => (Some(pc), constant(0), words, constant(1)),
+            Transition::EndTx => (None, constant(0), memory_now, constant(0)),
         };
         match same_context {
             Some(pc) => {
@@ -163,7 +167,7 @@ impl OpcodeStep {
                     next.reversible_write_counter,
                     cur.reversible_write_counter + reversible,
                 );
-                cb.require_equal("log id unchanged", next.log_id, cur.log_id);
+                cb.require_equal("log id counts logs", next.log_id, cur.log_id + logs);
             }
             None => {
                 cb.require_next_in("EndTx follows the root call's end", &[ExecutionState::EndTx]);

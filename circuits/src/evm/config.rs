@@ -9,7 +9,7 @@ use halo2_proofs::plonk::{
     Advice, Column, ConstraintSystem, Error, Expression, Fixed, SecondPhase,
 };
 
-use super::assign::{evaluate, StepAssigner, StepValuesMap};
+use super::assign::{evaluate, AssignedStep, StepAssigner};
 use super::builder::{CellUsage, EvmBuilder, GadgetSpec};
 use super::cell::{Cell, CellManager, CellType, LookupTable};
 use super::execution_state::ExecutionState;
@@ -18,6 +18,8 @@ use super::step::{StepColumns, StepValues};
 use super::witness::StepWitness;
 use super::STEP_HEIGHT;
 use crate::bitwise::BitwiseTable;
+use crate::copy::{rlc_value, CopyTable};
+use crate::keccak::KeccakTable;
 use crate::bytecode::BytecodeTable;
 use crate::challenges::{compress_expr, ChallengeValues, Challenges};
 use crate::constraint_builder::{constant, ConstraintBuilder};
@@ -30,6 +32,8 @@ use crate::table::{
 pub const GENERAL_COLUMNS: usize = 10;
 /// Byte cell columns (each range-checked on every row).
 pub const BYTE_COLUMNS: usize = 20;
+/// Columns of RLC cells (second phase).
+pub const RLC_COLUMNS: usize = 1;
 
 /// Lookup cell columns per table (each holds `STEP_HEIGHT` lookups per step).
 pub fn lookup_columns(table: LookupTable) -> usize {
@@ -41,6 +45,8 @@ pub fn lookup_columns(table: LookupTable) -> usize {
         LookupTable::Block => 1,
         LookupTable::Bitwise => 1,
         LookupTable::CallData => 1,
+        LookupTable::Copy => 1,
+        LookupTable::Keccak => 1,
     }
 }
 
@@ -61,6 +67,10 @@ pub struct EvmTables {
     pub bitwise: BitwiseTable,
     /// Calldata table.
     pub calldata: CallDataTable,
+    /// Copy table (copy circuit).
+    pub copy: CopyTable,
+    /// Keccak table.
+    pub keccak: KeccakTable,
 }
 
 /// The compressed lookups of one state: the lookup cell and the expression it must equal.
@@ -113,6 +123,9 @@ impl<F: PrimeField> EvmConfig<F> {
         }
         for _ in 0..BYTE_COLUMNS {
             grid.push((CellType::Byte, meta.advice_column()));
+        }
+        for _ in 0..RLC_COLUMNS {
+            grid.push((CellType::Rlc, meta.advice_column_in(SecondPhase)));
         }
         let mut lookup_cells: BTreeMap<LookupTable, Vec<Cell>> = BTreeMap::new();
         for table in LookupTable::ALL {
@@ -222,6 +235,8 @@ impl<F: PrimeField> EvmConfig<F> {
             (LookupTable::Block, compress_expr(&tables.block.table_exprs(), &theta)),
             (LookupTable::Bitwise, compress_expr(&tables.bitwise.table_exprs(), &theta)),
             (LookupTable::CallData, compress_expr(&tables.calldata.table_exprs(), &theta)),
+            (LookupTable::Copy, compress_expr(&tables.copy.table_exprs(), &theta)),
+            (LookupTable::Keccak, compress_expr(&tables.keccak.table_exprs(), &theta)),
         ]
         .into_iter()
         .collect();
@@ -312,7 +327,7 @@ impl<F: PrimeField> EvmConfig<F> {
         region: &mut Region<'_, F>,
         steps: &[StepWitness<'_>],
         rw_capacity: usize,
-    ) -> Result<Vec<StepValuesMap<F>>, Error> {
+    ) -> Result<Vec<AssignedStep<F>>, Error> {
         let mut assigned = Vec::with_capacity(steps.len());
         for (slot, w) in steps.iter().enumerate() {
             let offset = slot * STEP_HEIGHT;
@@ -342,7 +357,7 @@ impl<F: PrimeField> EvmConfig<F> {
         &self,
         region: &mut Region<'_, F>,
         steps: &[StepWitness<'_>],
-        assigned: &[StepValuesMap<F>],
+        assigned: &[AssignedStep<F>],
         values: &ChallengeValues<F>,
     ) {
         // Challenge values by index; nothing to assign before the challenges exist.
@@ -358,7 +373,20 @@ impl<F: PrimeField> EvmConfig<F> {
                 None => return,
             }
         }
-        for (slot, (w, values)) in steps.iter().zip(assigned).enumerate() {
+        let r = known[self.challenges.bytes.index()];
+        for (slot, (w, step)) in steps.iter().zip(assigned).enumerate() {
+            let mut with_rlcs;
+            let mut values = &step.values;
+            if !step.rlcs.is_empty() {
+                with_rlcs = step.values.clone();
+                for (cell, bytes) in &step.rlcs {
+                    let mut value = F::ZERO;
+                    rlc_value(bytes, Value::known(r)).map(|v| value = v);
+                    cell.assign(region, slot * STEP_HEIGHT, Value::known(value));
+                    with_rlcs.insert(cell.key(), value);
+                }
+                values = &with_rlcs;
+            }
             for (cell, expr) in &self.lookups[w.state.index()] {
                 let value = evaluate(expr, values, &known);
                 cell.assign(region, slot * STEP_HEIGHT, Value::known(value));
@@ -415,6 +443,8 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::Mstore8 => "evm MSTORE8",
         ExecutionState::Jump => "evm JUMP",
         ExecutionState::JumpI => "evm JUMPI",
+        ExecutionState::Sha3 => "evm KECCAK256",
+        ExecutionState::Log => "evm LOG",
     }
 }
 
@@ -427,6 +457,8 @@ fn table_name(table: LookupTable) -> &'static str {
         LookupTable::Block => "evm: block lookup",
         LookupTable::Bitwise => "evm: bitwise lookup",
         LookupTable::CallData => "evm: calldata lookup",
+        LookupTable::Copy => "evm: copy lookup",
+        LookupTable::Keccak => "evm: keccak lookup",
     }
 }
 

@@ -18,7 +18,7 @@ pub enum ExecutionState {
     EndBlock,
     /// STOP in the root call.
     Stop,
-    /// RETURN of no data from the root call.
+    /// RETURN from the root call.
     Return,
     /// ADD, SUB.
     AddSub,
@@ -90,11 +90,15 @@ pub enum ExecutionState {
     Jump,
     /// JUMPI.
     JumpI,
+    /// KECCAK256.
+    Sha3,
+    /// LOG0..LOG4.
+    Log,
 }
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 41] = [
+    pub const ALL: [ExecutionState; 43] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -136,6 +140,8 @@ impl ExecutionState {
         ExecutionState::Mstore8,
         ExecutionState::Jump,
         ExecutionState::JumpI,
+        ExecutionState::Sha3,
+        ExecutionState::Log,
     ];
 
     /// Index of the state's selector cell.
@@ -191,6 +197,8 @@ impl ExecutionState {
             0x53 => ExecutionState::Mstore8,
             0x5a => ExecutionState::Gas,
             0x5b => ExecutionState::JumpDest,
+            0x20 => ExecutionState::Sha3,
+            0xa0..=0xa4 => ExecutionState::Log,
             0x5f..=0x7f => ExecutionState::Push,
             0x80..=0x8f => ExecutionState::Dup,
             0x90..=0x9f => ExecutionState::Swap,

@@ -10,6 +10,7 @@
 //! `C_mem(new) − C_mem(μ_i)`.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
+use alloy_primitives::U256;
 use halo2_proofs::plonk::Expression;
 
 use super::assign::StepAssigner;
@@ -125,8 +126,20 @@ impl MemoryExpansion {
         cb: &mut EvmBuilder<F>,
         needed: Expression<F>,
     ) -> (Self, Expression<F>, Expression<F>) {
-        let now = cb.cur.memory_word_size.clone();
         let next = cb.next.memory_word_size.clone();
+        Self::configure_to(cb, needed, next)
+    }
+
+    /// [`MemoryExpansion::configure`] where the memory size after the step is `after` rather
+    /// than the next step's (a step that ends the call: the caller must check `after` against
+    /// the returned size expression).
+    pub fn configure_to<F: PrimeField>(
+        cb: &mut EvmBuilder<F>,
+        needed: Expression<F>,
+        after: Expression<F>,
+    ) -> (Self, Expression<F>, Expression<F>) {
+        let now = cb.cur.memory_word_size.clone();
+        let next = after;
         let expands = cb.query_bool("memory: expands is boolean");
         let distance = [(); 5].map(|_| cb.query_byte());
         cb.require_equal(
@@ -162,4 +175,127 @@ pub fn word_of_be_bytes<F: PrimeField>(bytes: &[Expression<F>]) -> Word<F> {
         bytes.iter().fold(constant(0), |acc, b| acc * constant(256) + b.clone())
     };
     Word { lo: limb(&bytes[16..32]), hi: limb(&bytes[..16]) }
+}
+
+/// `value = 32·word + rest` with `word` six bytes and `rest < 32` (a byte whose complement
+/// to 31 is a byte too).
+#[derive(Clone, Debug)]
+struct WordSplit {
+    word: [Cell; WORD_ADDRESS_BYTES],
+    rest: Cell,
+    rest_complement: Cell,
+}
+
+impl WordSplit {
+    fn configure<F: PrimeField>(cb: &mut EvmBuilder<F>, name: &'static str, value: Expression<F>) -> Self {
+        let word = [(); WORD_ADDRESS_BYTES].map(|_| cb.query_byte());
+        let (rest, rest_complement) = (cb.query_byte(), cb.query_byte());
+        cb.require_equal(name, rest.expr() + rest_complement.expr(), constant(31));
+        cb.require_equal(name, value, from_bytes(&word) * constant(32) + rest.expr());
+        Self { word, rest, rest_complement }
+    }
+
+    fn word<F: PrimeField>(&self) -> Expression<F> {
+        from_bytes(&self.word)
+    }
+
+    fn assign<F: PrimeField>(&self, a: &mut StepAssigner<'_, '_, F>, value: u64) {
+        a.assign_bytes(&self.word, value / 32);
+        a.assign_u64(self.rest, value % 32);
+        a.assign_u64(self.rest_complement, 31 - value % 32);
+    }
+}
+
+/// A byte range `[offset, offset + len)` of memory, as the copying opcodes use it: whether it
+/// is empty, its first word and the bytes of that word before it, the words it touches, the
+/// memory size it needs and `⌈len/32⌉`. An empty range touches nothing, whatever its offset.
+#[derive(Clone, Debug)]
+pub struct MemorySpan {
+    len_is_zero: super::builder::IsZeroCells,
+    first: WordSplit,
+    last: WordSplit,
+    len_words: WordSplit,
+}
+
+impl MemorySpan {
+    /// States the range of `offset` and `len` (stack words). A nonempty range's offset and
+    /// length are below `2^48` words of memory: anything larger runs out of gas.
+    pub fn configure<F: PrimeField>(cb: &mut EvmBuilder<F>, offset: &Word<F>, len: &Word<F>) -> Self {
+        cb.require_zero("memory range: length below 2^128", len.hi.clone());
+        let len_is_zero = cb.is_zero("memory range: empty", len.lo.clone());
+        let nonzero = constant(1) - len_is_zero.is_zero.expr();
+        let (first, last) = cb.when(nonzero, |cb| {
+            cb.require_zero("memory range: offset below 2^128", offset.hi.clone());
+            let first = WordSplit::configure(cb, "memory range: first word", offset.lo.clone());
+            let last = WordSplit::configure(
+                cb,
+                "memory range: last word",
+                offset.lo.clone() + len.lo.clone() - constant(1),
+            );
+            (first, last)
+        });
+        let len_words =
+            WordSplit::configure(cb, "memory range: length in words", len.lo.clone() + constant(31));
+        Self { len_is_zero, first, last, len_words }
+    }
+
+    /// 1 when the range is empty.
+    pub fn is_empty<F: PrimeField>(&self) -> Expression<F> {
+        self.len_is_zero.is_zero.expr()
+    }
+
+    /// 1 when the range has bytes.
+    pub fn nonempty<F: PrimeField>(&self) -> Expression<F> {
+        constant(1) - self.is_empty()
+    }
+
+    /// The first word's address (meaningful when nonempty).
+    pub fn first_word<F: PrimeField>(&self) -> Expression<F> {
+        self.first.word()
+    }
+
+    /// Bytes of the first word before the range (meaningful when nonempty).
+    pub fn skip<F: PrimeField>(&self) -> Expression<F> {
+        self.first.rest.expr()
+    }
+
+    /// Words the range touches (0 when empty).
+    pub fn words<F: PrimeField>(&self) -> Expression<F> {
+        self.nonempty() * (self.last.word() - self.first.word() + constant(1))
+    }
+
+    /// Memory words the range needs (0 when empty).
+    pub fn needed<F: PrimeField>(&self) -> Expression<F> {
+        self.nonempty() * (self.last.word() + constant(1))
+    }
+
+    /// `⌈len/32⌉`: the length in words, as word-priced gas counts it.
+    pub fn len_words<F: PrimeField>(&self) -> Expression<F> {
+        self.len_words.word()
+    }
+
+    /// Assigns the range (a nonempty one below `2^48` bytes in both offset and length).
+    pub fn assign<F: PrimeField>(&self, a: &mut StepAssigner<'_, '_, F>, offset: U256, len: U256) {
+        let len_lo = crate::state::rw_row::word_limbs(len).0;
+        a.assign_is_zero(self.len_is_zero, F::from_u128(len_lo));
+        let len = len.saturating_to::<u64>();
+        a.assign_bytes(&self.len_words.word, len.div_ceil(32));
+        a.assign_u64(self.len_words.rest, (len + 31) % 32);
+        a.assign_u64(self.len_words.rest_complement, 31 - (len + 31) % 32);
+        if len > 0 {
+            let offset = offset.saturating_to::<u64>();
+            self.first.assign(a, offset);
+            self.last.assign(a, offset + len - 1);
+        }
+    }
+
+    /// `(first word, words, memory words needed)` of a range, natively.
+    pub fn native(offset: U256, len: U256) -> (u64, u64, u64) {
+        if len.is_zero() {
+            return (0, 0, 0);
+        }
+        let (offset, len) = (offset.saturating_to::<u64>(), len.saturating_to::<u64>());
+        let (first, last) = crate::copy::word_span(offset, len);
+        (first, last - first + 1, last + 1)
+    }
 }

@@ -166,9 +166,6 @@ fn check_supported(trace: &Trace, w: &StepWitness<'_>) -> Result<(), CircuitErro
     if depth > 0 {
         return Err(unsupported("sub-call"));
     }
-    if w.state == ExecutionState::Return && !w.rws.get(1).is_some_and(|rw| rw.value.is_zero()) {
-        return Err(unsupported("RETURN with data"));
-    }
     let Some(tx) = w.tx else { return Ok(()) };
     let limb = alloy_primitives::U256::from(1u8) << 128;
     match w.state {

@@ -23,9 +23,11 @@ mod context;
 mod end_block;
 pub mod end_tx;
 mod jump;
+mod log;
 mod memory_ops;
 mod mul_div_mod;
 mod push;
+mod sha3;
 mod shift;
 mod stack_ops;
 mod step_info;
@@ -99,5 +101,7 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, memory_ops::Mstore8Gadget>,
         register::<F, jump::JumpGadget>,
         register::<F, jump::JumpIGadget>,
+        register::<F, sha3::Sha3Gadget>,
+        register::<F, log::LogGadget>,
     ]
 }

@@ -5,12 +5,14 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::CallContextField;
 
+use super::sha3::{memory_bytes, memory_read_claim};
 use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word};
 use crate::evm::common::{GasCost, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::memory::{MemoryExpansion, MemorySpan};
 use crate::evm::witness::StepWitness;
 
 /// STOP, explicit or at the end of the code (where the EVM stops as if it read 0x00).
@@ -53,14 +55,18 @@ impl<F: PrimeField> StepGadget<F> for StopGadget {
     }
 }
 
-/// RETURN of no data from the root call: the call succeeded and EndTx follows. (Returning
-/// data reads memory through the copy circuit, which is not built yet: witness generation
-/// reports such a RETURN as unsupported.)
+/// RETURN from the root call: the call succeeded and EndTx follows. The returned memory range
+/// is read through the copy circuit (its words are RWs of this step) and pays for memory
+/// expansion; what a root call returns is not part of the state, so its bytes go nowhere.
 #[derive(Clone, Debug)]
 pub struct ReturnGadget {
     common: OpcodeStep,
     offset: crate::evm::builder::WordCells,
     length: crate::evm::builder::WordCells,
+    span: MemorySpan,
+    rlc: crate::evm::cell::Cell,
+    size_after: crate::evm::cell::Cell,
+    expansion: MemoryExpansion,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for ReturnGadget {
@@ -72,25 +78,37 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnGadget {
         let (offset, length) = (cb.query_word(), cb.query_word());
         cb.stack_pop("RETURN: offset", offset.expr());
         cb.stack_pop("RETURN: length", length.expr());
-        cb.require_zero("RETURN: no data", length.lo.expr());
-        cb.require_zero("RETURN: no data", length.hi.expr());
         cb.call_context(
             "RETURN: the call succeeds",
             CallContextField::IsSuccess,
             Word::small(constant(1)),
             None,
         );
-        // No data, no memory expansion: RETURN costs nothing.
-        let common = OpcodeStep::configure(cb, GasCost::Dynamic(constant(0)), Transition::EndTx);
-        Self { common, offset, length }
+        let span = MemorySpan::configure(cb, &offset.expr(), &length.expr());
+        let rlc = cb.query_rlc();
+        let claim = memory_read_claim(cb, &span, length.lo.expr(), rlc.expr());
+        cb.when(span.nonempty(), |cb| cb.word_stream("RETURN: the returned bytes", claim));
+        // The call ends: the memory size after the step is a cell, not the next step's.
+        let size_after = cb.query_cell();
+        let (expansion, size, memory_gas) =
+            MemoryExpansion::configure_to(cb, span.needed(), size_after.expr());
+        cb.require_equal("RETURN: memory size after", size_after.expr(), size);
+        let common = OpcodeStep::configure(cb, GasCost::Dynamic(memory_gas), Transition::EndTx);
+        Self { common, offset, length, span, rlc, size_after, expansion }
     }
 }
 
 impl<F: PrimeField> StepGadget<F> for ReturnGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        a.assign_word(self.offset, crate::state::rw_row::word_limbs(w.rws[0].value));
-        a.assign_word(self.length, crate::state::rw_row::word_limbs(w.rws[1].value));
+        let (offset, length) = (w.rws[0].value, w.rws[1].value);
+        a.assign_word(self.offset, crate::state::rw_row::word_limbs(offset));
+        a.assign_word(self.length, crate::state::rw_row::word_limbs(length));
+        self.span.assign(a, offset, length);
+        let (_, words, needed) = MemorySpan::native(offset, length);
+        a.assign_rlc(self.rlc, memory_bytes(w, 3, words as usize, offset, length));
+        a.assign_u64(self.size_after, w.values.memory_word_size.max(needed));
+        self.expansion.assign(a, w.values.memory_word_size, needed);
         Ok(())
     }
 }

@@ -12,12 +12,13 @@ use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
 use zkevm_executor::trace::{RwTarget, StepKind};
 use zkevm_executor::{trace_batch, Trace};
 
-use super::assign::StepValuesMap;
+use super::assign::AssignedStep;
 use super::witness::{all_steps, step_witnesses};
 use super::{EvmConfig, EvmTables, STEP_HEIGHT};
 use crate::bitwise::{bitwise_ops, BitwiseConfig};
 use crate::bytecode::{BytecodeConfig, BytecodeWitness};
 use crate::challenges::Challenges;
+use crate::copy::CopyConfig;
 use crate::gadgets::test_support::{assert_circuit_rejected, check};
 use crate::keccak::permutation::PermutationConfig;
 use crate::keccak::{KeccakConfig, KeccakWitness};
@@ -132,6 +133,7 @@ struct Config {
     keccak: KeccakConfig,
     bytecode: BytecodeConfig<Fr>,
     bitwise: BitwiseConfig,
+    copy: CopyConfig,
     evm: std::sync::Arc<EvmConfig<Fr>>,
     challenges: Challenges,
 }
@@ -155,6 +157,7 @@ impl Circuit<Fr> for WindowCircuit {
         let bytecode = BytecodeConfig::configure(meta, &keccak.table, &fixed, challenges.bytes);
         let bitwise = BitwiseConfig::configure(meta, &fixed);
         let calldata = CallDataTable::configure(meta);
+        let copy = CopyConfig::configure(meta, &fixed, &state.table, challenges.bytes);
         let tables = EvmTables {
             rw: state.table,
             bytecode: bytecode.table,
@@ -163,9 +166,23 @@ impl Circuit<Fr> for WindowCircuit {
             block,
             bitwise: bitwise.table,
             calldata,
+            copy: copy.table,
+            keccak: keccak.table,
         };
         let evm = std::sync::Arc::new(EvmConfig::configure(meta, &tables, challenges));
-        Config { fixed, tx, block, calldata, state, keccak, bytecode, bitwise, evm, challenges }
+        Config {
+            fixed,
+            tx,
+            block,
+            calldata,
+            state,
+            keccak,
+            bytecode,
+            bitwise,
+            copy,
+            evm,
+            challenges,
+        }
     }
 
     fn synthesize(&self, config: Config, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
@@ -202,7 +219,11 @@ impl Circuit<Fr> for WindowCircuit {
             || "bitwise",
             |mut r| config.bitwise.assign(&mut r, &ops, ops.len()).map_err(|_| Error::Synthesis),
         )?;
-        let assigned: Vec<StepValuesMap<Fr>> = layouter.assign_region(
+        layouter.assign_region(
+            || "copy",
+            |mut r| config.copy.assign_first_phase(&mut r, &[], 0).map_err(|_| Error::Synthesis),
+        )?;
+        let assigned: Vec<AssignedStep<Fr>> = layouter.assign_region(
             || "evm",
             |mut region| {
                 config.evm.assign_fixed_window(&mut region, steps.len());
@@ -424,5 +445,6 @@ mod bitwise;
 mod byte_ops;
 mod calldata;
 mod context;
+mod hashing;
 mod memory;
 mod shift;

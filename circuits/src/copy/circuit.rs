@@ -1,0 +1,569 @@
+//! Columns, constraints and assignment of the copy circuit (see the [module docs](super)).
+
+use alloy_primitives::U256;
+use halo2_proofs::circuit::{Region, Value};
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::{Advice, Challenge, Column, ConstraintSystem, Expression, Fixed, SecondPhase};
+
+use super::stream::{WordStream, WORD_BYTES};
+use crate::constraint_builder::{constant, ConstraintBuilder};
+use crate::error::CircuitError;
+use crate::state::rw_row::word_limbs;
+use crate::table::{FixedTable, FixedTableTag, LookupTable, RwTable};
+
+const ROWS_PER_WORD: usize = WORD_BYTES as usize;
+const HALF: usize = ROWS_PER_WORD / 2;
+
+/// The columns other circuits look a stream up in (all read on a stream's first row).
+#[derive(Clone, Copy, Debug)]
+pub struct CopyTable {
+    /// 1 on the copy region's rows.
+    pub q_enable: Column<Fixed>,
+    /// 1 on a stream's first row.
+    pub is_first: Column<Advice>,
+    /// The first word's RW counter (then one more per word).
+    pub rw_counter: Column<Advice>,
+    /// Reads or writes.
+    pub is_write: Column<Advice>,
+    /// RW tag.
+    pub tag: Column<Advice>,
+    /// RW id.
+    pub id: Column<Advice>,
+    /// RW address (the word address of memory: one more per word unless `index_in_key`).
+    pub address: Column<Advice>,
+    /// RW field tag.
+    pub field_tag: Column<Advice>,
+    /// RW key (the data word index of a log: one more per word when `index_in_key`).
+    pub key: Column<Advice>,
+    /// Whether the word index is the key.
+    pub index_in_key: Column<Advice>,
+    /// Bytes before the window.
+    pub skip: Column<Advice>,
+    /// Bytes in the window.
+    pub len: Column<Advice>,
+    /// Words in the stream.
+    pub words: Column<Advice>,
+    /// Whether bytes outside the window are zero.
+    pub zero_outside: Column<Advice>,
+    /// RLC of the window's bytes (second phase).
+    pub rlc_total: Column<Advice>,
+}
+
+impl<F: PrimeField> LookupTable<F> for CopyTable {
+    fn table_exprs(&self) -> Vec<Expression<F>> {
+        let q = self.q_enable.cur();
+        [
+            self.is_first,
+            self.rw_counter,
+            self.is_write,
+            self.tag,
+            self.id,
+            self.address,
+            self.field_tag,
+            self.key,
+            self.index_in_key,
+            self.skip,
+            self.len,
+            self.words,
+            self.zero_outside,
+            self.rlc_total,
+        ]
+        .iter()
+        .map(|c| q.clone() * c.cur())
+        .collect()
+    }
+
+    fn annotations(&self) -> Vec<&'static str> {
+        vec![
+            "copy.is_first",
+            "copy.rw_counter",
+            "copy.is_write",
+            "copy.tag",
+            "copy.id",
+            "copy.address",
+            "copy.field_tag",
+            "copy.key",
+            "copy.index_in_key",
+            "copy.skip",
+            "copy.len",
+            "copy.words",
+            "copy.zero_outside",
+            "copy.rlc",
+        ]
+    }
+}
+
+/// What a step asks of a stream (the tuple it looks up).
+#[derive(Clone, Debug)]
+pub struct StreamClaim<F: PrimeField> {
+    /// RW counter of the first word.
+    pub rw_counter: Expression<F>,
+    /// Reads (0) or writes (1).
+    pub is_write: Expression<F>,
+    /// RW tag.
+    pub tag: Expression<F>,
+    /// RW id.
+    pub id: Expression<F>,
+    /// RW address of the first word.
+    pub address: Expression<F>,
+    /// RW field tag.
+    pub field_tag: Expression<F>,
+    /// RW key of the first word.
+    pub key: Expression<F>,
+    /// Whether the word index is the key.
+    pub index_in_key: Expression<F>,
+    /// Bytes before the window.
+    pub skip: Expression<F>,
+    /// Bytes in the window.
+    pub len: Expression<F>,
+    /// Words.
+    pub words: Expression<F>,
+    /// Whether bytes outside the window are zero.
+    pub zero_outside: Expression<F>,
+    /// RLC of the window.
+    pub rlc: Expression<F>,
+}
+
+impl<F: PrimeField> StreamClaim<F> {
+    /// The lookup tuple, in [`CopyTable`] order.
+    pub fn tuple(self) -> Vec<Expression<F>> {
+        vec![
+            constant(1),
+            self.rw_counter,
+            self.is_write,
+            self.tag,
+            self.id,
+            self.address,
+            self.field_tag,
+            self.key,
+            self.index_in_key,
+            self.skip,
+            self.len,
+            self.words,
+            self.zero_outside,
+            self.rlc,
+        ]
+    }
+}
+
+/// The copy circuit's columns.
+#[derive(Clone, Copy, Debug)]
+pub struct CopyConfig {
+    /// The table it exposes.
+    pub table: CopyTable,
+    q_first_row: Column<Fixed>,
+    q_last_row: Column<Fixed>,
+    /// Enabled rows but the last: transitions to the next row.
+    q_next: Column<Fixed>,
+    /// 1 on a word's first byte row.
+    q_word_start: Column<Fixed>,
+    /// 1 on a word's last byte row.
+    q_word_end: Column<Fixed>,
+    /// 1 where a 16-byte limb starts.
+    q_limb_start: Column<Fixed>,
+    active: Column<Advice>,
+    is_last: Column<Advice>,
+    q_rw: Column<Advice>,
+    word_index: Column<Advice>,
+    byte: Column<Advice>,
+    acc: Column<Advice>,
+    prev_lo: Column<Advice>,
+    prev_hi: Column<Advice>,
+    started: Column<Advice>,
+    ended: Column<Advice>,
+    before: Column<Advice>,
+    count: Column<Advice>,
+    rlc: Column<Advice>,
+    r: Challenge,
+}
+
+impl CopyConfig {
+    /// Allocates the columns and states the constraints; `fixed` must hold
+    /// [`FixedTableTag::Range8`], `rw` is the table the words are looked up in and `r` the
+    /// RLC challenge.
+    pub fn configure<F: PrimeField>(
+        meta: &mut ConstraintSystem<F>,
+        fixed: &FixedTable,
+        rw: &RwTable,
+        r: Challenge,
+    ) -> Self {
+        let mut fixed_column = || meta.fixed_column();
+        let (q_enable, q_first_row, q_last_row, q_next) =
+            (fixed_column(), fixed_column(), fixed_column(), fixed_column());
+        let (q_word_start, q_word_end, q_limb_start) = (fixed_column(), fixed_column(), fixed_column());
+        let mut advice = || meta.advice_column();
+        let table = CopyTable {
+            q_enable,
+            is_first: advice(),
+            rw_counter: advice(),
+            is_write: advice(),
+            tag: advice(),
+            id: advice(),
+            address: advice(),
+            field_tag: advice(),
+            key: advice(),
+            index_in_key: advice(),
+            skip: advice(),
+            len: advice(),
+            words: advice(),
+            zero_outside: advice(),
+            rlc_total: meta.advice_column_in(SecondPhase),
+        };
+        let mut advice = || meta.advice_column();
+        let config = Self {
+            table,
+            q_first_row,
+            q_last_row,
+            q_next,
+            q_word_start,
+            q_word_end,
+            q_limb_start,
+            active: advice(),
+            is_last: advice(),
+            q_rw: advice(),
+            word_index: advice(),
+            byte: advice(),
+            acc: advice(),
+            prev_lo: advice(),
+            prev_hi: advice(),
+            started: advice(),
+            ended: advice(),
+            before: advice(),
+            count: advice(),
+            rlc: meta.advice_column_in(SecondPhase),
+            r,
+        };
+        config.configure_rows(meta, fixed);
+        config.configure_transitions(meta);
+        config.configure_rw_lookup(meta, rw);
+        config
+    }
+
+    /// Constraints within a row: flags, word bytes, window counters at a stream's ends.
+    fn configure_rows<F: PrimeField>(&self, meta: &mut ConstraintSystem<F>, fixed: &FixedTable) {
+        let t = &self.table;
+        let mut cb = ConstraintBuilder::new();
+        for (name, column) in [
+            ("copy: active is boolean", self.active),
+            ("copy: is_first is boolean", t.is_first),
+            ("copy: is_last is boolean", self.is_last),
+            ("copy: is_write is boolean", t.is_write),
+            ("copy: index_in_key is boolean", t.index_in_key),
+            ("copy: zero_outside is boolean", t.zero_outside),
+            ("copy: started is boolean", self.started),
+            ("copy: ended is boolean", self.ended),
+        ] {
+            cb.require_boolean(name, column.cur());
+        }
+        let (active, is_first, is_last) = (self.active.cur(), t.is_first.cur(), self.is_last.cur());
+        cb.require_zero(
+            "copy: a stream starts on a word's first row",
+            is_first.clone() * (constant(1) - self.q_word_start.cur()),
+        );
+        cb.require_zero("copy: a stream's first row is active", is_first.clone() * (constant(1) - active.clone()));
+        cb.require_zero("copy: a stream's last row is active", is_last.clone() * (constant(1) - active.clone()));
+        cb.require_equal("copy: word RW rows", self.q_rw.cur(), active.clone() * self.q_word_end.cur());
+        cb.require_zero(
+            "copy: the window ends after it starts",
+            self.ended.cur() * (constant(1) - self.started.cur()),
+        );
+        let in_window = self.started.cur() - self.ended.cur();
+        cb.require_zero(
+            "copy: zero outside the window",
+            active.clone() * t.zero_outside.cur() * (constant(1) - in_window.clone()) * self.byte.cur(),
+        );
+        // acc = byte on a limb's first row, else 256·acc(prev) + byte.
+        cb.require_equal(
+            "copy: limb accumulator",
+            self.acc.cur(),
+            self.byte.cur() + (constant(1) - self.q_limb_start.cur()) * constant(256) * self.acc.prev(),
+        );
+        let reads = self.q_word_end.cur() * (constant(1) - t.is_write.cur());
+        cb.require_equal("copy: a read's previous value is its value", reads.clone() * self.prev_lo.cur(), reads.clone() * self.acc.cur());
+        cb.require_equal(
+            "copy: a read's previous value is its value",
+            reads.clone() * self.prev_hi.cur(),
+            reads * self.acc.rot(-(HALF as i32)),
+        );
+        cb.when(is_first, |cb| {
+            cb.require_equal("copy: first word", self.word_index.cur(), constant(1));
+            cb.require_equal("copy: bytes before the window", self.before.cur(), constant(1) - self.started.cur());
+            cb.require_equal("copy: bytes in the window", self.count.cur(), in_window.clone());
+            cb.require_equal("copy: window RLC", self.rlc.cur(), in_window.clone() * self.byte.cur());
+        });
+        cb.when(is_last, |cb| {
+            cb.require_equal("copy: every word", self.word_index.cur(), t.words.cur());
+            cb.require_equal("copy: the window's length", self.count.cur(), t.len.cur());
+            cb.require_equal("copy: the window's start", self.before.cur(), t.skip.cur());
+            cb.require_equal("copy: the window's RLC", self.rlc.cur(), t.rlc_total.cur());
+        });
+        cb.lookup(
+            "copy: bytes are bytes",
+            FixedTableTag::Range8.tuple(vec![self.byte.cur()]),
+            fixed.table_exprs(),
+        );
+        cb.build(meta, "copy rows", t.q_enable.cur());
+
+        let mut ends = ConstraintBuilder::new();
+        ends.when(self.q_first_row.cur(), |cb| {
+            cb.require_equal("copy: the region starts with a stream or nothing", active.clone(), t.is_first.cur());
+        });
+        ends.when(self.q_last_row.cur(), |cb| {
+            cb.require_zero("copy: the region's last row is unused", active.clone());
+        });
+        ends.build(meta, "copy region ends", constant(1));
+    }
+
+    /// Constraints between a row and the next.
+    fn configure_transitions<F: PrimeField>(&self, meta: &mut ConstraintSystem<F>) {
+        let t = &self.table;
+        let mut cb = ConstraintBuilder::new();
+        let (active, active_next) = (self.active.cur(), self.active.next());
+        let first_next = t.is_first.next();
+        cb.require_zero(
+            "copy: a word is wholly in a stream or not",
+            (constant(1) - self.q_word_end.cur()) * (active_next.clone() - active.clone()),
+        );
+        let continues = active_next.clone() * (constant(1) - first_next.clone());
+        cb.require_zero(
+            "copy: a stream's rows are contiguous",
+            continues.clone() * (constant(1) - active.clone()),
+        );
+        cb.require_equal(
+            "copy: is_last marks a stream's last row",
+            self.is_last.cur(),
+            active * (constant(1) - active_next + first_next),
+        );
+        cb.when(continues, |cb| {
+            for (name, column) in [
+                ("copy: is_write constant", t.is_write),
+                ("copy: tag constant", t.tag),
+                ("copy: id constant", t.id),
+                ("copy: field constant", t.field_tag),
+                ("copy: index_in_key constant", t.index_in_key),
+                ("copy: skip constant", t.skip),
+                ("copy: len constant", t.len),
+                ("copy: words constant", t.words),
+                ("copy: zero_outside constant", t.zero_outside),
+                ("copy: rlc total constant", t.rlc_total),
+            ] {
+                cb.require_equal(name, column.next(), column.cur());
+            }
+            cb.require_zero("copy: the window starts once", self.started.cur() * (constant(1) - self.started.next()));
+            cb.require_zero("copy: the window ends once", self.ended.cur() * (constant(1) - self.ended.next()));
+            let in_window_next = self.started.next() - self.ended.next();
+            cb.require_equal(
+                "copy: bytes before the window",
+                self.before.next(),
+                self.before.cur() + constant(1) - self.started.next(),
+            );
+            cb.require_equal(
+                "copy: bytes in the window",
+                self.count.next(),
+                self.count.cur() + in_window_next.clone(),
+            );
+            let rlc = self.rlc.cur();
+            cb.require_equal(
+                "copy: window RLC",
+                self.rlc.next(),
+                rlc.clone() + in_window_next * (rlc * (self.r.expr() - constant(1)) + self.byte.next()),
+            );
+            // Inside a word the location stays; at a word's end it moves to the next word.
+            let word_end = self.q_word_end.cur();
+            let index_in_key = t.index_in_key.cur();
+            for (column, step) in [
+                (t.rw_counter, word_end.clone()),
+                (self.word_index, word_end.clone()),
+                (t.address, word_end.clone() * (constant(1) - index_in_key.clone())),
+                (t.key, word_end.clone() * index_in_key.clone()),
+            ] {
+                cb.require_equal("copy: next word", column.next(), column.cur() + step);
+            }
+        });
+        cb.build(meta, "copy transitions", self.q_next.cur());
+    }
+
+    /// Each word's RW row: `(1, rw_counter, is_write, tag, id, address, field, key, 0, value,
+    /// value_prev, 0)` with the value from the word's 32 byte rows.
+    fn configure_rw_lookup<F: PrimeField>(&self, meta: &mut ConstraintSystem<F>, rw: &RwTable) {
+        let t = &self.table;
+        let q = self.q_rw.cur();
+        let inputs = [
+            constant(1),
+            t.rw_counter.cur(),
+            t.is_write.cur(),
+            t.tag.cur(),
+            t.id.cur(),
+            t.address.cur(),
+            t.field_tag.cur(),
+            t.key.cur(),
+            constant(0),
+            self.acc.cur(),
+            self.acc.rot(-(HALF as i32)),
+            self.prev_lo.cur(),
+            self.prev_hi.cur(),
+            constant(0),
+            constant(0),
+        ];
+        let table = rw.table_exprs();
+        meta.lookup_any("copy: word RW", move |_| {
+            inputs.into_iter().map(|i| q.clone() * i).zip(table).collect()
+        });
+    }
+
+    /// Rows for `words` stream words (one spare row at the end).
+    pub fn rows(words: usize) -> usize {
+        words * ROWS_PER_WORD + 1
+    }
+
+    /// Assigns the first phase: `streams` from row 0 in a region of `capacity` words.
+    pub fn assign_first_phase<F: PrimeField>(
+        &self,
+        region: &mut Region<'_, F>,
+        streams: &[WordStream],
+        capacity: usize,
+    ) -> Result<(), CircuitError> {
+        let needed = super::stream_words(streams);
+        if needed > capacity {
+            return Err(CircuitError::CapacityExceeded { what: "copy words", needed, capacity });
+        }
+        let rows = Self::rows(capacity);
+        for row in 0..rows {
+            let pos = row % ROWS_PER_WORD;
+            let mut fixed = |c: Column<Fixed>, v: bool| region.assign_fixed(c, row, F::from(v as u64));
+            fixed(self.table.q_enable, true);
+            fixed(self.q_first_row, row == 0);
+            fixed(self.q_last_row, row == rows - 1);
+            fixed(self.q_next, row < rows - 1);
+            fixed(self.q_word_start, pos == 0);
+            fixed(self.q_word_end, pos == ROWS_PER_WORD - 1);
+            fixed(self.q_limb_start, pos % HALF == 0);
+        }
+        let known = |v: u64| Value::known(F::from(v));
+        let mut row = 0;
+        for stream in streams {
+            let bytes = stream.bytes();
+            let first = &stream.rows[0];
+            let (mut started, mut ended, mut before, mut count) = (false, false, 0u64, 0u64);
+            let mut acc = F::ZERO;
+            for (i, byte) in bytes.iter().enumerate() {
+                let word = &stream.rows[i / ROWS_PER_WORD];
+                let pos = i % ROWS_PER_WORD;
+                started |= i as u64 == stream.skip;
+                ended |= i as u64 == stream.skip + stream.len;
+                before += !started as u64;
+                count += stream.in_window(i) as u64;
+                let t = &self.table;
+                let mut advice = |c: Column<Advice>, v: Value<F>| {
+                    region.assign_advice(c, row, v);
+                };
+                advice(self.active, known(1));
+                advice(t.is_first, known((i == 0) as u64));
+                advice(self.is_last, known((i == bytes.len() - 1) as u64));
+                advice(self.q_rw, known((pos == ROWS_PER_WORD - 1) as u64));
+                advice(t.rw_counter, known(word.rw_counter));
+                advice(t.is_write, known(first.is_write as u64));
+                advice(t.tag, known(first.tag as u64));
+                advice(t.id, known(first.id));
+                advice(t.address, Value::known(u256_to_field(word.address)));
+                advice(t.field_tag, known(first.field_tag));
+                advice(t.key, Value::known(u256_to_field(word.key)));
+                advice(t.index_in_key, known(stream.index_in_key as u64));
+                advice(t.skip, known(stream.skip));
+                advice(t.len, known(stream.len));
+                advice(t.words, known(stream.rows.len() as u64));
+                advice(t.zero_outside, known(stream.zero_outside as u64));
+                advice(self.word_index, known((i / ROWS_PER_WORD + 1) as u64));
+                advice(self.byte, known(*byte as u64));
+                acc = if pos % HALF == 0 { F::ZERO } else { acc * F::from(256) } + F::from(*byte as u64);
+                advice(self.acc, Value::known(acc));
+                let (lo, hi) = word_limbs(word.value_prev);
+                let at_end = pos == ROWS_PER_WORD - 1;
+                advice(self.prev_lo, Value::known(if at_end { F::from_u128(lo) } else { F::ZERO }));
+                advice(self.prev_hi, Value::known(if at_end { F::from_u128(hi) } else { F::ZERO }));
+                advice(self.started, known(started as u64));
+                advice(self.ended, known(ended as u64));
+                advice(self.before, known(before));
+                advice(self.count, known(count));
+                row += 1;
+            }
+        }
+        for row in row..Self::rows(capacity) {
+            for column in self.zero_columns() {
+                region.assign_advice(column, row, Value::known(F::ZERO));
+            }
+        }
+        Ok(())
+    }
+
+    fn zero_columns(&self) -> Vec<Column<Advice>> {
+        let t = &self.table;
+        vec![
+            self.active,
+            t.is_first,
+            self.is_last,
+            self.q_rw,
+            t.rw_counter,
+            t.is_write,
+            t.tag,
+            t.id,
+            t.address,
+            t.field_tag,
+            t.key,
+            t.index_in_key,
+            t.skip,
+            t.len,
+            t.words,
+            t.zero_outside,
+            self.word_index,
+            self.byte,
+            self.acc,
+            self.prev_lo,
+            self.prev_hi,
+            self.started,
+            self.ended,
+            self.before,
+            self.count,
+        ]
+    }
+
+    /// Assigns the second phase (the RLC columns) with challenge value `r`.
+    pub fn assign_second_phase<F: PrimeField>(
+        &self,
+        region: &mut Region<'_, F>,
+        streams: &[WordStream],
+        capacity: usize,
+        r: Value<F>,
+    ) {
+        let mut row = 0;
+        for stream in streams {
+            let total = rlc_value(&stream.window(), r);
+            let mut acc = Value::known(F::ZERO);
+            for (i, byte) in stream.bytes().iter().enumerate() {
+                if stream.in_window(i) {
+                    acc = acc.zip(r).map(|(acc, r)| acc * r + F::from(*byte as u64));
+                }
+                region.assign_advice(self.rlc, row, acc);
+                region.assign_advice(self.table.rlc_total, row, total);
+                row += 1;
+            }
+        }
+        for row in row..Self::rows(capacity) {
+            region.assign_advice(self.rlc, row, Value::known(F::ZERO));
+            region.assign_advice(self.table.rlc_total, row, Value::known(F::ZERO));
+        }
+    }
+}
+
+/// `Σ b_i·r^(n−1−i)`: the RLC of `bytes` as the keccak table and the copy circuit hold it.
+pub fn rlc_value<F: PrimeField>(bytes: &[u8], r: Value<F>) -> Value<F> {
+    bytes.iter().fold(Value::known(F::ZERO), |acc, b| {
+        acc.zip(r).map(|(acc, r)| acc * r + F::from(*b as u64))
+    })
+}
+
+/// A number below `2^254` as a field element.
+fn u256_to_field<F: PrimeField>(value: U256) -> F {
+    let (lo, hi) = word_limbs(value);
+    F::from_u128(lo) + F::from_u128(hi) * F::from_u128(1 << 64) * F::from_u128(1 << 64)
+}

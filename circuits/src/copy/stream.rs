@@ -1,0 +1,168 @@
+//! The copy circuit's witness: word streams, cut from the trace's RW log.
+//!
+//! A [`WordStream`] is a run of consecutive RW rows that read or write 32-byte words of one
+//! location (memory words of a call, or the data words of a log) and a byte window inside
+//! them. The EVM step that makes those RWs names the stream by its first row and its window;
+//! the copy circuit proves the words, their bytes and the window's RLC.
+
+use alloy_primitives::U256;
+use zkevm_executor::trace::{StepKind, Trace};
+
+use crate::error::CircuitError;
+use crate::evm::witness::all_steps;
+use crate::state::rw_row::RwRow;
+use crate::state::RwTag;
+
+/// Bytes in a word.
+pub const WORD_BYTES: u64 = 32;
+
+/// A run of word RWs and the byte window a step copies out of (or into) it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WordStream {
+    /// The RW rows, consecutive in `rw_counter`, one per word.
+    pub rows: Vec<RwRow>,
+    /// Whether the word index is the row's `key` (log data) rather than its `address`
+    /// (memory).
+    pub index_in_key: bool,
+    /// Bytes of the first word before the window.
+    pub skip: u64,
+    /// Bytes in the window.
+    pub len: u64,
+    /// Whether bytes outside the window must be zero (log data words are zero-padded).
+    pub zero_outside: bool,
+}
+
+impl WordStream {
+    /// The stream of `rows` with the window `[skip, skip + len)`, checked: the rows must be
+    /// consecutive words of one location, and the window must end in the last word.
+    pub fn new(
+        rows: Vec<RwRow>,
+        index_in_key: bool,
+        skip: u64,
+        len: u64,
+        zero_outside: bool,
+    ) -> Result<Self, CircuitError> {
+        let stream = Self { rows, index_in_key, skip, len, zero_outside };
+        stream.check()?;
+        Ok(stream)
+    }
+
+    fn check(&self) -> Result<(), CircuitError> {
+        let bad = |why: &str| Err(CircuitError::Unsupported(format!("copy stream: {why}")));
+        let Some(first) = self.rows.first() else { return bad("no words") };
+        if self.len == 0 || self.skip >= WORD_BYTES {
+            return bad("empty window or skip past the first word");
+        }
+        let words = (self.skip + self.len).div_ceil(WORD_BYTES);
+        if words != self.rows.len() as u64 {
+            return bad("the window does not end in the last word");
+        }
+        for (i, row) in self.rows.iter().enumerate() {
+            let i = i as u64;
+            let (address, key) = if self.index_in_key {
+                (first.address, first.key + U256::from(i))
+            } else {
+                (first.address + U256::from(i), first.key)
+            };
+            let same = row.rw_counter == first.rw_counter + i
+                && row.is_write == first.is_write
+                && row.tag == first.tag
+                && row.id == first.id
+                && row.field_tag == first.field_tag
+                && row.address == address
+                && row.key == key;
+            if !same {
+                return bad("rows are not consecutive words of one location");
+            }
+            if !row.is_write && row.value_prev != row.value {
+                return bad("a read whose previous value differs");
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether byte `i` of the stream is in the window.
+    pub fn in_window(&self, i: usize) -> bool {
+        let i = i as u64;
+        i >= self.skip && i < self.skip + self.len
+    }
+
+    /// Every byte of the words, big-endian word by word.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.rows.iter().flat_map(|r| r.value.to_be_bytes::<32>()).collect()
+    }
+
+    /// The window's bytes.
+    pub fn window(&self) -> Vec<u8> {
+        let bytes = self.bytes();
+        bytes[self.skip as usize..(self.skip + self.len) as usize].to_vec()
+    }
+}
+
+/// The words `[first, last]` a nonempty byte range `[offset, offset + len)` touches.
+pub fn word_span(offset: u64, len: u64) -> (u64, u64) {
+    (offset / WORD_BYTES, (offset + len - 1) / WORD_BYTES)
+}
+
+/// Every stream of the trace, in step order: the memory KECCAK256 hashes, the memory a root
+/// RETURN returns, and a LOG's memory and log data words.
+pub fn trace_streams(trace: &Trace) -> Result<Vec<WordStream>, CircuitError> {
+    let mut streams = Vec::new();
+    for step in all_steps(trace) {
+        let StepKind::Op(op) = step.kind else { continue };
+        let first = step.rw_counter.saturating_sub(1) as usize;
+        let Some(rws) = trace.rws.get(first..first + step.rw_count as usize) else {
+            return Err(CircuitError::Unsupported("step RWs outside the log".into()));
+        };
+        let operand = |i: usize| rws.get(i).map(|rw| rw.value).unwrap_or_default();
+        let (memory_at, topics) = match op {
+            0x20 => (2, 0),
+            0xf3 => (3, 0),
+            0xa0..=0xa4 => {
+                let topics = (op - 0xa0) as usize;
+                (4 + topics, topics)
+            }
+            _ => continue,
+        };
+        let (offset, len) = (operand(0), operand(1));
+        if len.is_zero() {
+            continue;
+        }
+        let too_big = || CircuitError::Unsupported("copy of 2^48 bytes or more".into());
+        let (offset, len): (u64, u64) = (
+            offset.try_into().map_err(|_| too_big())?,
+            len.try_into().map_err(|_| too_big())?,
+        );
+        if offset >= 1 << 48 || len >= 1 << 48 {
+            return Err(too_big());
+        }
+        let (w0, w1) = word_span(offset, len);
+        let memory_words = (w1 - w0 + 1) as usize;
+        let rows = |from: usize, count: usize| -> Result<Vec<RwRow>, CircuitError> {
+            rws.get(from..from + count)
+                .map(|rws| rws.iter().map(RwRow::from_rw).collect())
+                .ok_or_else(|| CircuitError::Unsupported("copy RWs missing from the step".into()))
+        };
+        let memory = WordStream::new(rows(memory_at, memory_words)?, false, offset % 32, len, false)?;
+        if memory.rows[0].tag != RwTag::Memory {
+            return Err(CircuitError::Unsupported("copy stream: not memory".into()));
+        }
+        streams.push(memory);
+        if (0xa0..=0xa4).contains(&op) {
+            // Address, TopicCount, the topics and DataLength precede the data words.
+            let data_at = memory_at + memory_words + 3 + topics;
+            let data_words = len.div_ceil(WORD_BYTES) as usize;
+            let data = WordStream::new(rows(data_at, data_words)?, true, 0, len, true)?;
+            if data.rows[0].tag != RwTag::TxLog {
+                return Err(CircuitError::Unsupported("copy stream: not log data".into()));
+            }
+            streams.push(data);
+        }
+    }
+    Ok(streams)
+}
+
+/// Words all streams of the trace hold (the copy circuit's capacity unit).
+pub fn stream_words(streams: &[WordStream]) -> usize {
+    streams.iter().map(|s| s.rows.len()).sum()
+}

@@ -1,0 +1,166 @@
+//! LOG0..LOG4 in a non-static call: the log's fields are written as `TxLog` RWs of the
+//! transaction under the step's log id, which then grows by one. The data is a memory range
+//! read through the copy circuit and written as zero-padded log data words through it too;
+//! the two streams have the same length and the same RLC, so they hold the same bytes.
+//! Gas: 375 + 375 per topic + 8 per data byte + memory expansion.
+
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::Error;
+use zkevm_executor::trace::{CallContextField, LogField};
+
+use super::sha3::{memory_bytes, memory_read_claim};
+use super::{ExecutionGadget, StepGadget};
+use crate::constraint_builder::constant;
+use crate::copy::StreamClaim;
+use crate::evm::assign::StepAssigner;
+use crate::evm::builder::{EvmBuilder, Word, WordCells};
+use crate::evm::cell::Cell;
+use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::execution_state::ExecutionState;
+use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::witness::StepWitness;
+use crate::state::rw_row::{log_field_tag, word_limbs};
+use crate::state::RwTag;
+
+/// The most topics a log has.
+const MAX_TOPICS: usize = 4;
+/// LOG's constant part, per topic and per data byte.
+const GAS_LOG: u64 = 375;
+const GAS_LOG_TOPIC: u64 = 375;
+const GAS_LOG_BYTE: u64 = 8;
+
+/// LOG0..LOG4.
+#[derive(Clone, Debug)]
+pub struct LogGadget {
+    common: OpcodeStep,
+    offset: WordCells,
+    len: WordCells,
+    /// `has_topic[i]`: the opcode has more than `i` topics.
+    has_topic: [Cell; MAX_TOPICS],
+    topics: [WordCells; MAX_TOPICS],
+    callee: WordCells,
+    span: MemorySpan,
+    rlc: Cell,
+    /// `value_prev` of the Address, TopicCount, topics and DataLength writes.
+    prev: [WordCells; 3 + MAX_TOPICS],
+    expansion: MemoryExpansion,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for LogGadget {
+    const STATE: ExecutionState = ExecutionState::Log;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let has_topic = [(); MAX_TOPICS].map(|_| cb.query_bool("LOG: topic flag is boolean"));
+        for pair in has_topic.windows(2) {
+            cb.require_zero("LOG: topics are a prefix", pair[1].expr() * (constant(1) - pair[0].expr()));
+        }
+        let topic_count = has_topic.iter().fold(constant(0), |acc, c| acc + c.expr());
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("LOG: opcode", opcode, constant(0xa0) + topic_count.clone());
+        let (offset, len) = (cb.query_word(), cb.query_word());
+        cb.stack_pop("LOG: offset", offset.expr());
+        cb.stack_pop("LOG: length", len.expr());
+        let topics = [(); MAX_TOPICS].map(|_| cb.query_word());
+        for (flag, topic) in has_topic.iter().zip(&topics) {
+            cb.stack_pop_if("LOG: topic", flag.expr(), topic.expr());
+        }
+        cb.call_context("LOG: not static", CallContextField::IsStatic, Word::zero(), None);
+        let callee = cb.query_word();
+        cb.call_context("LOG: the emitter", CallContextField::CalleeAddress, callee.expr(), None);
+        let span = MemorySpan::configure(cb, &offset.expr(), &len.expr());
+        let rlc = cb.query_rlc();
+        let claim = memory_read_claim(cb, &span, len.lo.expr(), rlc.expr());
+        cb.when(span.nonempty(), |cb| cb.word_stream("LOG: the data in memory", claim));
+
+        let prev = [(); 3 + MAX_TOPICS].map(|_| cb.query_word());
+        let (tx, log_id) = (cb.cur.tx_id.clone(), cb.cur.log_id.clone());
+        let write = |cb: &mut EvmBuilder<F>, name, field: LogField, value: Word<F>, prev: &WordCells| {
+            let (tag, key) = log_field_tag(field);
+            cb.rw_lookup(
+                name,
+                true,
+                RwTag::TxLog,
+                tx.clone(),
+                log_id.clone(),
+                constant(tag),
+                Word::small(constant(key)),
+                value,
+                prev.expr(),
+                Word::zero(),
+            );
+        };
+        write(cb, "LOG: address", LogField::Address, callee.expr(), &prev[0]);
+        write(cb, "LOG: topic count", LogField::TopicCount, Word::small(topic_count.clone()), &prev[1]);
+        for (i, (flag, topic)) in has_topic.iter().zip(&topics).enumerate() {
+            cb.when(flag.expr(), |cb| {
+                write(cb, "LOG: topic", LogField::Topic(i as u8), topic.expr(), &prev[2 + i]);
+            });
+        }
+        write(cb, "LOG: data length", LogField::DataLength, len.expr(), &prev[2 + MAX_TOPICS]);
+        let (data_tag, _) = log_field_tag(LogField::DataWord(0));
+        let data = StreamClaim {
+            rw_counter: constant(0),
+            is_write: constant(1),
+            tag: constant(RwTag::TxLog as u64),
+            id: tx,
+            address: log_id,
+            field_tag: constant(data_tag),
+            key: constant(0),
+            index_in_key: constant(1),
+            skip: constant(0),
+            len: len.lo.expr(),
+            words: span.len_words(),
+            zero_outside: constant(1),
+            rlc: rlc.expr(),
+        };
+        cb.when(span.nonempty(), |cb| cb.word_stream("LOG: the data words", data));
+
+        let (expansion, size_after, memory_gas) = MemoryExpansion::configure(cb, span.needed());
+        let gas = constant(GAS_LOG)
+            + constant(GAS_LOG_TOPIC) * topic_count
+            + constant(GAS_LOG_BYTE) * len.lo.expr()
+            + memory_gas;
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Dynamic(gas),
+            Transition::SameContextLog(NextPc::Advance(1), size_after),
+        );
+        Self { common, offset, len, has_topic, topics, callee, span, rlc, prev, expansion }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for LogGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        let count = (w.values.opcode as usize).saturating_sub(0xa0).min(MAX_TOPICS);
+        let value = |i: usize| w.rws.get(i).map(|rw| rw.value).unwrap_or_default();
+        let (offset, len) = (value(0), value(1));
+        a.assign_word(self.offset, word_limbs(offset));
+        a.assign_word(self.len, word_limbs(len));
+        for i in 0..MAX_TOPICS {
+            a.assign_u64(self.has_topic[i], (i < count) as u64);
+            if i < count {
+                a.assign_word(self.topics[i], word_limbs(value(2 + i)));
+            }
+        }
+        let callee_at = 3 + count;
+        a.assign_word(self.callee, word_limbs(value(callee_at)));
+        self.span.assign(a, offset, len);
+        let (_, words, needed) = MemorySpan::native(offset, len);
+        let memory_at = callee_at + 1;
+        a.assign_rlc(self.rlc, memory_bytes(w, memory_at, words as usize, offset, len));
+        // Address, TopicCount, the topics, then DataLength.
+        let writes = memory_at + words as usize;
+        let prev = |i: usize| {
+            word_limbs(w.rws.get(writes + i).and_then(|rw| rw.value_prev).unwrap_or_default())
+        };
+        a.assign_word(self.prev[0], prev(0));
+        a.assign_word(self.prev[1], prev(1));
+        for i in 0..count {
+            a.assign_word(self.prev[2 + i], prev(2 + i));
+        }
+        a.assign_word(self.prev[2 + MAX_TOPICS], prev(2 + count));
+        self.expansion.assign(a, w.values.memory_word_size, needed);
+        Ok(())
+    }
+}

@@ -1,0 +1,134 @@
+//! KECCAK256: the hash of a memory range. The copy circuit proves the range's words and the
+//! RLC of its bytes; the keccak table says that RLC and length hash to the pushed word.
+//! Gas: 30 + 6 per word of input + memory expansion.
+
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::Error;
+
+use super::{ExecutionGadget, StepGadget};
+use crate::constraint_builder::constant;
+use crate::copy::StreamClaim;
+use crate::evm::assign::StepAssigner;
+use crate::evm::builder::{EvmBuilder, WordCells};
+use crate::evm::cell::Cell;
+use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::execution_state::ExecutionState;
+use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::witness::StepWitness;
+use crate::state::rw_row::word_limbs;
+use crate::state::RwTag;
+
+/// KECCAK256's constant part.
+const GAS_KECCAK: u64 = 30;
+/// KECCAK256's gas per input word.
+const GAS_KECCAK_WORD: u64 = 6;
+
+/// A memory stream claim of the current call: `words` reads from `first_word`, window
+/// `[skip, skip + len)`, RLC `rlc`.
+pub(super) fn memory_read_claim<F: PrimeField>(
+    cb: &EvmBuilder<F>,
+    span: &MemorySpan,
+    len: halo2_proofs::plonk::Expression<F>,
+    rlc: halo2_proofs::plonk::Expression<F>,
+) -> StreamClaim<F> {
+    StreamClaim {
+        rw_counter: constant(0),
+        is_write: constant(0),
+        tag: constant(RwTag::Memory as u64),
+        id: cb.cur.call_id.clone(),
+        address: span.first_word(),
+        field_tag: constant(0),
+        key: constant(0),
+        index_in_key: constant(0),
+        skip: span.skip(),
+        len,
+        words: span.words(),
+        zero_outside: constant(0),
+        rlc,
+    }
+}
+
+/// KECCAK256.
+#[derive(Clone, Debug)]
+pub struct Sha3Gadget {
+    common: OpcodeStep,
+    offset: WordCells,
+    len: WordCells,
+    span: MemorySpan,
+    rlc: Cell,
+    hash: WordCells,
+    prev: WordCells,
+    expansion: MemoryExpansion,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for Sha3Gadget {
+    const STATE: ExecutionState = ExecutionState::Sha3;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("KECCAK256: opcode", opcode, constant(0x20));
+        let (offset, len) = (cb.query_word(), cb.query_word());
+        cb.stack_pop("KECCAK256: offset", offset.expr());
+        cb.stack_pop("KECCAK256: length", len.expr());
+        let span = MemorySpan::configure(cb, &offset.expr(), &len.expr());
+        let rlc = cb.query_rlc();
+        let claim = memory_read_claim(cb, &span, len.lo.expr(), rlc.expr());
+        cb.when(span.nonempty(), |cb| cb.word_stream("KECCAK256: the hashed bytes", claim));
+        cb.when(span.is_empty(), |cb| {
+            cb.require_zero("KECCAK256: the empty string's RLC", rlc.expr());
+        });
+        let hash = cb.query_word();
+        cb.keccak_lookup("KECCAK256: the hash", rlc.expr(), len.lo.expr(), hash.expr());
+        let prev = cb.stack_push("KECCAK256: the hash", hash.expr());
+        let (expansion, size_after, memory_gas) = MemoryExpansion::configure(cb, span.needed());
+        let gas = constant(GAS_KECCAK) + constant(GAS_KECCAK_WORD) * span.len_words() + memory_gas;
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Dynamic(gas),
+            Transition::SameContextMemory(NextPc::Advance(1), size_after),
+        );
+        Self { common, offset, len, span, rlc, hash, prev, expansion }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for Sha3Gadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        let (offset, len) = (w.rws[0].value, w.rws[1].value);
+        a.assign_word(self.offset, word_limbs(offset));
+        a.assign_word(self.len, word_limbs(len));
+        self.span.assign(a, offset, len);
+        let (_, words, needed) = MemorySpan::native(offset, len);
+        let bytes = memory_bytes(w, 2, words as usize, offset, len);
+        a.assign_rlc(self.rlc, bytes);
+        let push = w.rws.last().ok_or(Error::Synthesis)?;
+        a.assign_word(self.hash, word_limbs(push.value));
+        a.assign_word(self.prev, word_limbs(push.value_prev.unwrap_or_default()));
+        self.expansion.assign(a, w.values.memory_word_size, needed);
+        Ok(())
+    }
+}
+
+/// The bytes `[offset, offset + len)` of memory, from the `words` memory reads of the step
+/// starting at RW `at`.
+pub(super) fn memory_bytes(
+    w: &StepWitness<'_>,
+    at: usize,
+    words: usize,
+    offset: alloy_primitives::U256,
+    len: alloy_primitives::U256,
+) -> Vec<u8> {
+    if len.is_zero() {
+        return Vec::new();
+    }
+    let bytes: Vec<u8> = w
+        .rws
+        .iter()
+        .skip(at)
+        .take(words)
+        .flat_map(|rw| rw.value.to_be_bytes::<32>())
+        .collect();
+    let skip = (offset.saturating_to::<u64>() % 32) as usize;
+    let len = len.saturating_to::<usize>();
+    bytes.get(skip..skip + len).map(|b| b.to_vec()).unwrap_or_default()
+}
