@@ -22,6 +22,8 @@ pub mod setup;
 
 pub use cache::Cache;
 pub use error::ProverError;
-pub use plan::{plan, Chunk, DEFAULT_CHUNK};
+pub use plan::{
+    plan, preset_name, smallest_preset, Chunk, CHUNK_PRESETS, DEFAULT_CHUNK, LARGE_CHUNK,
+};
 pub use prove::{prove_batch, prove_trace, ProveOptions, ProveReport, ProvenBatch};
 pub use setup::{load_params, ParamsSource, INSECURE_SEED};

@@ -26,6 +26,45 @@ pub const DEFAULT_CHUNK: ChunkParams = ChunkParams {
     copy_words: 16,
 };
 
+/// Capacities at `k = 15` for batches with contract calls: the built-in demo batch (eight
+/// native and token transfers, a 1,090-byte token contract, mapping-slot hashes and logs)
+/// fits one chunk.
+pub const LARGE_CHUNK: ChunkParams = ChunkParams {
+    evm_steps: 2048,
+    rw_rows: 8192,
+    bytecode_rows: 4096,
+    keccak_permutations: 16,
+    txs: 32,
+    statement_rows: 128,
+    bitwise_ops: 64,
+    calldata_words: 128,
+    copy_words: 256,
+};
+
+/// The chunk parameters `zkevm prove` chooses from, by name: `small` ([`DEFAULT_CHUNK`]) and
+/// `large` ([`LARGE_CHUNK`]). A verifier accepts bundles proven with these only.
+pub const CHUNK_PRESETS: [(&str, ChunkParams); 2] =
+    [("small", DEFAULT_CHUNK), ("large", LARGE_CHUNK)];
+
+/// The name of a preset's parameters, if they are one.
+pub fn preset_name(chunk: &ChunkParams) -> Option<&'static str> {
+    CHUNK_PRESETS.iter().find(|(_, p)| p == chunk).map(|(name, _)| *name)
+}
+
+/// The smallest preset whose chunks hold every transaction of `input` (the batch is then
+/// planned in those chunks); the error of the largest preset when none does.
+pub fn smallest_preset(input: &ExecutionInput, context: &str) -> Result<ChunkParams, ProverError> {
+    let mut last = None;
+    for (_, preset) in CHUNK_PRESETS {
+        match plan(input, context, &preset) {
+            Ok(_) => return Ok(preset),
+            Err(e @ ProverError::TxTooLarge { .. }) => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or(ProverError::Execution("no chunk presets".into())))
+}
+
 /// One chunk to prove.
 #[derive(Clone, Debug)]
 pub struct Chunk {

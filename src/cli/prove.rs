@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use zkevm_prover::{prove_batch, Cache, ParamsSource, ProveOptions, DEFAULT_CHUNK};
+use zkevm_prover::{
+    preset_name, prove_batch, smallest_preset, Cache, ParamsSource, ProveOptions, CHUNK_PRESETS,
+};
 
 /// Arguments of `zkevm prove`.
 #[derive(Debug, Args)]
@@ -36,6 +38,11 @@ pub struct ProveArgs {
     /// For a state-test file: the fork whose entries are considered.
     #[arg(long, default_value = "Cancun")]
     fork: String,
+    /// Chunk parameters: `small` (k = 11: transfers and small calls), `large` (k = 15:
+    /// contract calls such as the demo's token transfers) or `auto`, the smallest that holds
+    /// every transaction.
+    #[arg(long, default_value = "auto")]
+    chunk: String,
 }
 
 /// Runs the command.
@@ -46,8 +53,21 @@ pub fn run(args: ProveArgs) -> anyhow::Result<ExitCode> {
     if params == ParamsSource::Insecure {
         eprintln!("warning: {}", params.describe());
     }
+    let chunk = match args.chunk.as_str() {
+        "auto" => smallest_preset(&input, &context)
+            .with_context(|| format!("choosing chunk parameters for {context}"))?,
+        name => match CHUNK_PRESETS.iter().find(|(preset, _)| *preset == name) {
+            Some((_, chunk)) => *chunk,
+            None => anyhow::bail!("unknown --chunk {name:?}: use auto, small or large"),
+        },
+    };
+    eprintln!(
+        "chunk parameters: {} (k = {})",
+        preset_name(&chunk).unwrap_or("custom"),
+        chunk.k::<zkevm_circuits::halo2_proofs::halo2curves::bn256::Fr>()
+    );
     let options = ProveOptions {
-        chunk: DEFAULT_CHUNK,
+        chunk,
         params,
         jobs: args.jobs,
         cache: Cache::default_location()?,

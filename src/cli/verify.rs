@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 use zkevm_circuits::halo2_proofs::halo2curves::bn256::Fr;
 use zkevm_prover::keys::verifier_key;
-use zkevm_prover::{load_params, Cache, ParamsSource, DEFAULT_CHUNK};
+use zkevm_prover::{load_params, preset_name, Cache, ParamsSource, DEFAULT_CHUNK};
 use zkevm_verifier::{verify, BatchStatement, Bundle, VerifyError};
 
 /// Arguments of `zkevm verify`.
@@ -72,8 +72,16 @@ fn check(
         Ok(statement) => statement,
         Err(e) => return Ok(Err(e)),
     };
+    // The bundle names its chunk parameters; only the presets' keys are made here (anything
+    // else fails as a parameter mismatch against the default's key).
+    let chunk = bundle
+        .chunks
+        .first()
+        .map(|c| c.chunk_params)
+        .filter(|p| preset_name(p).is_some())
+        .unwrap_or(DEFAULT_CHUNK);
     let cache = Cache::default_location()?;
-    let params = load_params(params, DEFAULT_CHUNK.k::<Fr>(), &cache)?;
-    let key = verifier_key(&DEFAULT_CHUNK, params, &cache)?;
+    let params = load_params(params, chunk.k::<Fr>(), &cache)?;
+    let key = verifier_key(&chunk, params, &cache)?;
     Ok(verify(&bundle, &statement, &key))
 }

@@ -215,6 +215,9 @@ pub struct MemorySpan {
     first: WordSplit,
     last: WordSplit,
     len_words: WordSplit,
+    /// Words the range touches, in a cell (it counts RWs: keeping it degree 1 keeps the RW
+    /// counters of later lookups low-degree).
+    words: Cell,
 }
 
 impl MemorySpan {
@@ -236,7 +239,13 @@ impl MemorySpan {
         });
         let len_words =
             WordSplit::configure(cb, "memory range: length in words", len.lo.clone() + constant(31));
-        Self { len_is_zero, first, last, len_words }
+        let words = cb.query_cell();
+        cb.require_equal(
+            "memory range: words touched",
+            words.expr(),
+            (constant(1) - len_is_zero.is_zero.expr()) * (last.word() - first.word() + constant(1)),
+        );
+        Self { len_is_zero, first, last, len_words, words }
     }
 
     /// 1 when the range is empty.
@@ -261,7 +270,7 @@ impl MemorySpan {
 
     /// Words the range touches (0 when empty).
     pub fn words<F: PrimeField>(&self) -> Expression<F> {
-        self.nonempty() * (self.last.word() - self.first.word() + constant(1))
+        self.words.expr()
     }
 
     /// Memory words the range needs (0 when empty).
@@ -282,6 +291,8 @@ impl MemorySpan {
         a.assign_bytes(&self.len_words.word, len.div_ceil(32));
         a.assign_u64(self.len_words.rest, (len + 31) % 32);
         a.assign_u64(self.len_words.rest_complement, 31 - (len + 31) % 32);
+        let (_, words, _) = Self::native(offset, U256::from(len));
+        a.assign_u64(self.words, words);
         if len > 0 {
             let offset = offset.saturating_to::<u64>();
             self.first.assign(a, offset);
