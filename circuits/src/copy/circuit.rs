@@ -3,7 +3,9 @@
 use alloy_primitives::U256;
 use halo2_proofs::circuit::{Region, Value};
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::{Advice, Challenge, Column, ConstraintSystem, Expression, Fixed, SecondPhase};
+use halo2_proofs::plonk::{
+    Advice, Challenge, Column, ConstraintSystem, Expression, Fixed, SecondPhase,
+};
 
 use super::stream::{WordStream, WORD_BYTES};
 use crate::constraint_builder::{constant, ConstraintBuilder};
@@ -190,7 +192,8 @@ impl CopyConfig {
         let mut fixed_column = || meta.fixed_column();
         let (q_enable, q_first_row, q_last_row, q_next) =
             (fixed_column(), fixed_column(), fixed_column(), fixed_column());
-        let (q_word_start, q_word_end, q_limb_start) = (fixed_column(), fixed_column(), fixed_column());
+        let (q_word_start, q_word_end, q_limb_start) =
+            (fixed_column(), fixed_column(), fixed_column());
         let mut advice = || meta.advice_column();
         let table = CopyTable {
             q_enable,
@@ -260,9 +263,19 @@ impl CopyConfig {
             "copy: a stream starts on a word's first row",
             is_first.clone() * (constant(1) - self.q_word_start.cur()),
         );
-        cb.require_zero("copy: a stream's first row is active", is_first.clone() * (constant(1) - active.clone()));
-        cb.require_zero("copy: a stream's last row is active", is_last.clone() * (constant(1) - active.clone()));
-        cb.require_equal("copy: word RW rows", self.q_rw.cur(), active.clone() * self.q_word_end.cur());
+        cb.require_zero(
+            "copy: a stream's first row is active",
+            is_first.clone() * (constant(1) - active.clone()),
+        );
+        cb.require_zero(
+            "copy: a stream's last row is active",
+            is_last.clone() * (constant(1) - active.clone()),
+        );
+        cb.require_equal(
+            "copy: word RW rows",
+            self.q_rw.cur(),
+            active.clone() * self.q_word_end.cur(),
+        );
         cb.require_zero(
             "copy: the window ends after it starts",
             self.ended.cur() * (constant(1) - self.started.cur()),
@@ -270,16 +283,24 @@ impl CopyConfig {
         let in_window = self.started.cur() - self.ended.cur();
         cb.require_zero(
             "copy: zero outside the window",
-            active.clone() * t.zero_outside.cur() * (constant(1) - in_window.clone()) * self.byte.cur(),
+            active.clone()
+                * t.zero_outside.cur()
+                * (constant(1) - in_window.clone())
+                * self.byte.cur(),
         );
         // acc = byte on a limb's first row, else 256·acc(prev) + byte.
         cb.require_equal(
             "copy: limb accumulator",
             self.acc.cur(),
-            self.byte.cur() + (constant(1) - self.q_limb_start.cur()) * constant(256) * self.acc.prev(),
+            self.byte.cur()
+                + (constant(1) - self.q_limb_start.cur()) * constant(256) * self.acc.prev(),
         );
         let reads = self.q_word_end.cur() * (constant(1) - t.is_write.cur());
-        cb.require_equal("copy: a read's previous value is its value", reads.clone() * self.prev_lo.cur(), reads.clone() * self.acc.cur());
+        cb.require_equal(
+            "copy: a read's previous value is its value",
+            reads.clone() * self.prev_lo.cur(),
+            reads.clone() * self.acc.cur(),
+        );
         cb.require_equal(
             "copy: a read's previous value is its value",
             reads.clone() * self.prev_hi.cur(),
@@ -287,9 +308,17 @@ impl CopyConfig {
         );
         cb.when(is_first, |cb| {
             cb.require_equal("copy: first word", self.word_index.cur(), constant(1));
-            cb.require_equal("copy: bytes before the window", self.before.cur(), constant(1) - self.started.cur());
+            cb.require_equal(
+                "copy: bytes before the window",
+                self.before.cur(),
+                constant(1) - self.started.cur(),
+            );
             cb.require_equal("copy: bytes in the window", self.count.cur(), in_window.clone());
-            cb.require_equal("copy: window RLC", self.rlc.cur(), in_window.clone() * self.byte.cur());
+            cb.require_equal(
+                "copy: window RLC",
+                self.rlc.cur(),
+                in_window.clone() * self.byte.cur(),
+            );
         });
         cb.when(is_last, |cb| {
             cb.require_equal("copy: every word", self.word_index.cur(), t.words.cur());
@@ -306,7 +335,11 @@ impl CopyConfig {
 
         let mut ends = ConstraintBuilder::new();
         ends.when(self.q_first_row.cur(), |cb| {
-            cb.require_equal("copy: the region starts with a stream or nothing", active.clone(), t.is_first.cur());
+            cb.require_equal(
+                "copy: the region starts with a stream or nothing",
+                active.clone(),
+                t.is_first.cur(),
+            );
         });
         ends.when(self.q_last_row.cur(), |cb| {
             cb.require_zero("copy: the region's last row is unused", active.clone());
@@ -349,8 +382,14 @@ impl CopyConfig {
             ] {
                 cb.require_equal(name, column.next(), column.cur());
             }
-            cb.require_zero("copy: the window starts once", self.started.cur() * (constant(1) - self.started.next()));
-            cb.require_zero("copy: the window ends once", self.ended.cur() * (constant(1) - self.ended.next()));
+            cb.require_zero(
+                "copy: the window starts once",
+                self.started.cur() * (constant(1) - self.started.next()),
+            );
+            cb.require_zero(
+                "copy: the window ends once",
+                self.ended.cur() * (constant(1) - self.ended.next()),
+            );
             let in_window_next = self.started.next() - self.ended.next();
             cb.require_equal(
                 "copy: bytes before the window",
@@ -366,7 +405,8 @@ impl CopyConfig {
             cb.require_equal(
                 "copy: window RLC",
                 self.rlc.next(),
-                rlc.clone() + in_window_next * (rlc * (self.r.expr() - constant(1)) + self.byte.next()),
+                rlc.clone()
+                    + in_window_next * (rlc * (self.r.expr() - constant(1)) + self.byte.next()),
             );
             // Inside a word the location stays; at a word's end it moves to the next word.
             let word_end = self.q_word_end.cur();
@@ -430,14 +470,15 @@ impl CopyConfig {
         let rows = Self::rows(capacity);
         for row in 0..rows {
             let pos = row % ROWS_PER_WORD;
-            let mut fixed = |c: Column<Fixed>, v: bool| region.assign_fixed(c, row, F::from(v as u64));
+            let mut fixed =
+                |c: Column<Fixed>, v: bool| region.assign_fixed(c, row, F::from(v as u64));
             fixed(self.table.q_enable, true);
             fixed(self.q_first_row, row == 0);
             fixed(self.q_last_row, row == rows - 1);
             fixed(self.q_next, row < rows - 1);
             fixed(self.q_word_start, pos == 0);
             fixed(self.q_word_end, pos == ROWS_PER_WORD - 1);
-            fixed(self.q_limb_start, pos % HALF == 0);
+            fixed(self.q_limb_start, pos.is_multiple_of(HALF));
         }
         let known = |v: u64| Value::known(F::from(v));
         let mut row = 0;
@@ -475,7 +516,8 @@ impl CopyConfig {
                 advice(t.zero_outside, known(stream.zero_outside as u64));
                 advice(self.word_index, known((i / ROWS_PER_WORD + 1) as u64));
                 advice(self.byte, known(*byte as u64));
-                acc = if pos % HALF == 0 { F::ZERO } else { acc * F::from(256) } + F::from(*byte as u64);
+                acc = if pos.is_multiple_of(HALF) { F::ZERO } else { acc * F::from(256) }
+                    + F::from(*byte as u64);
                 advice(self.acc, Value::known(acc));
                 let (lo, hi) = word_limbs(word.value_prev);
                 let at_end = pos == ROWS_PER_WORD - 1;

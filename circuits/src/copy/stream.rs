@@ -129,10 +129,8 @@ pub fn trace_streams(trace: &Trace) -> Result<Vec<WordStream>, CircuitError> {
             continue;
         }
         let too_big = || CircuitError::Unsupported("copy of 2^48 bytes or more".into());
-        let (offset, len): (u64, u64) = (
-            offset.try_into().map_err(|_| too_big())?,
-            len.try_into().map_err(|_| too_big())?,
-        );
+        let (offset, len): (u64, u64) =
+            (offset.try_into().map_err(|_| too_big())?, len.try_into().map_err(|_| too_big())?);
         if offset >= 1 << 48 || len >= 1 << 48 {
             return Err(too_big());
         }
@@ -143,7 +141,8 @@ pub fn trace_streams(trace: &Trace) -> Result<Vec<WordStream>, CircuitError> {
                 .map(|rws| rws.iter().map(RwRow::from_rw).collect())
                 .ok_or_else(|| CircuitError::Unsupported("copy RWs missing from the step".into()))
         };
-        let memory = WordStream::new(rows(memory_at, memory_words)?, false, offset % 32, len, false)?;
+        let memory =
+            WordStream::new(rows(memory_at, memory_words)?, false, offset % 32, len, false)?;
         if memory.rows[0].tag != RwTag::Memory {
             return Err(CircuitError::Unsupported("copy stream: not memory".into()));
         }

@@ -608,7 +608,8 @@ impl<F: PrimeField> EvmBuilder<F> {
     /// Net stack change so far, conditional pops included.
     pub fn stack_delta_expr(&self) -> Expression<F> {
         let offset = self.stack_offset;
-        let fixed = if offset >= 0 { constant(offset as u64) } else { -constant(offset.unsigned_abs()) };
+        let fixed =
+            if offset >= 0 { constant(offset as u64) } else { -constant(offset.unsigned_abs()) };
         fixed + self.stack_dynamic.clone()
     }
 

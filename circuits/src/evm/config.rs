@@ -18,11 +18,11 @@ use super::step::{StepColumns, StepValues};
 use super::witness::StepWitness;
 use super::STEP_HEIGHT;
 use crate::bitwise::BitwiseTable;
-use crate::copy::{rlc_value, CopyTable};
-use crate::keccak::KeccakTable;
 use crate::bytecode::BytecodeTable;
 use crate::challenges::{compress_expr, ChallengeValues, Challenges};
 use crate::constraint_builder::{constant, ConstraintBuilder};
+use crate::copy::{rlc_value, CopyTable};
+use crate::keccak::KeccakTable;
 use crate::table::{
     BlockTable, CallDataTable, FixedTable, FixedTableTag, LookupTable as TableShape, RwTable,
     TxTable,

@@ -9,8 +9,8 @@
 //! an access whose last byte is in word `n − 1` grows memory to `max(μ_i, n)` words and costs
 //! `C_mem(new) − C_mem(μ_i)`.
 
-use halo2_proofs::halo2curves::ff::PrimeField;
 use alloy_primitives::U256;
+use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Expression;
 
 use super::assign::StepAssigner;
@@ -187,7 +187,11 @@ struct WordSplit {
 }
 
 impl WordSplit {
-    fn configure<F: PrimeField>(cb: &mut EvmBuilder<F>, name: &'static str, value: Expression<F>) -> Self {
+    fn configure<F: PrimeField>(
+        cb: &mut EvmBuilder<F>,
+        name: &'static str,
+        value: Expression<F>,
+    ) -> Self {
         let word = [(); WORD_ADDRESS_BYTES].map(|_| cb.query_byte());
         let (rest, rest_complement) = (cb.query_byte(), cb.query_byte());
         cb.require_equal(name, rest.expr() + rest_complement.expr(), constant(31));
@@ -223,7 +227,11 @@ pub struct MemorySpan {
 impl MemorySpan {
     /// States the range of `offset` and `len` (stack words). A nonempty range's offset and
     /// length are below `2^48` words of memory: anything larger runs out of gas.
-    pub fn configure<F: PrimeField>(cb: &mut EvmBuilder<F>, offset: &Word<F>, len: &Word<F>) -> Self {
+    pub fn configure<F: PrimeField>(
+        cb: &mut EvmBuilder<F>,
+        offset: &Word<F>,
+        len: &Word<F>,
+    ) -> Self {
         cb.require_zero("memory range: length below 2^128", len.hi.clone());
         let len_is_zero = cb.is_zero("memory range: empty", len.lo.clone());
         let nonzero = constant(1) - len_is_zero.is_zero.expr();
@@ -237,8 +245,11 @@ impl MemorySpan {
             );
             (first, last)
         });
-        let len_words =
-            WordSplit::configure(cb, "memory range: length in words", len.lo.clone() + constant(31));
+        let len_words = WordSplit::configure(
+            cb,
+            "memory range: length in words",
+            len.lo.clone() + constant(31),
+        );
         let words = cb.query_cell();
         cb.require_equal(
             "memory range: words touched",

@@ -52,7 +52,10 @@ impl<F: PrimeField> ExecutionGadget<F> for LogGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let has_topic = [(); MAX_TOPICS].map(|_| cb.query_bool("LOG: topic flag is boolean"));
         for pair in has_topic.windows(2) {
-            cb.require_zero("LOG: topics are a prefix", pair[1].expr() * (constant(1) - pair[0].expr()));
+            cb.require_zero(
+                "LOG: topics are a prefix",
+                pair[1].expr() * (constant(1) - pair[0].expr()),
+            );
         }
         let topic_count = has_topic.iter().fold(constant(0), |acc, c| acc + c.expr());
         let opcode = cb.cur.opcode.clone();
@@ -74,23 +77,30 @@ impl<F: PrimeField> ExecutionGadget<F> for LogGadget {
 
         let prev = [(); 3 + MAX_TOPICS].map(|_| cb.query_word());
         let (tx, log_id) = (cb.cur.tx_id.clone(), cb.cur.log_id.clone());
-        let write = |cb: &mut EvmBuilder<F>, name, field: LogField, value: Word<F>, prev: &WordCells| {
-            let (tag, key) = log_field_tag(field);
-            cb.rw_lookup(
-                name,
-                true,
-                RwTag::TxLog,
-                tx.clone(),
-                log_id.clone(),
-                constant(tag),
-                Word::small(constant(key)),
-                value,
-                prev.expr(),
-                Word::zero(),
-            );
-        };
+        let write =
+            |cb: &mut EvmBuilder<F>, name, field: LogField, value: Word<F>, prev: &WordCells| {
+                let (tag, key) = log_field_tag(field);
+                cb.rw_lookup(
+                    name,
+                    true,
+                    RwTag::TxLog,
+                    tx.clone(),
+                    log_id.clone(),
+                    constant(tag),
+                    Word::small(constant(key)),
+                    value,
+                    prev.expr(),
+                    Word::zero(),
+                );
+            };
         write(cb, "LOG: address", LogField::Address, callee.expr(), &prev[0]);
-        write(cb, "LOG: topic count", LogField::TopicCount, Word::small(topic_count.clone()), &prev[1]);
+        write(
+            cb,
+            "LOG: topic count",
+            LogField::TopicCount,
+            Word::small(topic_count.clone()),
+            &prev[1],
+        );
         for (i, (flag, topic)) in has_topic.iter().zip(&topics).enumerate() {
             cb.when(flag.expr(), |cb| {
                 write(cb, "LOG: topic", LogField::Topic(i as u8), topic.expr(), &prev[2 + i]);

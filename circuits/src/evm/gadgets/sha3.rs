@@ -121,13 +121,8 @@ pub(super) fn memory_bytes(
     if len.is_zero() {
         return Vec::new();
     }
-    let bytes: Vec<u8> = w
-        .rws
-        .iter()
-        .skip(at)
-        .take(words)
-        .flat_map(|rw| rw.value.to_be_bytes::<32>())
-        .collect();
+    let bytes: Vec<u8> =
+        w.rws.iter().skip(at).take(words).flat_map(|rw| rw.value.to_be_bytes::<32>()).collect();
     let skip = (offset.saturating_to::<u64>() % 32) as usize;
     let len = len.saturating_to::<usize>();
     bytes.get(skip..skip + len).map(|b| b.to_vec()).unwrap_or_default()

@@ -76,7 +76,9 @@ fn log_rw(trace: &Trace, field: LogField) -> usize {
     trace
         .rws
         .iter()
-        .position(|rw| matches!(rw.target, RwTarget::TxLog { field: f, log_id: 0, .. } if f == field))
+        .position(
+            |rw| matches!(rw.target, RwTarget::TxLog { field: f, log_id: 0, .. } if f == field),
+        )
         .expect("the log is written")
 }
 
