@@ -183,7 +183,7 @@ fn the_example_batch_file_is_the_demo_batch() {
 
 /// `zkevm prove` of three native transfers writes a bundle and a statement that `zkevm
 /// verify` accepts; a changed byte, a changed statement or a missing file is rejected with a
-/// non-zero exit; the demo's token transfers are refused as unsupported.
+/// non-zero exit; an opcode without a gadget is refused as unsupported.
 #[test]
 fn prove_and_verify_transfers_and_reject_tampering() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -234,9 +234,24 @@ fn prove_and_verify_transfers_and_reject_tampering() {
     let missing = run(&["verify", dir.path().join("none.bin").to_str().expect("utf8")]);
     assert!(!missing.status.success());
 
-    let demo = run(&["prove", "--out", dir.path().join("demo").to_str().expect("utf8")]);
-    assert!(!demo.status.success());
-    assert!(text(&demo.stderr).contains("unsupported: "), "{}", text(&demo.stderr));
+    // A contract whose SDIV has no gadget yet is refused before any proving.
+    let mut batch: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&transfers).expect("example")).expect("json");
+    let contract = "0xc000000000000000000000000000000000000001";
+    batch["pre"][contract] =
+        serde_json::json!({"balance": "0x0", "nonce": 0, "code": "0x600760001905", "storage": {}});
+    batch["transactions"][0]["to"] = serde_json::json!(contract);
+    batch["transactions"][0]["gasLimit"] = serde_json::json!(100000);
+    let sdiv = dir.path().join("sdiv.json");
+    std::fs::write(&sdiv, serde_json::to_vec(&batch).expect("json")).expect("write");
+    let refused =
+        run(&["prove", sdiv.to_str().expect("utf8"), "--out", out.to_str().expect("utf8")]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("unsupported: opcode SDIV"),
+        "{}",
+        text(&refused.stderr)
+    );
 }
 
 /// `statetest --mode prove` proves a supported entry with KZG and verifies it.

@@ -16,11 +16,13 @@
 //!   are recomputed from;
 //! - [`state`]: the state circuit (the RW table, sorted and proven consistent);
 //! - [`bitwise`]: AND/OR/XOR nibble by nibble and its [`bitwise::BitwiseTable`];
+//! - [`copy`]: byte windows of memory and log-data word streams and their RLC, the
+//!   [`copy::CopyTable`] (KECCAK256, LOG data, RETURN data);
 //! - [`evm`]: the EVM circuit, one gadget per opcode family;
 //! - [`super_circuit`]: all of them in one constraint system per chunk.
 //!
-//! The copy circuit (memory ranges for KECCAK256, LOG, RETURN data and the *COPY opcodes) is
-//! not built yet: steps that need it are reported `Unsupported`.
+//! The *COPY opcodes (calldata, code, return data and memory sources) are not built on the copy
+//! circuit yet: steps that need them are reported `Unsupported`.
 
 pub mod bitwise;
 pub mod bytecode;

@@ -538,6 +538,25 @@ impl CopyConfig {
         Ok(())
     }
 
+    /// The first-phase column named `name` (for tests that tamper with it).
+    #[cfg(test)]
+    pub(crate) fn column(&self, name: &str) -> Column<Advice> {
+        match name {
+            "byte" => self.byte,
+            "acc" => self.acc,
+            "started" => self.started,
+            "ended" => self.ended,
+            "before" => self.before,
+            "count" => self.count,
+            "is_last" => self.is_last,
+            "active" => self.active,
+            "skip" => self.table.skip,
+            "rw_counter" => self.table.rw_counter,
+            "word_index" => self.word_index,
+            other => panic!("no copy column {other}"),
+        }
+    }
+
     fn zero_columns(&self) -> Vec<Column<Advice>> {
         let t = &self.table;
         vec![

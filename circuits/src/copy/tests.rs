@@ -1,1 +1,298 @@
+//! Copy circuit tests: streams checked against an RW table and claims looked up from outside
+//! as the EVM does; lies about a byte, the window flags and counters, a word's RW row, padding
+//! and the claim itself are rejected.
 
+use alloy_primitives::U256;
+use halo2_proofs::circuit::{Layouter, Value};
+use halo2_proofs::halo2curves::bn256::Fr;
+use halo2_proofs::plonk::{
+    Advice, Challenge, Column, ConstraintSystem, Error, FirstPhase, Fixed, SecondPhase,
+};
+
+use super::{rlc_value, CopyConfig, StreamClaim, WordStream};
+use crate::constraint_builder::{constant, ConstraintBuilder};
+use crate::gadgets::test_support::{assert_rejected, run, GadgetTest};
+use crate::state::rw_row::{word_limbs, RwRow};
+use crate::state::RwTag;
+use crate::table::{FixedTable, FixedTableTag, LookupTable, RwTable};
+
+const K: u32 = 9;
+const CAPACITY: usize = 6;
+
+#[derive(Clone, Default)]
+struct CopyTest {
+    streams: Vec<WordStream>,
+    /// Claims `(stream, skip delta, len delta, words delta)`, looked up in the table.
+    claims: Vec<(usize, u64, u64, u64)>,
+    /// `(column, row, value)` written over the honest witness.
+    tamper: Option<(&'static str, usize, u64)>,
+    /// RW rows whose value the RW table holds differently (index, xor mask).
+    rw_lie: Option<(usize, U256)>,
+}
+
+#[derive(Clone)]
+struct Config {
+    fixed: FixedTable,
+    rw: RwTable,
+    copy: CopyConfig,
+    q_probe: Column<Fixed>,
+    probe: [Column<Advice>; 12],
+    probe_rlc: Column<Advice>,
+    r: Challenge,
+}
+
+fn memory_row(rw_counter: u64, word: u64, value: U256) -> RwRow {
+    RwRow {
+        rw_counter,
+        tag: RwTag::Memory,
+        id: 1,
+        address: U256::from(word),
+        value,
+        value_prev: value,
+        ..RwRow::padding(0)
+    }
+}
+
+fn log_row(rw_counter: u64, index: u64, value: U256) -> RwRow {
+    RwRow {
+        rw_counter,
+        is_write: true,
+        tag: RwTag::TxLog,
+        id: 0,
+        address: U256::from(2),
+        field_tag: 5,
+        key: U256::from(index),
+        value,
+        value_prev: U256::ZERO,
+        ..RwRow::padding(0)
+    }
+}
+
+fn word(seed: u8) -> U256 {
+    let mut bytes = [0u8; 32];
+    for (i, byte) in bytes.iter_mut().enumerate() {
+        *byte = seed.wrapping_mul(31).wrapping_add(i as u8 * 7 + 1);
+    }
+    U256::from_be_bytes(bytes)
+}
+
+/// Memory bytes `[5, 5 + 40)` of two words, and the same 40 bytes as two zero-padded log
+/// data words.
+fn honest() -> CopyTest {
+    let (a, b) = (word(1), word(2));
+    let memory =
+        WordStream::new(vec![memory_row(10, 3, a), memory_row(11, 4, b)], false, 5, 40, false)
+            .expect("a valid stream");
+    let bytes: Vec<u8> = memory.window();
+    let mut padded = bytes.clone();
+    padded.resize(64, 0);
+    let words: Vec<U256> = padded.chunks(32).map(U256::from_be_slice).collect();
+    let data = WordStream::new(
+        vec![log_row(20, 0, words[0]), log_row(21, 1, words[1])],
+        true,
+        0,
+        40,
+        true,
+    )
+    .expect("a valid stream");
+    CopyTest {
+        streams: vec![memory, data],
+        claims: vec![(0, 0, 0, 0), (1, 0, 0, 0)],
+        ..Default::default()
+    }
+}
+
+impl GadgetTest for CopyTest {
+    type Config = Config;
+
+    fn configure(meta: &mut ConstraintSystem<Fr>) -> Config {
+        let fixed = FixedTable::configure(meta);
+        let rw = RwTable::configure(meta);
+        let r = meta.challenge_usable_after(FirstPhase);
+        let copy = CopyConfig::configure(meta, &fixed, &rw, r);
+        let q_probe = meta.fixed_column();
+        let probe = [(); 12].map(|_| meta.advice_column());
+        let probe_rlc = meta.advice_column_in(SecondPhase);
+        let mut cb = ConstraintBuilder::new();
+        let e = |i: usize| probe[i].cur();
+        let claim = StreamClaim {
+            rw_counter: e(0),
+            is_write: e(1),
+            tag: e(2),
+            id: e(3),
+            address: e(4),
+            field_tag: e(5),
+            key: e(6),
+            index_in_key: e(7),
+            skip: e(8),
+            len: e(9),
+            words: e(10),
+            zero_outside: e(11),
+            rlc: probe_rlc.cur(),
+        };
+        cb.lookup("copy probe", claim.tuple(), copy.table.table_exprs());
+        cb.build(meta, "copy probe", q_probe.cur());
+        Config { fixed, rw, copy, q_probe, probe, probe_rlc, r }
+    }
+
+    fn assign<L: Layouter<Fr>>(&self, config: &Config, mut layouter: L) -> Result<(), Error> {
+        config.fixed.load(&mut layouter, &[FixedTableTag::Range8])?;
+        let rw_rows: Vec<RwRow> = self.streams.iter().flat_map(|s| s.rows.clone()).collect();
+        layouter.assign_region(
+            || "rw",
+            |mut region| {
+                let t = &config.rw;
+                for (i, row) in
+                    std::iter::once(RwRow::padding(0)).chain(rw_rows.clone()).enumerate()
+                {
+                    region.assign_fixed(t.q_enable, i, Fr::from((i > 0) as u64));
+                    let mut value = row.value;
+                    if let Some((index, mask)) = self.rw_lie {
+                        if i == index + 1 {
+                            value ^= mask;
+                        }
+                    }
+                    let (v_lo, v_hi) = word_limbs(value);
+                    let (p_lo, p_hi) =
+                        word_limbs(if row.is_write { row.value_prev } else { value });
+                    let field = |v: U256| Fr::from_u128(word_limbs(v).0);
+                    let cells = [
+                        Fr::from(row.rw_counter),
+                        Fr::from(row.is_write as u64),
+                        Fr::from(row.tag as u64),
+                        Fr::from(row.id),
+                        field(row.address),
+                        Fr::from(row.field_tag),
+                        field(row.key),
+                        Fr::zero(),
+                        Fr::from_u128(v_lo),
+                        Fr::from_u128(v_hi),
+                        Fr::from_u128(p_lo),
+                        Fr::from_u128(p_hi),
+                        Fr::zero(),
+                        Fr::zero(),
+                    ];
+                    for (column, v) in t.advice_columns().iter().zip(cells) {
+                        region.assign_advice(*column, i, Value::known(v));
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        layouter.assign_region(
+            || "copy",
+            |mut region| {
+                config
+                    .copy
+                    .assign_first_phase(&mut region, &self.streams, CAPACITY)
+                    .map_err(|_| Error::Synthesis)?;
+                if let Some((name, row, value)) = self.tamper {
+                    region.assign_advice(
+                        config.copy.column(name),
+                        row,
+                        Value::known(Fr::from(value)),
+                    );
+                }
+                Ok(())
+            },
+        )?;
+        layouter.assign_region(
+            || "probes",
+            |mut region| {
+                for (i, (s, skip, len, words)) in self.claims.iter().enumerate() {
+                    let stream = &self.streams[*s];
+                    let first = &stream.rows[0];
+                    region.assign_fixed(config.q_probe, i, Fr::one());
+                    let values = [
+                        first.rw_counter,
+                        first.is_write as u64,
+                        first.tag as u64,
+                        first.id,
+                        first.address.saturating_to::<u64>(),
+                        first.field_tag,
+                        first.key.saturating_to::<u64>(),
+                        stream.index_in_key as u64,
+                        stream.skip + skip,
+                        stream.len + len,
+                        stream.rows.len() as u64 + words,
+                        stream.zero_outside as u64,
+                    ];
+                    for (column, v) in config.probe.iter().zip(values) {
+                        region.assign_advice(*column, i, Value::known(Fr::from(v)));
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        layouter.next_phase();
+        let r = layouter.get_challenge(config.r);
+        layouter.assign_region(
+            || "second phase",
+            |mut region| {
+                config.copy.assign_second_phase(&mut region, &self.streams, CAPACITY, r);
+                for (i, (s, ..)) in self.claims.iter().enumerate() {
+                    region.assign_advice(
+                        config.probe_rlc,
+                        i,
+                        rlc_value(&self.streams[*s].window(), r),
+                    );
+                }
+                Ok(())
+            },
+        )
+    }
+}
+
+#[test]
+fn honest_streams_pass() {
+    run(K, &honest()).expect("honest streams pass");
+}
+
+#[test]
+fn a_changed_byte_is_rejected() {
+    let mut test = honest();
+    test.tamper = Some(("byte", 9, 0xee));
+    assert_rejected(K, &test, "copy");
+}
+
+#[test]
+fn a_word_the_rw_table_holds_differently_is_rejected() {
+    let mut test = honest();
+    test.rw_lie = Some((1, U256::from(1)));
+    assert_rejected(K, &test, "copy: word RW");
+}
+
+#[test]
+fn window_lies_are_rejected() {
+    for (name, row, value) in [
+        ("started", 4, 1),
+        ("ended", 50, 1),
+        ("before", 3, 0),
+        ("count", 30, 7),
+        ("skip", 0, 4),
+        ("word_index", 40, 1),
+        ("rw_counter", 40, 10),
+        ("is_last", 31, 1),
+    ] {
+        let mut test = honest();
+        test.tamper = Some((name, row, value));
+        assert_rejected(K, &test, "copy");
+    }
+}
+
+#[test]
+fn claims_of_another_window_are_rejected() {
+    for (skip, len, words) in [(1, 0, 0), (0, 1, 0), (0, 0, 1)] {
+        let mut test = honest();
+        test.claims = vec![(0, skip, len, words)];
+        assert_rejected(K, &test, "copy probe");
+    }
+}
+
+#[test]
+fn log_data_with_nonzero_padding_is_rejected() {
+    let mut test = honest();
+    let data = &mut test.streams[1];
+    data.rows[1].value |= U256::from(1);
+    assert_rejected(K, &test, "copy: zero outside the window");
+}
