@@ -329,7 +329,7 @@ pub fn run_workload(
                 size,
                 options.k,
                 Outcome::Unsupported,
-                format!("unsupported: {what}"),
+                CircuitError::Unsupported(what).to_string(),
             ));
         }
         Err(e) => return Err(workload_error(workload, e)),

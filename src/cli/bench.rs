@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 use zkevm_benches::markdown;
 use zkevm_benches::throughput::{
-    run_workload, BenchOptions, BenchReport, Machine, Outcome, WorkloadReport, REPORT_FORMAT,
+    run_workload, BenchOptions, BenchReport, Machine, WorkloadReport, REPORT_FORMAT,
 };
 use zkevm_benches::Workload;
 use zkevm_prover::{Cache, ParamsSource};
@@ -113,16 +113,11 @@ fn command_line() -> String {
 /// The lines printed for one workload.
 fn summary(w: &WorkloadReport) -> String {
     let Some(f) = &w.figures else {
-        let what = match w.outcome {
-            Outcome::Unsupported => "unsupported",
-            Outcome::TooLarge => "too large",
-            Outcome::Measured => "measured",
-        };
         return format!(
-            "{} ({} txs): {what}: {}",
+            "{} ({} txs): {}",
             w.workload,
             w.size,
-            w.reason.as_deref().unwrap_or("no reason recorded")
+            w.reason.as_deref().unwrap_or("not measured")
         );
     };
     let s = &f.seconds;
