@@ -7,7 +7,9 @@
 //! - `zkevm report <JSON>...`: render `statetest --json` reports as Markdown;
 //! - `zkevm prove [INPUT] [--out DIR]`: prove a batch (default: the demo) into a bundle and a
 //!   statement file;
-//! - `zkevm verify <BUNDLE> [--statement FILE]`: check a bundle; prints `valid` or the error.
+//! - `zkevm verify <BUNDLE> [--statement FILE]`: check a bundle; prints `valid` or the error;
+//! - `zkevm bench [--workload W|all] [--size N] [--json FILE] [--markdown FILE]`: prover
+//!   throughput on named workloads (`--render REPORT.json` renders a saved report).
 
 mod cli;
 

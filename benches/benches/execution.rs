@@ -1,5 +1,7 @@
 //! Traced execution (tracing inspector plus replay check) against plain revm, on the same
-//! inputs. One group per workload; `plain` and `traced` side by side.
+//! inputs. One group per input; `plain` and `traced` side by side: the named workloads (64
+//! transactions each), the demo batch, a long loop and, when `../shared/statetests` is
+//! present, a few state tests.
 
 // criterion's macros generate undocumented items.
 #![allow(missing_docs)]
@@ -7,7 +9,7 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use zkevm_benches::{demo_workload, loop_workload, state_test_workloads};
+use zkevm_benches::{demo_workload, loop_workload, state_test_workloads, Workload};
 use zkevm_executor::{execute_plain, execute_traced, ExecutionInput};
 
 fn compare(c: &mut Criterion, name: &str, inputs: &[ExecutionInput]) {
@@ -31,6 +33,10 @@ fn compare(c: &mut Criterion, name: &str, inputs: &[ExecutionInput]) {
 }
 
 fn execution(c: &mut Criterion) {
+    for workload in Workload::ALL {
+        let input = workload.input(64).expect("workload builds");
+        compare(c, &format!("{workload}-64"), &[input]);
+    }
     compare(c, "demo", &[demo_workload()]);
     compare(c, "loop-10k", &[loop_workload(10_000)]);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/statetests");

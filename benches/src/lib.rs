@@ -1,12 +1,29 @@
-//! `zkevm-benches`: named workloads for the criterion benches and throughput reports.
+//! `zkevm-benches`: the named workloads, the criterion benches' helpers and the throughput
+//! report behind `zkevm bench`.
 //!
-//! Every workload is an [`ExecutionInput`] built in code, so the benches need no files;
-//! [`state_test_workloads`] adds a few Ethereum state tests when `../shared/statetests`
-//! is present.
+//! - [`workloads`]: deterministic batches (`transfers`, `erc20`, `compute`, `memory`,
+//!   `memory-words`, `storage`, `keccak`), each scaled by a number of transactions;
+//! - [`chunk`]: one chunk size per `k` (the default chunk at k = 11, scaled above);
+//! - [`throughput`]: a workload through every phase (trace, plan, witness, keygen, prove,
+//!   verify), timed, with rows, memory, proof size and the lower-bound ratio;
+//! - [`lower_bound`]: what halo2 commits per chunk, and the time of those MSMs;
+//! - [`markdown`]: a report rendered as the Markdown page `docs/performance.md`.
+//!
+//! [`state_test_workloads`] adds a few Ethereum state tests to the execution bench when
+//! `../shared/statetests` is present.
+
+pub mod chunk;
+mod error;
+pub mod lower_bound;
+pub mod markdown;
+pub mod throughput;
+pub mod workloads;
 
 use std::path::Path;
 
 use alloy_primitives::{address, U256};
+pub use error::BenchError;
+pub use workloads::Workload;
 use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
 use zkevm_executor::{demo, statetest, ExecutionInput};
 
@@ -62,26 +79,9 @@ pub fn state_test_workloads(root: &Path) -> Vec<(String, Vec<ExecutionInput>)> {
         .collect()
 }
 
-/// `count` native transfers from one sender (what the prover can prove today).
+/// `count` native transfers from one sender (the `transfers` workload).
 pub fn transfers_workload(count: u64) -> ExecutionInput {
-    let sender = address!("0xa11ce00000000000000000000000000000000001");
-    let mut batch =
-        Batch::new(BatchBlock::simple(address!("0xc0ffee0000000000000000000000000000000000"), 1));
-    batch
-        .pre
-        .insert(sender, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
-    batch.transactions = (0..count)
-        .map(|nonce| BatchTx {
-            sender: Some(sender),
-            tx_type: Some(2),
-            nonce: Some(nonce),
-            gas_limit: Some(21_000),
-            max_fee_per_gas: Some(30),
-            max_priority_fee_per_gas: Some(2),
-            to: Some(address!("0xb0b0000000000000000000000000000000000002")),
-            value: U256::from(1 + nonce),
-            ..Default::default()
-        })
-        .collect();
-    batch.to_input("transfers").unwrap_or_else(|e| panic!("transfers are valid: {e}"))
+    workloads::transfers_batch(count as usize)
+        .to_input("transfers")
+        .unwrap_or_else(|e| panic!("transfers are valid: {e}"))
 }

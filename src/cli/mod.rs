@@ -1,5 +1,6 @@
 //! Command-line parsing and dispatch.
 
+mod bench;
 mod deadline;
 mod mock;
 mod progress;
@@ -39,6 +40,9 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Render `statetest --json` reports as a Markdown conformance page.
     Report(report::ReportArgs),
+    /// Measure prover throughput on named workloads (phase times, gas/s, rows, memory, proof
+    /// size, lower-bound ratio); render a saved report as Markdown.
+    Bench(bench::BenchArgs),
 }
 
 /// How far `statetest` takes each entry. Later stages (the real prover) add variants here and
@@ -61,6 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Prove(args) => prove::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Report(args) => report::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }
 
