@@ -10,7 +10,8 @@ use halo2_proofs::plonk::{
 };
 
 use super::{rlc_value, CopyConfig, StreamClaim, WordStream};
-use crate::constraint_builder::{constant, ConstraintBuilder};
+use crate::constraint_builder::ConstraintBuilder;
+use halo2_proofs::halo2curves::ff::PrimeField;
 use crate::gadgets::test_support::{assert_rejected, run, GadgetTest};
 use crate::state::rw_row::{word_limbs, RwRow};
 use crate::state::RwTag;
@@ -266,7 +267,7 @@ fn a_word_the_rw_table_holds_differently_is_rejected() {
 fn window_lies_are_rejected() {
     for (name, row, value) in [
         ("started", 4, 1),
-        ("ended", 50, 1),
+        ("ended", 44, 1),
         ("before", 3, 0),
         ("count", 30, 7),
         ("skip", 0, 4),
