@@ -1,7 +1,8 @@
 //! Planning, proving and verifying batches: nine native transfers prove in two chunks of the
-//! default parameters and verify; a changed statement is rejected; the demo's token transfers are refused as
-//! unsupported; a transaction too large for a chunk is named; the default chunk's verifying
-//! key fingerprint is pinned.
+//! default parameters and verify; a changed statement is rejected; the demo batch needs the
+//! large chunk and plans into one; an opcode without a gadget is refused before any setup; a
+//! transaction too large for a chunk is named; the default chunk's verifying key fingerprint is
+//! pinned.
 
 use std::time::Instant;
 
@@ -11,7 +12,8 @@ use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
 use zkevm_executor::{demo, ExecutionInput};
 use zkevm_prover::keys::{verifier_key, verifying_key};
 use zkevm_prover::{
-    load_params, plan, prove_batch, Cache, ParamsSource, ProveOptions, ProverError, DEFAULT_CHUNK,
+    load_params, plan, prove_batch, smallest_preset, Cache, ParamsSource, ProveOptions,
+    ProverError, DEFAULT_CHUNK, LARGE_CHUNK,
 };
 use zkevm_verifier::{verify, vk_fingerprint, Bundle, VerifyError};
 
@@ -107,12 +109,38 @@ fn transfers_prove_and_verify_and_a_changed_statement_is_rejected() {
 }
 
 #[test]
-fn the_demo_batch_is_refused_as_unsupported() {
+fn the_demo_batch_needs_the_large_chunk() {
     let input = demo::demo_batch().to_input("demo").expect("builds");
+    // The token's 1,090-byte code alone needs more bytecode rows and keccak permutations (9)
+    // than the k = 11 chunk has.
+    assert!(matches!(plan(&input, "demo", &DEFAULT_CHUNK), Err(ProverError::TxTooLarge { .. })));
+    assert_eq!(smallest_preset(&input, "demo").expect("plans"), LARGE_CHUNK);
+    assert_eq!(plan(&input, "demo", &LARGE_CHUNK).expect("plans").len(), 1);
+}
+
+#[test]
+fn an_opcode_without_a_gadget_is_refused_before_any_setup() {
+    let mut batch =
+        Batch::new(BatchBlock::simple(address!("0xc0ffee0000000000000000000000000000000000"), 5));
+    batch
+        .pre
+        .insert(ALICE, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
+    let sdiv = vec![0x60, 0x07, 0x60, 0x00, 0x19, 0x05]; // SDIV(-1, 7)
+    batch.pre.insert(BOB, BatchAccount { code: sdiv.into(), ..Default::default() });
+    batch.transactions.push(BatchTx {
+        sender: Some(ALICE),
+        tx_type: Some(2),
+        nonce: Some(0),
+        gas_limit: Some(100_000),
+        max_fee_per_gas: Some(30),
+        max_priority_fee_per_gas: Some(2),
+        to: Some(BOB),
+        ..Default::default()
+    });
+    let input = batch.to_input("sdiv").expect("builds");
     let dir = tempfile::tempdir().expect("tempdir");
-    // Unsupported is reported before capacities are checked (the demo does not fit anyway).
-    match prove_batch(&input, "demo", &options(&Cache::at(dir.path()))) {
-        Err(ProverError::Unsupported(what)) => assert!(!what.is_empty()),
+    match prove_batch(&input, "sdiv", &options(&Cache::at(dir.path()))) {
+        Err(ProverError::Unsupported(what)) => assert!(what.contains("SDIV"), "{what}"),
         other => panic!("expected Unsupported, got {:?}", other.map(|p| p.report)),
     }
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "no setup was made");

@@ -11,11 +11,11 @@ use halo2_proofs::plonk::{
 
 use super::{rlc_value, CopyConfig, StreamClaim, WordStream};
 use crate::constraint_builder::ConstraintBuilder;
-use halo2_proofs::halo2curves::ff::PrimeField;
 use crate::gadgets::test_support::{assert_rejected, run, GadgetTest};
 use crate::state::rw_row::{word_limbs, RwRow};
 use crate::state::RwTag;
 use crate::table::{FixedTable, FixedTableTag, LookupTable, RwTable};
+use halo2_proofs::halo2curves::ff::PrimeField;
 
 const K: u32 = 9;
 const CAPACITY: usize = 6;
