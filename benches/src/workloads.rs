@@ -103,7 +103,7 @@ impl Workload {
     pub fn default_size(self) -> usize {
         match self {
             Workload::Transfers => 24,
-            Workload::Erc20 => 8,
+            Workload::Erc20 => 4,
             _ => 3,
         }
     }
