@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+use zkevm_circuits::copy::CopyConfig;
 use zkevm_circuits::bitwise::BitwiseConfig;
 use zkevm_circuits::evm::STEP_HEIGHT;
 use zkevm_circuits::halo2_proofs::plonk::{keygen_pk, keygen_vk};
@@ -270,6 +271,7 @@ pub fn region_rows_of(p: &ChunkParams) -> Vec<(&'static str, usize)> {
         ("tx table", TxTable::rows(p.txs)),
         ("bitwise", BitwiseConfig::rows(p.bitwise_ops)),
         ("calldata", CallDataTable::rows(p.calldata_words)),
+        ("copy", CopyConfig::rows(p.copy_words)),
         ("statement", PublicConfig::rows(p)),
     ]
 }
