@@ -18,8 +18,8 @@ pub struct MutateArgs {
     /// programs only), `demo`, or a batch JSON file.
     #[arg(default_value = "all")]
     input: String,
-    /// Mutations per subject, at most: the kinds are taken in turn, and a kind with no
-    /// target in a subject (no storage, no log) is skipped.
+    /// Mutations per subject: the kinds are taken in turn; a kind with no target in a subject
+    /// (no storage, no log) yields to the next one that has one.
     #[arg(long, default_value_t = MutationKind::ALL.len())]
     budget: usize,
     /// Seed of every random choice (the same seed gives the same mutations).

@@ -1,4 +1,4 @@
-//! Running a campaign: per subject, the honest baseline, then up to `budget` mutations cycling
+//! Running a campaign: per subject, the honest baseline, then `budget` mutations cycling
 //! through the kinds, each classified.
 
 use std::time::Instant;
@@ -23,7 +23,7 @@ pub struct Subject {
 /// What a campaign does.
 #[derive(Clone, Debug)]
 pub struct CampaignConfig {
-    /// Mutations per subject at most (kinds without a target in a subject are skipped).
+    /// Mutations per subject.
     pub budget: usize,
     /// Seed of every random choice.
     pub seed: u64,
@@ -78,9 +78,12 @@ pub fn run_campaign(
         for index in 0..config.budget {
             let mut rng = SplitMix64::derive(config.seed, &[s as u64, index as u64]);
             // The kind cycles with the index; a kind without a target in this trace (no
-            // storage, no log) is skipped, so a subject may get fewer than `budget` mutations.
-            let kind = kinds[index % kinds.len()];
-            let Some(mutation) = mutate(&subject.trace, kind, &mut rng) else { continue };
+            // storage, no log) yields to the next kind in turn that has one.
+            let start = index % kinds.len();
+            let mutation = (0..kinds.len())
+                .map(|i| kinds[(start + i) % kinds.len()])
+                .find_map(|kind| mutate(&subject.trace, kind, &mut rng));
+            let Some(mutation) = mutation else { break };
             let started = Instant::now();
             let verdict = match &baseline {
                 Ok(baseline) => baseline.classify(&mutation.trace),
