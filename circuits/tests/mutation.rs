@@ -1,7 +1,9 @@
 //! The soundness campaign's fast subset (fixed seed and kinds, about 40 s on two busy cores)
 //! and the regression tests of the constraints the campaign showed missing.
 
-use zkevm_circuits::mutation::{programs, run_campaign, CampaignConfig, MutationKind, Summary};
+use zkevm_circuits::mutation::{
+    mutate, programs, run_campaign, CampaignConfig, MutationKind, SplitMix64, Summary,
+};
 use zkevm_circuits::super_circuit::{mock_prove, MockVerdict};
 use zkevm_executor::Trace;
 
@@ -78,4 +80,18 @@ fn a_fixed_subset_of_lies_is_all_rejected() {
     assert!(summary.clean(), "{}", summary.text());
     assert_eq!(summary.total.unsupported, 0, "{}", summary.text());
     assert!(summary.total.killed >= summary.total.lies() / 2, "{}", summary.text());
+}
+
+/// The demo batch hashes each mapping slot three times: a keccak-input lie must change every
+/// copy, or the true row stays in the keccak table and the lie is no lie.
+#[test]
+fn a_keccak_input_lie_changes_every_copy() {
+    let demo = programs::demo().expect("the demo traces").trace;
+    let mutation = mutate(&demo, MutationKind::KeccakInput, &mut SplitMix64::new(1))
+        .expect("the demo hashes inputs");
+    let pairs = demo.keccak_inputs.iter().zip(&mutation.trace.keccak_inputs);
+    let changed: Vec<_> =
+        pairs.filter(|(a, b)| a.input != b.input).map(|(a, _)| a.input.clone()).collect();
+    assert!(changed.len() > 1, "{}", mutation.change);
+    assert!(mutation.trace.keccak_inputs.iter().all(|k| k.input != changed[0]));
 }

@@ -55,7 +55,7 @@ pub enum MutationKind {
     BytecodeByte,
     /// A KECCAK256 step's result, with the later reads of its stack slot.
     KeccakOutput,
-    /// One byte of a hashed input given to the keccak circuit.
+    /// One byte of a hashed input given to the keccak circuit, in every copy of that input.
     KeccakInput,
     /// A log topic written to the log.
     LogTopic,

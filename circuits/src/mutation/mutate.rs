@@ -430,13 +430,28 @@ pub fn mutate(trace: &Trace, kind: MutationKind, rng: &mut SplitMix64) -> Option
                 .filter(|&i| !trace.keccak_inputs[i].input.is_empty())
                 .collect();
             let i = *rng.pick(&candidates)?;
-            let mut bytes = trace.keccak_inputs[i].input.to_vec();
+            let original = trace.keccak_inputs[i].input.clone();
+            let mut bytes = original.to_vec();
             let index = rng.below(bytes.len());
             let old = bytes[index];
             bytes[index] ^= 1 + rng.below(255) as u8;
             let new = bytes[index];
-            t.keccak_inputs[i].input = bytes.into();
-            (None, format!("keccak input #{i}: byte {index} {old:#04x} -> {new:#04x}"))
+            // Every copy of the input changes: a copy left behind would keep the true row in
+            // the keccak table, and the mutation would only add a true row nobody looks up.
+            let bytes: alloy_primitives::Bytes = bytes.into();
+            let mut copies = 0;
+            for entry in &mut t.keccak_inputs {
+                if entry.input == original {
+                    entry.input = bytes.clone();
+                    copies += 1;
+                }
+            }
+            (
+                None,
+                format!(
+                    "keccak input #{i} ({copies} copies): byte {index} {old:#04x} -> {new:#04x}"
+                ),
+            )
         }
     };
     finish(trace, t, kind, step, change)
