@@ -19,7 +19,8 @@
 //! - [`copy`]: byte windows of memory and log-data word streams and their RLC, the
 //!   [`copy::CopyTable`] (KECCAK256, LOG data, RETURN data);
 //! - [`evm`]: the EVM circuit, one gadget per opcode family;
-//! - [`super_circuit`]: all of them in one constraint system per chunk.
+//! - [`super_circuit`]: all of them in one constraint system per chunk;
+//! - [`mutation`]: the soundness campaign (lies told in traces, and how many are rejected).
 //!
 //! The *COPY opcodes (calldata, code, return data and memory sources) are not built on the copy
 //! circuit yet: steps that need them are reported `Unsupported`.
@@ -33,6 +34,7 @@ pub mod error;
 pub mod evm;
 pub mod gadgets;
 pub mod keccak;
+pub mod mutation;
 pub mod public;
 pub mod state;
 pub mod super_circuit;

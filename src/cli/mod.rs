@@ -3,6 +3,7 @@
 mod bench;
 mod deadline;
 mod mock;
+mod mutate;
 mod progress;
 mod prove;
 mod report;
@@ -43,6 +44,9 @@ enum Command {
     /// Measure prover throughput on named workloads (phase times, gas/s, rows, memory, proof
     /// size, lower-bound ratio); render a saved report as Markdown.
     Bench(bench::BenchArgs),
+    /// Soundness campaign: tell semantic lies in honest traces and report how many the
+    /// circuits reject (per kind, per opcode family, every survivor).
+    Mutate(mutate::MutateArgs),
 }
 
 /// How far `statetest` takes each entry. Later stages (the real prover) add variants here and
@@ -66,6 +70,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => verify::run(args),
         Command::Report(args) => report::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Mutate(args) => mutate::run(args),
     }
 }
 

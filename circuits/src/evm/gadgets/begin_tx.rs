@@ -21,7 +21,7 @@ use crate::evm::builder::{
     from_bytes, two_pow_128, EvmBuilder, IsZeroCells, Word, WordBytes, WordCells,
 };
 use crate::evm::cell::Cell;
-use crate::evm::common::opcode_states;
+use crate::evm::common::{opcode_states, require_no_code_state};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::witness::StepWitness;
 use crate::keccak::hash_halves;
@@ -261,6 +261,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
         cb.require_equal("BeginTx: same call", next.call_id, cur.call_id);
         cb.require_equal("BeginTx: same transaction", next.tx_id, cur.tx_id);
         cb.require_zero("BeginTx: no logs yet", next.log_id);
+        require_no_code_state(cb);
+        cb.require_zero("BeginTx: no logs before it", cur.log_id);
         cb.when(is_empty.expr(), |cb| {
             cb.require_next_in(
                 "BeginTx: EndTx follows a call without code",

@@ -13,8 +13,18 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::EvmBuilder;
 use crate::evm::cell::LookupTable;
+use crate::evm::common::require_no_code_state;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::witness::StepWitness;
+
+/// Padding and EndBlock hold no gas, logs or code state: every step-state cell but the
+/// counters and ids they carry is zero, as in the trace's EndBlock step.
+fn require_closing_state<F: PrimeField>(cb: &mut EvmBuilder<F>) {
+    require_no_code_state(cb);
+    let cur = cb.cur.clone();
+    cb.require_zero("closing: no gas", cur.gas_left);
+    cb.require_zero("closing: no log id", cur.log_id);
+}
 
 /// Padding.
 #[derive(Clone, Debug)]
@@ -32,6 +42,7 @@ impl<F: PrimeField> ExecutionGadget<F> for PaddingGadget {
         cb.require_equal("padding: state carried", next.rw_counter, cur.rw_counter);
         cb.require_equal("padding: state carried", next.tx_id, cur.tx_id);
         cb.require_equal("padding: state carried", next.call_id, cur.call_id);
+        require_closing_state(cb);
         PaddingGadget
     }
 }
@@ -55,6 +66,7 @@ impl<F: PrimeField> ExecutionGadget<F> for EndBlockGadget {
         let mut tuple = vec![constant(1), counter];
         tuple.extend((0..13).map(|_| constant(0)));
         cb.lookup(LookupTable::Rw, "EndBlock: the RW table has no other rows", tuple);
+        require_closing_state(cb);
         EndBlockGadget
     }
 }

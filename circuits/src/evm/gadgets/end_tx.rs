@@ -18,6 +18,7 @@ use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordBytes, WordCells};
 use crate::evm::cell::Cell;
+use crate::evm::common::require_no_code_state;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::{address_word, receipt_field_tag, word_limbs};
@@ -213,6 +214,7 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
         }
 
         // Transition.
+        require_no_code_state(cb);
         cb.require_next_in(
             "EndTx: a transaction or the end follows",
             &[ExecutionState::BeginTx, ExecutionState::Padding, ExecutionState::EndBlock],

@@ -1,0 +1,97 @@
+//! The soundness campaign's fast subset (fixed seed and kinds, about 40 s on two busy cores)
+//! and the regression tests of the constraints the campaign showed missing.
+
+use zkevm_circuits::mutation::{
+    mutate, programs, run_campaign, CampaignConfig, MutationKind, SplitMix64, Summary,
+};
+use zkevm_circuits::super_circuit::{mock_prove, MockVerdict};
+use zkevm_executor::Trace;
+
+fn transfer() -> Trace {
+    let subjects = programs::programs().expect("the built-in programs trace");
+    subjects.into_iter().find(|s| s.name == "transfer").expect("a transfer subject").trace
+}
+
+/// Fails unless the MockProver rejects `trace` by a constraint whose name contains `named`.
+fn assert_rejected(trace: &Trace, named: &str) {
+    match mock_prove(trace) {
+        MockVerdict::Failed(why) => {
+            assert!(why.contains(named), "rejected, but not by {named:?}: {why}")
+        }
+        other => panic!("not rejected ({named}): {other:?}"),
+    }
+}
+
+#[test]
+fn the_honest_transfer_passes() {
+    assert_eq!(mock_prove(&transfer()), MockVerdict::Passed);
+}
+
+/// Found by the campaign: BeginTx, EndTx and EndBlock left their pc, stack pointer, memory size,
+/// reversible write counter (and EndBlock its gas and log id) free.
+#[test]
+fn steps_outside_code_hold_zero_state() {
+    let honest = transfer();
+    let mut t = honest.clone();
+    t.txs[0].steps[0].pc = 1;
+    assert_rejected(&t, "outside code: pc is 0");
+    let mut t = honest.clone();
+    t.txs[0].steps[1].stack_pointer = 1;
+    assert_rejected(&t, "outside code: empty stack");
+    let mut t = honest.clone();
+    t.txs[0].steps[1].memory_word_size = 3;
+    assert_rejected(&t, "outside code: no memory");
+    let mut t = honest.clone();
+    t.txs[0].steps[0].reversible_write_counter = 2;
+    assert_rejected(&t, "outside code: no reversible writes");
+    let mut t = honest.clone();
+    t.end_block.log_id = 1;
+    assert_rejected(&t, "closing: no log id");
+    let mut t = honest;
+    t.end_block.gas_left = 5;
+    assert_rejected(&t, "closing: no gas");
+}
+
+/// A fixed-seed subset of the campaign over the transfer and the storage-and-logs program: every
+/// lie must be rejected.
+#[test]
+fn a_fixed_subset_of_lies_is_all_rejected() {
+    let subjects: Vec<_> = programs::programs()
+        .expect("the built-in programs trace")
+        .into_iter()
+        .filter(|s| s.name == "transfer" || s.name == "storage-and-logs")
+        .collect();
+    use MutationKind::*;
+    let kinds = vec![
+        Pc,
+        StackPointer,
+        MemoryWordSize,
+        LogId,
+        StackPush,
+        RwValue,
+        ExecutionState,
+        LogTopic,
+        Refund,
+    ];
+    let config = CampaignConfig { budget: kinds.len(), seed: 8, kinds };
+    let records = run_campaign(&subjects, &config, |_| {});
+    let names = subjects.iter().map(|s| (s.name.clone(), None)).collect();
+    let summary = Summary::new(records, names, config.seed, config.budget, 0.0);
+    assert!(summary.clean(), "{}", summary.text());
+    assert_eq!(summary.total.unsupported, 0, "{}", summary.text());
+    assert!(summary.total.killed >= summary.total.lies() / 2, "{}", summary.text());
+}
+
+/// The demo batch hashes each mapping slot three times: a keccak-input lie must change every
+/// copy, or the true row stays in the keccak table and the lie is no lie.
+#[test]
+fn a_keccak_input_lie_changes_every_copy() {
+    let demo = programs::demo().expect("the demo traces").trace;
+    let mutation = mutate(&demo, MutationKind::KeccakInput, &mut SplitMix64::new(1))
+        .expect("the demo hashes inputs");
+    let pairs = demo.keccak_inputs.iter().zip(&mutation.trace.keccak_inputs);
+    let changed: Vec<_> =
+        pairs.filter(|(a, b)| a.input != b.input).map(|(a, _)| a.input.clone()).collect();
+    assert!(changed.len() > 1, "{}", mutation.change);
+    assert!(mutation.trace.keccak_inputs.iter().all(|k| k.input != changed[0]));
+}
