@@ -14,8 +14,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use zkevm_circuits::copy::CopyConfig;
 use zkevm_circuits::bitwise::BitwiseConfig;
+use zkevm_circuits::copy::CopyConfig;
 use zkevm_circuits::evm::STEP_HEIGHT;
 use zkevm_circuits::halo2_proofs::plonk::{keygen_pk, keygen_vk};
 use zkevm_circuits::keccak::layout::region_rows;
