@@ -54,25 +54,11 @@ pub struct CopyTable {
 impl<F: PrimeField> LookupTable<F> for CopyTable {
     fn table_exprs(&self) -> Vec<Expression<F>> {
         let q = self.q_enable.cur();
-        [
-            self.is_first,
-            self.rw_counter,
-            self.is_write,
-            self.tag,
-            self.id,
-            self.address,
-            self.field_tag,
-            self.key,
-            self.index_in_key,
-            self.skip,
-            self.len,
-            self.words,
-            self.zero_outside,
-            self.rlc_total,
-        ]
-        .iter()
-        .map(|c| q.clone() * c.cur())
-        .collect()
+        self.first_phase_columns()
+            .iter()
+            .chain(std::iter::once(&self.rlc_total))
+            .map(|c| q.clone() * c.cur())
+            .collect()
     }
 
     fn annotations(&self) -> Vec<&'static str> {
@@ -91,6 +77,27 @@ impl<F: PrimeField> LookupTable<F> for CopyTable {
             "copy.words",
             "copy.zero_outside",
             "copy.rlc",
+        ]
+    }
+}
+
+impl CopyTable {
+    /// The first-phase columns in tuple order (the RLC total, second phase, comes last).
+    fn first_phase_columns(&self) -> [Column<Advice>; 13] {
+        [
+            self.is_first,
+            self.rw_counter,
+            self.is_write,
+            self.tag,
+            self.id,
+            self.address,
+            self.field_tag,
+            self.key,
+            self.index_in_key,
+            self.skip,
+            self.len,
+            self.words,
+            self.zero_outside,
         ]
     }
 }
@@ -558,24 +565,10 @@ impl CopyConfig {
     }
 
     fn zero_columns(&self) -> Vec<Column<Advice>> {
-        let t = &self.table;
-        vec![
+        let own = [
             self.active,
-            t.is_first,
             self.is_last,
             self.q_rw,
-            t.rw_counter,
-            t.is_write,
-            t.tag,
-            t.id,
-            t.address,
-            t.field_tag,
-            t.key,
-            t.index_in_key,
-            t.skip,
-            t.len,
-            t.words,
-            t.zero_outside,
             self.word_index,
             self.byte,
             self.acc,
@@ -585,7 +578,8 @@ impl CopyConfig {
             self.ended,
             self.before,
             self.count,
-        ]
+        ];
+        self.table.first_phase_columns().into_iter().chain(own).collect()
     }
 
     /// Assigns the second phase (the RLC columns) with challenge value `r`.

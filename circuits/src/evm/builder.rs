@@ -600,11 +600,6 @@ impl<F: PrimeField> EvmBuilder<F> {
         }
     }
 
-    /// Net stack change so far of the unconditional pops and pushes.
-    pub fn stack_delta(&self) -> i64 {
-        self.stack_offset
-    }
-
     /// Net stack change so far, conditional pops included.
     pub fn stack_delta_expr(&self) -> Expression<F> {
         let offset = self.stack_offset;
