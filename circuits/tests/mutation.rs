@@ -2,7 +2,8 @@
 //! and the regression tests of the constraints the campaign showed missing.
 
 use zkevm_circuits::mutation::{
-    mutate, programs, run_campaign, CampaignConfig, MutationKind, SplitMix64, Summary,
+    mutate, programs, run_campaign, run_cell_campaign, CampaignConfig, CellSummary, MutationKind,
+    SplitMix64, Summary,
 };
 use zkevm_circuits::super_circuit::{mock_prove, MockVerdict};
 use zkevm_executor::Trace;
@@ -94,4 +95,21 @@ fn a_keccak_input_lie_changes_every_copy() {
         pairs.filter(|(a, b)| a.input != b.input).map(|(a, _)| a.input.clone()).collect();
     assert!(changed.len() > 1, "{}", mutation.change);
     assert!(mutation.trace.keccak_inputs.iter().all(|k| k.input != changed[0]));
+}
+
+/// A fixed-seed subset of raw cell lies on the transfer: every changed cell must be rejected,
+/// and at least one lie must have been told (a planner that silently dropped the lie would
+/// leave every cell "surviving", which this also catches).
+#[test]
+fn a_fixed_subset_of_cell_lies_is_all_rejected() {
+    let subjects: Vec<_> = programs::programs()
+        .expect("the built-in programs trace")
+        .into_iter()
+        .filter(|s| s.name == "transfer")
+        .collect();
+    let (records, skipped) = run_cell_campaign(&subjects, 4, 3, |_| {});
+    let summary = CellSummary::new(records, skipped, 3, 4, 0.0);
+    assert!(summary.skipped.is_empty(), "{}", summary.text());
+    assert!(summary.survivors.is_empty(), "{}", summary.text());
+    assert!(summary.total.killed >= 2, "{}", summary.text());
 }

@@ -72,9 +72,29 @@ impl<F: PrimeField> BytecodeConfig<F> {
         cb.require_boolean("bytecode: is_byte is boolean", byte.clone());
         cb.require_zero("bytecode: one kind per row", header.clone() * byte.clone());
         let padding = constant(1) - header.clone() - byte.clone();
+        // Every cell a row's kind does not use is zero, so that one set of codes has one
+        // assignment (the IsZero inverse is pinned wherever its gadget is off).
+        let own = [
+            table.hash_lo,
+            table.hash_hi,
+            table.index,
+            table.value,
+            table.is_code,
+            push_left,
+            push_size,
+            length,
+            inverse,
+            is_last,
+            rlc,
+        ];
         cb.when(padding, |cb| {
-            for column in [table.hash_lo, table.hash_hi, table.index, table.value, table.is_code] {
+            for column in own {
                 cb.require_zero("bytecode: padding rows are zero", column.cur());
+            }
+        });
+        cb.when(header.clone(), |cb| {
+            for column in [push_left, push_size, inverse] {
+                cb.require_zero("bytecode header: unused cells are zero", column.cur());
             }
         });
         cb.when(header.clone(), |cb| {
@@ -143,6 +163,9 @@ impl<F: PrimeField> BytecodeConfig<F> {
         let mut last = ConstraintBuilder::new();
         last.require_zero("bytecode: the last row is padding", table.is_byte.cur());
         last.require_zero("bytecode: the last row is padding", table.is_header.cur());
+        for column in own {
+            last.require_zero("bytecode: the last row is zero", column.cur());
+        }
         last.build(meta, "bytecode last row", q_last.cur());
 
         // Lookups conditioned on advice flags only (degree 5 with degree-1 tables). On rows

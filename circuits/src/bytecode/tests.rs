@@ -152,3 +152,20 @@ fn a_code_starts_with_its_header_and_padding_is_zero() {
     circuit.bytecode.rows[last].kind = RowKind::Header;
     assert_circuit_rejected(k(), &circuit, "bytecode: the last row is padding");
 }
+
+/// Found by the raw cell campaign: helper cells a row's kind does not use, and the region's
+/// last row, were assigned zeros that no constraint read.
+#[test]
+fn unused_cells_are_pinned_to_zero() {
+    let mut circuit = honest();
+    circuit.bytecode.rows[0].push_size = 3;
+    assert_circuit_rejected(k(), &circuit, "bytecode header: unused cells are zero");
+    let mut circuit = honest();
+    let padding = circuit.bytecode.rows.len() - 2;
+    circuit.bytecode.rows[padding].push_left = 1;
+    assert_circuit_rejected(k(), &circuit, "bytecode: padding rows are zero");
+    let mut circuit = honest();
+    let last = circuit.bytecode.rows.len() - 1;
+    circuit.bytecode.rows[last].length = 5;
+    assert_circuit_rejected(k(), &circuit, "bytecode: the last row is zero");
+}

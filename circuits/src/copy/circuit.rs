@@ -287,6 +287,20 @@ impl CopyConfig {
             "copy: the window ends after it starts",
             self.ended.cur() * (constant(1) - self.started.cur()),
         );
+        // Rows outside every stream hold zeros, and the previous-value cells are used only on
+        // a word's last row: one set of streams has one assignment.
+        for column in self.zero_columns().into_iter().chain([self.rlc, t.rlc_total]) {
+            cb.require_zero(
+                "copy: unused rows are zero",
+                (constant(1) - active.clone()) * column.cur(),
+            );
+        }
+        for column in [self.prev_lo, self.prev_hi] {
+            cb.require_zero(
+                "copy: previous values only at a word's end",
+                (constant(1) - self.q_word_end.cur()) * column.cur(),
+            );
+        }
         let in_window = self.started.cur() - self.ended.cur();
         cb.require_zero(
             "copy: zero outside the window",
@@ -560,6 +574,7 @@ impl CopyConfig {
             "skip" => self.table.skip,
             "rw_counter" => self.table.rw_counter,
             "word_index" => self.word_index,
+            "prev_lo" => self.prev_lo,
             other => panic!("no copy column {other}"),
         }
     }

@@ -297,3 +297,18 @@ fn log_data_with_nonzero_padding_is_rejected() {
     data.rows[1].value |= U256::from(1);
     assert_rejected(K, &test, "copy: zero outside the window");
 }
+
+/// Found by the raw cell campaign: rows outside every stream, and previous-value cells before
+/// a word's last row, were assigned zeros that no constraint read.
+#[test]
+fn unused_cells_are_pinned_to_zero() {
+    for (name, row, value, constraint) in [
+        ("byte", 150, 1, "copy: unused rows are zero"),
+        ("word_index", 191, 2, "copy: unused rows are zero"),
+        ("prev_lo", 3, 1, "copy: previous values only at a word's end"),
+    ] {
+        let mut test = honest();
+        test.tamper = Some((name, row, value));
+        assert_rejected(K, &test, constraint);
+    }
+}

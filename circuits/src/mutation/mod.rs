@@ -10,13 +10,16 @@
 //! change). [`Summary`] tallies the verdicts per kind and per gadget family and lists every
 //! survivor. `zkevm mutate` runs it; `docs/soundness.md` is a run's report.
 //!
-//! Not covered yet: raw mutations of single assigned cells after honest assignment (the
-//! MockProver of `halo2-axiom` 0.5 exposes no way to overwrite an advice cell, and a wrapping
-//! circuit that overwrites cells is still to be written), and copy events: the circuits derive
-//! copies from the memory and log RW words, never from `Trace::copy_events`, so the memory
-//! word mutations stand for copied bytes.
+//! Raw mutations of single assigned cells after an honest assignment are a second campaign
+//! ([`cells`], told through the floor planner of [`cell_lie`]).
+//!
+//! Not covered: copy events. The circuits derive copies from the memory and log RW words,
+//! never from `Trace::copy_events`, so the memory word mutations stand for copied bytes.
 
 pub mod campaign;
+pub mod cell_lie;
+pub mod cell_report;
+pub mod cells;
 pub mod classify;
 pub mod kind;
 pub mod mutate;
@@ -25,6 +28,8 @@ pub mod report;
 pub mod rng;
 
 pub use campaign::{run_campaign, CampaignConfig, Record, Subject};
+pub use cell_report::{CellSummary, CellTally};
+pub use cells::{run_cell_campaign, CellChange, CellRecord, CellVerdict};
 pub use classify::{Baseline, Verdict};
 pub use kind::MutationKind;
 pub use mutate::{mutate, Mutation};
