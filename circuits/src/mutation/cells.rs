@@ -169,32 +169,41 @@ impl CellBaseline {
 
     fn judge(&self, at: CellAt, lie: Fr) -> CellVerdict {
         let lying = LyingCircuit(self.circuit.clone());
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let synthesis = catch_unwind(AssertUnwindSafe(|| {
             let plan = Plan::Lie { at, value: Box::new(lie) };
-            let (prover, _) =
-                with_plan(plan, || MockProver::<Fr>::run(self.k, &lying, self.instances.clone()));
-            match prover {
-                Err(e) => CellVerdict::Error(format!("synthesis: {e:?}")),
-                Ok(prover) => match prover.verify() {
-                    Ok(()) => CellVerdict::Survived,
-                    Err(failures) => {
-                        let first = failures.first().map(|f| f.to_string()).unwrap_or_default();
-                        let first: String =
-                            first.lines().next().unwrap_or_default().chars().take(160).collect();
-                        CellVerdict::Killed(format!("{} failures, first: {first}", failures.len()))
-                    }
-                },
-            }
+            with_plan(plan, || MockProver::<Fr>::run(self.k, &lying, self.instances.clone())).0
         }));
-        outcome.unwrap_or_else(|payload| {
-            let text = payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "panic".into());
-            CellVerdict::Error(text)
-        })
+        let prover = match synthesis {
+            Ok(Ok(prover)) => prover,
+            Ok(Err(e)) => return CellVerdict::Error(format!("synthesis: {e:?}")),
+            Err(payload) => return CellVerdict::Error(format!("synthesis: {}", text(&*payload))),
+        };
+        match catch_unwind(AssertUnwindSafe(|| prover.verify())) {
+            Ok(Ok(())) => CellVerdict::Survived,
+            Ok(Err(failures)) => {
+                let first = failures.first().map(|f| f.to_string()).unwrap_or_default();
+                let first: String =
+                    first.lines().next().unwrap_or_default().chars().take(160).collect();
+                CellVerdict::Killed(format!("{} failures, first: {first}", failures.len()))
+            }
+            // The MockProver of halo2-axiom formats a failure's cells only for a constraint that
+            // evaluated to non-zero, and panics there when one of those cells lies in the
+            // unusable rows (a gate on the region's first row reading the row above): the
+            // constraint failed.
+            Err(payload) => CellVerdict::Killed(format!(
+                "a constraint failed (the MockProver panicked describing it: {})",
+                text(&*payload)
+            )),
+        }
     }
+}
+
+fn text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "panic".into())
 }
 
 /// Runs `budget` cell lies per subject, calling `on_record` as each is judged. A subject whose
