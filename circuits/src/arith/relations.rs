@@ -64,11 +64,9 @@ pub fn mul_add_exact<F: PrimeField>(
     cb.require_equal(name, p[0].clone() + y.0, z.0 + two_pow(128) * carry.clone());
     cb.require_equal(name, p[1].clone() + y.1 + carry, z.1);
     let mut beyond = constant(0);
-    for i in 0..4 {
-        for j in 0..4 {
-            if i + j >= 4 {
-                beyond = beyond + x[i].clone() * n[j].clone();
-            }
+    for (i, x_i) in x.iter().enumerate() {
+        for n_j in n.iter().skip(4 - i) {
+            beyond = beyond + x_i.clone() * n_j.clone();
         }
     }
     cb.require_zero(name, beyond);

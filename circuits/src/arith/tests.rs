@@ -29,11 +29,14 @@ enum Column_ {
     Aux,
 }
 
+/// A statement `(op, [a, b, c, result])`.
+type Probe = (u64, [U256; 4]);
+
 #[derive(Clone, Default)]
 struct ArithTest {
     blocks: Vec<Block>,
     /// Statements `(op, a, b, c, result)` looked up in the table.
-    probes: Vec<(u64, [U256; 4])>,
+    probes: Vec<Probe>,
     tamper: Vec<(Column_, usize, usize, Fr)>,
 }
 
@@ -216,11 +219,11 @@ fn honest_operations_pass_and_can_be_looked_up() {
 fn a_false_statement_cannot_be_looked_up() {
     // A wrong result, a wrong operand, another operation, an EXP step that is not the last,
     // and a wrong exponent byte length.
-    let lies: Vec<Box<dyn Fn(&mut (u64, [U256; 4]))>> = vec![
-        Box::new(|p| p.1[3] ^= U256::from(1)),
-        Box::new(|p| p.1[0] ^= U256::from(1) << 200),
-        Box::new(|p| p.0 = if p.0 == 0x05 { 0x07 } else { 0x05 }),
-        Box::new(|p| p.1[2] += U256::from(1)),
+    let lies: [fn(&mut Probe); 4] = [
+        |p| p.1[3] ^= U256::from(1),
+        |p| p.1[0] ^= U256::from(1) << 200,
+        |p| p.0 = if p.0 == 0x05 { 0x07 } else { 0x05 },
+        |p| p.1[2] += U256::from(1),
     ];
     let targets = [
         (0, nth_op(0x05, 5)),
