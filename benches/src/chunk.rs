@@ -43,6 +43,7 @@ pub fn chunk_for_k(k: u32) -> Result<ChunkParams, BenchError> {
         bitwise_ops: d.bitwise_ops * scale,
         calldata_words: d.calldata_words * scale,
         copy_words: d.copy_words * scale,
+        arith_blocks: d.arith_blocks * scale,
     };
     debug_assert_eq!(chunk.k::<Fr>(), k, "the scaled chunk must fit its k");
     Ok(chunk)

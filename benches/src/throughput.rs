@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+use zkevm_circuits::arith::ArithConfig;
 use zkevm_circuits::bitwise::BitwiseConfig;
 use zkevm_circuits::copy::CopyConfig;
 use zkevm_circuits::evm::STEP_HEIGHT;
@@ -270,6 +271,7 @@ pub fn region_rows_of(p: &ChunkParams) -> Vec<(&'static str, usize)> {
         ("keccak", region_rows(p.keccak_permutations)),
         ("tx table", TxTable::rows(p.txs)),
         ("bitwise", BitwiseConfig::rows(p.bitwise_ops)),
+        ("arithmetic", ArithConfig::rows(p.arith_blocks)),
         ("calldata", CallDataTable::rows(p.calldata_words)),
         ("copy", CopyConfig::rows(p.copy_words)),
         ("statement", PublicConfig::rows(p)),

@@ -15,6 +15,7 @@
 //!   transaction count, touched locations' initial and final values) and the statement they
 //!   are recomputed from;
 //! - [`state`]: the state circuit (the RW table, sorted and proven consistent);
+//! - [`arith`]: SDIV, SMOD, ADDMOD, MULMOD and EXP and its [`arith::ArithTable`];
 //! - [`bitwise`]: AND/OR/XOR nibble by nibble and its [`bitwise::BitwiseTable`];
 //! - [`copy`]: byte windows of memory and log-data word streams and their RLC, the
 //!   [`copy::CopyTable`] (KECCAK256, LOG data, RETURN data);
@@ -25,6 +26,7 @@
 //! The *COPY opcodes (calldata, code, return data and memory sources) are not built on the copy
 //! circuit yet: steps that need them are reported `Unsupported`.
 
+pub mod arith;
 pub mod bitwise;
 pub mod bytecode;
 pub mod challenges;

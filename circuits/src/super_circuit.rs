@@ -1,4 +1,4 @@
-//! The SuperCircuit: the EVM, state, bytecode and keccak circuits and the fixed, transaction
+//! The SuperCircuit: the EVM, state, bytecode, keccak, bitwise, arithmetic and copy circuits and the fixed, transaction
 //! and block tables in one constraint system, proving one chunk.
 //!
 //! Every region starts at row 0 in its own columns. The layout depends only on the
@@ -14,6 +14,7 @@ use halo2_proofs::halo2curves::ff::{FromUniformBytes, PrimeField};
 use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error};
 use zkevm_executor::trace::Trace;
 
+use crate::arith::{arith_ops, ArithConfig};
 use crate::bitwise::{bitwise_ops, BitwiseConfig};
 use crate::bytecode::{BytecodeConfig, BytecodeWitness};
 use crate::challenges::Challenges;
@@ -59,10 +60,13 @@ pub struct ChunkParams {
     pub statement_rows: usize,
     /// Words of memory and log data the copy circuit streams (32 rows each).
     pub copy_words: usize,
+    /// Arithmetic circuit blocks (32 rows each): one per SDIV, SMOD, ADDMOD and MULMOD, one
+    /// per exponent bit (at least one) per EXP.
+    pub arith_blocks: usize,
 }
 
 /// How many capacities a [`ChunkParams`] has.
-pub const CAPACITIES: usize = 9;
+pub const CAPACITIES: usize = 10;
 
 impl ChunkParams {
     /// Every capacity, named, in a fixed order (keys, artifacts and the planner use it).
@@ -77,12 +81,13 @@ impl ChunkParams {
             ("bitwise operations", self.bitwise_ops),
             ("calldata words", self.calldata_words),
             ("copy words", self.copy_words),
+            ("arithmetic blocks", self.arith_blocks),
         ]
     }
 
     /// The parameters from [`ChunkParams::capacities`]' values, in the same order.
     pub fn from_capacities(values: [usize; CAPACITIES]) -> Self {
-        let [evm_steps, rw_rows, bytecode_rows, keccak_permutations, txs, statement_rows, bitwise_ops, calldata_words, copy_words] =
+        let [evm_steps, rw_rows, bytecode_rows, keccak_permutations, txs, statement_rows, bitwise_ops, calldata_words, copy_words, arith_blocks] =
             values;
         Self {
             evm_steps,
@@ -94,6 +99,7 @@ impl ChunkParams {
             bitwise_ops,
             calldata_words,
             copy_words,
+            arith_blocks,
         }
     }
 
@@ -108,6 +114,7 @@ impl ChunkParams {
             TxTable::rows(self.txs),
             BlockTable::rows(),
             BitwiseConfig::rows(self.bitwise_ops),
+            ArithConfig::rows(self.arith_blocks),
             CallDataTable::rows(self.calldata_words),
             CopyConfig::rows(self.copy_words),
             PublicConfig::rows(self),
@@ -142,6 +149,7 @@ impl ChunkParams {
             calldata_words: calldata_rows(trace.txs.iter().map(|tx| tx.input.as_ref())).len(),
             statement_rows: crate::public::touched_locations(trace).len().max(1),
             copy_words: trace_streams(trace).map(|s| stream_words(&s)).unwrap_or(0),
+            arith_blocks: ArithConfig::blocks(&arith_ops(trace)).len(),
         }
     }
 }
@@ -170,6 +178,7 @@ pub struct SuperConfig<F: PrimeField> {
     keccak: KeccakConfig,
     bytecode: BytecodeConfig<F>,
     bitwise: BitwiseConfig,
+    arith: ArithConfig,
     copy: CopyConfig,
     evm: Arc<EvmConfig<F>>,
     public: PublicConfig,
@@ -258,6 +267,14 @@ impl SuperCircuit {
                 capacity: p.bitwise_ops,
             });
         }
+        let arith = ArithConfig::blocks(&arith_ops(&self.trace)).len();
+        if arith > p.arith_blocks {
+            return Err(CircuitError::CapacityExceeded {
+                what: "arithmetic blocks",
+                needed: arith,
+                capacity: p.arith_blocks,
+            });
+        }
         if self.trace.rws.len() + 2 > p.rw_rows {
             return Err(CircuitError::CapacityExceeded {
                 what: "RW rows",
@@ -309,6 +326,7 @@ impl SuperCircuit {
         let keccak = KeccakConfig::configure(meta, perm, challenges.bytes);
         let bytecode = BytecodeConfig::configure(meta, &keccak.table, &fixed, challenges.bytes);
         let bitwise = BitwiseConfig::configure(meta, &fixed);
+        let arith = ArithConfig::configure(meta, &fixed);
         let copy = CopyConfig::configure(meta, &fixed, &state.table, challenges.bytes);
         let tables = EvmTables {
             rw: state.table,
@@ -317,6 +335,7 @@ impl SuperCircuit {
             tx,
             block,
             bitwise: bitwise.table,
+            arith: arith.table,
             calldata,
             copy: copy.table,
             keccak: keccak.table,
@@ -333,6 +352,7 @@ impl SuperCircuit {
             keccak,
             bytecode,
             bitwise,
+            arith,
             copy,
             evm,
             public,
@@ -390,6 +410,13 @@ impl<F: PrimeField> Circuit<F> for SuperCircuit {
             || "bitwise",
             |mut r| {
                 config.bitwise.assign(&mut r, &bitwise, p.bitwise_ops).map_err(|_| Error::Synthesis)
+            },
+        )?;
+        let arith = arith_ops(&self.trace);
+        layouter.assign_region(
+            || "arithmetic",
+            |mut r| {
+                config.arith.assign(&mut r, &arith, p.arith_blocks).map_err(|_| Error::Synthesis)
             },
         )?;
         layouter.assign_region(

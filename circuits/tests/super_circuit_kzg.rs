@@ -26,6 +26,7 @@ const PARAMS: ChunkParams = ChunkParams {
     calldata_words: 2,
     copy_words: 4,
     statement_rows: 16,
+    arith_blocks: 2,
 };
 
 fn transfer(nonce: u64, to: Address, value: u64) -> BatchTx {

@@ -24,6 +24,7 @@ pub const DEFAULT_CHUNK: ChunkParams = ChunkParams {
     bitwise_ops: 16,
     calldata_words: 32,
     copy_words: 16,
+    arith_blocks: 32,
 };
 
 /// Capacities at `k = 15` for batches with contract calls: the built-in demo batch (eight
@@ -39,6 +40,7 @@ pub const LARGE_CHUNK: ChunkParams = ChunkParams {
     bitwise_ops: 64,
     calldata_words: 128,
     copy_words: 256,
+    arith_blocks: 512,
 };
 
 /// The chunk parameters `zkevm prove` chooses from, by name: `small` ([`DEFAULT_CHUNK`]) and

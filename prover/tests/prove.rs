@@ -125,8 +125,8 @@ fn an_opcode_without_a_gadget_is_refused_before_any_setup() {
     batch
         .pre
         .insert(ALICE, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
-    let sdiv = vec![0x60, 0x07, 0x60, 0x00, 0x19, 0x05]; // SDIV(-1, 7)
-    batch.pre.insert(BOB, BatchAccount { code: sdiv.into(), ..Default::default() });
+    let code = vec![0x60, 0x07, 0x3b]; // EXTCODESIZE(7)
+    batch.pre.insert(BOB, BatchAccount { code: code.into(), ..Default::default() });
     batch.transactions.push(BatchTx {
         sender: Some(ALICE),
         tx_type: Some(2),
@@ -140,7 +140,7 @@ fn an_opcode_without_a_gadget_is_refused_before_any_setup() {
     let input = batch.to_input("sdiv").expect("builds");
     let dir = tempfile::tempdir().expect("tempdir");
     match prove_batch(&input, "sdiv", &options(&Cache::at(dir.path()))) {
-        Err(ProverError::Unsupported(what)) => assert!(what.contains("SDIV"), "{what}"),
+        Err(ProverError::Unsupported(what)) => assert!(what.contains("EXTCODESIZE"), "{what}"),
         other => panic!("expected Unsupported, got {:?}", other.map(|p| p.report)),
     }
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "no setup was made");

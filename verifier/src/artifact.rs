@@ -3,7 +3,8 @@
 //!
 //! Binary form, little-endian: magic `ZKEVMART`, format version `u32`, chunk index `u64`,
 //! the chunk parameters as `u64` in the order of `ChunkParams::capacities` (evm_steps,
-//! rw_rows, bytecode_rows, keccak_permutations, txs, statement_rows, bitwise_ops), the 32-byte verifying-key fingerprint, the
+//! rw_rows, bytecode_rows, keccak_permutations, txs, statement_rows, bitwise_ops, calldata_words,
+//! copy_words, arith_blocks), the 32-byte verifying-key fingerprint, the
 //! summary as three `u64` (first_tx, tx_count, touched), the number of public inputs `u32`
 //! and each as 32 canonical little-endian bytes, the proof length `u32` and the proof.
 
@@ -16,7 +17,7 @@ use crate::codec::{decode_hex, field_from_hex, field_to_hex, field_to_le, Reader
 use crate::error::VerifyError;
 
 /// The artifact and bundle format version this crate writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const MAGIC: &[u8; 8] = b"ZKEVMART";
 

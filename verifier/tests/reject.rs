@@ -101,6 +101,7 @@ const CHUNK: ChunkParams = ChunkParams {
     bitwise_ops: 7,
     calldata_words: 8,
     copy_words: 4,
+    arith_blocks: 9,
 };
 
 struct Setup {

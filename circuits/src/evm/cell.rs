@@ -35,6 +35,8 @@ pub enum LookupTable {
     Block,
     /// The bitwise table (bitwise circuit).
     Bitwise,
+    /// The arithmetic table (arithmetic circuit).
+    Arith,
     /// The calldata table.
     CallData,
     /// The copy table (copy circuit).
@@ -45,13 +47,14 @@ pub enum LookupTable {
 
 impl LookupTable {
     /// Every table, in column order.
-    pub const ALL: [LookupTable; 9] = [
+    pub const ALL: [LookupTable; 10] = [
         LookupTable::Rw,
         LookupTable::Bytecode,
         LookupTable::Fixed,
         LookupTable::Tx,
         LookupTable::Block,
         LookupTable::Bitwise,
+        LookupTable::Arith,
         LookupTable::CallData,
         LookupTable::Copy,
         LookupTable::Keccak,

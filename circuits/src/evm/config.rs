@@ -17,6 +17,7 @@ use super::gadgets::{self, StepGadget};
 use super::step::{StepColumns, StepValues};
 use super::witness::StepWitness;
 use super::STEP_HEIGHT;
+use crate::arith::ArithTable;
 use crate::bitwise::BitwiseTable;
 use crate::bytecode::BytecodeTable;
 use crate::challenges::{compress_expr, ChallengeValues, Challenges};
@@ -44,6 +45,7 @@ pub fn lookup_columns(table: LookupTable) -> usize {
         LookupTable::Tx => 2,
         LookupTable::Block => 1,
         LookupTable::Bitwise => 1,
+        LookupTable::Arith => 1,
         LookupTable::CallData => 1,
         LookupTable::Copy => 1,
         LookupTable::Keccak => 1,
@@ -65,6 +67,8 @@ pub struct EvmTables {
     pub block: BlockTable,
     /// Bitwise table (bitwise circuit).
     pub bitwise: BitwiseTable,
+    /// Arithmetic table (arithmetic circuit).
+    pub arith: ArithTable,
     /// Calldata table.
     pub calldata: CallDataTable,
     /// Copy table (copy circuit).
@@ -234,6 +238,7 @@ impl<F: PrimeField> EvmConfig<F> {
             (LookupTable::Tx, compress_expr(&tables.tx.table_exprs(), &theta)),
             (LookupTable::Block, compress_expr(&tables.block.table_exprs(), &theta)),
             (LookupTable::Bitwise, compress_expr(&tables.bitwise.table_exprs(), &theta)),
+            (LookupTable::Arith, compress_expr(&tables.arith.table_exprs(), &theta)),
             (LookupTable::CallData, compress_expr(&tables.calldata.table_exprs(), &theta)),
             (LookupTable::Copy, compress_expr(&tables.copy.table_exprs(), &theta)),
             (LookupTable::Keccak, compress_expr(&tables.keccak.table_exprs(), &theta)),
@@ -411,6 +416,8 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::AddSub => "evm ADD/SUB",
         ExecutionState::Mul => "evm MUL",
         ExecutionState::DivMod => "evm DIV/MOD",
+        ExecutionState::SignedModArith => "evm SDIV/SMOD/ADDMOD/MULMOD",
+        ExecutionState::Exp => "evm EXP",
         ExecutionState::SignExtend => "evm SIGNEXTEND",
         ExecutionState::Byte => "evm BYTE",
         ExecutionState::Shl => "evm SHL",
@@ -456,6 +463,7 @@ fn table_name(table: LookupTable) -> &'static str {
         LookupTable::Tx => "evm: tx lookup",
         LookupTable::Block => "evm: block lookup",
         LookupTable::Bitwise => "evm: bitwise lookup",
+        LookupTable::Arith => "evm: arithmetic lookup",
         LookupTable::CallData => "evm: calldata lookup",
         LookupTable::Copy => "evm: copy lookup",
         LookupTable::Keccak => "evm: keccak lookup",

@@ -26,6 +26,10 @@ pub enum ExecutionState {
     Mul,
     /// DIV, MOD.
     DivMod,
+    /// SDIV, SMOD, ADDMOD, MULMOD (claimed in the arithmetic circuit).
+    SignedModArith,
+    /// EXP (claimed in the arithmetic circuit).
+    Exp,
     /// SIGNEXTEND.
     SignExtend,
     /// BYTE.
@@ -98,7 +102,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 43] = [
+    pub const ALL: [ExecutionState; 45] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -108,6 +112,8 @@ impl ExecutionState {
         ExecutionState::AddSub,
         ExecutionState::Mul,
         ExecutionState::DivMod,
+        ExecutionState::SignedModArith,
+        ExecutionState::Exp,
         ExecutionState::SignExtend,
         ExecutionState::Byte,
         ExecutionState::Shl,
@@ -168,6 +174,8 @@ impl ExecutionState {
             0x01 | 0x03 => ExecutionState::AddSub,
             0x02 => ExecutionState::Mul,
             0x04 | 0x06 => ExecutionState::DivMod,
+            0x05 | 0x07 | 0x08 | 0x09 => ExecutionState::SignedModArith,
+            0x0a => ExecutionState::Exp,
             0x0b => ExecutionState::SignExtend,
             0x1a => ExecutionState::Byte,
             0x1b => ExecutionState::Shl,

@@ -19,9 +19,8 @@
 //! because every gadget range-checks what it computes; the stack starts empty, so every stack
 //! value is canonical.
 //!
-//! Not built yet: calls and creations, reverts and error states, SDIV/SMOD, ADDMOD/MULMOD,
-//! EXP, and the opcodes that copy memory ranges; a step without a gadget makes witness
-//! generation return `Unsupported`.
+//! Not built yet: calls and creations, reverts and error states, and the opcodes that copy
+//! memory ranges; a step without a gadget makes witness generation return `Unsupported`.
 
 pub mod assign;
 pub mod builder;

@@ -14,6 +14,7 @@ use super::execution_state::ExecutionState;
 use super::witness::StepWitness;
 
 mod add_sub;
+mod arith;
 pub mod begin_tx;
 mod bitwise;
 mod byte_ops;
@@ -69,6 +70,8 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, add_sub::AddSubGadget>,
         register::<F, mul_div_mod::MulGadget>,
         register::<F, mul_div_mod::DivModGadget>,
+        register::<F, arith::SignedModArithGadget>,
+        register::<F, arith::ExpGadget>,
         register::<F, byte_ops::SignExtendGadget>,
         register::<F, byte_ops::ByteGadget>,
         register::<F, shift::ShlGadget>,

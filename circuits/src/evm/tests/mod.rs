@@ -15,6 +15,7 @@ use zkevm_executor::{trace_batch, Trace};
 use super::assign::AssignedStep;
 use super::witness::{all_steps, step_witnesses};
 use super::{EvmConfig, EvmTables, STEP_HEIGHT};
+use crate::arith::{arith_ops, ArithConfig};
 use crate::bitwise::{bitwise_ops, BitwiseConfig};
 use crate::bytecode::{BytecodeConfig, BytecodeWitness};
 use crate::challenges::Challenges;
@@ -133,6 +134,7 @@ struct Config {
     keccak: KeccakConfig,
     bytecode: BytecodeConfig<Fr>,
     bitwise: BitwiseConfig,
+    arith: ArithConfig,
     copy: CopyConfig,
     evm: std::sync::Arc<EvmConfig<Fr>>,
     challenges: Challenges,
@@ -156,6 +158,7 @@ impl Circuit<Fr> for WindowCircuit {
         let keccak = KeccakConfig::configure(meta, perm, challenges.bytes);
         let bytecode = BytecodeConfig::configure(meta, &keccak.table, &fixed, challenges.bytes);
         let bitwise = BitwiseConfig::configure(meta, &fixed);
+        let arith = ArithConfig::configure(meta, &fixed);
         let calldata = CallDataTable::configure(meta);
         let copy = CopyConfig::configure(meta, &fixed, &state.table, challenges.bytes);
         let tables = EvmTables {
@@ -165,6 +168,7 @@ impl Circuit<Fr> for WindowCircuit {
             tx,
             block,
             bitwise: bitwise.table,
+            arith: arith.table,
             calldata,
             copy: copy.table,
             keccak: keccak.table,
@@ -179,6 +183,7 @@ impl Circuit<Fr> for WindowCircuit {
             keccak,
             bytecode,
             bitwise,
+            arith,
             copy,
             evm,
             challenges,
@@ -218,6 +223,12 @@ impl Circuit<Fr> for WindowCircuit {
         layouter.assign_region(
             || "bitwise",
             |mut r| config.bitwise.assign(&mut r, &ops, ops.len()).map_err(|_| Error::Synthesis),
+        )?;
+        let arith = arith_ops(trace);
+        let arith_blocks = ArithConfig::blocks(&arith).len();
+        layouter.assign_region(
+            || "arithmetic",
+            |mut r| config.arith.assign(&mut r, &arith, arith_blocks).map_err(|_| Error::Synthesis),
         )?;
         layouter.assign_region(
             || "copy",
@@ -441,6 +452,7 @@ fn the_shape_report_lists_every_state() {
 }
 
 mod arithmetic;
+mod arithmetic_wide;
 mod bitwise;
 mod byte_ops;
 mod calldata;
