@@ -21,6 +21,7 @@ use crate::bytecode::{BytecodeConfig, BytecodeWitness};
 use crate::challenges::Challenges;
 use crate::copy::CopyConfig;
 use crate::gadgets::test_support::{assert_circuit_rejected, check};
+use crate::keccak::layout::permutations_for;
 use crate::keccak::permutation::PermutationConfig;
 use crate::keccak::{KeccakConfig, KeccakWitness};
 use crate::state::{StateConfig, StateWitness};
@@ -194,7 +195,11 @@ impl Circuit<Fr> for WindowCircuit {
         let trace = &self.trace;
         let codes: Vec<&[u8]> = trace.bytecodes.values().map(|c| c.as_ref()).collect();
         let usable = (1usize << self.k) - 64;
-        let keccak = KeccakWitness::new(&codes, 2).map_err(|_| Error::Synthesis)?;
+        // As many permutations as the codes need: one (k = 11) for a program of at most 135
+        // bytes.
+        let permutations = codes.iter().map(|c| permutations_for(c.len())).sum::<usize>();
+        let keccak =
+            KeccakWitness::new(&codes, permutations.max(1)).map_err(|_| Error::Synthesis)?;
         let bytecode = BytecodeWitness::new(&codes, 400).map_err(|_| Error::Synthesis)?;
         let state = StateWitness::new(&trace.rws, usable.min(trace.rws.len() + 100))
             .map_err(|_| Error::Synthesis)?;
@@ -257,7 +262,7 @@ impl Circuit<Fr> for WindowCircuit {
     }
 }
 
-const K: u32 = 12;
+const K: u32 = 11;
 
 fn honest() -> WindowCircuit {
     WindowCircuit { trace: trace_of(program()), k: K, after: super::ExecutionState::Stop }
