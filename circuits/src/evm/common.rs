@@ -199,10 +199,13 @@ impl OpcodeStep {
 }
 
 /// BeginTx, EndTx, padding and EndBlock run no code: by the trace's convention their program
-/// counter, stack pointer, memory size and reversible write counter are zero. Fixing them
-/// leaves no step-state cell of these steps free for a prover to fill at will.
+/// counter, stack pointer, memory size and reversible write counter are zero, and they hold no
+/// code hash. Fixing them leaves no step-state cell of these steps free for a prover to fill
+/// at will.
 pub fn require_no_code_state<F: PrimeField>(cb: &mut EvmBuilder<F>) {
     let cur = cb.cur.clone();
+    cb.require_zero("outside code: no code hash", cur.code_hash_lo);
+    cb.require_zero("outside code: no code hash", cur.code_hash_hi);
     cb.require_zero("outside code: pc is 0", cur.pc);
     cb.require_zero("outside code: empty stack", cur.stack_pointer);
     cb.require_zero("outside code: no memory", cur.memory_word_size);

@@ -351,7 +351,9 @@ impl<F: PrimeField> EvmConfig<F> {
             self.gadgets[w.state.index()].assign(&mut a, w)?;
             assigned.push(a.into_values());
         }
-        if let Some(last) = steps.last() {
+        // The state after the last step, which its transition reads; EndBlock has no
+        // transition, so after it the row stays empty rather than holding cells nothing reads.
+        if let Some(last) = steps.last().filter(|w| w.state != ExecutionState::EndBlock) {
             self.assign_step_state(region, steps.len() * STEP_HEIGHT, &last.next);
         }
         Ok(assigned)

@@ -33,8 +33,10 @@ pub struct StepWitness<'t> {
 /// The step state of `step` in `trace`.
 pub fn step_values(trace: &Trace, step: &Step) -> StepValues {
     let call = trace.calls.get(step.call_index);
+    // Steps that run no code hold no code hash (the circuit pins it to zero there).
+    let runs_code = matches!(step.kind, StepKind::Op(_) | StepKind::Error { .. });
     let (code_hash_lo, code_hash_hi) =
-        call.map(|c| hash_halves(&c.code_hash.0)).unwrap_or_default();
+        call.filter(|_| runs_code).map(|c| hash_halves(&c.code_hash.0)).unwrap_or_default();
     let opcode = match step.kind {
         StepKind::Op(op) | StepKind::Error { opcode: op, .. } => op as u64,
         _ => 0,
