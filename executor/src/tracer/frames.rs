@@ -230,7 +230,8 @@ impl TraceRecorder {
             }
         };
         // A failed frame's writes are undone one by one, last first (see `revert_writes`);
-        // revm has already reverted its journal, so syncing afterwards must find nothing left.
+        // revm has already reverted its journal, so syncing afterwards must find no restored
+        // location left to change.
         // Only writes to locations revm restored are undone: a write revm keeps (a creator's
         // nonce bump, made before the create's checkpoint) passes to the caller.
         let mut kept = Vec::new();
@@ -248,9 +249,12 @@ impl TraceRecorder {
             self.revert_writes(&undo);
             let before = self.rws.len();
             self.sync_journal(journal);
-            if self.rws.len() != before {
+            // New entries (a failed create's nonce bump, made before its checkpoint) may
+            // still be written; a restored location must not be.
+            let missed =
+                self.rws[before..].iter().filter(|rw| reverted.contains(&rw.target.key())).count();
+            if missed > 0 {
                 let call = self.current_frame_mut().map_or(0, |f| f.call);
-                let missed = self.rws.len() - before;
                 self.fail(format!(
                     "revm's revert of call {call} changed {missed} locations the trace's \
                      reversion missed"
