@@ -36,7 +36,7 @@ pub struct StepWitness<'t> {
 pub fn call_reversions(trace: &Trace) -> Vec<(bool, u64)> {
     let mut out = vec![(true, 0u64); trace.calls.len()];
     for (id, call) in trace.calls.iter().enumerate() {
-        let parent = call.parent.and_then(|p| out.get(p)).map_or(true, |p| p.0);
+        let parent = call.parent.and_then(|p| out.get(p)).is_none_or(|p| p.0);
         out[id].0 = call.success && parent;
     }
     for step in trace.txs.iter().flat_map(|tx| tx.steps.iter()) {
