@@ -105,7 +105,7 @@ pub fn word_span(offset: u64, len: u64) -> (u64, u64) {
 }
 
 /// Every stream of the trace, in step order: the memory KECCAK256 hashes, the memory a root
-/// RETURN returns, and a LOG's memory and log data words.
+/// RETURN or REVERT returns, and a LOG's memory and log data words.
 pub fn trace_streams(trace: &Trace) -> Result<Vec<WordStream>, CircuitError> {
     let mut streams = Vec::new();
     for step in all_steps(trace) {
@@ -117,7 +117,7 @@ pub fn trace_streams(trace: &Trace) -> Result<Vec<WordStream>, CircuitError> {
         let operand = |i: usize| rws.get(i).map(|rw| rw.value).unwrap_or_default();
         let (memory_at, topics) = match op {
             0x20 => (2, 0),
-            0xf3 => (3, 0),
+            0xf3 | 0xfd => (3, 0),
             0xa0..=0xa4 => {
                 let topics = (op - 0xa0) as usize;
                 (4 + topics, topics)

@@ -133,6 +133,24 @@ pub struct EvmBuilder<F: PrimeField> {
     stack_offset: i64,
     /// Pops made under a condition, as a (non-positive) expression.
     stack_dynamic: Expression<F>,
+    /// Where reversible writes pair with their undo (see [`EvmBuilder::reversible_write`]).
+    reversion: Reversion<F>,
+    /// Reversible writes declared so far (an expression when some are conditional).
+    reversible_offset: Expression<F>,
+}
+
+/// How a step's reversible writes pair with the writes that undo them: while the call does
+/// not persist, write number `base + i` is undone by a write at `end − base − i` that puts
+/// back the value it replaced (the state circuit then checks that this is the value the
+/// location held at that point of the undo, so a wrong or missing undo is rejected).
+#[derive(Clone, Debug)]
+pub struct Reversion<F: PrimeField> {
+    /// 1 if the call's writes persist (no undo).
+    pub is_persistent: Expression<F>,
+    /// RW counter of the last write of the call's reversion range.
+    pub end: Expression<F>,
+    /// The call's reversible writes made before this step.
+    pub base: Expression<F>,
 }
 
 impl<F: PrimeField> EvmBuilder<F> {
@@ -145,7 +163,6 @@ impl<F: PrimeField> EvmBuilder<F> {
         rw_capacity: Expression<F>,
     ) -> Self {
         Self {
-            cur,
             next,
             cells,
             selectors,
@@ -155,7 +172,78 @@ impl<F: PrimeField> EvmBuilder<F> {
             rw_offset: constant(0),
             stack_offset: 0,
             stack_dynamic: constant(0),
+            reversion: Reversion {
+                is_persistent: cur.is_persistent.clone(),
+                end: cur.rw_counter_end_of_reversion.clone(),
+                base: cur.reversible_write_counter.clone(),
+            },
+            reversible_offset: constant(0),
+            cur,
         }
+    }
+
+    /// Pairs this step's reversible writes with `reversion` instead of the current call's
+    /// (BeginTx, whose value transfer is the root call's first reversible writes).
+    pub fn set_reversion(&mut self, reversion: Reversion<F>) {
+        self.reversion = reversion;
+    }
+
+    /// Reversible writes declared so far (an expression when some are conditional).
+    pub fn reversible_writes(&self) -> Expression<F> {
+        self.reversible_offset.clone()
+    }
+
+    /// A reversible write (storage, transient storage, balance, warm flag, refund counter):
+    /// the step's next RW, and, while the call does not persist, the write that undoes it in
+    /// the call's reversion range (`value` and `value_prev` swapped). The undo does not move
+    /// the step's RW position: the step that ends the call jumps over the range.
+    #[allow(clippy::too_many_arguments)]
+    pub fn reversible_write(
+        &mut self,
+        name: &'static str,
+        tag: RwTag,
+        id: Expression<F>,
+        address: Expression<F>,
+        field_tag: Expression<F>,
+        key: Word<F>,
+        value: Word<F>,
+        value_prev: Word<F>,
+        aux: Word<F>,
+    ) {
+        let counter = self.cur.rw_counter.clone() + self.rw_offset.clone();
+        let write = rw_tuple(
+            counter,
+            true,
+            tag,
+            &id,
+            &address,
+            &field_tag,
+            &key,
+            &value,
+            &value_prev,
+            &aux,
+        );
+        self.lookup(LookupTable::Rw, name, write);
+        let step = self.constraints.condition().unwrap_or_else(|| constant(1));
+        self.rw_offset = self.rw_offset.clone() + step.clone();
+        let r = self.reversion.clone();
+        let position = r.end - r.base - self.reversible_offset.clone();
+        self.when(constant(1) - r.is_persistent, |cb| {
+            let undo = rw_tuple(
+                position,
+                true,
+                tag,
+                &id,
+                &address,
+                &field_tag,
+                &key,
+                &value_prev,
+                &value,
+                &aux,
+            );
+            cb.lookup(LookupTable::Rw, "reversion: the write is undone", undo);
+        });
+        self.reversible_offset = self.reversible_offset.clone() + step;
     }
 
     /// 1 if the next step runs `state`.
@@ -407,23 +495,19 @@ impl<F: PrimeField> EvmBuilder<F> {
         value_prev: Word<F>,
         aux: Word<F>,
     ) {
-        let tuple = vec![
-            constant(1),
-            self.cur.rw_counter.clone() + self.rw_offset.clone(),
-            constant(is_write as u64),
-            constant(tag as u64),
-            id,
-            address,
-            field_tag,
-            key.lo,
-            key.hi,
-            value.lo,
-            value.hi,
-            value_prev.lo,
-            value_prev.hi,
-            aux.lo,
-            aux.hi,
-        ];
+        let counter = self.cur.rw_counter.clone() + self.rw_offset.clone();
+        let tuple = rw_tuple(
+            counter,
+            is_write,
+            tag,
+            &id,
+            &address,
+            &field_tag,
+            &key,
+            &value,
+            &value_prev,
+            &aux,
+        );
         self.lookup(LookupTable::Rw, name, tuple);
         let step = self.constraints.condition().unwrap_or_else(|| constant(1));
         self.rw_offset = self.rw_offset.clone() + step;
@@ -636,6 +720,40 @@ pub fn from_bytes<F: PrimeField>(bytes: &[Cell]) -> Expression<F> {
 /// `2^128`, the weight of a word's high limb.
 pub fn two_pow_128<F: PrimeField>() -> Expression<F> {
     Expression::Constant(F::from_u128(1 << 64) * F::from_u128(1 << 64))
+}
+
+/// An RW-table lookup tuple: `(1, rw_counter, is_write, tag, id, address, field, key, value,
+/// value_prev, aux)`.
+#[allow(clippy::too_many_arguments)]
+fn rw_tuple<F: PrimeField>(
+    rw_counter: Expression<F>,
+    is_write: bool,
+    tag: RwTag,
+    id: &Expression<F>,
+    address: &Expression<F>,
+    field_tag: &Expression<F>,
+    key: &Word<F>,
+    value: &Word<F>,
+    value_prev: &Word<F>,
+    aux: &Word<F>,
+) -> Vec<Expression<F>> {
+    vec![
+        constant(1),
+        rw_counter,
+        constant(is_write as u64),
+        constant(tag as u64),
+        id.clone(),
+        address.clone(),
+        field_tag.clone(),
+        key.lo.clone(),
+        key.hi.clone(),
+        value.lo.clone(),
+        value.hi.clone(),
+        value_prev.lo.clone(),
+        value_prev.hi.clone(),
+        aux.lo.clone(),
+        aux.hi.clone(),
+    ]
 }
 
 /// A write with its previous value, or a read (whose `value_prev` is its value).

@@ -55,6 +55,10 @@ pub enum Transition<F: PrimeField> {
     SameContextLog(NextPc<F>, Expression<F>),
     /// The root call ends: EndTx follows.
     EndTx,
+    /// The root call ends and its writes are undone (REVERT): after the step's own RWs come
+    /// the call's reversion writes, one per reversible write, and EndTx follows with the
+    /// call's logs dropped.
+    EndTxReverted,
 }
 
 /// The common cells of an opcode step.
@@ -137,7 +141,12 @@ impl OpcodeStep {
         cb.require_equal("no out of gas", next.gas_left.clone(), from_bytes(&gas_after));
 
         let rw_count = cb.rw_count();
-        cb.require_equal("rw_counter advances", next.rw_counter, cur.rw_counter + rw_count);
+        let reverted = matches!(transition, Transition::EndTxReverted);
+        if reverted {
+            require_reverted_end(cb, rw_count);
+        } else {
+            cb.require_equal("rw_counter advances", next.rw_counter, cur.rw_counter + rw_count);
+        }
         cb.require_equal("same call", next.call_id, cur.call_id);
         cb.require_equal("same transaction", next.tx_id, cur.tx_id);
         let memory_now = cur.memory_word_size.clone();
@@ -148,7 +157,9 @@ impl OpcodeStep {
             }
             Transition::SameContextMemory(pc, words) => (Some(pc), constant(0), words, constant(0)),
             Transition::SameContextLog(pc, words) => (Some(pc), constant(0), words, constant(1)),
-            Transition::EndTx => (None, constant(0), memory_now, constant(0)),
+            Transition::EndTx | Transition::EndTxReverted => {
+                (None, constant(0), memory_now, constant(0))
+            }
         };
         match same_context {
             Some(pc) => {
@@ -168,7 +179,14 @@ impl OpcodeStep {
                     cur.reversible_write_counter + reversible,
                 );
                 cb.require_equal("log id counts logs", next.log_id, cur.log_id + logs);
+                cb.require_equal("same persistence", next.is_persistent, cur.is_persistent);
+                cb.require_equal(
+                    "same reversion range",
+                    next.rw_counter_end_of_reversion,
+                    cur.rw_counter_end_of_reversion,
+                );
             }
+            None if reverted => {}
             None => {
                 cb.require_next_in("EndTx follows the root call's end", &[ExecutionState::EndTx]);
                 cb.require_equal("log id carried to EndTx", next.log_id, cur.log_id);
@@ -198,6 +216,30 @@ impl OpcodeStep {
     }
 }
 
+/// The root call ends and its writes are undone, after the step's `own` RWs (REVERT and the
+/// exceptional halts). The call must not persist; its reversion range is the
+/// `reversible_write_counter` RWs right after the step's own, ending at the call's
+/// `rw_counter_end_of_reversion` (so every reversible write's undo, at `end − i`, lies in it);
+/// the RW counter jumps over the range; EndTx follows, and the receipt counts none of the
+/// call's logs (a root call starts with log id 0).
+pub fn require_reverted_end<F: PrimeField>(cb: &mut EvmBuilder<F>, own: Expression<F>) {
+    let (cur, next) = (cb.cur.clone(), cb.next.clone());
+    cb.require_zero("reverted: the call does not persist", cur.is_persistent.clone());
+    let after_own = cur.rw_counter.clone() + own;
+    cb.require_equal(
+        "reverted: the reversion range follows the step's RWs",
+        cur.rw_counter_end_of_reversion.clone() + constant(1),
+        after_own.clone() + cur.reversible_write_counter.clone(),
+    );
+    cb.require_equal(
+        "reverted: rw_counter jumps over the reversion range",
+        next.rw_counter,
+        after_own + cur.reversible_write_counter,
+    );
+    cb.require_next_in("EndTx follows the root call's end", &[ExecutionState::EndTx]);
+    cb.require_zero("reverted: the call's logs are dropped", next.log_id);
+}
+
 /// BeginTx, EndTx, padding and EndBlock run no code: by the trace's convention their program
 /// counter, stack pointer, memory size and reversible write counter are zero, and they hold no
 /// code hash. Fixing them leaves no step-state cell of these steps free for a prover to fill
@@ -210,4 +252,6 @@ pub fn require_no_code_state<F: PrimeField>(cb: &mut EvmBuilder<F>) {
     cb.require_zero("outside code: empty stack", cur.stack_pointer);
     cb.require_zero("outside code: no memory", cur.memory_word_size);
     cb.require_zero("outside code: no reversible writes", cur.reversible_write_counter);
+    cb.require_zero("outside code: no persistence flag", cur.is_persistent);
+    cb.require_zero("outside code: no reversion range", cur.rw_counter_end_of_reversion);
 }

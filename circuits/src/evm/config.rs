@@ -454,6 +454,8 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::JumpI => "evm JUMPI",
         ExecutionState::Sha3 => "evm KECCAK256",
         ExecutionState::Log => "evm LOG",
+        ExecutionState::Revert => "evm REVERT",
+        ExecutionState::ErrorHalt => "evm exceptional halt",
     }
 }
 

@@ -98,11 +98,16 @@ pub enum ExecutionState {
     Sha3,
     /// LOG0..LOG4.
     Log,
+    /// REVERT from the root call: its writes are undone.
+    Revert,
+    /// An exceptional halt of the root call (out of gas for a constant cost, stack underflow
+    /// or overflow, INVALID or an unassigned opcode): all gas is consumed, writes are undone.
+    ErrorHalt,
 }
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 45] = [
+    pub const ALL: [ExecutionState; 47] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -148,6 +153,8 @@ impl ExecutionState {
         ExecutionState::JumpI,
         ExecutionState::Sha3,
         ExecutionState::Log,
+        ExecutionState::Revert,
+        ExecutionState::ErrorHalt,
     ];
 
     /// Index of the state's selector cell.
@@ -171,6 +178,7 @@ impl ExecutionState {
         Some(match opcode {
             0x00 => ExecutionState::Stop,
             0xf3 => ExecutionState::Return,
+            0xfd => ExecutionState::Revert,
             0x01 | 0x03 => ExecutionState::AddSub,
             0x02 => ExecutionState::Mul,
             0x04 | 0x06 => ExecutionState::DivMod,
@@ -220,10 +228,16 @@ impl ExecutionState {
             StepKind::Op(opcode) => Self::of_opcode(*opcode).ok_or_else(|| {
                 CircuitError::Unsupported(format!("opcode {}", opcode_name(*opcode)))
             }),
-            StepKind::Error { opcode, error } => Err(CircuitError::Unsupported(format!(
-                "error {error:?} at {}",
-                opcode_name(*opcode)
-            ))),
+            StepKind::Error { opcode, error } => {
+                if super::gadgets::error::provable(*opcode, error) {
+                    Ok(ExecutionState::ErrorHalt)
+                } else {
+                    Err(CircuitError::Unsupported(format!(
+                        "error {error:?} at {}",
+                        opcode_name(*opcode)
+                    )))
+                }
+            }
             StepKind::BeginTx => Ok(ExecutionState::BeginTx),
             StepKind::EndTx => Ok(ExecutionState::EndTx),
             StepKind::EndBlock => Ok(ExecutionState::EndBlock),

@@ -33,6 +33,12 @@ pub struct StepColumns {
     pub log_id: Column<Advice>,
     /// The opcode at `pc` (0 for steps that are not opcodes).
     pub opcode: Column<Advice>,
+    /// 1 if the call's writes persist (it and its callers succeed); constant within a call.
+    pub is_persistent: Column<Advice>,
+    /// For a call that does not persist: the RW counter of the last of its reversion writes
+    /// (the write undoing its reversible write number `i` is at this counter minus `i`);
+    /// 0 for a persistent call. Constant within a call.
+    pub rw_counter_end_of_reversion: Column<Advice>,
 }
 
 impl StepColumns {
@@ -52,11 +58,13 @@ impl StepColumns {
             reversible_write_counter: advice(),
             log_id: advice(),
             opcode: advice(),
+            is_persistent: advice(),
+            rw_counter_end_of_reversion: advice(),
         }
     }
 
     /// Every column, in [`StepValues::as_array`] order.
-    pub fn all(&self) -> [Column<Advice>; 12] {
+    pub fn all(&self) -> [Column<Advice>; 14] {
         [
             self.rw_counter,
             self.call_id,
@@ -70,6 +78,8 @@ impl StepColumns {
             self.reversible_write_counter,
             self.log_id,
             self.opcode,
+            self.is_persistent,
+            self.rw_counter_end_of_reversion,
         ]
     }
 
@@ -97,6 +107,8 @@ impl StepColumns {
             reversible_write_counter: self.reversible_write_counter.rot(rotation),
             log_id: self.log_id.rot(rotation),
             opcode: self.opcode.rot(rotation),
+            is_persistent: self.is_persistent.rot(rotation),
+            rw_counter_end_of_reversion: self.rw_counter_end_of_reversion.rot(rotation),
         }
     }
 }
@@ -128,6 +140,10 @@ pub struct StepExprs<F: PrimeField> {
     pub log_id: Expression<F>,
     /// Opcode.
     pub opcode: Expression<F>,
+    /// Whether the call's writes persist.
+    pub is_persistent: Expression<F>,
+    /// Last RW counter of the call's reversion range (0 when it persists).
+    pub rw_counter_end_of_reversion: Expression<F>,
 }
 
 /// The step state's values at one step.
@@ -157,11 +173,15 @@ pub struct StepValues {
     pub log_id: u64,
     /// Opcode.
     pub opcode: u64,
+    /// Whether the call's writes persist.
+    pub is_persistent: u64,
+    /// Last RW counter of the call's reversion range (0 when it persists).
+    pub rw_counter_end_of_reversion: u64,
 }
 
 impl StepValues {
     /// The values in [`StepColumns::all`] order.
-    pub fn as_array<F: PrimeField>(&self) -> [F; 12] {
+    pub fn as_array<F: PrimeField>(&self) -> [F; 14] {
         [
             F::from(self.rw_counter),
             F::from(self.call_id),
@@ -175,6 +195,8 @@ impl StepValues {
             F::from(self.reversible_write_counter),
             F::from(self.log_id),
             F::from(self.opcode),
+            F::from(self.is_persistent),
+            F::from(self.rw_counter_end_of_reversion),
         ]
     }
 }

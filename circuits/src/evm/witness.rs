@@ -30,8 +30,26 @@ pub struct StepWitness<'t> {
     pub block: &'t BlockContext,
 }
 
-/// The step state of `step` in `trace`.
-pub fn step_values(trace: &Trace, step: &Step) -> StepValues {
+/// Per call of a trace: whether its writes persist, and the RW counter of the last write of
+/// its reversion range (0 when they persist). A call persists when it and every caller
+/// succeed; a failed call's reversion writes are the last RWs of its last step.
+pub fn call_reversions(trace: &Trace) -> Vec<(bool, u64)> {
+    let mut out = vec![(true, 0u64); trace.calls.len()];
+    for (id, call) in trace.calls.iter().enumerate() {
+        let parent = call.parent.and_then(|p| out.get(p)).is_none_or(|p| p.0);
+        out[id].0 = call.success && parent;
+    }
+    for step in trace.txs.iter().flat_map(|tx| tx.steps.iter()) {
+        let code_step = matches!(step.kind, StepKind::Op(_) | StepKind::Error { .. });
+        if let Some(entry) = out.get_mut(step.call_index).filter(|e| code_step && !e.0) {
+            entry.1 = (step.rw_counter + step.rw_count).saturating_sub(1);
+        }
+    }
+    out
+}
+
+/// The step state of `step` in `trace` (`reversions` from [`call_reversions`]).
+pub fn step_values(trace: &Trace, step: &Step, reversions: &[(bool, u64)]) -> StepValues {
     let call = trace.calls.get(step.call_index);
     // Steps that run no code hold no code hash (the circuit pins it to zero there).
     let runs_code = matches!(step.kind, StepKind::Op(_) | StepKind::Error { .. });
@@ -40,6 +58,13 @@ pub fn step_values(trace: &Trace, step: &Step) -> StepValues {
     let opcode = match step.kind {
         StepKind::Op(op) | StepKind::Error { opcode: op, .. } => op as u64,
         _ => 0,
+    };
+    // Steps outside code (BeginTx, EndTx, EndBlock) carry no reversion state.
+    let (is_persistent, rw_counter_end_of_reversion) = match step.kind {
+        StepKind::Op(_) | StepKind::Error { .. } => {
+            reversions.get(step.call_index).copied().unwrap_or((true, 0))
+        }
+        _ => (false, 0),
     };
     StepValues {
         rw_counter: step.rw_counter,
@@ -54,6 +79,8 @@ pub fn step_values(trace: &Trace, step: &Step) -> StepValues {
         reversible_write_counter: step.reversible_write_counter,
         log_id: step.log_id,
         opcode,
+        is_persistent: is_persistent as u64,
+        rw_counter_end_of_reversion,
     }
 }
 
@@ -74,6 +101,7 @@ pub fn step_witnesses(
     range: Range<usize>,
 ) -> Result<Vec<StepWitness<'_>>, CircuitError> {
     let steps = all_steps(trace);
+    let reversions = call_reversions(trace);
     let mut witnesses = Vec::with_capacity(range.len());
     for i in range {
         let step = steps.get(i).ok_or_else(|| CircuitError::Unsupported(format!("no step {i}")))?;
@@ -109,8 +137,8 @@ pub fn step_witnesses(
             state,
             rws,
             code,
-            values: step_values(trace, step),
-            next: step_values(trace, next),
+            values: step_values(trace, step, &reversions),
+            next: step_values(trace, next, &reversions),
             tx,
             block: &trace.block,
         });
@@ -135,7 +163,7 @@ pub fn block_witnesses(trace: &Trace, slots: usize) -> Result<Vec<StepWitness<'_
         check_supported(trace, w)?;
     }
     // Padding and EndBlock carry the last transaction's ids.
-    let mut end = step_values(trace, &trace.end_block);
+    let mut end = step_values(trace, &trace.end_block, &[]);
     if let Some(last) = witnesses.last_mut() {
         end.tx_id = last.values.tx_id;
         end.call_id = last.values.call_id;
@@ -218,6 +246,13 @@ fn check_supported(trace: &Trace, w: &StepWitness<'_>) -> Result<(), CircuitErro
             if w.rws.len() != expected {
                 return Err(unsupported("EndTx with an unexpected RW shape (self-destruct)"));
             }
+        }
+        ExecutionState::ErrorHalt if w.rws.len() as u64 != w.values.reversible_write_counter => {
+            // The halt changed state before failing (SSTORE's slot load): not covered yet.
+            return Err(unsupported(format!(
+                "error at {} after a state change",
+                super::execution_state::opcode_name(w.values.opcode as u8)
+            )));
         }
         _ => {}
     }

@@ -134,7 +134,7 @@ impl TraceRecorder {
                 call: id,
                 refund_at_start: refund,
                 log_id_at_start: log_id,
-                reversible_writes: 0,
+                reversible: Vec::new(),
                 pending_return: None,
                 last_callee: None,
             });
@@ -223,14 +223,52 @@ impl TraceRecorder {
         result: &FrameResult,
         journal: &mut Journal<DB>,
     ) {
-        self.sync_journal(journal);
-        let Some(frame) = self.tx.as_mut().and_then(|t| t.frames.pop()) else { return };
         let (success, output, created) = match result {
             FrameResult::Call(out) => (out.result.result.is_ok(), out.result.output.clone(), None),
             FrameResult::Create(out) => {
                 (out.result.result.is_ok(), out.result.output.clone(), out.address)
             }
         };
+        // A failed frame's writes are undone one by one, last first (see `revert_writes`);
+        // revm has already reverted its journal, so syncing afterwards must find no restored
+        // location left to change.
+        // Only writes to locations revm restored are undone: a write revm keeps (a creator's
+        // nonce bump, made before the create's checkpoint) passes to the caller.
+        let mut kept = Vec::new();
+        if !success {
+            let reverted = self.reverted_locations(journal);
+            let frame_writes = self
+                .current_frame_mut()
+                .map(|f| std::mem::take(&mut f.reversible))
+                .unwrap_or_default();
+            let (undo, keep): (Vec<usize>, Vec<usize>) = frame_writes.into_iter().partition(|&i| {
+                let target = &self.rws[i].target;
+                matches!(target, RwTarget::TxRefund { .. }) || reverted.contains(&target.key())
+            });
+            kept = keep;
+            self.revert_writes(&undo);
+            let before = self.rws.len();
+            self.sync_journal(journal);
+            // New entries (a failed create's nonce bump, made before its checkpoint) may
+            // still be written; a restored location must not be.
+            let missed =
+                self.rws[before..].iter().filter(|rw| reverted.contains(&rw.target.key())).count();
+            if missed > 0 {
+                let call = self.current_frame_mut().map_or(0, |f| f.call);
+                self.fail(format!(
+                    "revm's revert of call {call} changed {missed} locations the trace's \
+                     reversion missed"
+                ));
+            }
+        } else {
+            self.sync_journal(journal);
+        }
+        let Some(frame) = self.tx.as_mut().and_then(|t| t.frames.pop()) else { return };
+        // A successful frame's writes (and a failed one's kept writes) become its caller's: they
+        // are undone if the caller fails.
+        if let Some(parent) = self.current_frame_mut() {
+            parent.reversible.extend(frame.reversible.iter().chain(&kept).copied());
+        }
         let call = frame.call;
         self.state.drop_call(call);
         let mut db = DbInitial(&mut journal.database);

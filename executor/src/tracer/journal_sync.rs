@@ -15,7 +15,7 @@ use revm::Database;
 
 use super::recorder::{DbInitial, TraceRecorder, WarmKey};
 use super::state_view::{hash_value, InitialState};
-use crate::trace::{AccountField, RwTarget};
+use crate::trace::{AccountField, RwKey, RwTarget};
 
 /// A location a journal entry names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,6 +94,37 @@ impl TraceRecorder {
                 self.apply_change(*loc, false, journal);
             }
         }
+    }
+
+    /// The locations of the journal entries revm has dropped since the last sync (what a
+    /// failed frame's revert restored), as RW keys; nothing is written.
+    pub(crate) fn reverted_locations<DB: Database>(&self, journal: &Journal<DB>) -> Vec<RwKey> {
+        let Some(tx) = self.tx.as_ref() else { return Vec::new() };
+        let theirs = &journal.inner.journal;
+        let common = tx.journal.iter().zip(theirs.iter()).take_while(|(a, b)| a == b).count();
+        let mut locations = Vec::new();
+        for entry in &tx.journal[common..] {
+            changed_locations(entry, &mut locations);
+        }
+        let index = tx.index;
+        locations
+            .into_iter()
+            .map(|loc| match loc {
+                Changed::Account(address, field) => {
+                    RwKey::Other(RwTarget::Account { address, field })
+                }
+                Changed::Storage(address, key) => RwKey::Storage { address, key },
+                Changed::Transient(address, key) => {
+                    RwKey::Other(RwTarget::TransientStorage { tx: index, address, key })
+                }
+                Changed::Warm(WarmKey::Account(address)) => {
+                    RwKey::Other(RwTarget::TxAccessListAccount { tx: index, address })
+                }
+                Changed::Warm(WarmKey::Slot(address, key)) => {
+                    RwKey::Other(RwTarget::TxAccessListStorage { tx: index, address, key })
+                }
+            })
+            .collect()
     }
 
     /// Writes one location to revm's current value if the trace holds another.

@@ -56,7 +56,9 @@ pub(crate) struct Frame {
     pub call: usize,
     pub refund_at_start: i64,
     pub log_id_at_start: u64,
-    pub reversible_writes: u64,
+    /// RW indices of the reversible writes made while this frame ran (its own and those of
+    /// sub-frames that succeeded), in order. A failing frame undoes them in reverse.
+    pub reversible: Vec<usize>,
     pub pending_return: Option<PendingReturn>,
     pub last_callee: Option<usize>,
 }
@@ -183,12 +185,33 @@ impl TraceRecorder {
         let target = self.with_committed(target, db);
         let prev = self.current(&target, db);
         let rw_counter = self.next_rw_counter();
+        let index = self.rws.len();
         self.rws.push(Rw { rw_counter, is_write: true, target, value, value_prev: Some(prev) });
         self.state.set(&target, value);
         if is_reversible(&target) {
             if let Some(frame) = self.tx.as_mut().and_then(|t| t.frames.last_mut()) {
-                frame.reversible_writes += 1;
+                frame.reversible.push(index);
             }
+        }
+    }
+
+    /// Undoes the reversible writes at `indices` (RW indices, in the order they were made):
+    /// one write per entry, last first, each restoring the value its write replaced. The
+    /// reversion of write `i` (counting from 0) is the `i`-th RW from the end of the range, so
+    /// the circuit can pair every reversible write with its undo by position alone.
+    pub(crate) fn revert_writes(&mut self, indices: &[usize]) {
+        for &index in indices.iter().rev() {
+            let original = self.rws[index].clone();
+            let Some(restored) = original.value_prev else { continue };
+            let rw_counter = self.next_rw_counter();
+            self.rws.push(Rw {
+                rw_counter,
+                is_write: true,
+                target: original.target,
+                value: restored,
+                value_prev: Some(original.value),
+            });
+            self.state.set(&original.target, restored);
         }
     }
 
@@ -220,7 +243,7 @@ impl TraceRecorder {
         step.rw_counter = rw_counter;
         step.rw_count = 0;
         step.log_id = tx.log_id;
-        step.reversible_write_counter = tx.frames.last().map_or(0, |f| f.reversible_writes);
+        step.reversible_write_counter = tx.frames.last().map_or(0, |f| f.reversible.len() as u64);
         tx.steps.push(step);
     }
 

@@ -18,14 +18,14 @@ use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{
-    from_bytes, two_pow_128, EvmBuilder, IsZeroCells, Word, WordBytes, WordCells,
+    from_bytes, two_pow_128, EvmBuilder, IsZeroCells, Reversion, Word, WordBytes, WordCells,
 };
 use crate::evm::cell::Cell;
 use crate::evm::common::{opcode_states, require_no_code_state};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::witness::StepWitness;
 use crate::keccak::hash_halves;
-use crate::state::rw_row::{address_word, word_limbs};
+use crate::state::rw_row::{account_field_tag, address_word, word_limbs};
 use crate::state::RwTag;
 use crate::table::{BlockField, TxField};
 
@@ -197,7 +197,14 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
             cb.call_context("BeginTx: call context", field, word, Some(Word::zero()));
         }
 
-        // Value transfer.
+        // Value transfer: the root call's first reversible writes, undone from the range that
+        // its ending step states when it fails (`is_success` = 0: its writes do not persist).
+        let next_end = cb.next.rw_counter_end_of_reversion.clone();
+        cb.set_reversion(Reversion {
+            is_persistent: is_success.expr(),
+            end: next_end,
+            base: constant(0),
+        });
         let value_is_zero = cb.is_zero("BeginTx: value is zero", value.lo.expr() + value.hi.expr());
         let moves_value = constant(1) - value_is_zero.is_zero.expr();
         let after_value = cb.query_word_bytes();
@@ -210,12 +217,16 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
                 value.expr(),
                 after_fee.expr(),
             );
-            cb.account(
+            cb.reversible_write(
                 "BeginTx: sender pays the value",
-                caller.expr(),
-                AccountField::Balance,
+                RwTag::Account,
+                constant(0),
+                EvmBuilder::address_value(&caller.expr()),
+                constant(account_field_tag(AccountField::Balance)),
+                Word::zero(),
                 after_value.expr(),
-                Some(after_fee.expr()),
+                after_fee.expr(),
+                Word::zero(),
             );
             let callee_carry = cb.require_add(
                 "BeginTx: callee receives the value",
@@ -223,12 +234,16 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
                 value.expr(),
                 callee_after.expr(),
             );
-            cb.account(
+            cb.reversible_write(
                 "BeginTx: callee receives the value",
-                callee.expr(),
-                AccountField::Balance,
+                RwTag::Account,
+                constant(0),
+                EvmBuilder::address_value(&callee.expr()),
+                constant(account_field_tag(AccountField::Balance)),
+                Word::zero(),
                 callee_after.expr(),
-                Some(callee_balance.expr()),
+                callee_balance.expr(),
+                Word::zero(),
             );
             (value_carry, callee_carry)
         });
@@ -289,6 +304,17 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
                 next.reversible_write_counter,
                 select(moves_value, constant(2), constant(0)),
             );
+            cb.require_equal(
+                "BeginTx: the call's writes persist if it succeeds",
+                next.is_persistent,
+                is_success.expr(),
+            );
+            cb.when(is_success.expr(), |cb| {
+                cb.require_zero(
+                    "BeginTx: a persistent call has no reversion range",
+                    next.rw_counter_end_of_reversion,
+                );
+            });
         });
         Self {
             nonce,

@@ -23,6 +23,7 @@ mod compare;
 mod context;
 mod end_block;
 pub mod end_tx;
+pub mod error;
 mod jump;
 mod log;
 mod memory_ops;
@@ -106,5 +107,7 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, jump::JumpIGadget>,
         register::<F, sha3::Sha3Gadget>,
         register::<F, log::LogGadget>,
+        register::<F, stop::RevertGadget>,
+        register::<F, error::ErrorGadget>,
     ]
 }

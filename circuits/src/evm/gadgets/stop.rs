@@ -1,5 +1,6 @@
-//! STOP in the root call: the call succeeded (its IsSuccess flag, set when it started, must be
-//! 1) and EndTx follows.
+//! STOP, RETURN and REVERT in the root call. STOP and RETURN: the call succeeded (its
+//! IsSuccess flag, set when it started, must be 1) and EndTx follows. REVERT: the call failed
+//! (0), its writes are undone, and EndTx follows.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
@@ -55,11 +56,13 @@ impl<F: PrimeField> StepGadget<F> for StopGadget {
     }
 }
 
-/// RETURN from the root call: the call succeeded and EndTx follows. The returned memory range
-/// is read through the copy circuit (its words are RWs of this step) and pays for memory
-/// expansion; what a root call returns is not part of the state, so its bytes go nowhere.
+/// RETURN or REVERT from the root call: EndTx follows. The returned memory range is read
+/// through the copy circuit (its words are RWs of this step) and pays for memory expansion;
+/// what a root call returns is not part of the state, so its bytes go nowhere. RETURN's call
+/// succeeded (its IsSuccess flag is 1); REVERT's failed (0), and its reversible writes are
+/// undone by the writes that follow the step's own (see [`Transition::EndTxReverted`]).
 #[derive(Clone, Debug)]
-pub struct ReturnGadget {
+pub struct ReturnRevertGadget<const IS_REVERT: bool> {
     common: OpcodeStep,
     offset: crate::evm::builder::WordCells,
     length: crate::evm::builder::WordCells,
@@ -69,36 +72,47 @@ pub struct ReturnGadget {
     expansion: MemoryExpansion,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for ReturnGadget {
-    const STATE: ExecutionState = ExecutionState::Return;
+/// RETURN from the root call.
+pub type ReturnGadget = ReturnRevertGadget<false>;
+/// REVERT from the root call.
+pub type RevertGadget = ReturnRevertGadget<true>;
+
+impl<F: PrimeField, const IS_REVERT: bool> ExecutionGadget<F> for ReturnRevertGadget<IS_REVERT> {
+    const STATE: ExecutionState =
+        if IS_REVERT { ExecutionState::Revert } else { ExecutionState::Return };
 
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
-        cb.require_equal("RETURN: opcode", opcode, constant(0xf3));
+        let (expected, success, transition) = if IS_REVERT {
+            (0xfd, 0, Transition::EndTxReverted)
+        } else {
+            (0xf3, 1, Transition::EndTx)
+        };
+        cb.require_equal("RETURN/REVERT: opcode", opcode, constant(expected));
         let (offset, length) = (cb.query_word(), cb.query_word());
-        cb.stack_pop("RETURN: offset", offset.expr());
-        cb.stack_pop("RETURN: length", length.expr());
+        cb.stack_pop("RETURN/REVERT: offset", offset.expr());
+        cb.stack_pop("RETURN/REVERT: length", length.expr());
         cb.call_context(
-            "RETURN: the call succeeds",
+            "RETURN/REVERT: the call's outcome",
             CallContextField::IsSuccess,
-            Word::small(constant(1)),
+            Word::small(constant(success)),
             None,
         );
         let span = MemorySpan::configure(cb, &offset.expr(), &length.expr());
         let rlc = cb.query_rlc();
         let claim = memory_read_claim(cb, &span, length.lo.expr(), rlc.expr());
-        cb.when(span.nonempty(), |cb| cb.word_stream("RETURN: the returned bytes", claim));
+        cb.when(span.nonempty(), |cb| cb.word_stream("RETURN/REVERT: the returned bytes", claim));
         // The call ends: the memory size after the step is a cell, not the next step's.
         let size_after = cb.query_cell();
         let (expansion, size, memory_gas) =
             MemoryExpansion::configure_to(cb, span.needed(), size_after.expr());
-        cb.require_equal("RETURN: memory size after", size_after.expr(), size);
-        let common = OpcodeStep::configure(cb, GasCost::Dynamic(memory_gas), Transition::EndTx);
+        cb.require_equal("RETURN/REVERT: memory size after", size_after.expr(), size);
+        let common = OpcodeStep::configure(cb, GasCost::Dynamic(memory_gas), transition);
         Self { common, offset, length, span, rlc, size_after, expansion }
     }
 }
 
-impl<F: PrimeField> StepGadget<F> for ReturnGadget {
+impl<F: PrimeField, const IS_REVERT: bool> StepGadget<F> for ReturnRevertGadget<IS_REVERT> {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
         let (offset, length) = (w.rws[0].value, w.rws[1].value);

@@ -61,18 +61,33 @@ fn slot_rw<F: PrimeField>(
 ) {
     let tx_id = cb.cur.tx_id.clone();
     let address = EvmBuilder::address_value(&address.expr());
-    cb.rw_lookup(
-        name,
-        is_write,
-        tag,
-        tx_id,
-        address,
-        constant(0),
-        key.expr(),
-        value,
-        value_prev,
-        aux,
-    );
+    if is_write {
+        // Warm flags, storage and transient storage are undone when the call fails.
+        cb.reversible_write(
+            name,
+            tag,
+            tx_id,
+            address,
+            constant(0),
+            key.expr(),
+            value,
+            value_prev,
+            aux,
+        );
+    } else {
+        cb.rw_lookup(
+            name,
+            false,
+            tag,
+            tx_id,
+            address,
+            constant(0),
+            key.expr(),
+            value,
+            value_prev,
+            aux,
+        );
+    }
 }
 
 fn assign_callee<F: PrimeField>(
@@ -137,10 +152,11 @@ impl<F: PrimeField> ExecutionGadget<F> for SloadGadget {
         let prev = cb.stack_push("SLOAD: value", value.expr());
         let gas = constant(WARM_STORAGE_READ)
             + (constant(1) - was_warm.expr()) * constant(COLD_SLOAD - WARM_STORAGE_READ);
+        let writes = cb.reversible_writes();
         let common = OpcodeStep::configure(
             cb,
             GasCost::Dynamic(gas),
-            Transition::SameContextWrites(NextPc::Advance(1), constant(1)),
+            Transition::SameContextWrites(NextPc::Advance(1), writes),
         );
         Self { common, key, address, was_warm, value, committed, prev }
     }
@@ -284,11 +300,10 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget {
         let refund_unchanged = cb.is_zero("SSTORE: refund change", refund_delta.expr());
         let refund_before = cb.query_cell();
         let changes_refund = not(refund_unchanged.is_zero.expr());
-        cb.when(changes_refund.clone(), |cb| {
+        cb.when(changes_refund, |cb| {
             let tx_id = cb.cur.tx_id.clone();
-            cb.rw_lookup(
+            cb.reversible_write(
                 "SSTORE: refund counter",
-                true,
                 RwTag::TxRefund,
                 tx_id,
                 constant(0),
@@ -299,10 +314,11 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget {
                 Word::zero(),
             );
         });
+        let writes = cb.reversible_writes();
         let common = OpcodeStep::configure(
             cb,
             GasCost::Dynamic(gas),
-            Transition::SameContextWrites(NextPc::Advance(1), constant(2) + changes_refund),
+            Transition::SameContextWrites(NextPc::Advance(1), writes),
         );
         Self {
             common,
@@ -479,10 +495,11 @@ impl<F: PrimeField> ExecutionGadget<F> for TstoreGadget {
             before.expr(),
             Word::zero(),
         );
+        let writes = cb.reversible_writes();
         let common = OpcodeStep::configure(
             cb,
             GasCost::Constant,
-            Transition::SameContextWrites(NextPc::Advance(1), constant(1)),
+            Transition::SameContextWrites(NextPc::Advance(1), writes),
         );
         Self { common, key, value, address, before }
     }

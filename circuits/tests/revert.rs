@@ -1,0 +1,292 @@
+//! REVERT and exceptional halts of the root call on whole traces: the call's reversible writes
+//! (value transfer, warm flags, storage, transient storage, refund counter) are undone by the
+//! writes its ending step carries, the receipt says it failed, and a halt consumes all gas.
+//! Lies about an undo, the reversion range, the gas after a halt, the halt's cause and the
+//! receipt are rejected by the MockProver.
+
+use std::sync::Arc;
+
+use alloy_primitives::{address, Address, U256};
+use halo2_proofs::dev::MockProver;
+use halo2_proofs::halo2curves::bn256::Fr;
+use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
+use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
+use zkevm_executor::trace::{ExecError, ReceiptField, RwTarget, StepKind};
+use zkevm_executor::{trace_batch, Trace};
+
+const ALICE: Address = address!("0xa11ce00000000000000000000000000000000001");
+const CONTRACT: Address = address!("0xc000000000000000000000000000000000000001");
+const COINBASE: Address = address!("0xc0ffee0000000000000000000000000000000000");
+
+/// One call of `code` (slot 1 holds 5 beforehand) with 7 wei and `gas` gas.
+fn trace_call(code: Vec<u8>, gas: u64) -> Trace {
+    trace_call_with(code, gas, 7)
+}
+
+/// One call of `code` (slot 1 holds 5 beforehand) with `value` wei and `gas` gas.
+fn trace_call_with(code: Vec<u8>, gas: u64, value: u64) -> Trace {
+    let mut batch = Batch::new(BatchBlock::simple(COINBASE, 10));
+    batch
+        .pre
+        .insert(ALICE, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
+    let mut storage = std::collections::BTreeMap::new();
+    storage.insert(U256::from(1), U256::from(5));
+    batch.pre.insert(CONTRACT, BatchAccount { code: code.into(), storage, ..Default::default() });
+    batch.transactions.push(BatchTx {
+        sender: Some(ALICE),
+        tx_type: Some(2),
+        nonce: Some(0),
+        gas_limit: Some(gas),
+        max_fee_per_gas: Some(30),
+        max_priority_fee_per_gas: Some(2),
+        to: Some(CONTRACT),
+        value: U256::from(value),
+        ..Default::default()
+    });
+    let input = batch.to_input("revert test").expect("batch builds");
+    trace_batch(&input, "revert test").expect("traces").trace
+}
+
+/// Writes that a failing call makes: slot 0 set twice, slot 1 cleared (a refund), a
+/// transient slot, a warm SLOAD, then a word in memory.
+fn writes() -> Vec<u8> {
+    vec![
+        0x60, 0x01, 0x5f, 0x55, // SSTORE(0, 1)
+        0x60, 0x02, 0x5f, 0x55, // SSTORE(0, 2)
+        0x5f, 0x60, 0x01, 0x55, // SSTORE(1, 0): clears, refund
+        0x60, 0x04, 0x5f, 0x5d, // TSTORE(0, 4)
+        0x60, 0x03, 0x54, 0x50, // SLOAD(3), POP
+        0x60, 0xab, 0x5f, 0x52, // MSTORE(0, 0xab)
+    ]
+}
+
+/// The writes, then REVERT with 32 bytes of memory.
+fn reverting() -> Trace {
+    let mut code = writes();
+    code.extend([0x60, 0x20, 0x5f, 0xfd]); // REVERT(0, 32)
+    trace_call(code, 200_000)
+}
+
+/// The writes, then INVALID.
+fn invalid() -> Trace {
+    let mut code = writes();
+    code.push(0xfe);
+    trace_call(code, 200_000)
+}
+
+fn mock(trace: Trace) -> Result<(), Vec<String>> {
+    trace.check().map_err(|e| vec![format!("replay: {e}")])?;
+    let params = ChunkParams::fitting(&trace);
+    let circuit = SuperCircuit::new(Arc::new(trace), params).map_err(|e| vec![e.to_string()])?;
+    let prover = MockProver::<Fr>::run(params.k::<Fr>(), &circuit, circuit.instances())
+        .map_err(|e| vec![format!("{e:?}")])?;
+    prover.verify().map_err(|fs| fs.iter().map(|f| f.to_string()).collect())
+}
+
+/// Like [`mock`], without the replay check (for lies the replay check would catch first).
+fn mock_unchecked(trace: Trace) -> Result<(), Vec<String>> {
+    let params = ChunkParams::fitting(&trace);
+    let circuit = SuperCircuit::new(Arc::new(trace), params).map_err(|e| vec![e.to_string()])?;
+    let prover = MockProver::<Fr>::run(params.k::<Fr>(), &circuit, circuit.instances())
+        .map_err(|e| vec![format!("{e:?}")])?;
+    prover.verify().map_err(|fs| fs.iter().map(|f| f.to_string()).collect())
+}
+
+fn assert_rejected(trace: Trace, name: &str) {
+    match mock_unchecked(trace) {
+        Ok(()) => panic!("a lie was accepted (expected {name:?} to fail)"),
+        Err(failures) => assert!(
+            failures.iter().any(|f| f.contains(name)),
+            "expected a failure naming {name:?}, got {failures:#?}"
+        ),
+    }
+}
+
+/// The index of the step that ends the root call (the one before EndTx).
+fn ending_step(trace: &Trace) -> usize {
+    trace.txs[0].steps.len() - 2
+}
+
+/// RW indices of the ending step's reversion range.
+fn reversion_range(trace: &Trace) -> std::ops::Range<usize> {
+    let step = &trace.txs[0].steps[ending_step(trace)];
+    let end = (step.rw_counter + step.rw_count - 1) as usize;
+    end - step.reversible_write_counter as usize..end
+}
+
+#[test]
+fn a_reverted_call_passes() {
+    let trace = reverting();
+    assert!(matches!(trace.txs[0].outcome, zkevm_executor::trace::TxOutcome::Revert { .. }));
+    let step = &trace.txs[0].steps[ending_step(&trace)];
+    assert_eq!(step.kind, StepKind::Op(0xfd));
+    // Value transfer (2), 3 SSTOREs (2 each) and a refund change, TSTORE, SLOAD's warm flag.
+    assert_eq!(step.reversible_write_counter, 2 + 6 + 1 + 1 + 1);
+    assert_eq!(mock(trace), Ok(()));
+}
+
+#[test]
+fn an_invalid_opcode_halts_and_reverts() {
+    let trace = invalid();
+    let step = &trace.txs[0].steps[ending_step(&trace)];
+    assert_eq!(step.kind, StepKind::Error { opcode: 0xfe, error: ExecError::InvalidOpcode });
+    assert_eq!(trace.txs[0].steps.last().map(|s| s.gas_left), Some(0));
+    assert_eq!(mock(trace), Ok(()));
+}
+
+#[test]
+fn out_of_gas_stack_underflow_and_unassigned_opcodes_halt() {
+    // SSTORE(0, 1), then a loop of PUSH0s until the gas runs out on a PUSH0 (2 gas).
+    let out_of_gas = trace_call(vec![0x60, 0x01, 0x5f, 0x55, 0x5b, 0x5f, 0x60, 0x04, 0x56], 43_500);
+    // SSTORE(0, 1), then ADD on an empty stack.
+    let underflow = trace_call(vec![0x60, 0x01, 0x5f, 0x55, 0x01], 100_000);
+    // TSTORE(0, 1), then the unassigned byte 0x0c.
+    let unassigned = trace_call(vec![0x60, 0x01, 0x5f, 0x5d, 0x0c], 100_000);
+    for (trace, error) in [
+        (out_of_gas, ExecError::OutOfGas),
+        (underflow, ExecError::StackUnderflow),
+        (unassigned, ExecError::InvalidOpcode),
+    ] {
+        let step = &trace.txs[0].steps[ending_step(&trace)];
+        assert!(
+            matches!(&step.kind, StepKind::Error { error: e, .. } if *e == error),
+            "{:?}",
+            step.kind
+        );
+        assert_eq!(mock(trace), Ok(()), "{error:?}");
+    }
+}
+
+#[test]
+fn a_wrong_undo_is_rejected() {
+    // The undo of the first SSTORE's slot write restores 7 instead of 0.
+    let mut trace = reverting();
+    let range = reversion_range(&trace);
+    let undo = range
+        .clone()
+        .rev()
+        .find(|&i| matches!(trace.rws[i].target, RwTarget::Storage { .. }))
+        .expect("a storage undo");
+    trace.rws[undo].value = U256::from(7);
+    let target = trace.rws[undo].target;
+    for rw in trace.rws[undo + 1..].iter_mut().filter(|rw| rw.target == target) {
+        rw.value_prev = Some(U256::from(7));
+    }
+    assert_rejected(trace, "evm: rw lookup");
+}
+
+#[test]
+fn a_skipped_undo_is_rejected() {
+    // REVERT claims one reversible write fewer: the first write (the value the sender paid)
+    // would have no undo in the range.
+    let mut trace = reverting();
+    let end = ending_step(&trace);
+    trace.txs[0].steps[end].reversible_write_counter -= 1;
+    assert_rejected(trace, "reverted: the reversion range follows the step's RWs");
+}
+
+#[test]
+fn an_rw_counter_that_skips_the_range_wrongly_is_rejected() {
+    let mut trace = reverting();
+    let end = ending_step(&trace);
+    let step = &mut trace.txs[0].steps[end];
+    step.rw_count -= 1;
+    trace.txs[0].steps[end + 1].rw_counter -= 1;
+    assert_rejected(trace, "reverted: rw_counter jumps over the reversion range");
+}
+
+/// Inserts RW `rw` at `index` of the log, renumbering the RWs and steps after it.
+fn insert_rw(trace: &mut Trace, index: usize, rw: zkevm_executor::trace::Rw) {
+    trace.rws.insert(index, rw);
+    for (i, rw) in trace.rws.iter_mut().enumerate() {
+        rw.rw_counter = i as u64 + 1;
+    }
+    let counter = index as u64 + 1;
+    for step in trace.txs.iter_mut().flat_map(|tx| tx.steps.iter_mut()) {
+        if step.rw_counter > counter {
+            step.rw_counter += 1;
+        } else if step.rw_counter + step.rw_count > counter - 1 && step.rw_counter <= counter {
+            step.rw_count += 1;
+        }
+    }
+    trace.end_block.rw_counter += 1;
+}
+
+#[test]
+fn gas_left_after_a_halt_is_zero() {
+    // The halt leaves 1000 gas, which EndTx returns to the sender (an extra balance write,
+    // less fee to the coinbase, less cumulative gas): only the halt can object.
+    let mut trace = invalid();
+    let kept = 1000u64;
+    let end_tx = trace.txs[0].steps.len() - 1;
+    let price = U256::from(trace.txs[0].effective_gas_price);
+    let base_fee = U256::from(trace.block.base_fee);
+    trace.txs[0].steps[end_tx].gas_left = kept;
+    let first = trace.txs[0].steps[end_tx].rw_counter as usize - 1;
+    let sender =
+        RwTarget::Account { address: ALICE, field: zkevm_executor::trace::AccountField::Balance };
+    let balance =
+        trace.rws[..first].iter().rev().find(|rw| rw.target == sender).expect("paid").value;
+    let refund = zkevm_executor::trace::Rw {
+        rw_counter: 0,
+        is_write: true,
+        target: sender,
+        value: balance + U256::from(kept) * price,
+        value_prev: Some(balance),
+    };
+    insert_rw(&mut trace, first + 2, refund);
+    for rw in trace.rws[first..].iter_mut() {
+        match rw.target {
+            RwTarget::Account { address: COINBASE, .. } => {
+                rw.value -= (price - base_fee) * U256::from(kept);
+            }
+            RwTarget::TxReceipt { field: ReceiptField::CumulativeGasUsed, .. } => {
+                rw.value -= U256::from(kept);
+            }
+            _ => {}
+        }
+    }
+    assert_rejected(trace, "halt: no gas left");
+}
+
+#[test]
+fn an_affordable_step_cannot_be_claimed_out_of_gas() {
+    // JUMPDEST (cost 1, plenty of gas left) claimed to run out of gas before INVALID.
+    let mut trace = trace_call_with(vec![0x5b, 0xfe], 100_000, 0);
+    let jumpdest = 1;
+    assert_eq!(trace.txs[0].steps[jumpdest].kind, StepKind::Op(0x5b));
+    trace.txs[0].steps[jumpdest].kind =
+        StepKind::Error { opcode: 0x5b, error: ExecError::OutOfGas };
+    assert_rejected(trace, "halt: gas left is below the cost");
+}
+
+#[test]
+fn a_halt_cannot_claim_another_cause() {
+    // INVALID claimed to underflow the stack (it pops nothing), or to be an assigned opcode
+    // out of gas for... it has no constant cost, so the claim is refused outright.
+    let mut trace = invalid();
+    let end = ending_step(&trace);
+    trace.txs[0].steps[end].kind =
+        StepKind::Error { opcode: 0xfe, error: ExecError::StackUnderflow };
+    assert_rejected(trace, "halt: fewer items than the opcode pops");
+    // ADD on an empty stack claimed to be an invalid opcode.
+    let mut trace = trace_call(vec![0x60, 0x01, 0x5f, 0x55, 0x01], 100_000);
+    let end = ending_step(&trace);
+    trace.txs[0].steps[end].kind =
+        StepKind::Error { opcode: 0x01, error: ExecError::InvalidOpcode };
+    assert_rejected(trace, "halt: INVALID or an unassigned byte");
+}
+
+#[test]
+fn a_reverted_receipt_cannot_claim_success() {
+    let mut trace = reverting();
+    let receipt = trace
+        .rws
+        .iter()
+        .position(|rw| {
+            matches!(rw.target, RwTarget::TxReceipt { field: ReceiptField::Success, .. })
+        })
+        .expect("receipt");
+    trace.rws[receipt].value = U256::from(1);
+    assert_rejected(trace, "evm: rw lookup");
+}
