@@ -433,6 +433,7 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::SelfBalance => "evm SELFBALANCE",
         ExecutionState::CodeSize => "evm CODESIZE",
         ExecutionState::CallDataLoad => "evm CALLDATALOAD",
+        ExecutionState::CallDataCopy => "evm CALLDATACOPY",
         ExecutionState::Sload => "evm SLOAD",
         ExecutionState::Sstore => "evm SSTORE",
         ExecutionState::Tload => "evm TLOAD",

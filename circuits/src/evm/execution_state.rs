@@ -60,6 +60,8 @@ pub enum ExecutionState {
     CodeSize,
     /// CALLDATALOAD.
     CallDataLoad,
+    /// CALLDATACOPY (root call).
+    CallDataCopy,
     /// SLOAD.
     Sload,
     /// SSTORE.
@@ -102,7 +104,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 45] = [
+    pub const ALL: [ExecutionState; 46] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -129,6 +131,7 @@ impl ExecutionState {
         ExecutionState::SelfBalance,
         ExecutionState::CodeSize,
         ExecutionState::CallDataLoad,
+        ExecutionState::CallDataCopy,
         ExecutionState::Sload,
         ExecutionState::Sstore,
         ExecutionState::Tload,
@@ -191,6 +194,7 @@ impl ExecutionState {
             0x47 => ExecutionState::SelfBalance,
             0x38 => ExecutionState::CodeSize,
             0x35 => ExecutionState::CallDataLoad,
+            0x37 => ExecutionState::CallDataCopy,
             0x54 => ExecutionState::Sload,
             0x55 => ExecutionState::Sstore,
             0x5c => ExecutionState::Tload,

@@ -18,6 +18,7 @@ mod arith;
 pub mod begin_tx;
 mod bitwise;
 mod byte_ops;
+mod calldatacopy;
 mod calldataload;
 mod compare;
 mod context;
@@ -87,6 +88,7 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, context::SelfBalanceGadget>,
         register::<F, context::CodeSizeGadget>,
         register::<F, calldataload::CallDataLoadGadget>,
+        register::<F, calldatacopy::CallDataCopyGadget>,
         register::<F, storage::SloadGadget>,
         register::<F, storage::SstoreGadget>,
         register::<F, storage::TloadGadget>,
