@@ -154,7 +154,7 @@ pub fn word_span(offset: u64, len: u64) -> (u64, u64) {
 
 /// Every stream of the trace, in step order: the memory KECCAK256 hashes, the memory a root
 /// RETURN returns, a LOG's memory and log data words, and CALLDATACOPY's calldata (when the
-/// window starts inside the input) and written memory.
+/// window starts inside the input) and written memory, MCOPY's read and written memory.
 pub fn trace_streams(trace: &Trace) -> Result<Vec<WordStream>, CircuitError> {
     let mut streams = Vec::new();
     let steps = trace.txs.iter().enumerate().flat_map(|(slot, tx)| {
@@ -169,6 +169,10 @@ pub fn trace_streams(trace: &Trace) -> Result<Vec<WordStream>, CircuitError> {
         let operand = |i: usize| rws.get(i).map(|rw| rw.value).unwrap_or_default();
         if op == 0x37 {
             streams.extend(calldata_copy_streams(slot, input, rws)?);
+            continue;
+        }
+        if op == 0x5e {
+            streams.extend(mcopy_streams(rws)?);
             continue;
         }
         let (memory_at, topics) = match op {
@@ -229,32 +233,60 @@ fn calldata_copy_streams(
     if size.is_zero() {
         return Ok(Vec::new());
     }
-    let too_big = || CircuitError::Unsupported("copy of 2^48 bytes or more".into());
-    let small = |v: U256| -> Result<u64, CircuitError> {
-        let v: u64 = v.try_into().map_err(|_| too_big())?;
-        if v >= 1 << 48 {
-            return Err(too_big());
-        }
-        Ok(v)
-    };
     let (dest, size) = (small(dest)?, small(size)?);
     let mut streams = Vec::new();
     if src < U256::from(input.len()) {
         streams.push(WordStream::calldata(tx, input, src.to::<u64>(), size)?);
     }
-    let (w0, w1) = word_span(dest, size);
+    streams.push(memory_stream(rws, 4, dest, size, true)?);
+    Ok(streams)
+}
+
+/// The streams of an MCOPY whose RWs are `rws`: the popped `dest`, `src`, `size`, the source
+/// word reads, then the destination word writes.
+fn mcopy_streams(rws: &[zkevm_executor::trace::Rw]) -> Result<Vec<WordStream>, CircuitError> {
+    let operand = |i: usize| rws.get(i).map(|rw| rw.value).unwrap_or_default();
+    let (dest, src, size) = (operand(0), operand(1), operand(2));
+    if size.is_zero() {
+        return Ok(Vec::new());
+    }
+    let (dest, src, size) = (small(dest)?, small(src)?, small(size)?);
+    let read = memory_stream(rws, 3, src, size, false)?;
+    let write = memory_stream(rws, 3 + read.rows.len(), dest, size, true)?;
+    Ok(vec![read, write])
+}
+
+/// A value below `2^48` (larger offsets and sizes run out of gas).
+fn small(value: U256) -> Result<u64, CircuitError> {
+    let too_big = || CircuitError::Unsupported("copy of 2^48 bytes or more".into());
+    let value: u64 = value.try_into().map_err(|_| too_big())?;
+    if value >= 1 << 48 {
+        return Err(too_big());
+    }
+    Ok(value)
+}
+
+/// The memory stream of the nonempty range `[offset, offset + size)` from RW `at` of a step's
+/// `rws`: reads, or writes when `write`.
+fn memory_stream(
+    rws: &[zkevm_executor::trace::Rw],
+    at: usize,
+    offset: u64,
+    size: u64,
+    write: bool,
+) -> Result<WordStream, CircuitError> {
+    let (w0, w1) = word_span(offset, size);
     let rows: Vec<RwRow> = rws
-        .get(4..4 + (w1 - w0 + 1) as usize)
+        .get(at..at + (w1 - w0 + 1) as usize)
         .ok_or_else(|| CircuitError::Unsupported("copy RWs missing from the step".into()))?
         .iter()
         .map(RwRow::from_rw)
         .collect();
-    let memory = WordStream::new(rows, false, dest % WORD_BYTES, size, false)?;
-    if memory.rows[0].tag != RwTag::Memory || !memory.rows[0].is_write {
-        return Err(CircuitError::Unsupported("copy stream: not memory writes".into()));
+    let memory = WordStream::new(rows, false, offset % WORD_BYTES, size, false)?;
+    if memory.rows[0].tag != RwTag::Memory || memory.rows[0].is_write != write {
+        return Err(CircuitError::Unsupported("copy stream: not memory of that kind".into()));
     }
-    streams.push(memory);
-    Ok(streams)
+    Ok(memory)
 }
 
 /// Words all streams of the trace hold (the copy circuit's capacity unit).

@@ -452,6 +452,7 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::Jump => "evm JUMP",
         ExecutionState::JumpI => "evm JUMPI",
         ExecutionState::Sha3 => "evm KECCAK256",
+        ExecutionState::Mcopy => "evm MCOPY",
         ExecutionState::Log => "evm LOG",
     }
 }

@@ -98,13 +98,15 @@ pub enum ExecutionState {
     JumpI,
     /// KECCAK256.
     Sha3,
+    /// MCOPY.
+    Mcopy,
     /// LOG0..LOG4.
     Log,
 }
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 46] = [
+    pub const ALL: [ExecutionState; 47] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -150,6 +152,7 @@ impl ExecutionState {
         ExecutionState::Jump,
         ExecutionState::JumpI,
         ExecutionState::Sha3,
+        ExecutionState::Mcopy,
         ExecutionState::Log,
     ];
 
@@ -210,6 +213,7 @@ impl ExecutionState {
             0x5a => ExecutionState::Gas,
             0x5b => ExecutionState::JumpDest,
             0x20 => ExecutionState::Sha3,
+            0x5e => ExecutionState::Mcopy,
             0xa0..=0xa4 => ExecutionState::Log,
             0x5f..=0x7f => ExecutionState::Push,
             0x80..=0x8f => ExecutionState::Dup,

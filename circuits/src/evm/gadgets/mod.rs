@@ -26,6 +26,7 @@ mod end_block;
 pub mod end_tx;
 mod jump;
 mod log;
+mod mcopy;
 mod memory_ops;
 mod mul_div_mod;
 mod push;
@@ -107,6 +108,7 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, jump::JumpGadget>,
         register::<F, jump::JumpIGadget>,
         register::<F, sha3::Sha3Gadget>,
+        register::<F, mcopy::McopyGadget>,
         register::<F, log::LogGadget>,
     ]
 }

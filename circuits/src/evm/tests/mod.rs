@@ -459,5 +459,6 @@ mod calldata;
 mod context;
 mod copying;
 mod hashing;
+mod mcopy;
 mod memory;
 mod shift;
