@@ -327,7 +327,7 @@ impl SuperCircuit {
         let bytecode = BytecodeConfig::configure(meta, &keccak.table, &fixed, challenges.bytes);
         let bitwise = BitwiseConfig::configure(meta, &fixed);
         let arith = ArithConfig::configure(meta, &fixed);
-        let copy = CopyConfig::configure(meta, &fixed, &state.table, challenges.bytes);
+        let copy = CopyConfig::configure(meta, &fixed, &state.table, &calldata, challenges.bytes);
         let tables = EvmTables {
             rw: state.table,
             bytecode: bytecode.table,

@@ -11,7 +11,7 @@ use super::stream::{WordStream, WORD_BYTES};
 use crate::constraint_builder::{constant, ConstraintBuilder};
 use crate::error::CircuitError;
 use crate::state::rw_row::word_limbs;
-use crate::table::{FixedTable, FixedTableTag, LookupTable, RwTable};
+use crate::table::{CallDataTable, FixedTable, FixedTableTag, LookupTable, RwTable};
 
 const ROWS_PER_WORD: usize = WORD_BYTES as usize;
 const HALF: usize = ROWS_PER_WORD / 2;
@@ -47,6 +47,11 @@ pub struct CopyTable {
     pub words: Column<Advice>,
     /// Whether bytes outside the window are zero.
     pub zero_outside: Column<Advice>,
+    /// Whether the words are the transaction's calldata words (from the calldata table, `id`
+    /// the transaction slot plus one, `address` the word index) rather than RWs.
+    pub calldata: Column<Advice>,
+    /// Of a calldata stream, how many leading words the table holds; the rest are zero.
+    pub table_words: Column<Advice>,
     /// RLC of the window's bytes (second phase).
     pub rlc_total: Column<Advice>,
 }
@@ -76,6 +81,8 @@ impl<F: PrimeField> LookupTable<F> for CopyTable {
             "copy.len",
             "copy.words",
             "copy.zero_outside",
+            "copy.calldata",
+            "copy.table_words",
             "copy.rlc",
         ]
     }
@@ -83,7 +90,7 @@ impl<F: PrimeField> LookupTable<F> for CopyTable {
 
 impl CopyTable {
     /// The first-phase columns in tuple order (the RLC total, second phase, comes last).
-    fn first_phase_columns(&self) -> [Column<Advice>; 13] {
+    fn first_phase_columns(&self) -> [Column<Advice>; 15] {
         [
             self.is_first,
             self.rw_counter,
@@ -98,6 +105,8 @@ impl CopyTable {
             self.len,
             self.words,
             self.zero_outside,
+            self.calldata,
+            self.table_words,
         ]
     }
 }
@@ -129,6 +138,10 @@ pub struct StreamClaim<F: PrimeField> {
     pub words: Expression<F>,
     /// Whether bytes outside the window are zero.
     pub zero_outside: Expression<F>,
+    /// Whether the words come from the calldata table (then no RW is made).
+    pub calldata: Expression<F>,
+    /// Leading words the calldata table holds (0 for RW streams).
+    pub table_words: Expression<F>,
     /// RLC of the window.
     pub rlc: Expression<F>,
 }
@@ -150,6 +163,8 @@ impl<F: PrimeField> StreamClaim<F> {
             self.len,
             self.words,
             self.zero_outside,
+            self.calldata,
+            self.table_words,
             self.rlc,
         ]
     }
@@ -183,17 +198,28 @@ pub struct CopyConfig {
     before: Column<Advice>,
     count: Column<Advice>,
     rlc: Column<Advice>,
+    /// Of a calldata stream, 1 on the words the calldata table holds (a prefix).
+    in_table: Column<Advice>,
+    /// 1 on the last row of a word looked up in the calldata table.
+    q_table: Column<Advice>,
+    /// Table words so far in the stream.
+    table_count: Column<Advice>,
+    /// The byte before the step (a write's `value_prev`; a read's byte).
+    prev_byte: Column<Advice>,
+    /// Accumulator of the previous bytes, like `acc`.
+    prev_acc: Column<Advice>,
     r: Challenge,
 }
 
 impl CopyConfig {
     /// Allocates the columns and states the constraints; `fixed` must hold
-    /// [`FixedTableTag::Range8`], `rw` is the table the words are looked up in and `r` the
-    /// RLC challenge.
+    /// [`FixedTableTag::Range8`], `rw` is the table the words are looked up in, `calldata` the
+    /// table calldata streams read, and `r` the RLC challenge.
     pub fn configure<F: PrimeField>(
         meta: &mut ConstraintSystem<F>,
         fixed: &FixedTable,
         rw: &RwTable,
+        calldata: &CallDataTable,
         r: Challenge,
     ) -> Self {
         let mut fixed_column = || meta.fixed_column();
@@ -217,6 +243,8 @@ impl CopyConfig {
             len: advice(),
             words: advice(),
             zero_outside: advice(),
+            calldata: advice(),
+            table_words: advice(),
             rlc_total: meta.advice_column_in(SecondPhase),
         };
         let mut advice = || meta.advice_column();
@@ -240,12 +268,18 @@ impl CopyConfig {
             ended: advice(),
             before: advice(),
             count: advice(),
+            in_table: advice(),
+            q_table: advice(),
+            table_count: advice(),
+            prev_byte: advice(),
+            prev_acc: advice(),
             rlc: meta.advice_column_in(SecondPhase),
             r,
         };
         config.configure_rows(meta, fixed);
         config.configure_transitions(meta);
         config.configure_rw_lookup(meta, rw);
+        config.configure_calldata_lookup(meta, calldata);
         config
     }
 
@@ -262,6 +296,8 @@ impl CopyConfig {
             ("copy: zero_outside is boolean", t.zero_outside),
             ("copy: started is boolean", self.started),
             ("copy: ended is boolean", self.ended),
+            ("copy: calldata is boolean", t.calldata),
+            ("copy: in_table is boolean", self.in_table),
         ] {
             cb.require_boolean(name, column.cur());
         }
@@ -281,7 +317,23 @@ impl CopyConfig {
         cb.require_equal(
             "copy: word RW rows",
             self.q_rw.cur(),
-            active.clone() * self.q_word_end.cur(),
+            active.clone() * self.q_word_end.cur() * (constant(1) - t.calldata.cur()),
+        );
+        // Calldata streams: read-only; the words the table holds are a prefix (counted at the
+        // ends), each looked up on its last row; the words past it are zero.
+        cb.require_equal(
+            "copy: calldata table rows",
+            self.q_table.cur(),
+            self.in_table.cur() * self.q_word_end.cur(),
+        );
+        cb.require_zero(
+            "copy: only calldata streams read the table",
+            self.in_table.cur() * (constant(1) - t.calldata.cur()),
+        );
+        cb.require_zero("copy: calldata is read", t.calldata.cur() * t.is_write.cur());
+        cb.require_zero(
+            "copy: calldata past the table is zero",
+            (t.calldata.cur() - self.in_table.cur()) * self.byte.cur(),
         );
         cb.require_zero(
             "copy: the window ends after it starts",
@@ -302,6 +354,27 @@ impl CopyConfig {
             );
         }
         let in_window = self.started.cur() - self.ended.cur();
+        // A write changes only the window: every other byte keeps its previous value (and a
+        // read changes nothing).
+        cb.require_zero(
+            "copy: bytes outside a write's window keep their value",
+            (constant(1) - t.is_write.cur() * in_window.clone())
+                * (self.prev_byte.cur() - self.byte.cur()),
+        );
+        cb.require_equal(
+            "copy: previous limb accumulator",
+            self.prev_acc.cur(),
+            self.prev_byte.cur()
+                + (constant(1) - self.q_limb_start.cur()) * constant(256) * self.prev_acc.prev(),
+        );
+        cb.require_zero(
+            "copy: previous value from the previous bytes",
+            self.q_word_end.cur() * (self.prev_lo.cur() - self.prev_acc.cur()),
+        );
+        cb.require_zero(
+            "copy: previous value from the previous bytes",
+            self.q_word_end.cur() * (self.prev_hi.cur() - self.prev_acc.rot(-(HALF as i32))),
+        );
         cb.require_zero(
             "copy: zero outside the window",
             active.clone()
@@ -335,6 +408,7 @@ impl CopyConfig {
                 constant(1) - self.started.cur(),
             );
             cb.require_equal("copy: bytes in the window", self.count.cur(), in_window.clone());
+            cb.require_equal("copy: table words", self.table_count.cur(), self.in_table.cur());
             cb.require_equal(
                 "copy: window RLC",
                 self.rlc.cur(),
@@ -346,10 +420,16 @@ impl CopyConfig {
             cb.require_equal("copy: the window's length", self.count.cur(), t.len.cur());
             cb.require_equal("copy: the window's start", self.before.cur(), t.skip.cur());
             cb.require_equal("copy: the window's RLC", self.rlc.cur(), t.rlc_total.cur());
+            cb.require_equal("copy: table words", self.table_count.cur(), t.table_words.cur());
         });
         cb.lookup(
             "copy: bytes are bytes",
             FixedTableTag::Range8.tuple(vec![self.byte.cur()]),
+            fixed.table_exprs(),
+        );
+        cb.lookup(
+            "copy: previous bytes are bytes",
+            FixedTableTag::Range8.tuple(vec![self.prev_byte.cur()]),
             fixed.table_exprs(),
         );
         cb.build(meta, "copy rows", t.q_enable.cur());
@@ -383,6 +463,10 @@ impl CopyConfig {
             "copy: a stream's rows are contiguous",
             continues.clone() * (constant(1) - active.clone()),
         );
+        cb.require_zero(
+            "copy: a word is wholly in the table or not",
+            (constant(1) - self.q_word_end.cur()) * (self.in_table.next() - self.in_table.cur()),
+        );
         cb.require_equal(
             "copy: is_last marks a stream's last row",
             self.is_last.cur(),
@@ -399,6 +483,8 @@ impl CopyConfig {
                 ("copy: len constant", t.len),
                 ("copy: words constant", t.words),
                 ("copy: zero_outside constant", t.zero_outside),
+                ("copy: calldata constant", t.calldata),
+                ("copy: table_words constant", t.table_words),
                 ("copy: rlc total constant", t.rlc_total),
             ] {
                 cb.require_equal(name, column.next(), column.cur());
@@ -410,6 +496,15 @@ impl CopyConfig {
             cb.require_zero(
                 "copy: the window ends once",
                 self.ended.cur() * (constant(1) - self.ended.next()),
+            );
+            cb.require_zero(
+                "copy: table words are a prefix",
+                self.in_table.next() * (constant(1) - self.in_table.cur()),
+            );
+            cb.require_equal(
+                "copy: table words",
+                self.table_count.next(),
+                self.table_count.cur() + self.q_word_end.cur() * self.in_table.next(),
             );
             let in_window_next = self.started.next() - self.ended.next();
             cb.require_equal(
@@ -472,6 +567,23 @@ impl CopyConfig {
         });
     }
 
+    /// Each calldata word the table holds: `(id, address, value)` is a row of the calldata
+    /// table (`id` is the transaction slot plus one; rows without a lookup match its all-zero
+    /// row).
+    fn configure_calldata_lookup<F: PrimeField>(
+        &self,
+        meta: &mut ConstraintSystem<F>,
+        calldata: &CallDataTable,
+    ) {
+        let t = &self.table;
+        let q = self.q_table.cur();
+        let inputs = [t.id.cur(), t.address.cur(), self.acc.cur(), self.acc.rot(-(HALF as i32))];
+        let table = calldata.table_exprs();
+        meta.lookup_any("copy: calldata word", move |_| {
+            inputs.into_iter().map(|i| q.clone() * i).zip(table).collect()
+        });
+    }
+
     /// Rows for `words` stream words (one spare row at the end).
     pub fn rows(words: usize) -> usize {
         words * ROWS_PER_WORD + 1
@@ -507,7 +619,7 @@ impl CopyConfig {
             let bytes = stream.bytes();
             let first = &stream.rows[0];
             let (mut started, mut ended, mut before, mut count) = (false, false, 0u64, 0u64);
-            let mut acc = F::ZERO;
+            let (mut acc, mut prev_acc, mut table_count) = (F::ZERO, F::ZERO, 0u64);
             for (i, byte) in bytes.iter().enumerate() {
                 let word = &stream.rows[i / ROWS_PER_WORD];
                 let pos = i % ROWS_PER_WORD;
@@ -522,7 +634,7 @@ impl CopyConfig {
                 advice(self.active, known(1));
                 advice(t.is_first, known((i == 0) as u64));
                 advice(self.is_last, known((i == bytes.len() - 1) as u64));
-                advice(self.q_rw, known((pos == ROWS_PER_WORD - 1) as u64));
+                advice(self.q_rw, known((pos == ROWS_PER_WORD - 1 && !stream.calldata) as u64));
                 advice(t.rw_counter, known(word.rw_counter));
                 advice(t.is_write, known(first.is_write as u64));
                 advice(t.tag, known(first.tag as u64));
@@ -535,6 +647,19 @@ impl CopyConfig {
                 advice(t.len, known(stream.len));
                 advice(t.words, known(stream.rows.len() as u64));
                 advice(t.zero_outside, known(stream.zero_outside as u64));
+                advice(t.calldata, known(stream.calldata as u64));
+                advice(t.table_words, known(stream.table_words));
+                let word_index = (i / ROWS_PER_WORD) as u64;
+                let in_table = stream.calldata && word_index < stream.table_words;
+                table_count += (in_table && pos == 0) as u64;
+                advice(self.in_table, known(in_table as u64));
+                advice(self.q_table, known((in_table && pos == ROWS_PER_WORD - 1) as u64));
+                advice(self.table_count, known(table_count));
+                let prev_byte = word.value_prev.to_be_bytes::<32>()[pos];
+                advice(self.prev_byte, known(prev_byte as u64));
+                prev_acc = if pos.is_multiple_of(HALF) { F::ZERO } else { prev_acc * F::from(256) }
+                    + F::from(prev_byte as u64);
+                advice(self.prev_acc, Value::known(prev_acc));
                 advice(self.word_index, known((i / ROWS_PER_WORD + 1) as u64));
                 advice(self.byte, known(*byte as u64));
                 acc = if pos.is_multiple_of(HALF) { F::ZERO } else { acc * F::from(256) }
@@ -575,6 +700,8 @@ impl CopyConfig {
             "rw_counter" => self.table.rw_counter,
             "word_index" => self.word_index,
             "prev_lo" => self.prev_lo,
+            "prev_byte" => self.prev_byte,
+            "in_table" => self.in_table,
             other => panic!("no copy column {other}"),
         }
     }
@@ -593,6 +720,11 @@ impl CopyConfig {
             self.ended,
             self.before,
             self.count,
+            self.in_table,
+            self.q_table,
+            self.table_count,
+            self.prev_byte,
+            self.prev_acc,
         ];
         self.table.first_phase_columns().into_iter().chain(own).collect()
     }

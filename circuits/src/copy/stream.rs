@@ -9,9 +9,9 @@ use alloy_primitives::U256;
 use zkevm_executor::trace::{StepKind, Trace};
 
 use crate::error::CircuitError;
-use crate::evm::witness::all_steps;
 use crate::state::rw_row::RwRow;
 use crate::state::RwTag;
+use crate::table::calldata_words;
 
 /// Bytes in a word.
 pub const WORD_BYTES: u64 = 32;
@@ -30,6 +30,11 @@ pub struct WordStream {
     pub len: u64,
     /// Whether bytes outside the window must be zero (log data words are zero-padded).
     pub zero_outside: bool,
+    /// Whether the words are calldata words from the calldata table (`rows` then hold the
+    /// transaction slot plus one as `id`, the word index as `address`, RW counters from 0).
+    pub calldata: bool,
+    /// Of a calldata stream, the leading words the table holds; the rest are zero.
+    pub table_words: u64,
 }
 
 impl WordStream {
@@ -42,7 +47,50 @@ impl WordStream {
         len: u64,
         zero_outside: bool,
     ) -> Result<Self, CircuitError> {
-        let stream = Self { rows, index_in_key, skip, len, zero_outside };
+        let stream =
+            Self { rows, index_in_key, skip, len, zero_outside, calldata: false, table_words: 0 };
+        stream.check()?;
+        Ok(stream)
+    }
+
+    /// The calldata stream of `input` (of transaction slot `tx`) for the nonempty window
+    /// `[offset, offset + len)`, which starts inside the input: the words it touches, those
+    /// past the input zero.
+    pub fn calldata(tx: u64, input: &[u8], offset: u64, len: u64) -> Result<Self, CircuitError> {
+        let words = calldata_words(input);
+        if offset >= input.len() as u64 || len == 0 {
+            return Err(CircuitError::Unsupported(
+                "copy stream: calldata window outside the input".into(),
+            ));
+        }
+        let (first, last) = word_span(offset, len);
+        let rows = (first..=last)
+            .map(|index| {
+                let value = words.get(index as usize).copied().unwrap_or_default();
+                RwRow {
+                    rw_counter: index - first,
+                    is_write: false,
+                    tag: RwTag::Padding,
+                    id: tx + 1,
+                    address: U256::from(index),
+                    field_tag: 0,
+                    key: U256::ZERO,
+                    value,
+                    value_prev: value,
+                    aux: U256::ZERO,
+                }
+            })
+            .collect();
+        let table_words = (words.len() as u64 - first).min(last - first + 1);
+        let stream = Self {
+            rows,
+            index_in_key: false,
+            skip: offset % WORD_BYTES,
+            len,
+            zero_outside: false,
+            calldata: true,
+            table_words,
+        };
         stream.check()?;
         Ok(stream)
     }
@@ -105,16 +153,29 @@ pub fn word_span(offset: u64, len: u64) -> (u64, u64) {
 }
 
 /// Every stream of the trace, in step order: the memory KECCAK256 hashes, the memory a root
-/// RETURN or REVERT returns, and a LOG's memory and log data words.
+/// RETURN or REVERT returns, a LOG's memory and log data words, and CALLDATACOPY's calldata
+/// (when the window starts inside the input) and written memory, MCOPY's read and written
+/// memory.
 pub fn trace_streams(trace: &Trace) -> Result<Vec<WordStream>, CircuitError> {
     let mut streams = Vec::new();
-    for step in all_steps(trace) {
+    let steps = trace.txs.iter().enumerate().flat_map(|(slot, tx)| {
+        tx.steps.iter().map(move |step| (slot as u64, tx.input.as_ref(), step))
+    });
+    for (slot, input, step) in steps {
         let StepKind::Op(op) = step.kind else { continue };
         let first = step.rw_counter.saturating_sub(1) as usize;
         let Some(rws) = trace.rws.get(first..first + step.rw_count as usize) else {
             return Err(CircuitError::Unsupported("step RWs outside the log".into()));
         };
         let operand = |i: usize| rws.get(i).map(|rw| rw.value).unwrap_or_default();
+        if op == 0x37 {
+            streams.extend(calldata_copy_streams(slot, input, rws)?);
+            continue;
+        }
+        if op == 0x5e {
+            streams.extend(mcopy_streams(rws)?);
+            continue;
+        }
         let (memory_at, topics) = match op {
             0x20 => (2, 0),
             0xf3 | 0xfd => (3, 0),
@@ -159,6 +220,74 @@ pub fn trace_streams(trace: &Trace) -> Result<Vec<WordStream>, CircuitError> {
         }
     }
     Ok(streams)
+}
+
+/// The streams of a CALLDATACOPY of transaction slot `tx` with input `input`, whose RWs are
+/// `rws`: the popped `dest`, `src`, `size`, the input length, then the memory word writes.
+fn calldata_copy_streams(
+    tx: u64,
+    input: &[u8],
+    rws: &[zkevm_executor::trace::Rw],
+) -> Result<Vec<WordStream>, CircuitError> {
+    let operand = |i: usize| rws.get(i).map(|rw| rw.value).unwrap_or_default();
+    let (dest, src, size) = (operand(0), operand(1), operand(2));
+    if size.is_zero() {
+        return Ok(Vec::new());
+    }
+    let (dest, size) = (small(dest)?, small(size)?);
+    let mut streams = Vec::new();
+    if src < U256::from(input.len()) {
+        streams.push(WordStream::calldata(tx, input, src.to::<u64>(), size)?);
+    }
+    streams.push(memory_stream(rws, 4, dest, size, true)?);
+    Ok(streams)
+}
+
+/// The streams of an MCOPY whose RWs are `rws`: the popped `dest`, `src`, `size`, the source
+/// word reads, then the destination word writes.
+fn mcopy_streams(rws: &[zkevm_executor::trace::Rw]) -> Result<Vec<WordStream>, CircuitError> {
+    let operand = |i: usize| rws.get(i).map(|rw| rw.value).unwrap_or_default();
+    let (dest, src, size) = (operand(0), operand(1), operand(2));
+    if size.is_zero() {
+        return Ok(Vec::new());
+    }
+    let (dest, src, size) = (small(dest)?, small(src)?, small(size)?);
+    let read = memory_stream(rws, 3, src, size, false)?;
+    let write = memory_stream(rws, 3 + read.rows.len(), dest, size, true)?;
+    Ok(vec![read, write])
+}
+
+/// A value below `2^48` (larger offsets and sizes run out of gas).
+fn small(value: U256) -> Result<u64, CircuitError> {
+    let too_big = || CircuitError::Unsupported("copy of 2^48 bytes or more".into());
+    let value: u64 = value.try_into().map_err(|_| too_big())?;
+    if value >= 1 << 48 {
+        return Err(too_big());
+    }
+    Ok(value)
+}
+
+/// The memory stream of the nonempty range `[offset, offset + size)` from RW `at` of a step's
+/// `rws`: reads, or writes when `write`.
+fn memory_stream(
+    rws: &[zkevm_executor::trace::Rw],
+    at: usize,
+    offset: u64,
+    size: u64,
+    write: bool,
+) -> Result<WordStream, CircuitError> {
+    let (w0, w1) = word_span(offset, size);
+    let rows: Vec<RwRow> = rws
+        .get(at..at + (w1 - w0 + 1) as usize)
+        .ok_or_else(|| CircuitError::Unsupported("copy RWs missing from the step".into()))?
+        .iter()
+        .map(RwRow::from_rw)
+        .collect();
+    let memory = WordStream::new(rows, false, offset % WORD_BYTES, size, false)?;
+    if memory.rows[0].tag != RwTag::Memory || memory.rows[0].is_write != write {
+        return Err(CircuitError::Unsupported("copy stream: not memory of that kind".into()));
+    }
+    Ok(memory)
 }
 
 /// Words all streams of the trace hold (the copy circuit's capacity unit).

@@ -14,7 +14,7 @@ use crate::constraint_builder::ConstraintBuilder;
 use crate::gadgets::test_support::{assert_rejected, run, GadgetTest};
 use crate::state::rw_row::{word_limbs, RwRow};
 use crate::state::RwTag;
-use crate::table::{FixedTable, FixedTableTag, LookupTable, RwTable};
+use crate::table::{calldata_rows, CallDataTable, FixedTable, FixedTableTag, LookupTable, RwTable};
 use halo2_proofs::halo2curves::ff::PrimeField;
 
 const K: u32 = 9;
@@ -29,15 +29,18 @@ struct CopyTest {
     tamper: Option<(&'static str, usize, u64)>,
     /// RW rows whose value the RW table holds differently (index, xor mask).
     rw_lie: Option<(usize, U256)>,
+    /// The input of transaction slot 0 in the calldata table.
+    input: Vec<u8>,
 }
 
 #[derive(Clone)]
 struct Config {
     fixed: FixedTable,
     rw: RwTable,
+    calldata: CallDataTable,
     copy: CopyConfig,
     q_probe: Column<Fixed>,
-    probe: [Column<Advice>; 12],
+    probe: [Column<Advice>; 14],
     probe_rlc: Column<Advice>,
     r: Challenge,
 }
@@ -109,10 +112,11 @@ impl GadgetTest for CopyTest {
     fn configure(meta: &mut ConstraintSystem<Fr>) -> Config {
         let fixed = FixedTable::configure(meta);
         let rw = RwTable::configure(meta);
+        let calldata = CallDataTable::configure(meta);
         let r = meta.challenge_usable_after(FirstPhase);
-        let copy = CopyConfig::configure(meta, &fixed, &rw, r);
+        let copy = CopyConfig::configure(meta, &fixed, &rw, &calldata, r);
         let q_probe = meta.fixed_column();
-        let probe = [(); 12].map(|_| meta.advice_column());
+        let probe = [(); 14].map(|_| meta.advice_column());
         let probe_rlc = meta.advice_column_in(SecondPhase);
         let mut cb = ConstraintBuilder::new();
         let e = |i: usize| probe[i].cur();
@@ -129,16 +133,27 @@ impl GadgetTest for CopyTest {
             len: e(9),
             words: e(10),
             zero_outside: e(11),
+            calldata: e(12),
+            table_words: e(13),
             rlc: probe_rlc.cur(),
         };
         cb.lookup("copy probe", claim.tuple(), copy.table.table_exprs());
         cb.build(meta, "copy probe", q_probe.cur());
-        Config { fixed, rw, copy, q_probe, probe, probe_rlc, r }
+        Config { fixed, rw, calldata, copy, q_probe, probe, probe_rlc, r }
     }
 
     fn assign<L: Layouter<Fr>>(&self, config: &Config, mut layouter: L) -> Result<(), Error> {
         config.fixed.load(&mut layouter, &[FixedTableTag::Range8])?;
-        let rw_rows: Vec<RwRow> = self.streams.iter().flat_map(|s| s.rows.clone()).collect();
+        layouter.assign_region(
+            || "calldata",
+            |mut region| {
+                let rows = calldata_rows([self.input.as_slice()]);
+                config.calldata.assign(&mut region, &rows, 4);
+                Ok(())
+            },
+        )?;
+        let rw_rows: Vec<RwRow> =
+            self.streams.iter().filter(|s| !s.calldata).flat_map(|s| s.rows.clone()).collect();
         layouter.assign_region(
             || "rw",
             |mut region| {
@@ -217,6 +232,8 @@ impl GadgetTest for CopyTest {
                         stream.len + len,
                         stream.rows.len() as u64 + words,
                         stream.zero_outside as u64,
+                        stream.calldata as u64,
+                        stream.table_words,
                     ];
                     for (column, v) in config.probe.iter().zip(values) {
                         region.assign_advice(*column, i, Value::known(Fr::from(v)));
@@ -311,4 +328,75 @@ fn unused_cells_are_pinned_to_zero() {
         test.tamper = Some((name, row, value));
         assert_rejected(K, &test, constraint);
     }
+}
+
+/// Memory words 7 and 8 of call 1 written at bytes `[10, 40)`: the other bytes keep their
+/// previous values.
+fn write_stream() -> WordStream {
+    let (prev_a, prev_b) = (word(3), word(4));
+    let mut bytes: Vec<u8> = [prev_a, prev_b].iter().flat_map(|w| w.to_be_bytes::<32>()).collect();
+    for (i, byte) in bytes[10..40].iter_mut().enumerate() {
+        *byte = i as u8 ^ 0x33;
+    }
+    let row = |i: usize, prev: U256| RwRow {
+        rw_counter: 30 + i as u64,
+        is_write: true,
+        tag: RwTag::Memory,
+        id: 1,
+        address: U256::from(7 + i),
+        value: U256::from_be_slice(&bytes[32 * i..32 * i + 32]),
+        value_prev: prev,
+        ..RwRow::padding(0)
+    };
+    WordStream::new(vec![row(0, prev_a), row(1, prev_b)], false, 10, 30, false)
+        .expect("a valid stream")
+}
+
+/// Bytes `[20, 90)` of a 40-byte input: words 0 and 1 from the table, word 2 zero.
+fn calldata_test() -> CopyTest {
+    let input: Vec<u8> = (1..=40u8).collect();
+    let stream = WordStream::calldata(0, &input, 20, 70).expect("a valid stream");
+    assert_eq!((stream.rows.len(), stream.table_words), (3, 2));
+    CopyTest {
+        streams: vec![stream, write_stream()],
+        claims: vec![(0, 0, 0, 0), (1, 0, 0, 0)],
+        input,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn calldata_and_write_streams_pass() {
+    run(K, &calldata_test()).expect("honest streams pass");
+}
+
+#[test]
+fn a_write_that_changes_a_byte_outside_its_window_is_rejected() {
+    for (word, bit) in [(0, 255), (1, 0)] {
+        let mut test = calldata_test();
+        test.streams[1].rows[word].value ^= U256::from(1) << bit;
+        assert_rejected(K, &test, "copy: bytes outside a write's window keep their value");
+    }
+}
+
+#[test]
+fn calldata_zero_fill_cannot_be_nonzero() {
+    let mut test = calldata_test();
+    test.streams[0].rows[2].value = U256::from(1);
+    test.streams[0].rows[2].value_prev = U256::from(1);
+    assert_rejected(K, &test, "copy: calldata past the table is zero");
+}
+
+#[test]
+fn calldata_table_words_are_the_inputs() {
+    // One word more than the input has, one fewer (its bytes are not zero), another input.
+    let mut more = calldata_test();
+    more.streams[0].table_words = 3;
+    assert_rejected(K, &more, "copy: calldata word");
+    let mut fewer = calldata_test();
+    fewer.streams[0].table_words = 1;
+    assert_rejected(K, &fewer, "copy: calldata past the table is zero");
+    let mut other = calldata_test();
+    other.input[25] ^= 1;
+    assert_rejected(K, &other, "copy: calldata word");
 }

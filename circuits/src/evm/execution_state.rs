@@ -60,6 +60,8 @@ pub enum ExecutionState {
     CodeSize,
     /// CALLDATALOAD.
     CallDataLoad,
+    /// CALLDATACOPY (root call).
+    CallDataCopy,
     /// SLOAD.
     Sload,
     /// SSTORE.
@@ -96,6 +98,8 @@ pub enum ExecutionState {
     JumpI,
     /// KECCAK256.
     Sha3,
+    /// MCOPY.
+    Mcopy,
     /// LOG0..LOG4.
     Log,
     /// REVERT from the root call: its writes are undone.
@@ -107,7 +111,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 47] = [
+    pub const ALL: [ExecutionState; 49] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -134,6 +138,7 @@ impl ExecutionState {
         ExecutionState::SelfBalance,
         ExecutionState::CodeSize,
         ExecutionState::CallDataLoad,
+        ExecutionState::CallDataCopy,
         ExecutionState::Sload,
         ExecutionState::Sstore,
         ExecutionState::Tload,
@@ -152,6 +157,7 @@ impl ExecutionState {
         ExecutionState::Jump,
         ExecutionState::JumpI,
         ExecutionState::Sha3,
+        ExecutionState::Mcopy,
         ExecutionState::Log,
         ExecutionState::Revert,
         ExecutionState::ErrorHalt,
@@ -199,6 +205,7 @@ impl ExecutionState {
             0x47 => ExecutionState::SelfBalance,
             0x38 => ExecutionState::CodeSize,
             0x35 => ExecutionState::CallDataLoad,
+            0x37 => ExecutionState::CallDataCopy,
             0x54 => ExecutionState::Sload,
             0x55 => ExecutionState::Sstore,
             0x5c => ExecutionState::Tload,
@@ -214,6 +221,7 @@ impl ExecutionState {
             0x5a => ExecutionState::Gas,
             0x5b => ExecutionState::JumpDest,
             0x20 => ExecutionState::Sha3,
+            0x5e => ExecutionState::Mcopy,
             0xa0..=0xa4 => ExecutionState::Log,
             0x5f..=0x7f => ExecutionState::Push,
             0x80..=0x8f => ExecutionState::Dup,

@@ -120,6 +120,8 @@ impl<F: PrimeField> ExecutionGadget<F> for LogGadget {
             skip: constant(0),
             len: len.lo.expr(),
             words: span.len_words(),
+            calldata: constant(0),
+            table_words: constant(0),
             zero_outside: constant(1),
             rlc: rlc.expr(),
         };

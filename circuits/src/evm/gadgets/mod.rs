@@ -18,6 +18,7 @@ mod arith;
 pub mod begin_tx;
 mod bitwise;
 mod byte_ops;
+mod calldatacopy;
 mod calldataload;
 mod compare;
 mod context;
@@ -26,6 +27,7 @@ pub mod end_tx;
 pub mod error;
 mod jump;
 mod log;
+mod mcopy;
 mod memory_ops;
 mod mul_div_mod;
 mod push;
@@ -88,6 +90,7 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, context::SelfBalanceGadget>,
         register::<F, context::CodeSizeGadget>,
         register::<F, calldataload::CallDataLoadGadget>,
+        register::<F, calldatacopy::CallDataCopyGadget>,
         register::<F, storage::SloadGadget>,
         register::<F, storage::SstoreGadget>,
         register::<F, storage::TloadGadget>,
@@ -106,6 +109,7 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, jump::JumpGadget>,
         register::<F, jump::JumpIGadget>,
         register::<F, sha3::Sha3Gadget>,
+        register::<F, mcopy::McopyGadget>,
         register::<F, log::LogGadget>,
         register::<F, stop::RevertGadget>,
         register::<F, error::ErrorGadget>,

@@ -43,6 +43,8 @@ pub(super) fn memory_read_claim<F: PrimeField>(
         skip: span.skip(),
         len,
         words: span.words(),
+        calldata: constant(0),
+        table_words: constant(0),
         zero_outside: constant(0),
         rlc,
     }

@@ -161,7 +161,7 @@ impl Circuit<Fr> for WindowCircuit {
         let bitwise = BitwiseConfig::configure(meta, &fixed);
         let arith = ArithConfig::configure(meta, &fixed);
         let calldata = CallDataTable::configure(meta);
-        let copy = CopyConfig::configure(meta, &fixed, &state.table, challenges.bytes);
+        let copy = CopyConfig::configure(meta, &fixed, &state.table, &calldata, challenges.bytes);
         let tables = EvmTables {
             rw: state.table,
             bytecode: bytecode.table,
@@ -462,6 +462,8 @@ mod bitwise;
 mod byte_ops;
 mod calldata;
 mod context;
+mod copying;
 mod hashing;
+mod mcopy;
 mod memory;
 mod shift;

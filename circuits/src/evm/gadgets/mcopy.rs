@@ -1,0 +1,152 @@
+//! MCOPY (EIP-5656): `memory[dest .. dest + size] = memory[src .. src + size]`, as if through
+//! a buffer, so overlapping ranges copy the bytes from before the step. Gas: 3 + 3 per word
+//! copied + the expansion to the larger of the two ranges' ends.
+//!
+//! The step reads the source words (one memory stream of reads), then writes the destination
+//! words (one memory stream of writes, which the copy circuit holds to their previous bytes
+//! outside the window). Both windows have length `size` and one RLC cell, so the destination
+//! holds the source's bytes as they were before any write. An empty copy touches no memory,
+//! whatever its offsets.
+
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::Error;
+
+use super::sha3::{memory_bytes, memory_read_claim};
+use super::{ExecutionGadget, StepGadget};
+use crate::constraint_builder::{constant, select};
+use crate::copy::StreamClaim;
+use crate::evm::assign::StepAssigner;
+use crate::evm::builder::{from_bytes, EvmBuilder, WordCells};
+use crate::evm::cell::Cell;
+use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::execution_state::ExecutionState;
+use crate::evm::memory::{MemoryExpansion, MemorySpan, WORD_ADDRESS_BYTES};
+use crate::evm::witness::StepWitness;
+use crate::state::rw_row::word_limbs;
+use crate::state::RwTag;
+
+/// MCOPY's constant part and its gas per word copied.
+const GAS_COPY: u64 = 3;
+const GAS_COPY_WORD: u64 = 3;
+
+/// MCOPY.
+#[derive(Clone, Debug)]
+pub struct McopyGadget {
+    common: OpcodeStep,
+    dest: WordCells,
+    src: WordCells,
+    size: WordCells,
+    src_span: MemorySpan,
+    dest_span: MemorySpan,
+    rlc: Cell,
+    /// 1 when the destination needs at least as many memory words as the source.
+    dest_further: Cell,
+    /// `dest_needed − src_needed` or `src_needed − dest_needed − 1`.
+    distance: [Cell; WORD_ADDRESS_BYTES + 1],
+    /// Memory words the step needs (a cell: it keeps the expansion's degree low).
+    needed: Cell,
+    expansion: MemoryExpansion,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for McopyGadget {
+    const STATE: ExecutionState = ExecutionState::Mcopy;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("MCOPY: opcode", opcode, constant(0x5e));
+        let (dest, src, size) = (cb.query_word(), cb.query_word(), cb.query_word());
+        cb.stack_pop("MCOPY: destination", dest.expr());
+        cb.stack_pop("MCOPY: source", src.expr());
+        cb.stack_pop("MCOPY: size", size.expr());
+        let src_span = MemorySpan::configure(cb, &src.expr(), &size.expr());
+        let dest_span = MemorySpan::configure(cb, &dest.expr(), &size.expr());
+        let rlc = cb.query_rlc();
+        let read = memory_read_claim(cb, &src_span, size.lo.expr(), rlc.expr());
+        cb.when(src_span.nonempty(), |cb| cb.word_stream("MCOPY: the source bytes", read));
+        let write = StreamClaim {
+            rw_counter: constant(0),
+            is_write: constant(1),
+            tag: constant(RwTag::Memory as u64),
+            id: cb.cur.call_id.clone(),
+            address: dest_span.first_word(),
+            field_tag: constant(0),
+            key: constant(0),
+            index_in_key: constant(0),
+            skip: dest_span.skip(),
+            len: size.lo.expr(),
+            words: dest_span.words(),
+            zero_outside: constant(0),
+            calldata: constant(0),
+            table_words: constant(0),
+            rlc: rlc.expr(),
+        };
+        cb.when(dest_span.nonempty(), |cb| cb.word_stream("MCOPY: the written bytes", write));
+        cb.when(src_span.is_empty(), |cb| {
+            cb.require_zero("MCOPY: nothing copied", rlc.expr());
+        });
+
+        // The memory needed is the larger of the two ranges' needs.
+        let dest_further = cb.query_bool("MCOPY: dest_further is boolean");
+        let distance = [(); WORD_ADDRESS_BYTES + 1].map(|_| cb.query_byte());
+        let (src_needed, dest_needed) = (src_span.needed::<F>(), dest_span.needed::<F>());
+        cb.require_equal(
+            "MCOPY: the larger memory need",
+            from_bytes(&distance),
+            select(
+                dest_further.expr(),
+                dest_needed.clone() - src_needed.clone(),
+                src_needed.clone() - dest_needed.clone() - constant(1),
+            ),
+        );
+        let needed = cb.query_cell();
+        cb.require_equal(
+            "MCOPY: the larger memory need",
+            needed.expr(),
+            select(dest_further.expr(), dest_needed, src_needed),
+        );
+        let (expansion, size_after, memory_gas) = MemoryExpansion::configure(cb, needed.expr());
+        let gas = constant(GAS_COPY) + constant(GAS_COPY_WORD) * src_span.len_words() + memory_gas;
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Dynamic(gas),
+            Transition::SameContextMemory(NextPc::Advance(1), size_after),
+        );
+        Self {
+            common,
+            dest,
+            src,
+            size,
+            src_span,
+            dest_span,
+            rlc,
+            dest_further,
+            distance,
+            needed,
+            expansion,
+        }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for McopyGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        let value = |i: usize| w.rws.get(i).map(|rw| rw.value).unwrap_or_default();
+        let (dest, src, size) = (value(0), value(1), value(2));
+        a.assign_word(self.dest, word_limbs(dest));
+        a.assign_word(self.src, word_limbs(src));
+        a.assign_word(self.size, word_limbs(size));
+        self.src_span.assign(a, src, size);
+        self.dest_span.assign(a, dest, size);
+        let (_, src_words, src_needed) = MemorySpan::native(src, size);
+        let (_, _, dest_needed) = MemorySpan::native(dest, size);
+        a.assign_rlc(self.rlc, memory_bytes(w, 3, src_words as usize, src, size));
+        let dest_further = dest_needed >= src_needed;
+        a.assign_u64(self.dest_further, dest_further as u64);
+        let distance =
+            if dest_further { dest_needed - src_needed } else { src_needed - dest_needed - 1 };
+        a.assign_bytes(&self.distance, distance);
+        a.assign_u64(self.needed, src_needed.max(dest_needed));
+        self.expansion.assign(a, w.values.memory_word_size, src_needed.max(dest_needed));
+        Ok(())
+    }
+}
