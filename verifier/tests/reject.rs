@@ -24,7 +24,7 @@ use zkevm_circuits::public::{BlockStatement, ChunkStatement, TxStatement};
 use zkevm_circuits::super_circuit::{ChunkParams, CAPACITIES};
 use zkevm_verifier::{
     verify, verify_with_instances, BatchStatement, Bundle, ExpectedChunk, ProofArtifact,
-    StatementSummary, VerifierKey, VerifyError,
+    StatementSummary, VerifierKey, VerifyError, FORMAT_VERSION,
 };
 
 /// Proves knowledge of `a` with `a² = b`, both public.
@@ -186,10 +186,10 @@ fn wrong_version() {
     bytes[8] = 9;
     assert_eq!(
         Bundle::from_bytes(&bytes),
-        Err(VerifyError::WrongVersion { found: 9, expected: 1 })
+        Err(VerifyError::WrongVersion { found: 9, expected: FORMAT_VERSION })
     );
     let mut artifact = one(3).chunks[0].to_bytes();
-    artifact[8] = 2;
+    artifact[8] = FORMAT_VERSION as u8 + 1;
     assert!(matches!(ProofArtifact::from_bytes(&artifact), Err(VerifyError::WrongVersion { .. })));
 }
 
