@@ -30,6 +30,19 @@ pub struct StepWitness<'t> {
     pub block: &'t BlockContext,
 }
 
+impl<'t> StepWitness<'t> {
+    /// The step's RW at `index`. A malformed trace whose step has fewer RWs than its gadget
+    /// reads is a synthesis error, never a panic.
+    pub fn rw(&self, index: usize) -> Result<&'t Rw, halo2_proofs::plonk::Error> {
+        self.rws.get(index).ok_or(halo2_proofs::plonk::Error::Synthesis)
+    }
+
+    /// The step's last RW (see [`StepWitness::rw`]).
+    pub fn last_rw(&self) -> Result<&'t Rw, halo2_proofs::plonk::Error> {
+        self.rws.last().ok_or(halo2_proofs::plonk::Error::Synthesis)
+    }
+}
+
 /// Per call of a trace: whether its writes persist, and the RW counter of the last write of
 /// its reversion range (0 when they persist). A call persists when it and every caller
 /// succeed; a failed call's reversion writes are the last RWs of its last step.

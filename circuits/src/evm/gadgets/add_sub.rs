@@ -74,13 +74,13 @@ impl<F: PrimeField> StepGadget<F> for AddSubGadget {
         self.common.assign(a, w)?;
         let is_sub = w.values.opcode == 0x03;
         a.assign_u64(self.is_sub, is_sub as u64);
-        let (x, y, z) = (w.rws[0].value, w.rws[1].value, w.rws[2].value);
+        let (x, y, z) = (w.rw(0)?.value, w.rw(1)?.value, w.rw(2)?.value);
         a.assign_word(self.a, word_limbs(x));
         a.assign_word(self.b, word_limbs(y));
         for (cell, byte) in self.c.bytes.iter().zip(z.to_le_bytes::<32>()) {
             a.assign_u64(*cell, byte as u64);
         }
-        a.assign_word(self.c_prev, word_limbs(w.rws[2].value_prev.unwrap_or_default()));
+        a.assign_word(self.c_prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
         // Carries of x + y = z (ADD) or of c + y = a (SUB): the addend is z for SUB.
         let addend = word_limbs(if is_sub { z } else { x });
         let y = word_limbs(y);

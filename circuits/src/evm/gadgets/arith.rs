@@ -87,14 +87,14 @@ impl<F: PrimeField> StepGadget<F> for SignedModArithGadget {
         let three = matches!(opcode, 0x08 | 0x09);
         a.assign_u64(self.three, three as u64);
         a.assign_u64(self.alt, matches!(opcode, 0x07 | 0x09) as u64);
-        a.assign_word(self.a, word_limbs(w.rws[0].value));
-        a.assign_word(self.b, word_limbs(w.rws[1].value));
+        a.assign_word(self.a, word_limbs(w.rw(0)?.value));
+        a.assign_word(self.b, word_limbs(w.rw(1)?.value));
         let pushed = if three {
-            a.assign_word(self.n, word_limbs(w.rws[2].value));
-            &w.rws[3]
+            a.assign_word(self.n, word_limbs(w.rw(2)?.value));
+            w.rw(3)?
         } else {
             a.assign_word(self.n, (0, 0));
-            &w.rws[2]
+            w.rw(2)?
         };
         a.assign_word(self.result, word_limbs(pushed.value));
         a.assign_word(self.prev, word_limbs(pushed.value_prev.unwrap_or_default()));
@@ -143,12 +143,12 @@ impl<F: PrimeField> ExecutionGadget<F> for ExpGadget {
 impl<F: PrimeField> StepGadget<F> for ExpGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        let exponent = w.rws[1].value;
-        a.assign_word(self.base, word_limbs(w.rws[0].value));
+        let exponent = w.rw(1)?.value;
+        a.assign_word(self.base, word_limbs(w.rw(0)?.value));
         a.assign_word(self.exponent, word_limbs(exponent));
         a.assign_u64(self.bytes, exponent.bit_len().div_ceil(8) as u64);
-        a.assign_word(self.result, word_limbs(w.rws[2].value));
-        a.assign_word(self.prev, word_limbs(w.rws[2].value_prev.unwrap_or_default()));
+        a.assign_word(self.result, word_limbs(w.rw(2)?.value));
+        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }

@@ -54,10 +54,10 @@ impl<F: PrimeField> ExecutionGadget<F> for BitwiseGadget {
 impl<F: PrimeField> StepGadget<F> for BitwiseGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        a.assign_word(self.a, word_limbs(w.rws[0].value));
-        a.assign_word(self.b, word_limbs(w.rws[1].value));
-        a.assign_word(self.c, word_limbs(w.rws[2].value));
-        a.assign_word(self.prev, word_limbs(w.rws[2].value_prev.unwrap_or_default()));
+        a.assign_word(self.a, word_limbs(w.rw(0)?.value));
+        a.assign_word(self.b, word_limbs(w.rw(1)?.value));
+        a.assign_word(self.c, word_limbs(w.rw(2)?.value));
+        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }

@@ -64,11 +64,11 @@ impl<F: PrimeField> ExecutionGadget<F> for ByteGadget {
 impl<F: PrimeField> StepGadget<F> for ByteGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        let (index, x) = (w.rws[0].value, w.rws[1].value);
+        let (index, x) = (w.rw(0)?.value, w.rw(1)?.value);
         a.assign_word(self.index, word_limbs(index));
         self.selected.assign(a, index);
         a.assign_word_bytes(&self.x, x);
-        a.assign_word(self.prev, word_limbs(w.rws[2].value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }
@@ -127,7 +127,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SignExtendGadget {
 impl<F: PrimeField> StepGadget<F> for SignExtendGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        let (index, x) = (w.rws[0].value, w.rws[1].value);
+        let (index, x) = (w.rw(0)?.value, w.rw(1)?.value);
         a.assign_word(self.index, word_limbs(index));
         self.selected.assign(a, index);
         a.assign_word_bytes(&self.x, x);
@@ -138,7 +138,7 @@ impl<F: PrimeField> StepGadget<F> for SignExtendGadget {
         };
         a.assign_u64(self.sign, (byte >> 7) as u64);
         a.assign_u64(self.low_bits_twice, ((byte & 0x7f) * 2) as u64);
-        a.assign_word(self.prev, word_limbs(w.rws[2].value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }

@@ -175,7 +175,7 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataLoadGadget {
 impl<F: PrimeField> StepGadget<F> for CallDataLoadGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        let offset = w.rws[0].value;
+        let offset = w.rw(0)?.value;
         let input: &[u8] = w.tx.map(|tx| tx.input.as_ref()).unwrap_or_default();
         let len = input.len() as u64;
         a.assign_word(self.offset, word_limbs(offset));
@@ -221,7 +221,7 @@ impl<F: PrimeField> StepGadget<F> for CallDataLoadGadget {
         for (cell, byte) in self.bytes.iter().zip(bytes) {
             a.assign_u64(*cell, byte as u64);
         }
-        let push = &w.rws[w.rws.len() - 1];
+        let push = w.last_rw()?;
         a.assign_word(self.prev, word_limbs(push.value_prev.unwrap_or_default()));
         Ok(())
     }

@@ -166,7 +166,7 @@ impl<F: PrimeField> StepGadget<F> for ComparatorGadget {
         let (is_gt, is_signed) = (opcode & 1 == 1, opcode & 2 == 2);
         a.assign_u64(self.is_gt, is_gt as u64);
         a.assign_u64(self.is_signed, is_signed as u64);
-        let (av, bv) = (w.rws[0].value, w.rws[1].value);
+        let (av, bv) = (w.rw(0)?.value, w.rw(1)?.value);
         a.assign_word(self.a, word_limbs(av));
         a.assign_word(self.b, word_limbs(bv));
         let (x, y) = if is_gt { (bv, av) } else { (av, bv) };
@@ -186,7 +186,7 @@ impl<F: PrimeField> StepGadget<F> for ComparatorGadget {
         a.assign_u64(self.signed_lt, signed_lt as u64);
         let result = if is_signed { signed_lt } else { lt };
         a.assign_u64(self.result, result as u64);
-        a.assign_word(self.prev, word_limbs(w.rws[2].value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }
@@ -233,13 +233,13 @@ impl<F: PrimeField> ExecutionGadget<F> for EqGadget {
 impl<F: PrimeField> StepGadget<F> for EqGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        let (x, y) = (word_limbs(w.rws[0].value), word_limbs(w.rws[1].value));
+        let (x, y) = (word_limbs(w.rw(0)?.value), word_limbs(w.rw(1)?.value));
         a.assign_word(self.a, x);
         a.assign_word(self.b, y);
         a.assign_is_zero(self.lo_equal, F::from_u128(x.0) - F::from_u128(y.0));
         a.assign_is_zero(self.hi_equal, F::from_u128(x.1) - F::from_u128(y.1));
         a.assign_u64(self.result, (x == y) as u64);
-        a.assign_word(self.prev, word_limbs(w.rws[2].value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }
@@ -275,10 +275,10 @@ impl<F: PrimeField> ExecutionGadget<F> for IsZeroOpGadget {
 impl<F: PrimeField> StepGadget<F> for IsZeroOpGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        let value = word_limbs(w.rws[0].value);
+        let value = word_limbs(w.rw(0)?.value);
         a.assign_word(self.value, value);
         a.assign_is_zero(self.is_zero, F::from_u128(value.0) + F::from_u128(value.1));
-        a.assign_word(self.prev, word_limbs(w.rws[1].value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(w.rw(1)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }
@@ -314,8 +314,8 @@ impl<F: PrimeField> ExecutionGadget<F> for NotGadget {
 impl<F: PrimeField> StepGadget<F> for NotGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        a.assign_word(self.value, word_limbs(w.rws[0].value));
-        a.assign_word(self.prev, word_limbs(w.rws[1].value_prev.unwrap_or_default()));
+        a.assign_word(self.value, word_limbs(w.rw(0)?.value));
+        a.assign_word(self.prev, word_limbs(w.rw(1)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }

@@ -36,10 +36,11 @@ fn assign_push<F: PrimeField>(
     w: &StepWitness<'_>,
     value: &WordBytes,
     prev: WordCells,
-) {
-    let push = &w.rws[w.rws.len() - 1];
+) -> Result<(), Error> {
+    let push = w.last_rw()?;
     a.assign_word_bytes(value, push.value);
     a.assign_word(prev, word_limbs(push.value_prev.unwrap_or_default()));
+    Ok(())
 }
 
 /// COINBASE, TIMESTAMP, NUMBER, PREVRANDAO, GASLIMIT, CHAINID, BASEFEE, BLOBBASEFEE.
@@ -81,7 +82,7 @@ impl<F: PrimeField> StepGadget<F> for BlockContextGadget {
         self.common.assign(a, w)?;
         let inverse = F::from(w.values.opcode).invert().unwrap_or(F::ZERO);
         a.assign(self.opcode_inverse, inverse);
-        assign_push(a, w, &self.value, self.prev);
+        assign_push(a, w, &self.value, self.prev)?;
         Ok(())
     }
 }
@@ -132,7 +133,7 @@ impl<F: PrimeField> StepGadget<F> for TxContextGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
         a.assign_u64(self.is_gas_price, (w.values.opcode == 0x3a) as u64);
-        assign_push(a, w, &self.value, self.prev);
+        assign_push(a, w, &self.value, self.prev)?;
         Ok(())
     }
 }
@@ -189,7 +190,7 @@ impl<F: PrimeField> StepGadget<F> for CallContextGadget {
         for (cell, (opcode, _)) in self.which.iter().zip(CALL_CONTEXT_READS) {
             a.assign_u64(*cell, (w.values.opcode == opcode as u64) as u64);
         }
-        assign_push(a, w, &self.value, self.prev);
+        assign_push(a, w, &self.value, self.prev)?;
         Ok(())
     }
 }
@@ -237,8 +238,8 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfBalanceGadget {
 impl<F: PrimeField> StepGadget<F> for SelfBalanceGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        a.assign_word(self.address, word_limbs(w.rws[0].value));
-        assign_push(a, w, &self.balance, self.prev);
+        a.assign_word(self.address, word_limbs(w.rw(0)?.value));
+        assign_push(a, w, &self.balance, self.prev)?;
         Ok(())
     }
 }
@@ -275,7 +276,7 @@ impl<F: PrimeField> StepGadget<F> for CodeSizeGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
         a.assign_u64(self.length, w.code.len() as u64);
-        let push = &w.rws[w.rws.len() - 1];
+        let push = w.last_rw()?;
         a.assign_word(self.prev, word_limbs(push.value_prev.unwrap_or_default()));
         Ok(())
     }

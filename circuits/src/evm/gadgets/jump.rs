@@ -52,7 +52,7 @@ impl<F: PrimeField> ExecutionGadget<F> for JumpGadget {
 impl<F: PrimeField> StepGadget<F> for JumpGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        a.assign_word(self.destination, word_limbs(w.rws[0].value));
+        a.assign_word(self.destination, word_limbs(w.rw(0)?.value));
         Ok(())
     }
 }
@@ -97,8 +97,8 @@ impl<F: PrimeField> ExecutionGadget<F> for JumpIGadget {
 impl<F: PrimeField> StepGadget<F> for JumpIGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        let condition = word_limbs(w.rws[1].value);
-        a.assign_word(self.destination, word_limbs(w.rws[0].value));
+        let condition = word_limbs(w.rw(1)?.value);
+        a.assign_word(self.destination, word_limbs(w.rw(0)?.value));
         a.assign_word(self.condition, condition);
         let sum = F::from_u128(condition.0) + F::from_u128(condition.1);
         a.assign(self.inverse, sum.invert().unwrap_or(F::ZERO));

@@ -41,8 +41,8 @@ fn assign_be<F: PrimeField>(
 }
 
 /// The offset operand of a step that succeeded (below `2^48`, see [`MemoryAddress`]).
-fn offset_of(w: &StepWitness<'_>) -> u64 {
-    w.rws[0].value.saturating_to()
+fn offset_of(w: &StepWitness<'_>) -> Result<u64, Error> {
+    Ok(w.rw(0)?.value.saturating_to())
 }
 
 /// Words a 32-byte access at `offset` needs.
@@ -116,12 +116,13 @@ impl<F: PrimeField> ExecutionGadget<F> for MloadGadget {
 impl<F: PrimeField> StepGadget<F> for MloadGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        let offset = offset_of(w);
-        a.assign_word(self.offset, word_limbs(w.rws[0].value));
+        let offset = offset_of(w)?;
+        a.assign_word(self.offset, word_limbs(w.rw(0)?.value));
         self.address.assign(a, offset);
-        let words: Vec<_> = w.rws[1..w.rws.len() - 1].iter().map(|rw| rw.value).collect();
+        let inner = w.rws.get(1..w.rws.len().saturating_sub(1)).ok_or(Error::Synthesis)?;
+        let words: Vec<_> = inner.iter().map(|rw| rw.value).collect();
         assign_be(a, &self.bytes, &words);
-        let push = &w.rws[w.rws.len() - 1];
+        let push = w.last_rw()?;
         a.assign_word(self.prev, word_limbs(push.value_prev.unwrap_or_default()));
         self.expansion.assign(a, w.values.memory_word_size, words_needed(offset, 32));
         Ok(())
@@ -194,11 +195,12 @@ impl<F: PrimeField> ExecutionGadget<F> for MstoreGadget {
 impl<F: PrimeField> StepGadget<F> for MstoreGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        let offset = offset_of(w);
-        a.assign_word(self.offset, word_limbs(w.rws[0].value));
+        let offset = offset_of(w)?;
+        a.assign_word(self.offset, word_limbs(w.rw(0)?.value));
         self.address.assign(a, offset);
-        assign_be(a, &self.value, &[w.rws[1].value]);
-        let prevs: Vec<_> = w.rws[2..].iter().map(|rw| rw.value_prev.unwrap_or_default()).collect();
+        assign_be(a, &self.value, &[w.rw(1)?.value]);
+        let writes = w.rws.get(2..).ok_or(Error::Synthesis)?;
+        let prevs: Vec<_> = writes.iter().map(|rw| rw.value_prev.unwrap_or_default()).collect();
         assign_be(a, &self.prev, &prevs);
         self.expansion.assign(a, w.values.memory_word_size, words_needed(offset, 32));
         Ok(())
@@ -255,15 +257,15 @@ impl<F: PrimeField> ExecutionGadget<F> for Mstore8Gadget {
 impl<F: PrimeField> StepGadget<F> for Mstore8Gadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        let offset = offset_of(w);
-        a.assign_word(self.offset, word_limbs(w.rws[0].value));
+        let offset = offset_of(w)?;
+        a.assign_word(self.offset, word_limbs(w.rw(0)?.value));
         self.address.assign(a, offset);
-        let (lo, hi) = word_limbs(w.rws[1].value);
+        let (lo, hi) = word_limbs(w.rw(1)?.value);
         for (i, cell) in self.value_lo.iter().enumerate() {
             a.assign_u64(*cell, ((lo >> (8 * i)) & 0xff) as u64);
         }
         a.assign(self.value_hi, F::from_u128(hi));
-        assign_be(a, &self.prev, &[w.rws[2].value_prev.unwrap_or_default()]);
+        assign_be(a, &self.prev, &[w.rw(2)?.value_prev.unwrap_or_default()]);
         self.expansion.assign(a, w.values.memory_word_size, words_needed(offset, 1));
         Ok(())
     }

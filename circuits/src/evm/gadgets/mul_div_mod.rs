@@ -61,12 +61,12 @@ impl<F: PrimeField> ExecutionGadget<F> for MulGadget {
 impl<F: PrimeField> StepGadget<F> for MulGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        let (x, y) = (w.rws[0].value, w.rws[1].value);
+        let (x, y) = (w.rw(0)?.value, w.rw(1)?.value);
         a.assign_word_bytes(&self.a, x);
         a.assign_word_bytes(&self.b, y);
         a.assign_word_bytes(&self.product, x.wrapping_mul(y));
         self.relation.assign(a, x, y, U256::ZERO);
-        a.assign_word(self.prev, word_limbs(w.rws[2].value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }
@@ -163,7 +163,7 @@ impl<F: PrimeField> StepGadget<F> for DivModGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
         a.assign_u64(self.is_mod, (w.values.opcode == 0x06) as u64);
-        let (x, y) = (w.rws[0].value, w.rws[1].value);
+        let (x, y) = (w.rw(0)?.value, w.rw(1)?.value);
         a.assign_word(self.dividend, word_limbs(x));
         a.assign_word_bytes(&self.divisor, y);
         let (lo, hi) = word_limbs(y);
@@ -178,7 +178,7 @@ impl<F: PrimeField> StepGadget<F> for DivModGadget {
             U256::from(word_limbs(r).0) + U256::from(word_limbs(gap).0) + U256::from(1u8);
         let carry = !y.is_zero() && !(low_sum >> 128usize).is_zero();
         a.assign_u64(self.gap_carry, carry as u64);
-        a.assign_word(self.prev, word_limbs(w.rws[2].value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }

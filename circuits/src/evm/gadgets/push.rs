@@ -70,12 +70,12 @@ impl<F: PrimeField> StepGadget<F> for PushGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
         let n = (w.values.opcode - 0x5f) as usize;
-        let value = w.rws[0].value.to_le_bytes::<32>();
+        let value = w.rw(0)?.value.to_le_bytes::<32>();
         for (j, (pushed, byte)) in self.pushed.iter().zip(&self.value).enumerate() {
             a.assign_u64(*pushed, (j < n) as u64);
             a.assign_u64(*byte, value[j] as u64);
         }
-        a.assign_word(self.prev, word_limbs(w.rws[0].value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(w.rw(0)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }

@@ -96,7 +96,7 @@ impl<F: PrimeField> ExecutionGadget<F> for Sha3Gadget {
 impl<F: PrimeField> StepGadget<F> for Sha3Gadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        let (offset, len) = (w.rws[0].value, w.rws[1].value);
+        let (offset, len) = (w.rw(0)?.value, w.rw(1)?.value);
         a.assign_word(self.offset, word_limbs(offset));
         a.assign_word(self.len, word_limbs(len));
         self.span.assign(a, offset, len);

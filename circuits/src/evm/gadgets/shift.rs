@@ -77,14 +77,14 @@ impl<F: PrimeField> ExecutionGadget<F> for ShlGadget {
 impl<F: PrimeField> StepGadget<F> for ShlGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        let (shift, x) = (w.rws[0].value, w.rws[1].value);
+        let (shift, x) = (w.rw(0)?.value, w.rw(1)?.value);
         a.assign_word(self.shift, word_limbs(shift));
         a.assign_word_bytes(&self.x, x);
         self.amount.assign(a, shift);
         let power = ShiftAmount::power_of(shift);
         a.assign_word_bytes(&self.result, x.wrapping_mul(power));
         self.relation.assign(a, x, power, U256::ZERO);
-        a.assign_word(self.prev, word_limbs(w.rws[2].value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }
@@ -186,7 +186,7 @@ impl<F: PrimeField> StepGadget<F> for ShrSarGadget {
         self.common.assign(a, w)?;
         let is_sar = w.values.opcode == 0x1d;
         a.assign_u64(self.is_sar, is_sar as u64);
-        let (shift, x) = (w.rws[0].value, w.rws[1].value);
+        let (shift, x) = (w.rw(0)?.value, w.rw(1)?.value);
         a.assign_word(self.shift, word_limbs(shift));
         a.assign_word(self.x, word_limbs(x));
         self.amount.assign(a, shift);
@@ -212,7 +212,7 @@ impl<F: PrimeField> StepGadget<F> for ShrSarGadget {
             ((r.to_le_bytes::<32>()[j] as u64) * 256) >> t
         };
         a.assign_u64(self.remainder_scaled, scaled);
-        a.assign_word(self.prev, word_limbs(w.rws[2].value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }

@@ -43,7 +43,7 @@ impl<F: PrimeField> ExecutionGadget<F> for PopGadget {
 impl<F: PrimeField> StepGadget<F> for PopGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        a.assign_word(self.value, word_limbs(w.rws[0].value));
+        a.assign_word(self.value, word_limbs(w.rw(0)?.value));
         Ok(())
     }
 }
@@ -103,8 +103,8 @@ impl<F: PrimeField> StepGadget<F> for DupGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
         assign_n(a, &self.flags, w.values.opcode - 0x7f);
-        a.assign_word(self.value, word_limbs(w.rws[0].value));
-        a.assign_word(self.prev, word_limbs(w.rws[1].value_prev.unwrap_or_default()));
+        a.assign_word(self.value, word_limbs(w.rw(0)?.value));
+        a.assign_word(self.prev, word_limbs(w.rw(1)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }
@@ -145,10 +145,10 @@ impl<F: PrimeField> StepGadget<F> for SwapGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
         assign_n(a, &self.flags, w.values.opcode - 0x8f);
-        a.assign_word(self.top, word_limbs(w.rws[0].value));
-        a.assign_word(self.deep, word_limbs(w.rws[1].value));
-        a.assign_word(self.top_prev, word_limbs(w.rws[2].value_prev.unwrap_or_default()));
-        a.assign_word(self.deep_prev, word_limbs(w.rws[3].value_prev.unwrap_or_default()));
+        a.assign_word(self.top, word_limbs(w.rw(0)?.value));
+        a.assign_word(self.deep, word_limbs(w.rw(1)?.value));
+        a.assign_word(self.top_prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
+        a.assign_word(self.deep_prev, word_limbs(w.rw(3)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }

@@ -67,7 +67,7 @@ impl<F: PrimeField> ExecutionGadget<F> for PcGadget {
 impl<F: PrimeField> StepGadget<F> for PcGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        a.assign_word(self.prev, word_limbs(w.rws[0].value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(w.rw(0)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }
@@ -98,7 +98,7 @@ impl<F: PrimeField> ExecutionGadget<F> for GasGadget {
 impl<F: PrimeField> StepGadget<F> for GasGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        a.assign_word(self.prev, word_limbs(w.rws[0].value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(w.rw(0)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }
@@ -129,7 +129,7 @@ impl<F: PrimeField> ExecutionGadget<F> for MsizeGadget {
 impl<F: PrimeField> StepGadget<F> for MsizeGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        a.assign_word(self.prev, word_limbs(w.rws[0].value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(w.rw(0)?.value_prev.unwrap_or_default()));
         Ok(())
     }
 }

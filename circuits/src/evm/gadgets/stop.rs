@@ -115,7 +115,7 @@ impl<F: PrimeField, const IS_REVERT: bool> ExecutionGadget<F> for ReturnRevertGa
 impl<F: PrimeField, const IS_REVERT: bool> StepGadget<F> for ReturnRevertGadget<IS_REVERT> {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        let (offset, length) = (w.rws[0].value, w.rws[1].value);
+        let (offset, length) = (w.rw(0)?.value, w.rw(1)?.value);
         a.assign_word(self.offset, crate::state::rw_row::word_limbs(offset));
         a.assign_word(self.length, crate::state::rw_row::word_limbs(length));
         self.span.assign(a, offset, length);

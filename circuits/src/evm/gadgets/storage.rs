@@ -95,12 +95,13 @@ fn assign_callee<F: PrimeField>(
     cells: WordCells,
     w: &StepWitness<'_>,
     index: usize,
-) {
-    a.assign_word(cells, word_limbs(w.rws[index].value));
+) -> Result<(), Error> {
+    a.assign_word(cells, word_limbs(w.rw(index)?.value));
+    Ok(())
 }
 
-fn prev_of(w: &StepWitness<'_>, index: usize) -> (u128, u128) {
-    word_limbs(w.rws[index].value_prev.unwrap_or_default())
+fn prev_of(w: &StepWitness<'_>, index: usize) -> Result<(u128, u128), Error> {
+    Ok(word_limbs(w.rw(index)?.value_prev.unwrap_or_default()))
 }
 
 /// SLOAD.
@@ -165,16 +166,16 @@ impl<F: PrimeField> ExecutionGadget<F> for SloadGadget {
 impl<F: PrimeField> StepGadget<F> for SloadGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        a.assign_word(self.key, word_limbs(w.rws[0].value));
-        assign_callee(a, self.address, w, 1);
-        a.assign_u64(self.was_warm, prev_of(w, 2).0 as u64);
-        a.assign_word(self.value, word_limbs(w.rws[3].value));
-        let committed = match w.rws[3].target {
+        a.assign_word(self.key, word_limbs(w.rw(0)?.value));
+        assign_callee(a, self.address, w, 1)?;
+        a.assign_u64(self.was_warm, prev_of(w, 2)?.0 as u64);
+        a.assign_word(self.value, word_limbs(w.rw(3)?.value));
+        let committed = match w.rw(3)?.target {
             zkevm_executor::trace::RwTarget::Storage { committed_value, .. } => committed_value,
             _ => return Err(Error::Synthesis),
         };
         a.assign_word(self.committed, word_limbs(committed));
-        a.assign_word(self.prev, prev_of(w, 4));
+        a.assign_word(self.prev, prev_of(w, 4)?);
         Ok(())
     }
 }
@@ -348,12 +349,12 @@ impl<F: PrimeField> StepGadget<F> for SstoreGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         use alloy_primitives::U256;
         self.common.assign(a, w)?;
-        let (key, new) = (w.rws[0].value, w.rws[1].value);
+        let (key, new) = (w.rw(0)?.value, w.rw(1)?.value);
         a.assign_word(self.key, word_limbs(key));
         a.assign_word(self.value, word_limbs(new));
-        assign_callee(a, self.address, w, 3);
-        a.assign_u64(self.was_warm, prev_of(w, 4).0 as u64);
-        let slot = &w.rws[5];
+        assign_callee(a, self.address, w, 3)?;
+        a.assign_u64(self.was_warm, prev_of(w, 4)?.0 as u64);
+        let slot = w.rw(5)?;
         let current = slot.value_prev.unwrap_or_default();
         let original = match slot.target {
             zkevm_executor::trace::RwTarget::Storage { committed_value, .. } => committed_value,
@@ -449,10 +450,10 @@ impl<F: PrimeField> ExecutionGadget<F> for TloadGadget {
 impl<F: PrimeField> StepGadget<F> for TloadGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        a.assign_word(self.key, word_limbs(w.rws[0].value));
-        assign_callee(a, self.address, w, 1);
-        a.assign_word(self.value, word_limbs(w.rws[2].value));
-        a.assign_word(self.prev, prev_of(w, 3));
+        a.assign_word(self.key, word_limbs(w.rw(0)?.value));
+        assign_callee(a, self.address, w, 1)?;
+        a.assign_word(self.value, word_limbs(w.rw(2)?.value));
+        a.assign_word(self.prev, prev_of(w, 3)?);
         Ok(())
     }
 }
@@ -508,10 +509,10 @@ impl<F: PrimeField> ExecutionGadget<F> for TstoreGadget {
 impl<F: PrimeField> StepGadget<F> for TstoreGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        a.assign_word(self.key, word_limbs(w.rws[0].value));
-        a.assign_word(self.value, word_limbs(w.rws[1].value));
-        assign_callee(a, self.address, w, 3);
-        a.assign_word(self.before, prev_of(w, 4));
+        a.assign_word(self.key, word_limbs(w.rw(0)?.value));
+        a.assign_word(self.value, word_limbs(w.rw(1)?.value));
+        assign_callee(a, self.address, w, 3)?;
+        a.assign_word(self.before, prev_of(w, 4)?);
         Ok(())
     }
 }
