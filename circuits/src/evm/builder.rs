@@ -210,22 +210,19 @@ impl<F: PrimeField> EvmBuilder<F> {
         value_prev: Word<F>,
         aux: Word<F>,
     ) {
-        let counter = self.cur.rw_counter.clone() + self.rw_offset.clone();
-        let write = rw_tuple(
-            counter,
+        self.rw_lookup(
+            name,
             true,
             tag,
-            &id,
-            &address,
-            &field_tag,
-            &key,
-            &value,
-            &value_prev,
-            &aux,
+            id.clone(),
+            address.clone(),
+            field_tag.clone(),
+            key.clone(),
+            value.clone(),
+            value_prev.clone(),
+            aux.clone(),
         );
-        self.lookup(LookupTable::Rw, name, write);
         let step = self.constraints.condition().unwrap_or_else(|| constant(1));
-        self.rw_offset = self.rw_offset.clone() + step.clone();
         let r = self.reversion.clone();
         let position = r.end - r.base - self.reversible_offset.clone();
         self.when(constant(1) - r.is_persistent, |cb| {
