@@ -39,6 +39,10 @@ pub struct MutateArgs {
     /// x-1, random, 0 in turn); `--budget 0 --cells N` runs only those.
     #[arg(long, default_value_t = 0)]
     cells: usize,
+    /// Threads judging changed cells at once (default: every core). Each judge is one
+    /// MockProver run on one thread.
+    #[arg(long)]
+    jobs: Option<usize>,
     /// Print no line per mutation.
     #[arg(long)]
     quiet: bool,
@@ -97,7 +101,10 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
     });
     let cells = (args.cells > 0).then(|| {
         let started = Instant::now();
-        let (records, skipped) = run_cell_campaign(&subjects, args.cells, args.seed, |r| {
+        let jobs = args
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+        let (records, skipped) = run_cell_campaign(&subjects, args.cells, args.seed, jobs, |r| {
             if !quiet {
                 eprintln!(
                     "{} cell #{} {} col {} row {} {}: {}",

@@ -203,6 +203,11 @@ impl WordSplit {
         from_bytes(&self.word)
     }
 
+    /// Every cell of the split.
+    fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
+        self.word.iter().copied().chain([self.rest, self.rest_complement])
+    }
+
     fn assign<F: PrimeField>(&self, a: &mut StepAssigner<'_, '_, F>, value: u64) {
         a.assign_bytes(&self.word, value / 32);
         a.assign_u64(self.rest, value % 32);
@@ -244,6 +249,13 @@ impl MemorySpan {
                 offset.lo.clone() + len.lo.clone() - constant(1),
             );
             (first, last)
+        });
+        // An empty range splits nothing: its split cells are pinned, so that no cell of a step
+        // is left free.
+        cb.when(len_is_zero.is_zero.expr(), |cb| {
+            for cell in first.cells().chain(last.cells()) {
+                cb.require_zero("memory range: an empty range has no word split", cell.expr());
+            }
         });
         let len_words = WordSplit::configure(
             cb,

@@ -206,12 +206,15 @@ fn text(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "panic".into())
 }
 
-/// Runs `budget` cell lies per subject, calling `on_record` as each is judged. A subject whose
-/// honest assignment does not pass is reported as `Err` with the reason, and skipped.
+/// Runs `budget` cell lies per subject on `jobs` threads (at least one), calling `on_record`
+/// as each is judged. A subject whose honest assignment does not pass is reported as `Err`
+/// with the reason, and skipped. The lies depend on the seed only, not on `jobs`; the records
+/// come back in campaign order.
 pub fn run_cell_campaign(
     subjects: &[Subject],
     budget: usize,
     seed: u64,
+    jobs: usize,
     mut on_record: impl FnMut(&CellRecord),
 ) -> (Vec<CellRecord>, Vec<(String, String)>) {
     let mut records = Vec::new();
@@ -224,31 +227,104 @@ pub fn run_cell_campaign(
                 continue;
             }
         };
-        let names: Vec<&String> = baseline.regions.keys().collect();
-        for index in 0..budget {
-            // Salted apart from the semantic campaign's streams of the same seed.
-            let mut rng = SplitMix64::derive(seed ^ 0xce11, &[s as u64, index as u64]);
-            let Some(name) = rng.pick(&names) else { break };
-            let Some(&(at, honest)) = rng.pick(&baseline.regions[*name]) else { continue };
-            let change = CellChange::ALL[index % CellChange::ALL.len()];
-            let lie = change.apply(honest, &mut rng);
-            let started = Instant::now();
-            let verdict =
-                if lie == honest { CellVerdict::Equivalent } else { baseline.judge(at, lie) };
-            let record = CellRecord {
-                subject: subject.name.clone(),
-                index,
-                region: (*name).clone(),
-                column: at.column.index(),
-                second_phase: at.column.column_type().phase() > 0,
-                row: at.row,
-                change,
-                verdict,
-                millis: started.elapsed().as_millis() as u64,
-            };
+        let lies = draw_lies(&baseline, s, budget, seed);
+        let mut judged = judge_all(&baseline, &subject.name, lies, jobs, &mut on_record);
+        judged.sort_by_key(|r| r.index);
+        records.extend(judged);
+    }
+    (records, skipped)
+}
+
+/// One drawn lie: campaign index, region, cell, change, honest value and lie.
+type DrawnLie = (usize, String, CellAt, CellChange, Fr, Fr);
+
+/// Draws the lies of subject number `s` (region first, then a cell of it; changes in turn).
+fn draw_lies(baseline: &CellBaseline, s: usize, budget: usize, seed: u64) -> Vec<DrawnLie> {
+    let names: Vec<&String> = baseline.regions.keys().collect();
+    let mut lies = Vec::new();
+    for index in 0..budget {
+        // Salted apart from the semantic campaign's streams of the same seed.
+        let mut rng = SplitMix64::derive(seed ^ 0xce11, &[s as u64, index as u64]);
+        let Some(name) = rng.pick(&names) else { break };
+        let Some(&(at, honest)) = rng.pick(&baseline.regions[*name]) else { continue };
+        let change = CellChange::ALL[index % CellChange::ALL.len()];
+        let lie = change.apply(honest, &mut rng);
+        lies.push((index, (*name).clone(), at, change, honest, lie));
+    }
+    lies
+}
+
+/// Judges `lies` on `jobs` threads, each taking the next lie in turn; `on_record` runs on the
+/// calling thread as verdicts arrive.
+fn judge_all(
+    baseline: &CellBaseline,
+    subject: &str,
+    lies: Vec<DrawnLie>,
+    jobs: usize,
+    on_record: &mut impl FnMut(&CellRecord),
+) -> Vec<CellRecord> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (send, receive) = std::sync::mpsc::channel();
+    let mut records = Vec::with_capacity(lies.len());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1) {
+            let send = send.clone();
+            let (lies, next) = (&lies, &next);
+            // Each judge runs on its own thread, whose thread-local plan is its own.
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((index, region, at, change, honest, lie)) = lies.get(i) else { break };
+                let started = Instant::now();
+                let verdict =
+                    if lie == honest { CellVerdict::Equivalent } else { baseline.judge(*at, *lie) };
+                let record = CellRecord {
+                    subject: subject.to_string(),
+                    index: *index,
+                    region: region.clone(),
+                    column: at.column.index(),
+                    second_phase: at.column.column_type().phase() > 0,
+                    row: at.row,
+                    change: *change,
+                    verdict,
+                    millis: started.elapsed().as_millis() as u64,
+                };
+                if send.send(record).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(send);
+        for record in receive {
             on_record(&record);
             records.push(record);
         }
-    }
-    (records, skipped)
+    });
+    records
+}
+
+/// Sets to 1, one at a time, every cell that `region` assigns 0 on the rows `rows` (relative
+/// to the region's first assigned row), and judges each on `jobs` threads: a sweep of a step's
+/// unused cells, to show that none of them is free. Returns the records, or why the subject has
+/// no honest baseline.
+pub fn sweep_zero_cells(
+    subject: &Subject,
+    region: &str,
+    rows: std::ops::Range<usize>,
+    jobs: usize,
+) -> Result<Vec<CellRecord>, String> {
+    let baseline = CellBaseline::new(subject)?;
+    let cells = baseline.regions.get(region).ok_or_else(|| format!("no region named {region}"))?;
+    let first = cells.iter().map(|(at, _)| at.row).min().unwrap_or(0);
+    let absolute = first + rows.start..first + rows.end;
+    let lies: Vec<DrawnLie> = cells
+        .iter()
+        .filter(|(at, honest)| absolute.contains(&at.row) && *honest == Fr::ZERO)
+        .enumerate()
+        .map(|(index, &(at, honest))| {
+            (index, region.to_string(), at, CellChange::PlusOne, honest, Fr::ONE)
+        })
+        .collect();
+    let mut records = judge_all(&baseline, &subject.name, lies, jobs, &mut |_| {});
+    records.sort_by_key(|r| r.index);
+    Ok(records)
 }

@@ -1,6 +1,7 @@
-//! The built-in subjects: a native transfer and three small contracts that between them run
-//! every opcode family the circuits support, each one transaction (a few thousand rows, a
-//! few seconds of MockProver), and the demo batch.
+//! The built-in subjects: a native transfer and six small contracts that between them run
+//! every opcode family the circuits support (a reverted call and an exceptional halt among
+//! them), each one transaction (a few thousand rows, a few seconds of MockProver), and the
+//! demo batch.
 
 use alloy_primitives::{address, Address, U256};
 use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
@@ -20,7 +21,12 @@ mod op {
     pub const MUL: u8 = 0x02;
     pub const SUB: u8 = 0x03;
     pub const DIV: u8 = 0x04;
+    pub const SDIV: u8 = 0x05;
     pub const MOD: u8 = 0x06;
+    pub const SMOD: u8 = 0x07;
+    pub const ADDMOD: u8 = 0x08;
+    pub const MULMOD: u8 = 0x09;
+    pub const EXP: u8 = 0x0a;
     pub const SIGNEXTEND: u8 = 0x0b;
     pub const LT: u8 = 0x10;
     pub const GT: u8 = 0x11;
@@ -38,6 +44,7 @@ mod op {
     pub const SAR: u8 = 0x1d;
     pub const KECCAK256: u8 = 0x20;
     pub const CALLDATALOAD: u8 = 0x35;
+    pub const CALLDATACOPY: u8 = 0x37;
     pub const POP: u8 = 0x50;
     pub const MLOAD: u8 = 0x51;
     pub const MSTORE: u8 = 0x52;
@@ -52,6 +59,7 @@ mod op {
     pub const JUMPDEST: u8 = 0x5b;
     pub const TLOAD: u8 = 0x5c;
     pub const TSTORE: u8 = 0x5d;
+    pub const MCOPY: u8 = 0x5e;
     pub const PUSH0: u8 = 0x5f;
     pub const PUSH1: u8 = 0x60;
     pub const PUSH32: u8 = 0x7f;
@@ -60,6 +68,7 @@ mod op {
     pub const SWAP1: u8 = 0x90;
     pub const LOG2: u8 = 0xa2;
     pub const RETURN: u8 = 0xf3;
+    pub const REVERT: u8 = 0xfd;
     pub const INVALID: u8 = 0xfe;
 }
 
@@ -168,6 +177,72 @@ fn storage_and_logs() -> Vec<u8> {
     c
 }
 
+/// Signed division and remainder, ADDMOD and MULMOD (one with a zero modulus), EXP, and
+/// copies: CALLDATACOPY unaligned, past the input's end and empty; MCOPY overlapping and empty.
+fn wide_arithmetic_and_copies() -> Vec<u8> {
+    let mut c = Vec::new();
+    // -7 / 2 and -7 % 2 (signed).
+    for signed in [op::SDIV, op::SMOD] {
+        push1(&mut c, 2);
+        push1(&mut c, 7);
+        c.extend([op::PUSH0, op::SUB, signed, op::POP]);
+    }
+    // (200 + 100) % 7, (200 · 100) % 7 and (200 · 100) % 0.
+    for (modulus, wide) in [(7, op::ADDMOD), (7, op::MULMOD), (0, op::MULMOD)] {
+        push1(&mut c, modulus);
+        push1(&mut c, 100);
+        push1(&mut c, 200);
+        c.extend([wide, op::POP]);
+    }
+    // 3 ** 5.
+    push1(&mut c, 5);
+    push1(&mut c, 3);
+    c.extend([op::EXP, op::POP]);
+    // CALLDATACOPY(dest, src, size) for (3, 1, 40), (64, 30, 20) and (9, 0, 0).
+    for (dest, src, size) in [(3, 1, 40), (64, 30, 20), (9, 0, 0)] {
+        push1(&mut c, size);
+        push1(&mut c, src);
+        push1(&mut c, dest);
+        c.push(op::CALLDATACOPY);
+    }
+    // MCOPY(dest, src, size) for (10, 3, 50) (overlapping) and (0, 0, 0).
+    for (dest, src, size) in [(10, 3, 50), (0, 0, 0)] {
+        push1(&mut c, size);
+        push1(&mut c, src);
+        push1(&mut c, dest);
+        c.push(op::MCOPY);
+    }
+    c.push(op::STOP);
+    c
+}
+
+/// Storage and transient writes, then REVERT with data: the writes are undone.
+fn reverted() -> Vec<u8> {
+    let mut c = Vec::new();
+    push1(&mut c, 0x44);
+    push1(&mut c, 1);
+    c.push(op::SSTORE);
+    push1(&mut c, 0x55);
+    push1(&mut c, 4);
+    c.push(op::TSTORE);
+    push1(&mut c, 0x66);
+    push1(&mut c, 0);
+    c.push(op::MSTORE);
+    push1(&mut c, 0x20);
+    push1(&mut c, 0x05);
+    c.push(op::REVERT);
+    c
+}
+
+/// A storage write, then INVALID: an exceptional halt that undoes the write and takes all gas.
+fn halted() -> Vec<u8> {
+    let mut c = Vec::new();
+    push1(&mut c, 0x77);
+    push1(&mut c, 1);
+    c.extend([op::SSTORE, op::INVALID]);
+    c
+}
+
 /// One transaction from a funded sender to `to` (with `code` installed there unless empty).
 fn one_tx(
     name: &str,
@@ -212,7 +287,10 @@ pub fn programs() -> Result<Vec<Subject>, MutationError> {
         one_tx("transfer", RECIPIENT, Vec::new(), Vec::new(), 1_000)?,
         one_tx("arithmetic", CONTRACT, arithmetic(), Vec::new(), 0)?,
         one_tx("memory-and-flow", CONTRACT, memory_and_flow(), Vec::new(), 0)?,
-        one_tx("storage-and-logs", CONTRACT, storage_and_logs(), calldata, 3)?,
+        one_tx("storage-and-logs", CONTRACT, storage_and_logs(), calldata.clone(), 3)?,
+        one_tx("wide-arithmetic-and-copies", CONTRACT, wide_arithmetic_and_copies(), calldata, 0)?,
+        one_tx("reverted", CONTRACT, reverted(), Vec::new(), 0)?,
+        one_tx("halted", CONTRACT, halted(), Vec::new(), 0)?,
     ])
 }
 
