@@ -20,13 +20,26 @@ const REVM_FAILURES: &[&str] = &[
     "dynamicAccountOverwriteEmpty_Paris.json",
 ];
 
-/// Files of 50,000 calls or returns, or 1,024 nested 1 MB calls: millions to tens of millions of
-/// steps per entry, for the CLI, not this suite.
-fn is_giant(file: &Path) -> bool {
+/// Files of 50,000 calls or returns, or 1,024 nested 1 MB calls (tens of millions of steps per
+/// entry): for the CLI, not this suite.
+fn is_huge(file: &Path) -> bool {
     file.file_name().is_some_and(|n| {
         let n = n.to_string_lossy();
         n.contains("50000") || n.contains("1MB1024Calldepth")
     })
+}
+
+/// Files whose entries loop on transient storage until the gas runs out: one to a few million
+/// RWs each, about 450 s together on two cores. They run in the ignored test [`giants`].
+fn is_long(file: &Path) -> bool {
+    file.file_name().is_some_and(|n| {
+        let n = n.to_string_lossy();
+        n.contains("tstoreCannotBeDosd") || n.contains("run_until_out_of_gas")
+    })
+}
+
+fn is_giant(file: &Path) -> bool {
+    is_huge(file) || is_long(file)
 }
 
 /// Entries whose trace would exceed this many RWs are skipped, as the CLI does by default;
@@ -43,14 +56,19 @@ fn root() -> Option<PathBuf> {
     }
 }
 
-/// Runs every Cancun entry under `folders` and checks the outcomes.
+/// Runs every Cancun entry under `folders` (but the giant files) and checks the outcomes.
 fn run_folders(folders: &[&str]) {
+    run_files(folders, |file| !is_giant(file));
+}
+
+/// Runs the Cancun entries of the files under `folders` that `keep` keeps.
+fn run_files(folders: &[&str], keep: impl Fn(&Path) -> bool) {
     let Some(root) = root() else { return };
     let fork = statetest::parse_fork("Cancun").expect("fork");
     let paths: Vec<PathBuf> = folders.iter().map(|f| root.join(f)).collect();
     let files = statetest::collect_files(&paths).expect("folders exist");
     let (mut passed, mut failures) = (0usize, Vec::new());
-    for file in files.iter().filter(|f| !is_giant(f)) {
+    for file in files.iter().filter(|f| keep(f)) {
         let entries = match statetest::load_entries(file, &fork) {
             Ok(entries) => entries,
             Err(_) if UNPARSEABLE.iter().any(|name| file.ends_with(name)) => continue,
@@ -180,4 +198,11 @@ fn remaining_legacy_folders() {
 #[test]
 fn pyspecs() {
     run_folders(&["Pyspecs"]);
+}
+
+/// The long transient-storage loops the other tests leave out.
+#[test]
+#[ignore = "a few million RWs per entry: about 8 minutes on two cores"]
+fn giants() {
+    run_files(&["Cancun", "Pyspecs"], is_long);
 }
