@@ -2,7 +2,9 @@
 //! (value transfer, warm flags, storage, transient storage, refund counter) are undone by the
 //! writes its ending step carries, the receipt says it failed, and a halt consumes all gas.
 //! Lies about an undo, the reversion range, the gas after a halt, the halt's cause and the
-//! receipt are rejected by the MockProver.
+//! receipt are rejected by the MockProver. Invalid jumps (onto an opcode, into push data, past
+//! the code, to a destination of 2^256 − 1) halt; a valid jump or a JUMPI not taken cannot be
+//! claimed invalid.
 
 use std::sync::Arc;
 
@@ -289,4 +291,57 @@ fn a_reverted_receipt_cannot_claim_success() {
         .expect("receipt");
     trace.rws[receipt].value = U256::from(1);
     assert_rejected(trace, "evm: rw lookup");
+}
+
+/// SSTORE(0, 1), then `jump` (which must jump nowhere valid), then bytes that follow it.
+fn jumping(jump: &[u8], tail: &[u8]) -> Trace {
+    let mut code = vec![0x60, 0x01, 0x5f, 0x55];
+    code.extend(jump);
+    code.extend(tail);
+    trace_call(code, 100_000)
+}
+
+#[test]
+fn invalid_jumps_halt_and_revert() {
+    // Code: SSTORE (4 bytes), then the jump at 4.
+    let cases = [
+        // JUMP to 7, an ADD.
+        ("onto an opcode", jumping(&[0x60, 0x07, 0x56], &[0x01, 0x00])),
+        // JUMP to 8, a 0x5b inside PUSH1's data.
+        ("into push data", jumping(&[0x60, 0x08, 0x56], &[0x60, 0x5b, 0x00])),
+        // JUMPI (condition 1) to 200, past the code's end.
+        ("past the code", jumping(&[0x60, 0x01, 0x60, 0xc8, 0x57], &[0x00])),
+        // JUMP to 2^256 - 1.
+        ("to 2^256 - 1", jumping(&[0x5f, 0x19, 0x56], &[0x5b, 0x00])),
+    ];
+    for (what, trace) in cases {
+        let step = &trace.txs[0].steps[ending_step(&trace)];
+        assert!(
+            matches!(&step.kind, StepKind::Error { error: ExecError::InvalidJump, .. }),
+            "{what}: {:?}",
+            step.kind
+        );
+        assert_eq!(trace.txs[0].steps.last().map(|s| s.gas_left), Some(0), "{what}");
+        assert_eq!(mock(trace), Ok(()), "{what}");
+    }
+}
+
+#[test]
+fn a_valid_jump_cannot_be_claimed_invalid() {
+    // JUMP to 3, a JUMPDEST, claimed to be an invalid jump (no writes to undo before it).
+    let mut trace = trace_call_with(vec![0x60, 0x03, 0x56, 0x5b, 0x00], 100_000, 0);
+    let jump = trace.txs[0].steps.iter().position(|s| s.kind == StepKind::Op(0x56)).expect("JUMP");
+    trace.txs[0].steps[jump].kind = StepKind::Error { opcode: 0x56, error: ExecError::InvalidJump };
+    assert_rejected(trace, "invalid jump: not a JUMPDEST that is code");
+}
+
+#[test]
+fn a_jumpi_not_taken_cannot_be_claimed_invalid() {
+    // JUMPI with condition 0 to 200 (no jump), claimed to be an invalid jump.
+    let mut trace = trace_call_with(vec![0x5f, 0x60, 0xc8, 0x57, 0x00], 100_000, 0);
+    let jumpi =
+        trace.txs[0].steps.iter().position(|s| s.kind == StepKind::Op(0x57)).expect("JUMPI");
+    trace.txs[0].steps[jumpi].kind =
+        StepKind::Error { opcode: 0x57, error: ExecError::InvalidJump };
+    assert_rejected(trace, "invalid jump: JUMPI's condition is not zero");
 }

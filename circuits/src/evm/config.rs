@@ -458,6 +458,9 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::Log => "evm LOG",
         ExecutionState::Revert => "evm REVERT",
         ExecutionState::ErrorHalt => "evm exceptional halt",
+        ExecutionState::ErrorInvalidJump => "evm invalid jump",
+        ExecutionState::Balance => "evm BALANCE",
+        ExecutionState::ExtCodeHash => "evm EXTCODEHASH",
     }
 }
 

@@ -56,6 +56,10 @@ pub enum ExecutionState {
     CallContext,
     /// SELFBALANCE.
     SelfBalance,
+    /// BALANCE (warm/cold account access).
+    Balance,
+    /// EXTCODEHASH (warm/cold account access).
+    ExtCodeHash,
     /// CODESIZE.
     CodeSize,
     /// CALLDATALOAD.
@@ -107,11 +111,14 @@ pub enum ExecutionState {
     /// An exceptional halt of the root call (out of gas for a constant cost, stack underflow
     /// or overflow, INVALID or an unassigned opcode): all gas is consumed, writes are undone.
     ErrorHalt,
+    /// JUMP or JUMPI of the root call to a destination that is not a JUMPDEST: all gas is
+    /// consumed, writes are undone.
+    ErrorInvalidJump,
 }
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 49] = [
+    pub const ALL: [ExecutionState; 52] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -137,6 +144,8 @@ impl ExecutionState {
         ExecutionState::CallContext,
         ExecutionState::SelfBalance,
         ExecutionState::CodeSize,
+        ExecutionState::Balance,
+        ExecutionState::ExtCodeHash,
         ExecutionState::CallDataLoad,
         ExecutionState::CallDataCopy,
         ExecutionState::Sload,
@@ -161,6 +170,7 @@ impl ExecutionState {
         ExecutionState::Log,
         ExecutionState::Revert,
         ExecutionState::ErrorHalt,
+        ExecutionState::ErrorInvalidJump,
     ];
 
     /// Index of the state's selector cell.
@@ -190,6 +200,8 @@ impl ExecutionState {
             0x04 | 0x06 => ExecutionState::DivMod,
             0x05 | 0x07 | 0x08 | 0x09 => ExecutionState::SignedModArith,
             0x0a => ExecutionState::Exp,
+            0x31 => ExecutionState::Balance,
+            0x3f => ExecutionState::ExtCodeHash,
             0x0b => ExecutionState::SignExtend,
             0x1a => ExecutionState::Byte,
             0x1b => ExecutionState::Shl,
@@ -239,6 +251,8 @@ impl ExecutionState {
             StepKind::Error { opcode, error } => {
                 if super::gadgets::error::provable(*opcode, error) {
                     Ok(ExecutionState::ErrorHalt)
+                } else if super::gadgets::invalid_jump::provable(*opcode, error) {
+                    Ok(ExecutionState::ErrorInvalidJump)
                 } else {
                     Err(CircuitError::Unsupported(format!(
                         "error {error:?} at {}",

@@ -260,6 +260,12 @@ fn check_supported(trace: &Trace, w: &StepWitness<'_>) -> Result<(), CircuitErro
                 return Err(unsupported("EndTx with an unexpected RW shape (self-destruct)"));
             }
         }
+        ExecutionState::ErrorInvalidJump
+            if w.rws.len() as u64
+                != w.values.reversible_write_counter + 1 + u64::from(w.values.opcode == 0x57) =>
+        {
+            return Err(unsupported("invalid jump with an unexpected RW shape"));
+        }
         ExecutionState::ErrorHalt if w.rws.len() as u64 != w.values.reversible_write_counter => {
             // The halt changed state before failing (SSTORE's slot load): not covered yet.
             return Err(unsupported(format!(

@@ -123,6 +123,14 @@ impl TraceRecorder {
             }
             self.log_rws(&p, call, journal);
             self.note_sub_frame(&p, interp);
+        } else if error == Some(ExecError::InvalidJump) {
+            // The jump read its operands before failing: the circuit proves the destination
+            // invalid from them.
+            let mut db = DbInitial(&mut journal.database);
+            for (i, operand) in p.operands.iter().enumerate() {
+                let target = RwTarget::Stack { call, ptr: (p.stack_len - 1 - i) as u16 };
+                self.read_checked(target, *operand, p.pc, &mut db);
+            }
         }
         self.sync_journal(journal);
         let left: Vec<WarmKey> =

@@ -13,6 +13,7 @@ use super::builder::EvmBuilder;
 use super::execution_state::ExecutionState;
 use super::witness::StepWitness;
 
+mod account_access;
 mod add_sub;
 mod arith;
 pub mod begin_tx;
@@ -25,6 +26,7 @@ mod context;
 mod end_block;
 pub mod end_tx;
 pub mod error;
+pub mod invalid_jump;
 mod jump;
 mod log;
 mod mcopy;
@@ -89,6 +91,8 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, context::CallContextGadget>,
         register::<F, context::SelfBalanceGadget>,
         register::<F, context::CodeSizeGadget>,
+        register::<F, account_access::BalanceGadget>,
+        register::<F, account_access::ExtCodeHashGadget>,
         register::<F, calldataload::CallDataLoadGadget>,
         register::<F, calldatacopy::CallDataCopyGadget>,
         register::<F, storage::SloadGadget>,
@@ -113,5 +117,6 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, log::LogGadget>,
         register::<F, stop::RevertGadget>,
         register::<F, error::ErrorGadget>,
+        register::<F, invalid_jump::InvalidJumpGadget>,
     ]
 }

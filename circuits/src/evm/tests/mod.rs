@@ -45,12 +45,22 @@ fn trace_of(code: Vec<u8>) -> Trace {
 
 /// Traces one call of `code` with `input` as calldata.
 fn trace_with_input(code: Vec<u8>, input: Vec<u8>) -> Trace {
+    trace_with_accounts(code, input, Vec::new())
+}
+
+/// Traces one call of `code` with `input` as calldata and `accounts` in the pre-state.
+fn trace_with_accounts(
+    code: Vec<u8>,
+    input: Vec<u8>,
+    accounts: Vec<(Address, BatchAccount)>,
+) -> Trace {
     let mut batch =
         Batch::new(BatchBlock::simple(address!("0xc0ffee0000000000000000000000000000000000"), 10));
     batch
         .pre
         .insert(SENDER, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
     batch.pre.insert(CONTRACT, BatchAccount { code: code.into(), ..Default::default() });
+    batch.pre.extend(accounts);
     batch.transactions.push(BatchTx {
         sender: Some(SENDER),
         tx_type: Some(2),
@@ -456,6 +466,7 @@ fn the_shape_report_lists_every_state() {
     assert_eq!(rows, super::ExecutionState::ALL.len());
 }
 
+mod account_access;
 mod arithmetic;
 mod arithmetic_wide;
 mod bitwise;

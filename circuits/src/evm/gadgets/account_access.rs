@@ -1,0 +1,279 @@
+//! BALANCE and EXTCODEHASH: reads of another account, with EIP-2929 warm/cold access gas.
+//!
+//! Both pop a stack word whose low 160 bits are the address (the high 96 bits are ignored:
+//! the word's high limb is split into 16 bytes, of which the lowest 4 are the address's). The
+//! access sets the transaction's warm flag of the account, a reversible write whose previous
+//! value says whether the access was cold: 100 gas warm, 2,600 cold.
+//!
+//! - BALANCE pushes the account's balance (a missing account's is 0).
+//! - EXTCODEHASH reads nonce, balance and code hash, and pushes 0 for an empty account (EIP-161:
+//!   nonce 0, balance 0, the empty code's hash), else the code hash. A missing account's fields
+//!   read as 0 or as an empty account's, so it pushes 0 either way.
+
+use alloy_primitives::U256;
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::{Error, Expression};
+use zkevm_executor::trace::AccountField;
+
+use super::{ExecutionGadget, StepGadget};
+use crate::constraint_builder::constant;
+use crate::evm::assign::StepAssigner;
+use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells};
+use crate::evm::cell::Cell;
+use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::execution_state::ExecutionState;
+use crate::evm::witness::StepWitness;
+use crate::state::rw_row::word_limbs;
+use crate::state::RwTag;
+
+/// EIP-2929: an access to a warm account.
+const WARM_ACCESS: u64 = 100;
+/// EIP-2929: the first access to an account in the transaction.
+const COLD_ACCOUNT_ACCESS: u64 = 2_600;
+/// keccak-256 of no bytes, the code hash of an account without code.
+const EMPTY_CODE_HASH: U256 = alloy_primitives::uint!(
+    0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470_U256
+);
+
+/// The popped address operand and the warm flag it sets (the step's first two RWs).
+#[derive(Clone, Debug)]
+struct AccessedAccount {
+    operand: WordCells,
+    /// The operand's high limb in bytes, least significant first.
+    high: [Cell; 16],
+    was_warm: Cell,
+}
+
+impl AccessedAccount {
+    fn configure<F: PrimeField>(cb: &mut EvmBuilder<F>, name: &'static str) -> Self {
+        let operand = cb.query_word();
+        cb.stack_pop(name, operand.expr());
+        let high = [(); 16].map(|_| cb.query_byte());
+        cb.require_equal(name, operand.hi.expr(), from_bytes(&high));
+        let was_warm = cb.query_bool(name);
+        let this = Self { operand, high, was_warm };
+        let tx_id = cb.cur.tx_id.clone();
+        cb.reversible_write(
+            name,
+            RwTag::TxAccessListAccount,
+            tx_id,
+            EvmBuilder::address_value(&this.address()),
+            constant(0),
+            Word::zero(),
+            Word::small(constant(1)),
+            Word::small(was_warm.expr()),
+            Word::zero(),
+        );
+        this
+    }
+
+    /// The address: the operand's low 160 bits.
+    fn address<F: PrimeField>(&self) -> Word<F> {
+        Word { lo: self.operand.lo.expr(), hi: from_bytes(&self.high[..4]) }
+    }
+
+    /// 100 gas warm, 2,600 cold.
+    fn gas<F: PrimeField>(&self) -> Expression<F> {
+        constant(WARM_ACCESS)
+            + (constant(1) - self.was_warm.expr()) * constant(COLD_ACCOUNT_ACCESS - WARM_ACCESS)
+    }
+
+    fn assign<F: PrimeField>(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), Error> {
+        let (lo, hi) = word_limbs(w.rw(0)?.value);
+        a.assign_word(self.operand, (lo, hi));
+        for (cell, byte) in self.high.iter().zip(hi.to_le_bytes()) {
+            a.assign_u64(*cell, u64::from(byte));
+        }
+        let was_warm = w.rw(1)?.value_prev.unwrap_or_default();
+        a.assign_u64(self.was_warm, u64::from(!was_warm.is_zero()));
+        Ok(())
+    }
+}
+
+/// The push's previous slot content, from the step's last RW.
+fn assign_push_prev<F: PrimeField>(
+    a: &mut StepAssigner<'_, '_, F>,
+    w: &StepWitness<'_>,
+    prev: WordCells,
+) -> Result<(), Error> {
+    a.assign_word(prev, word_limbs(w.last_rw()?.value_prev.unwrap_or_default()));
+    Ok(())
+}
+
+/// BALANCE.
+#[derive(Clone, Debug)]
+pub struct BalanceGadget {
+    common: OpcodeStep,
+    account: AccessedAccount,
+    balance: WordCells,
+    prev: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for BalanceGadget {
+    const STATE: ExecutionState = ExecutionState::Balance;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("BALANCE: opcode", opcode, constant(0x31));
+        let account = AccessedAccount::configure(cb, "BALANCE: the account");
+        let balance = cb.query_word();
+        cb.account(
+            "BALANCE: its balance",
+            account.address(),
+            AccountField::Balance,
+            balance.expr(),
+            None,
+        );
+        let prev = cb.stack_push("BALANCE: balance", balance.expr());
+        let gas = account.gas();
+        let writes = cb.reversible_writes();
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Dynamic(gas),
+            Transition::SameContextWrites(NextPc::Advance(1), writes),
+        );
+        Self { common, account, balance, prev }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for BalanceGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        self.account.assign(a, w)?;
+        a.assign_word(self.balance, word_limbs(w.rw(2)?.value));
+        assign_push_prev(a, w, self.prev)
+    }
+}
+
+/// EXTCODEHASH.
+#[derive(Clone, Debug)]
+pub struct ExtCodeHashGadget {
+    common: OpcodeStep,
+    account: AccessedAccount,
+    nonce: WordCells,
+    balance: WordCells,
+    code_hash: WordCells,
+    nonce_is_zero: IsZeroCells,
+    balance_is_zero: IsZeroCells,
+    hash_lo_is_empty: IsZeroCells,
+    hash_hi_is_empty: IsZeroCells,
+    /// Nonce and balance are zero.
+    unfunded: Cell,
+    /// The code hash is the empty code's.
+    codeless: Cell,
+    /// `unfunded · codeless`.
+    is_empty: Cell,
+    result: WordCells,
+    prev: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ExtCodeHashGadget {
+    const STATE: ExecutionState = ExecutionState::ExtCodeHash;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("EXTCODEHASH: opcode", opcode, constant(0x3f));
+        let account = AccessedAccount::configure(cb, "EXTCODEHASH: the account");
+        let (nonce, balance, code_hash) = (cb.query_word(), cb.query_word(), cb.query_word());
+        for (name, field, value) in [
+            ("EXTCODEHASH: nonce", AccountField::Nonce, &nonce),
+            ("EXTCODEHASH: balance", AccountField::Balance, &balance),
+            ("EXTCODEHASH: code hash", AccountField::CodeHash, &code_hash),
+        ] {
+            cb.account(name, account.address(), field, value.expr(), None);
+        }
+        // Limbs are below 2^128, so a limb sum is zero exactly when both limbs are.
+        let nonce_is_zero =
+            cb.is_zero("EXTCODEHASH: nonce is zero", nonce.lo.expr() + nonce.hi.expr());
+        let balance_is_zero =
+            cb.is_zero("EXTCODEHASH: balance is zero", balance.lo.expr() + balance.hi.expr());
+        let (empty_lo, empty_hi) = word_limbs(EMPTY_CODE_HASH);
+        let hash_lo_is_empty = cb
+            .is_zero("EXTCODEHASH: empty code hash", code_hash.lo.expr() - constant_u128(empty_lo));
+        let hash_hi_is_empty = cb
+            .is_zero("EXTCODEHASH: empty code hash", code_hash.hi.expr() - constant_u128(empty_hi));
+        let (unfunded, codeless, is_empty) = (cb.query_cell(), cb.query_cell(), cb.query_cell());
+        cb.require_equal(
+            "EXTCODEHASH: unfunded",
+            unfunded.expr(),
+            nonce_is_zero.is_zero.expr() * balance_is_zero.is_zero.expr(),
+        );
+        cb.require_equal(
+            "EXTCODEHASH: codeless",
+            codeless.expr(),
+            hash_lo_is_empty.is_zero.expr() * hash_hi_is_empty.is_zero.expr(),
+        );
+        cb.require_equal(
+            "EXTCODEHASH: empty account",
+            is_empty.expr(),
+            unfunded.expr() * codeless.expr(),
+        );
+        let result = cb.query_word();
+        let kept = constant(1) - is_empty.expr();
+        cb.require_equal(
+            "EXTCODEHASH: result",
+            result.lo.expr(),
+            kept.clone() * code_hash.lo.expr(),
+        );
+        cb.require_equal("EXTCODEHASH: result", result.hi.expr(), kept * code_hash.hi.expr());
+        let prev = cb.stack_push("EXTCODEHASH: hash", result.expr());
+        let gas = account.gas();
+        let writes = cb.reversible_writes();
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Dynamic(gas),
+            Transition::SameContextWrites(NextPc::Advance(1), writes),
+        );
+        Self {
+            common,
+            account,
+            nonce,
+            balance,
+            code_hash,
+            nonce_is_zero,
+            balance_is_zero,
+            hash_lo_is_empty,
+            hash_hi_is_empty,
+            unfunded,
+            codeless,
+            is_empty,
+            result,
+            prev,
+        }
+    }
+}
+
+fn constant_u128<F: PrimeField>(value: u128) -> Expression<F> {
+    Expression::Constant(F::from_u128(value))
+}
+
+impl<F: PrimeField> StepGadget<F> for ExtCodeHashGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        self.account.assign(a, w)?;
+        let nonce = word_limbs(w.rw(2)?.value);
+        let balance = word_limbs(w.rw(3)?.value);
+        let hash = word_limbs(w.rw(4)?.value);
+        a.assign_word(self.nonce, nonce);
+        a.assign_word(self.balance, balance);
+        a.assign_word(self.code_hash, hash);
+        let sum = |(lo, hi): (u128, u128)| F::from_u128(lo) + F::from_u128(hi);
+        a.assign_is_zero(self.nonce_is_zero, sum(nonce));
+        a.assign_is_zero(self.balance_is_zero, sum(balance));
+        let (empty_lo, empty_hi) = word_limbs(EMPTY_CODE_HASH);
+        a.assign_is_zero(self.hash_lo_is_empty, F::from_u128(hash.0) - F::from_u128(empty_lo));
+        a.assign_is_zero(self.hash_hi_is_empty, F::from_u128(hash.1) - F::from_u128(empty_hi));
+        let unfunded = nonce == (0, 0) && balance == (0, 0);
+        let codeless = (hash.0, hash.1) == (empty_lo, empty_hi);
+        a.assign_u64(self.unfunded, unfunded as u64);
+        a.assign_u64(self.codeless, codeless as u64);
+        let is_empty = unfunded && codeless;
+        a.assign_u64(self.is_empty, is_empty as u64);
+        a.assign_word(self.result, if is_empty { (0, 0) } else { hash });
+        assign_push_prev(a, w, self.prev)
+    }
+}
