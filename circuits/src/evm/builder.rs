@@ -462,6 +462,18 @@ impl<F: PrimeField> EvmBuilder<F> {
         self.lookup(LookupTable::Bytecode, name, tuple);
     }
 
+    /// The code of hash `hash` is `length` bytes long (its header row in the bytecode table).
+    pub fn code_length_lookup_of(
+        &mut self,
+        name: &'static str,
+        hash: Word<F>,
+        length: Expression<F>,
+    ) {
+        let tuple =
+            vec![BytecodeTag::Header.expr(), hash.lo, hash.hi, constant(0), length, constant(0)];
+        self.lookup(LookupTable::Bytecode, name, tuple);
+    }
+
     /// The running code's length is `length` (its header row in the bytecode table).
     pub fn code_length_lookup(&mut self, name: &'static str, length: Expression<F>) {
         let tuple = vec![

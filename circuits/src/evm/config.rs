@@ -461,6 +461,7 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::ErrorInvalidJump => "evm invalid jump",
         ExecutionState::Balance => "evm BALANCE",
         ExecutionState::ExtCodeHash => "evm EXTCODEHASH",
+        ExecutionState::ExtCodeSize => "evm EXTCODESIZE",
     }
 }
 

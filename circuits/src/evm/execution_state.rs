@@ -60,6 +60,8 @@ pub enum ExecutionState {
     Balance,
     /// EXTCODEHASH (warm/cold account access).
     ExtCodeHash,
+    /// EXTCODESIZE (warm/cold account access).
+    ExtCodeSize,
     /// CODESIZE.
     CodeSize,
     /// CALLDATALOAD.
@@ -118,7 +120,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 52] = [
+    pub const ALL: [ExecutionState; 53] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -146,6 +148,7 @@ impl ExecutionState {
         ExecutionState::CodeSize,
         ExecutionState::Balance,
         ExecutionState::ExtCodeHash,
+        ExecutionState::ExtCodeSize,
         ExecutionState::CallDataLoad,
         ExecutionState::CallDataCopy,
         ExecutionState::Sload,
@@ -202,6 +205,7 @@ impl ExecutionState {
             0x0a => ExecutionState::Exp,
             0x31 => ExecutionState::Balance,
             0x3f => ExecutionState::ExtCodeHash,
+            0x3b => ExecutionState::ExtCodeSize,
             0x0b => ExecutionState::SignExtend,
             0x1a => ExecutionState::Byte,
             0x1b => ExecutionState::Shl,

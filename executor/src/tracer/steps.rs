@@ -123,6 +123,7 @@ impl TraceRecorder {
             }
             self.log_rws(&p, call, journal);
             self.note_sub_frame(&p, interp);
+            self.note_external_code(&p, journal);
         } else if error == Some(ExecError::InvalidJump) {
             // The jump read its operands before failing: the circuit proves the destination
             // invalid from them.
@@ -137,6 +138,23 @@ impl TraceRecorder {
             self.tx.as_mut().map(|t| t.warmed_this_step.drain().collect()).unwrap_or_default();
         for key in left {
             self.fail(format!("trace warmed {key:?} at pc {} but revm did not", p.pc));
+        }
+    }
+
+    /// EXTCODESIZE and EXTCODECOPY read another account's code: keep it with the trace's
+    /// bytecodes, so that the circuit's bytecode table holds the code they measure or copy.
+    fn note_external_code<DB: Database>(&mut self, p: &PendingStep, journal: &Journal<DB>) {
+        if !matches!(p.opcode, opcode::EXTCODESIZE | opcode::EXTCODECOPY) {
+            return;
+        }
+        let Some(operand) = p.operands.first() else { return };
+        let address = Address::from_word((*operand).into());
+        let Some(account) = journal.inner.state.get(&address) else { return };
+        if let Some(code) = &account.info.code {
+            let bytes = code.original_bytes();
+            if !bytes.is_empty() {
+                self.record_bytecode(account.info.code_hash, bytes);
+            }
         }
     }
 

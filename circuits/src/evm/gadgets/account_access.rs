@@ -1,4 +1,5 @@
-//! BALANCE and EXTCODEHASH: reads of another account, with EIP-2929 warm/cold access gas.
+//! BALANCE, EXTCODESIZE and EXTCODEHASH: reads of another account, with EIP-2929 warm/cold
+//! access gas.
 //!
 //! Both pop a stack word whose low 160 bits are the address (the high 96 bits are ignored:
 //! the word's high limb is split into 16 bytes, of which the lowest 4 are the address's). The
@@ -6,6 +7,9 @@
 //! value says whether the access was cold: 100 gas warm, 2,600 cold.
 //!
 //! - BALANCE pushes the account's balance (a missing account's is 0).
+//! - EXTCODESIZE reads the code hash and pushes the length of that code, from the bytecode
+//!   table's header row (the executor keeps every code EXTCODESIZE measures); 0 when the hash
+//!   is the empty code's, or 0 (a missing account).
 //! - EXTCODEHASH reads nonce, balance and code hash, and pushes 0 for an empty account (EIP-161:
 //!   nonce 0, balance 0, the empty code's hash), else the code hash. A missing account's fields
 //!   read as 0 or as an empty account's, so it pushes 0 either way.
@@ -274,6 +278,101 @@ impl<F: PrimeField> StepGadget<F> for ExtCodeHashGadget {
         let is_empty = unfunded && codeless;
         a.assign_u64(self.is_empty, is_empty as u64);
         a.assign_word(self.result, if is_empty { (0, 0) } else { hash });
+        assign_push_prev(a, w, self.prev)
+    }
+}
+
+/// EXTCODESIZE.
+#[derive(Clone, Debug)]
+pub struct ExtCodeSizeGadget {
+    common: OpcodeStep,
+    account: AccessedAccount,
+    code_hash: WordCells,
+    /// A missing account's code hash reads as 0.
+    hash_is_zero: IsZeroCells,
+    hash_lo_is_empty: IsZeroCells,
+    hash_hi_is_empty: IsZeroCells,
+    /// The code hash is the empty code's.
+    codeless: Cell,
+    size: Cell,
+    prev: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ExtCodeSizeGadget {
+    const STATE: ExecutionState = ExecutionState::ExtCodeSize;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("EXTCODESIZE: opcode", opcode, constant(0x3b));
+        let account = AccessedAccount::configure(cb, "EXTCODESIZE: the account");
+        let code_hash = cb.query_word();
+        cb.account(
+            "EXTCODESIZE: code hash",
+            account.address(),
+            AccountField::CodeHash,
+            code_hash.expr(),
+            None,
+        );
+        let hash_is_zero =
+            cb.is_zero("EXTCODESIZE: no account", code_hash.lo.expr() + code_hash.hi.expr());
+        let (empty_lo, empty_hi) = word_limbs(EMPTY_CODE_HASH);
+        let hash_lo_is_empty = cb
+            .is_zero("EXTCODESIZE: empty code hash", code_hash.lo.expr() - constant_u128(empty_lo));
+        let hash_hi_is_empty = cb
+            .is_zero("EXTCODESIZE: empty code hash", code_hash.hi.expr() - constant_u128(empty_hi));
+        let codeless = cb.query_cell();
+        cb.require_equal(
+            "EXTCODESIZE: codeless",
+            codeless.expr(),
+            hash_lo_is_empty.is_zero.expr() * hash_hi_is_empty.is_zero.expr(),
+        );
+        // A zero hash is not the empty code's: at most one of the two holds.
+        let no_code = hash_is_zero.is_zero.expr() + codeless.expr();
+        let size = cb.query_cell();
+        cb.when(no_code.clone(), |cb| {
+            cb.require_zero("EXTCODESIZE: no code, size 0", size.expr());
+        });
+        cb.when(constant(1) - no_code, |cb| {
+            cb.code_length_lookup_of(
+                "EXTCODESIZE: the code's length",
+                code_hash.expr(),
+                size.expr(),
+            );
+        });
+        let prev = cb.stack_push("EXTCODESIZE: size", Word::small(size.expr()));
+        let gas = account.gas();
+        let writes = cb.reversible_writes();
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Dynamic(gas),
+            Transition::SameContextWrites(NextPc::Advance(1), writes),
+        );
+        Self {
+            common,
+            account,
+            code_hash,
+            hash_is_zero,
+            hash_lo_is_empty,
+            hash_hi_is_empty,
+            codeless,
+            size,
+            prev,
+        }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for ExtCodeSizeGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        self.account.assign(a, w)?;
+        let hash = word_limbs(w.rw(2)?.value);
+        a.assign_word(self.code_hash, hash);
+        a.assign_is_zero(self.hash_is_zero, F::from_u128(hash.0) + F::from_u128(hash.1));
+        let (empty_lo, empty_hi) = word_limbs(EMPTY_CODE_HASH);
+        a.assign_is_zero(self.hash_lo_is_empty, F::from_u128(hash.0) - F::from_u128(empty_lo));
+        a.assign_is_zero(self.hash_hi_is_empty, F::from_u128(hash.1) - F::from_u128(empty_hi));
+        a.assign_u64(self.codeless, (hash == (empty_lo, empty_hi)) as u64);
+        a.assign(self.size, F::from_u128(word_limbs(w.last_rw()?.value).0));
         assign_push_prev(a, w, self.prev)
     }
 }

@@ -93,6 +93,7 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, context::CodeSizeGadget>,
         register::<F, account_access::BalanceGadget>,
         register::<F, account_access::ExtCodeHashGadget>,
+        register::<F, account_access::ExtCodeSizeGadget>,
         register::<F, calldataload::CallDataLoadGadget>,
         register::<F, calldatacopy::CallDataCopyGadget>,
         register::<F, storage::SloadGadget>,

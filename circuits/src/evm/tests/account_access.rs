@@ -1,7 +1,7 @@
-//! BALANCE and EXTCODEHASH on a real trace: cold and warm accounts, a missing account, the
-//! running contract, an operand with garbage above its 160 address bits, an account with code,
-//! a funded account without code and a missing one; lies about the pushed value, the warm flag
-//! (the gas) and the account read, which must be rejected.
+//! BALANCE, EXTCODESIZE and EXTCODEHASH on a real trace: cold and warm accounts, a missing
+//! account, the running contract, an operand with garbage above its 160 address bits, an
+//! account with code, a funded account without code and a missing one; lies about the pushed
+//! value, the warm flag (the gas) and the account read, which must be rejected.
 
 use alloy_primitives::{address, Address, U256};
 use zkevm_executor::batch::BatchAccount;
@@ -14,6 +14,7 @@ use crate::super_circuit::{mock_prove, MockVerdict};
 
 const BALANCE: u8 = 0x31;
 const EXTCODEHASH: u8 = 0x3f;
+const EXTCODESIZE: u8 = 0x3b;
 const FUNDED: Address = address!("0xf00d000000000000000000000000000000000001");
 const MISSING: Address = address!("0x0000000000000000000000000000000000c0ffe1");
 const CODED: Address = address!("0xc0de000000000000000000000000000000000001");
@@ -26,7 +27,8 @@ fn access(code: &mut Vec<u8>, address: Address, op: u8) {
 }
 
 /// BALANCE of: FUNDED (cold), FUNDED (warm), MISSING, the contract (warm), FUNDED with 0xff in
-/// the operand's 12 high bytes; EXTCODEHASH of: CODED, FUNDED, MISSING; then STOP.
+/// the operand's 12 high bytes; EXTCODEHASH, then EXTCODESIZE, of: CODED, FUNDED, MISSING;
+/// EXTCODESIZE of the contract; then STOP.
 fn program() -> Vec<u8> {
     let mut code = Vec::new();
     for address in [FUNDED, FUNDED, MISSING, CONTRACT] {
@@ -36,9 +38,12 @@ fn program() -> Vec<u8> {
     code.extend([0xff; 12]);
     code.extend(FUNDED.as_slice());
     code.extend([BALANCE, 0x50]);
-    for address in [CODED, FUNDED, MISSING] {
-        access(&mut code, address, EXTCODEHASH);
+    for op in [EXTCODEHASH, EXTCODESIZE] {
+        for address in [CODED, FUNDED, MISSING] {
+            access(&mut code, address, op);
+        }
     }
+    access(&mut code, CONTRACT, EXTCODESIZE);
     code.push(0x00);
     code
 }
@@ -75,6 +80,9 @@ fn account_reads_pass() {
     let empty_code = alloy_primitives::keccak256([]);
     assert_eq!(pushed(&trace, EXTCODEHASH, 1).1, U256::from_be_bytes(empty_code.0));
     assert_eq!(pushed(&trace, EXTCODEHASH, 2).1, U256::ZERO);
+    let sizes: Vec<U256> = (0..4).map(|nth| pushed(&trace, EXTCODESIZE, nth).1).collect();
+    let own = U256::from(program().len());
+    assert_eq!(sizes, [U256::from(3), U256::ZERO, U256::ZERO, own]);
     // Cold, then warm: 2,600 and 100 gas.
     let gas = |nth| super::all_steps(&trace)[step_of(&trace, BALANCE, nth)].gas_cost;
     assert_eq!((gas(0), gas(1), gas(3)), (2_600, 100, 100));
@@ -83,11 +91,18 @@ fn account_reads_pass() {
 
 #[test]
 fn a_wrong_pushed_value_is_rejected() {
-    for (op, nth) in [(BALANCE, 0), (BALANCE, 2), (EXTCODEHASH, 1), (EXTCODEHASH, 2)] {
+    // EXTCODESIZE's size cell is the pushed value: the code length lookup objects, or the
+    // rule that a codeless account has size 0.
+    for (op, nth, first) in [
+        (BALANCE, 0, "evm: rw lookup"),
+        (EXTCODEHASH, 2, "evm: rw lookup"),
+        (EXTCODESIZE, 0, "evm: bytecode lookup"),
+        (EXTCODESIZE, 1, "EXTCODESIZE: no code, size 0"),
+    ] {
         let mut trace = honest();
         let (index, value) = pushed(&trace, op, nth);
         lie_about_stack_write(&mut trace, index, value ^ U256::from(1));
-        assert_rejected(&trace, &format!("value of {op:#x} #{nth}"), "evm: rw lookup");
+        assert_rejected(&trace, &format!("value of {op:#x} #{nth}"), first);
     }
 }
 
