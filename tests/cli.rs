@@ -234,21 +234,21 @@ fn prove_and_verify_transfers_and_reject_tampering() {
     let missing = run(&["verify", dir.path().join("none.bin").to_str().expect("utf8")]);
     assert!(!missing.status.success());
 
-    // A contract whose EXTCODESIZE has no gadget yet is refused before any proving.
+    // A contract whose CODECOPY has no gadget yet is refused before any proving.
     let mut batch: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&transfers).expect("example")).expect("json");
     let contract = "0xc000000000000000000000000000000000000001";
     batch["pre"][contract] =
-        serde_json::json!({"balance": "0x0", "nonce": 0, "code": "0x60073b", "storage": {}});
+        serde_json::json!({"balance": "0x0", "nonce": 0, "code": "0x5f5f5f39", "storage": {}});
     batch["transactions"][0]["to"] = serde_json::json!(contract);
     batch["transactions"][0]["gasLimit"] = serde_json::json!(100000);
-    let sdiv = dir.path().join("sdiv.json");
-    std::fs::write(&sdiv, serde_json::to_vec(&batch).expect("json")).expect("write");
+    let unsupported = dir.path().join("unsupported.json");
+    std::fs::write(&unsupported, serde_json::to_vec(&batch).expect("json")).expect("write");
     let refused =
-        run(&["prove", sdiv.to_str().expect("utf8"), "--out", out.to_str().expect("utf8")]);
+        run(&["prove", unsupported.to_str().expect("utf8"), "--out", out.to_str().expect("utf8")]);
     assert!(!refused.status.success());
     assert!(
-        text(&refused.stderr).contains("unsupported: opcode EXTCODESIZE"),
+        text(&refused.stderr).contains("unsupported: opcode CODECOPY"),
         "{}",
         text(&refused.stderr)
     );
