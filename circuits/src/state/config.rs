@@ -149,6 +149,13 @@ impl StateConfig {
         let mut first = ConstraintBuilder::new();
         first.require_equal("state: row 0 is padding", self.is_padding.cur(), constant(1));
         first.require_zero("state: row 0 is padding", t.rw_counter.cur());
+        // Row 0 has no previous row: the order and consistency gates skip it, so its helper
+        // cells are fixed here (found by the raw cell campaign).
+        for column in self.first_diff.iter().chain(&self.diff) {
+            first.require_zero("state: row 0 has no order helpers", column.cur());
+        }
+        first.require_equal("state: row 0 has no order helpers", self.same_id.cur(), constant(1));
+        first.require_zero("state: row 0 has no order helpers", self.id_change_inverse.cur());
         first.build(meta, "state first row", self.q_first.cur());
     }
 

@@ -177,6 +177,22 @@ fn helper_cells_cannot_lie() {
     assert_rejected(K, &circuit, "state order: one first_diff");
 }
 
+/// Found by the raw cell campaign (seed 23): row 0's order helpers were read by no gate.
+#[test]
+fn row_zero_helpers_are_pinned() {
+    let pokes: [(fn(&StateConfig) -> Column<Advice>, u64); 4] = [
+        (|c| c.first_diff[5], 1),
+        (|c| c.diff[0], 7),
+        (|c| c.same_id, 0),
+        (|c| c.id_change_inverse, 3),
+    ];
+    for (column, value) in pokes {
+        let mut circuit = honest();
+        circuit.pokes.push(Poke { column, row: 0, value });
+        assert_rejected(K, &circuit, "state: row 0 has no order helpers");
+    }
+}
+
 #[test]
 fn too_many_rws_is_a_capacity_error() {
     let trace = demo_trace();
