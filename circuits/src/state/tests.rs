@@ -180,15 +180,15 @@ fn helper_cells_cannot_lie() {
 /// Found by the raw cell campaign (seed 23): row 0's order helpers were read by no gate.
 #[test]
 fn row_zero_helpers_are_pinned() {
-    let pokes: [(fn(&StateConfig) -> Column<Advice>, u64); 4] = [
-        (|c| c.first_diff[5], 1),
-        (|c| c.diff[0], 7),
-        (|c| c.same_id, 0),
-        (|c| c.id_change_inverse, 3),
+    let pokes = [
+        Poke { column: |c| c.first_diff[5], row: 0, value: 1 },
+        Poke { column: |c| c.diff[0], row: 0, value: 7 },
+        Poke { column: |c| c.same_id, row: 0, value: 0 },
+        Poke { column: |c| c.id_change_inverse, row: 0, value: 3 },
     ];
-    for (column, value) in pokes {
+    for poke in pokes {
         let mut circuit = honest();
-        circuit.pokes.push(Poke { column, row: 0, value });
+        circuit.pokes.push(poke);
         assert_rejected(K, &circuit, "state: row 0 has no order helpers");
     }
 }
