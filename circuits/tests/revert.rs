@@ -4,7 +4,8 @@
 //! Lies about an undo, the reversion range, the gas after a halt, the halt's cause and the
 //! receipt are rejected by the MockProver. Invalid jumps (onto an opcode, into push data, past
 //! the code, to a destination of 2^256 − 1) halt; a valid jump or a JUMPI not taken cannot be
-//! claimed invalid.
+//! claimed invalid. SSTOREs out of gas (the sentry's 2300, a cold clean change costing more
+//! than the gas left) halt; an affordable one cannot be claimed out of gas.
 
 use std::sync::Arc;
 
@@ -27,6 +28,11 @@ fn trace_call(code: Vec<u8>, gas: u64) -> Trace {
 
 /// One call of `code` (slot 1 holds 5 beforehand) with `value` wei and `gas` gas.
 fn trace_call_with(code: Vec<u8>, gas: u64, value: u64) -> Trace {
+    trace_call_input(code, gas, value, Vec::new())
+}
+
+/// One call of `code` (slot 1 holds 5 beforehand) with `value` wei, `gas` gas and `input`.
+fn trace_call_input(code: Vec<u8>, gas: u64, value: u64, input: Vec<u8>) -> Trace {
     let mut batch = Batch::new(BatchBlock::simple(COINBASE, 10));
     batch
         .pre
@@ -43,6 +49,7 @@ fn trace_call_with(code: Vec<u8>, gas: u64, value: u64) -> Trace {
         max_priority_fee_per_gas: Some(2),
         to: Some(CONTRACT),
         value: U256::from(value),
+        data: input.into(),
         ..Default::default()
     });
     let input = batch.to_input("revert test").expect("batch builds");
@@ -344,4 +351,69 @@ fn a_jumpi_not_taken_cannot_be_claimed_invalid() {
     trace.txs[0].steps[jumpi].kind =
         StepKind::Error { opcode: 0x57, error: ExecError::InvalidJump };
     assert_rejected(trace, "invalid jump: JUMPI's condition is not zero");
+}
+
+/// SSTORE(1, calldata word 0) with `gas` gas: the code is PUSH0, CALLDATALOAD, PUSH1 1,
+/// SSTORE, STOP; intrinsic gas is 21,140 (one nonzero calldata byte), and the pushes cost 8, so
+/// SSTORE starts with `gas − 21,148` left.
+fn storing(word: u8, gas: u64) -> Trace {
+    storing_after(&[], word, gas)
+}
+
+/// [`storing`] after `prefix` (which must leave the stack as it found it).
+fn storing_after(prefix: &[u8], word: u8, gas: u64) -> Trace {
+    let mut input = vec![0u8; 32];
+    input[31] = word;
+    let mut code = prefix.to_vec();
+    code.extend([0x5f, 0x35, 0x60, 0x01, 0x55, 0x00]);
+    trace_call_input(code, gas, 0, input)
+}
+
+#[test]
+fn sstore_out_of_gas_halts_and_reverts() {
+    let cases = [
+        // 2,000 gas left: at most 2300 (EIP-2200's sentry).
+        ("sentry", storing(7, 23_148)),
+        // 2,394 gas left, slot 1 (cold, 5) set to 7 costs 2,100 + 2,900.
+        ("cost", storing(7, 23_542)),
+        // SLOAD(1) first (2,105 with PUSH1 and POP): the slot is warm, the change costs 2,900.
+        ("warm", storing_after(&[0x60, 0x01, 0x54, 0x50], 7, 25_647)),
+    ];
+    for (what, trace) in cases {
+        let step = &trace.txs[0].steps[ending_step(&trace)];
+        assert_eq!(
+            step.kind,
+            StepKind::Error { opcode: 0x55, error: ExecError::OutOfGas },
+            "{what}"
+        );
+        assert_eq!(trace.txs[0].steps.last().map(|s| s.gas_left), Some(0), "{what}");
+        assert_eq!(mock(trace), Ok(()), "{what}");
+    }
+    // With enough gas, the same store completes.
+    let trace = storing(7, 26_200);
+    assert_eq!(trace.txs[0].steps[ending_step(&trace) - 1].kind, StepKind::Op(0x55));
+}
+
+#[test]
+fn an_affordable_sstore_cannot_be_claimed_out_of_gas() {
+    // The halt of `storing(7, 23_542)` with the calldata word changed to 5: SSTORE(1, 5) on a
+    // slot holding 5 costs 2,200 < 2,394 (and 2,394 > 2,300), so the claimed halt is false.
+    // The transaction's input, CALLDATALOAD's push and SSTORE's read all say 5, so only the
+    // halt's own condition is false.
+    let mut trace = storing(7, 23_542);
+    let mut input = trace.txs[0].input.to_vec();
+    input[31] = 5;
+    trace.txs[0].input = input.into();
+    let mut changed = 0;
+    for rw in trace.rws.iter_mut() {
+        if matches!(rw.target, RwTarget::Stack { .. }) && rw.value == U256::from(7) {
+            rw.value = U256::from(5);
+            if let Some(prev) = rw.value_prev.as_mut().filter(|p| **p == U256::from(7)) {
+                *prev = U256::from(5);
+            }
+            changed += 1;
+        }
+    }
+    assert_eq!(changed, 2, "CALLDATALOAD's push and SSTORE's read");
+    assert_rejected(trace, "SSTORE out of gas: at most 2300 gas left, or less than the cost");
 }

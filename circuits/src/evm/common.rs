@@ -223,18 +223,29 @@ impl OpcodeStep {
 /// the RW counter jumps over the range; EndTx follows, and the receipt counts none of the
 /// call's logs (a root call starts with log id 0).
 pub fn require_reverted_end<F: PrimeField>(cb: &mut EvmBuilder<F>, own: Expression<F>) {
+    require_reverted_end_after_writes(cb, own, constant(0));
+}
+
+/// [`require_reverted_end`] for a step that makes `own_writes` reversible writes of its own
+/// (counted in `own`) before it fails: the reversion range undoes those too.
+pub fn require_reverted_end_after_writes<F: PrimeField>(
+    cb: &mut EvmBuilder<F>,
+    own: Expression<F>,
+    own_writes: Expression<F>,
+) {
     let (cur, next) = (cb.cur.clone(), cb.next.clone());
     cb.require_zero("reverted: the call does not persist", cur.is_persistent.clone());
     let after_own = cur.rw_counter.clone() + own;
+    let range = cur.reversible_write_counter.clone() + own_writes;
     cb.require_equal(
         "reverted: the reversion range follows the step's RWs",
         cur.rw_counter_end_of_reversion.clone() + constant(1),
-        after_own.clone() + cur.reversible_write_counter.clone(),
+        after_own.clone() + range.clone(),
     );
     cb.require_equal(
         "reverted: rw_counter jumps over the reversion range",
         next.rw_counter,
-        after_own + cur.reversible_write_counter,
+        after_own + range,
     );
     cb.require_next_in("EndTx follows the root call's end", &[ExecutionState::EndTx]);
     cb.require_zero("reverted: the call's logs are dropped", next.log_id);

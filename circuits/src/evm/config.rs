@@ -459,6 +459,7 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::Revert => "evm REVERT",
         ExecutionState::ErrorHalt => "evm exceptional halt",
         ExecutionState::ErrorInvalidJump => "evm invalid jump",
+        ExecutionState::ErrorOutOfGasSstore => "evm SSTORE out of gas",
         ExecutionState::Balance => "evm BALANCE",
         ExecutionState::ExtCodeHash => "evm EXTCODEHASH",
         ExecutionState::ExtCodeSize => "evm EXTCODESIZE",

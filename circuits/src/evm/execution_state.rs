@@ -116,11 +116,14 @@ pub enum ExecutionState {
     /// JUMP or JUMPI of the root call to a destination that is not a JUMPDEST: all gas is
     /// consumed, writes are undone.
     ErrorInvalidJump,
+    /// SSTORE of the root call with too little gas (EIP-2200's sentry or its dynamic cost):
+    /// all gas is consumed, writes are undone.
+    ErrorOutOfGasSstore,
 }
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 53] = [
+    pub const ALL: [ExecutionState; 54] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -174,6 +177,7 @@ impl ExecutionState {
         ExecutionState::Revert,
         ExecutionState::ErrorHalt,
         ExecutionState::ErrorInvalidJump,
+        ExecutionState::ErrorOutOfGasSstore,
     ];
 
     /// Index of the state's selector cell.
@@ -257,6 +261,8 @@ impl ExecutionState {
                     Ok(ExecutionState::ErrorHalt)
                 } else if super::gadgets::invalid_jump::provable(*opcode, error) {
                     Ok(ExecutionState::ErrorInvalidJump)
+                } else if super::gadgets::sstore_oog::provable(*opcode, error) {
+                    Ok(ExecutionState::ErrorOutOfGasSstore)
                 } else {
                     Err(CircuitError::Unsupported(format!(
                         "error {error:?} at {}",

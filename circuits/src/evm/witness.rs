@@ -266,6 +266,19 @@ fn check_supported(trace: &Trace, w: &StepWitness<'_>) -> Result<(), CircuitErro
         {
             return Err(unsupported("invalid jump with an unexpected RW shape"));
         }
+        ExecutionState::ErrorOutOfGasSstore => {
+            // Five reads; past the sentry, the warm flag (if cold) and the value are written
+            // and undone with the call's writes.
+            let cold = w.rws.get(3).is_some_and(|rw| rw.value.is_zero());
+            let writes = if w.values.gas_left > super::gadgets::sstore_oog::SSTORE_SENTRY {
+                1 + u64::from(cold)
+            } else {
+                0
+            };
+            if w.rws.len() as u64 != w.values.reversible_write_counter + 5 + 2 * writes {
+                return Err(unsupported("SSTORE out of gas with an unexpected RW shape"));
+            }
+        }
         ExecutionState::ErrorHalt if w.rws.len() as u64 != w.values.reversible_write_counter => {
             // The halt changed state before failing (SSTORE's slot load): not covered yet.
             return Err(unsupported(format!(

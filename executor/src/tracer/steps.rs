@@ -12,7 +12,8 @@ use super::opcode_io::{self, MemRange};
 use super::recorder::{DbInitial, PendingReturn, PendingStep, TraceRecorder, WarmKey};
 use super::state_view::{address_value, hash_value, InitialState};
 use crate::trace::{
-    AccountField, CopyEvent, CopyLocation, ExecError, LogField, RwTarget, StepKind,
+    AccountField, CallContextField, CopyEvent, CopyLocation, ExecError, LogField, RwTarget,
+    StepKind,
 };
 
 /// One 32-byte word of a frame's memory (zero past its end).
@@ -124,20 +125,49 @@ impl TraceRecorder {
             self.log_rws(&p, call, journal);
             self.note_sub_frame(&p, interp);
             self.note_external_code(&p, journal);
-        } else if error == Some(ExecError::InvalidJump) {
-            // The jump read its operands before failing: the circuit proves the destination
-            // invalid from them.
+        } else if let Some(error) = &error {
             let mut db = DbInitial(&mut journal.database);
-            for (i, operand) in p.operands.iter().enumerate() {
-                let target = RwTarget::Stack { call, ptr: (p.stack_len - 1 - i) as u16 };
-                self.read_checked(target, *operand, p.pc, &mut db);
-            }
+            self.halt_reads(&p, call, error, &mut db);
         }
         self.sync_journal(journal);
         let left: Vec<WarmKey> =
             self.tx.as_mut().map(|t| t.warmed_this_step.drain().collect()).unwrap_or_default();
         for key in left {
             self.fail(format!("trace warmed {key:?} at pc {} but revm did not", p.pc));
+        }
+    }
+
+    /// The reads a failing step makes before it fails, where the circuit proves the failure
+    /// from them: a JUMP or JUMPI to an invalid destination reads its operands; an SSTORE out
+    /// of gas reads its operands, the running account, the slot's warm flag and its current
+    /// and committed values (its cost depends on them). Other halts read nothing.
+    fn halt_reads(
+        &mut self,
+        p: &PendingStep,
+        call: usize,
+        error: &ExecError,
+        db: &mut dyn InitialState,
+    ) {
+        let reads_operands = match error {
+            ExecError::InvalidJump => true,
+            ExecError::OutOfGas => p.opcode == opcode::SSTORE,
+            _ => false,
+        };
+        if !reads_operands || p.operands.len() < opcode_io::stack_io(p.opcode).map_or(0, |io| io.0)
+        {
+            return;
+        }
+        for (i, operand) in p.operands.iter().enumerate() {
+            let target = RwTarget::Stack { call, ptr: (p.stack_len - 1 - i) as u16 };
+            self.read_checked(target, *operand, p.pc, db);
+        }
+        if p.opcode == opcode::SSTORE {
+            let tx = self.tx_index();
+            let address = self.calls[call].address;
+            let key = p.operands[0];
+            self.read(RwTarget::CallContext { call, field: CallContextField::CalleeAddress }, db);
+            self.read(RwTarget::TxAccessListStorage { tx, address, key }, db);
+            self.read(RwTarget::Storage { tx, address, key, committed_value: U256::ZERO }, db);
         }
     }
 

@@ -35,6 +35,7 @@ mod mul_div_mod;
 mod push;
 mod sha3;
 mod shift;
+pub mod sstore_oog;
 mod stack_ops;
 mod step_info;
 mod stop;
@@ -119,5 +120,6 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, stop::RevertGadget>,
         register::<F, error::ErrorGadget>,
         register::<F, invalid_jump::InvalidJumpGadget>,
+        register::<F, sstore_oog::SstoreOutOfGasGadget>,
     ]
 }

@@ -35,7 +35,7 @@ pub const SSTORE_CLEARS: u64 = 4_800;
 pub const SSTORE_SENTRY: u64 = 2_300;
 
 /// The running account, read from the call context.
-fn callee<F: PrimeField>(cb: &mut EvmBuilder<F>) -> WordCells {
+pub(super) fn callee<F: PrimeField>(cb: &mut EvmBuilder<F>) -> WordCells {
     let address = cb.query_word();
     cb.call_context(
         "storage: the running account",
@@ -48,7 +48,7 @@ fn callee<F: PrimeField>(cb: &mut EvmBuilder<F>) -> WordCells {
 
 /// A storage-like RW at `(tx, address, key)`.
 #[allow(clippy::too_many_arguments)]
-fn slot_rw<F: PrimeField>(
+pub(super) fn slot_rw<F: PrimeField>(
     cb: &mut EvmBuilder<F>,
     name: &'static str,
     tag: RwTag,
@@ -90,7 +90,7 @@ fn slot_rw<F: PrimeField>(
     }
 }
 
-fn assign_callee<F: PrimeField>(
+pub(super) fn assign_callee<F: PrimeField>(
     a: &mut StepAssigner<'_, '_, F>,
     cells: WordCells,
     w: &StepWitness<'_>,
@@ -102,6 +102,82 @@ fn assign_callee<F: PrimeField>(
 
 fn prev_of(w: &StepWitness<'_>, index: usize) -> Result<(u128, u128), Error> {
     Ok(word_limbs(w.rw(index)?.value_prev.unwrap_or_default()))
+}
+
+/// SSTORE's gas (EIP-2929 cold surcharge, EIP-2200 schedule) from the slot's warm flag and
+/// its new, current and original values; shared by SSTORE and its out-of-gas halt.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SstoreCost {
+    current_is_new: WordEqualCells,
+    original_is_current: WordEqualCells,
+    /// The original value is zero.
+    pub(super) original_is_zero: WordEqualCells,
+    /// The value changes and the slot is clean (original = current).
+    pub(super) clean_change: Cell,
+    /// The value changes and the slot is dirty (original ≠ current).
+    pub(super) dirty_change: Cell,
+}
+
+impl SstoreCost {
+    /// The comparisons and the cost as an expression (degree 2 in the cells).
+    pub(super) fn configure<F: PrimeField>(
+        cb: &mut EvmBuilder<F>,
+        was_warm: Expression<F>,
+        new: &Word<F>,
+        current: &Word<F>,
+        original: &Word<F>,
+    ) -> (Self, Expression<F>) {
+        let zero = Word::zero();
+        let current_is_new = cb.word_equal("SSTORE: current = new", current, new);
+        let original_is_current = cb.word_equal("SSTORE: original = current", original, current);
+        let original_is_zero = cb.word_equal("SSTORE: original = 0", original, &zero);
+        let [cn, oc, o0] =
+            [current_is_new, original_is_current, original_is_zero].map(|c| c.equal.expr::<F>());
+        let not = |e: Expression<F>| constant(1) - e;
+        let clean_change = cb.query_cell();
+        cb.require_equal("SSTORE: clean change", clean_change.expr(), not(cn.clone()) * oc.clone());
+        let dirty_change = cb.query_cell();
+        cb.require_equal("SSTORE: dirty change", dirty_change.expr(), not(cn.clone()) * not(oc));
+        let changed_clean = clean_change.expr()
+            * (o0.clone() * constant(SSTORE_SET) + not(o0) * constant(SSTORE_RESET - COLD_SLOAD));
+        let gas = not(was_warm) * constant(COLD_SLOAD)
+            + cn * constant(WARM_STORAGE_READ)
+            + changed_clean
+            + dirty_change.expr() * constant(WARM_STORAGE_READ);
+        let cells = Self {
+            current_is_new,
+            original_is_current,
+            original_is_zero,
+            clean_change,
+            dirty_change,
+        };
+        (cells, gas)
+    }
+
+    /// Assigns the comparisons; returns the cost.
+    pub(super) fn assign<F: PrimeField>(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        was_warm: bool,
+        new: alloy_primitives::U256,
+        current: alloy_primitives::U256,
+        original: alloy_primitives::U256,
+    ) -> u64 {
+        a.assign_word_equal(self.current_is_new, current, new);
+        a.assign_word_equal(self.original_is_current, original, current);
+        a.assign_word_equal(self.original_is_zero, original, alloy_primitives::U256::ZERO);
+        let clean = current != new && original == current;
+        let dirty = current != new && original != current;
+        a.assign_u64(self.clean_change, clean as u64);
+        a.assign_u64(self.dirty_change, dirty as u64);
+        let cold = if was_warm { 0 } else { COLD_SLOAD };
+        let schedule = match (clean, original.is_zero()) {
+            (true, true) => SSTORE_SET,
+            (true, false) => SSTORE_RESET - COLD_SLOAD,
+            (false, _) => WARM_STORAGE_READ,
+        };
+        cold + schedule
+    }
 }
 
 /// SLOAD.
@@ -191,14 +267,10 @@ pub struct SstoreGadget {
     current: WordCells,
     original: WordCells,
     sentry: [Cell; 8],
-    current_is_new: WordEqualCells,
-    original_is_current: WordEqualCells,
+    cost: SstoreCost,
     original_is_new: WordEqualCells,
-    original_is_zero: WordEqualCells,
     current_is_zero: WordEqualCells,
     new_is_zero: WordEqualCells,
-    clean_change: Cell,
-    dirty_change: Cell,
     refund_delta: Cell,
     refund_unchanged: IsZeroCells,
     refund_before: Cell,
@@ -257,35 +329,15 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget {
 
         let zero = Word::zero();
         let (new, cur, orig) = (value.expr::<F>(), current.expr::<F>(), original.expr::<F>());
-        let current_is_new = cb.word_equal("SSTORE: current = new", &cur, &new);
-        let original_is_current = cb.word_equal("SSTORE: original = current", &orig, &cur);
+        let (cost, gas) = SstoreCost::configure(cb, was_warm.expr(), &new, &cur, &orig);
         let original_is_new = cb.word_equal("SSTORE: original = new", &orig, &new);
-        let original_is_zero = cb.word_equal("SSTORE: original = 0", &orig, &zero);
         let current_is_zero = cb.word_equal("SSTORE: current = 0", &cur, &zero);
         let new_is_zero = cb.word_equal("SSTORE: new = 0", &new, &zero);
-        let [cn, oc, on, o0, c0, n0] = [
-            current_is_new,
-            original_is_current,
-            original_is_new,
-            original_is_zero,
-            current_is_zero,
-            new_is_zero,
-        ]
-        .map(|c| c.equal.expr::<F>());
+        let [on, o0, c0, n0] =
+            [original_is_new, cost.original_is_zero, current_is_zero, new_is_zero]
+                .map(|c| c.equal.expr::<F>());
         let not = |e: Expression<F>| constant(1) - e;
-        let clean_change = cb.query_cell();
-        cb.require_equal("SSTORE: clean change", clean_change.expr(), not(cn.clone()) * oc.clone());
-        let dirty_change = cb.query_cell();
-        cb.require_equal("SSTORE: dirty change", dirty_change.expr(), not(cn.clone()) * not(oc));
-
-        // Gas (EIP-2929 cold surcharge, EIP-2200 schedule).
-        let changed_clean = clean_change.expr()
-            * (o0.clone() * constant(SSTORE_SET)
-                + not(o0.clone()) * constant(SSTORE_RESET - COLD_SLOAD));
-        let gas = not(was_warm.expr()) * constant(COLD_SLOAD)
-            + cn * constant(WARM_STORAGE_READ)
-            + changed_clean
-            + dirty_change.expr() * constant(WARM_STORAGE_READ);
+        let (clean_change, dirty_change) = (cost.clean_change, cost.dirty_change);
 
         // Refund change (EIP-3529).
         let clears = Expression::Constant(F::from(SSTORE_CLEARS));
@@ -330,14 +382,10 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget {
             current,
             original,
             sentry,
-            current_is_new,
-            original_is_current,
+            cost,
             original_is_new,
-            original_is_zero,
             current_is_zero,
             new_is_zero,
-            clean_change,
-            dirty_change,
             refund_delta,
             refund_unchanged,
             refund_before,
@@ -363,16 +411,13 @@ impl<F: PrimeField> StepGadget<F> for SstoreGadget {
         a.assign_word(self.current, word_limbs(current));
         a.assign_word(self.original, word_limbs(original));
         a.assign_bytes(&self.sentry, w.values.gas_left.saturating_sub(SSTORE_SENTRY + 1));
-        a.assign_word_equal(self.current_is_new, current, new);
-        a.assign_word_equal(self.original_is_current, original, current);
+        let was_warm = prev_of(w, 4)?.0 == 1;
+        self.cost.assign(a, was_warm, new, current, original);
         a.assign_word_equal(self.original_is_new, original, new);
-        a.assign_word_equal(self.original_is_zero, original, U256::ZERO);
         a.assign_word_equal(self.current_is_zero, current, U256::ZERO);
         a.assign_word_equal(self.new_is_zero, new, U256::ZERO);
         let clean = current != new && original == current;
         let dirty = current != new && original != current;
-        a.assign_u64(self.clean_change, clean as u64);
-        a.assign_u64(self.dirty_change, dirty as u64);
         let clears = SSTORE_CLEARS as i64;
         let mut delta: i64 = 0;
         if clean && new.is_zero() {
