@@ -320,6 +320,11 @@ impl MemorySpan {
             let offset = offset.saturating_to::<u64>();
             self.first.assign(a, offset);
             self.last.assign(a, offset + len - 1);
+        } else {
+            // The pinned zeros, assigned like every other cell the gadget owns.
+            for cell in self.first.cells().chain(self.last.cells()) {
+                a.assign_u64(cell, 0);
+            }
         }
     }
 

@@ -301,3 +301,30 @@ fn judge_all(
     });
     records
 }
+
+/// Sets to 1, one at a time, every cell that `region` assigns 0 on the rows `rows` (relative
+/// to the region's first assigned row), and judges each on `jobs` threads: a sweep of a step's
+/// unused cells, to show that none of them is free. Returns the records, or why the subject has
+/// no honest baseline.
+pub fn sweep_zero_cells(
+    subject: &Subject,
+    region: &str,
+    rows: std::ops::Range<usize>,
+    jobs: usize,
+) -> Result<Vec<CellRecord>, String> {
+    let baseline = CellBaseline::new(subject)?;
+    let cells = baseline.regions.get(region).ok_or_else(|| format!("no region named {region}"))?;
+    let first = cells.iter().map(|(at, _)| at.row).min().unwrap_or(0);
+    let absolute = first + rows.start..first + rows.end;
+    let lies: Vec<DrawnLie> = cells
+        .iter()
+        .filter(|(at, honest)| absolute.contains(&at.row) && *honest == Fr::ZERO)
+        .enumerate()
+        .map(|(index, &(at, honest))| {
+            (index, region.to_string(), at, CellChange::PlusOne, honest, Fr::ONE)
+        })
+        .collect();
+    let mut records = judge_all(&baseline, &subject.name, lies, jobs, &mut |_| {});
+    records.sort_by_key(|r| r.index);
+    Ok(records)
+}

@@ -29,7 +29,7 @@ pub mod rng;
 
 pub use campaign::{run_campaign, CampaignConfig, Record, Subject};
 pub use cell_report::{CellSummary, CellTally};
-pub use cells::{run_cell_campaign, CellChange, CellRecord, CellVerdict};
+pub use cells::{run_cell_campaign, sweep_zero_cells, CellChange, CellRecord, CellVerdict};
 pub use classify::{Baseline, Verdict};
 pub use kind::MutationKind;
 pub use mutate::{mutate, Mutation};
