@@ -5,7 +5,9 @@
 //! receipt are rejected by the MockProver. Invalid jumps (onto an opcode, into push data, past
 //! the code, to a destination of 2^256 − 1) halt; a valid jump or a JUMPI not taken cannot be
 //! claimed invalid. SSTOREs out of gas (the sentry's 2300, a cold clean change costing more
-//! than the gas left) halt; an affordable one cannot be claimed out of gas.
+//! than the gas left) halt; an affordable one cannot be claimed out of gas. RETURNDATACOPY of
+//! nothing succeeds; past the (empty) return data it halts, and a copy within it cannot be
+//! claimed past it.
 
 use std::sync::Arc;
 
@@ -416,4 +418,56 @@ fn an_affordable_sstore_cannot_be_claimed_out_of_gas() {
     }
     assert_eq!(changed, 2, "CALLDATALOAD's push and SSTORE's read");
     assert_rejected(trace, "SSTORE out of gas: at most 2300 gas left, or less than the cost");
+}
+
+/// SSTORE(0, 1), then RETURNDATACOPY with `size`, `offset` and `dest` pushed by `pushes`
+/// (size first, dest last), then STOP.
+fn copying_return_data(pushes: &[u8]) -> Trace {
+    let mut code = vec![0x60, 0x01, 0x5f, 0x55];
+    code.extend(pushes);
+    code.extend([0x3e, 0x00]);
+    trace_call(code, 100_000)
+}
+
+#[test]
+fn returndatacopy_of_nothing_passes_and_past_the_data_halts() {
+    // size 0, offset 0, dest 0xff: copies nothing, touches no memory.
+    let trace = copying_return_data(&[0x5f, 0x5f, 0x60, 0xff]);
+    let copy = ending_step(&trace) - 1;
+    assert_eq!(trace.txs[0].steps[copy].kind, StepKind::Op(0x3e));
+    assert_eq!(trace.txs[0].steps[copy].gas_cost, 3);
+    assert_eq!(mock(trace), Ok(()));
+    let cases = [
+        ("one byte", vec![0x60, 0x01, 0x5f, 0x5f], ExecError::ReturnDataOutOfBounds),
+        ("nothing at offset 1", vec![0x5f, 0x60, 0x01, 0x5f], ExecError::ReturnDataOutOfBounds),
+        ("offset 2^256 - 1", vec![0x5f, 0x5f, 0x19, 0x5f], ExecError::ReturnDataOutOfBounds),
+        ("size 2^256 - 1", vec![0x5f, 0x19, 0x5f, 0x5f], ExecError::InvalidOperand),
+    ];
+    for (what, pushes, error) in cases {
+        let trace = copying_return_data(&pushes);
+        let step = &trace.txs[0].steps[ending_step(&trace)];
+        assert_eq!(step.kind, StepKind::Error { opcode: 0x3e, error }, "{what}");
+        assert_eq!(mock(trace), Ok(()), "{what}");
+    }
+}
+
+#[test]
+fn a_copy_within_the_return_data_cannot_be_claimed_past_it() {
+    // RETURNDATACOPY(0, 0, 0) claimed to be past the (empty) data.
+    let mut trace = trace_call_with(vec![0x5f, 0x5f, 0x5f, 0x3e, 0x00], 100_000, 0);
+    let copy =
+        trace.txs[0].steps.iter().position(|s| s.kind == StepKind::Op(0x3e)).expect("the copy");
+    trace.txs[0].steps[copy].kind =
+        StepKind::Error { opcode: 0x3e, error: ExecError::ReturnDataOutOfBounds };
+    assert_rejected(trace, "RETURNDATACOPY past the data: offset + size > L");
+}
+
+#[test]
+fn a_copy_past_the_return_data_cannot_be_claimed_to_succeed() {
+    // RETURNDATACOPY(0, 1, 0) (nothing at offset 1) halts; claimed to succeed.
+    let mut trace = trace_call_with(vec![0x5f, 0x60, 0x01, 0x5f, 0x3e, 0x00], 100_000, 0);
+    let copy = ending_step(&trace);
+    assert!(matches!(trace.txs[0].steps[copy].kind, StepKind::Error { opcode: 0x3e, .. }));
+    trace.txs[0].steps[copy].kind = StepKind::Op(0x3e);
+    assert_rejected(trace, "RETURNDATACOPY: offset within the data");
 }

@@ -460,6 +460,8 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::ErrorHalt => "evm exceptional halt",
         ExecutionState::ErrorInvalidJump => "evm invalid jump",
         ExecutionState::ErrorOutOfGasSstore => "evm SSTORE out of gas",
+        ExecutionState::ReturnDataCopy => "evm RETURNDATACOPY",
+        ExecutionState::ErrorReturnDataOutOfBounds => "evm RETURNDATACOPY past the data",
         ExecutionState::Balance => "evm BALANCE",
         ExecutionState::ExtCodeHash => "evm EXTCODEHASH",
         ExecutionState::ExtCodeSize => "evm EXTCODESIZE",

@@ -119,11 +119,15 @@ pub enum ExecutionState {
     /// SSTORE of the root call with too little gas (EIP-2200's sentry or its dynamic cost):
     /// all gas is consumed, writes are undone.
     ErrorOutOfGasSstore,
+    /// RETURNDATACOPY that succeeds (of nothing, in a call without return data).
+    ReturnDataCopy,
+    /// RETURNDATACOPY past the end of the return data: all gas is consumed, writes are undone.
+    ErrorReturnDataOutOfBounds,
 }
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 54] = [
+    pub const ALL: [ExecutionState; 56] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -178,6 +182,8 @@ impl ExecutionState {
         ExecutionState::ErrorHalt,
         ExecutionState::ErrorInvalidJump,
         ExecutionState::ErrorOutOfGasSstore,
+        ExecutionState::ReturnDataCopy,
+        ExecutionState::ErrorReturnDataOutOfBounds,
     ];
 
     /// Index of the state's selector cell.
@@ -226,6 +232,7 @@ impl ExecutionState {
             0x38 => ExecutionState::CodeSize,
             0x35 => ExecutionState::CallDataLoad,
             0x37 => ExecutionState::CallDataCopy,
+            0x3e => ExecutionState::ReturnDataCopy,
             0x54 => ExecutionState::Sload,
             0x55 => ExecutionState::Sstore,
             0x5c => ExecutionState::Tload,
@@ -263,6 +270,8 @@ impl ExecutionState {
                     Ok(ExecutionState::ErrorInvalidJump)
                 } else if super::gadgets::sstore_oog::provable(*opcode, error) {
                     Ok(ExecutionState::ErrorOutOfGasSstore)
+                } else if super::gadgets::returndatacopy::provable(*opcode, error) {
+                    Ok(ExecutionState::ErrorReturnDataOutOfBounds)
                 } else {
                     Err(CircuitError::Unsupported(format!(
                         "error {error:?} at {}",

@@ -279,6 +279,16 @@ fn check_supported(trace: &Trace, w: &StepWitness<'_>) -> Result<(), CircuitErro
                 return Err(unsupported("SSTORE out of gas with an unexpected RW shape"));
             }
         }
+        ExecutionState::ReturnDataCopy
+            if w.rws.len() != 4 || w.rws.get(2).is_some_and(|rw| !rw.value.is_zero()) =>
+        {
+            return Err(unsupported("RETURNDATACOPY of return data (needs calls)"));
+        }
+        ExecutionState::ErrorReturnDataOutOfBounds
+            if w.rws.len() as u64 != w.values.reversible_write_counter + 4 =>
+        {
+            return Err(unsupported("RETURNDATACOPY past the data with an unexpected RW shape"));
+        }
         ExecutionState::ErrorHalt if w.rws.len() as u64 != w.values.reversible_write_counter => {
             // The halt changed state before failing (SSTORE's slot load): not covered yet.
             return Err(unsupported(format!(

@@ -140,7 +140,8 @@ impl TraceRecorder {
     /// The reads a failing step makes before it fails, where the circuit proves the failure
     /// from them: a JUMP or JUMPI to an invalid destination reads its operands; an SSTORE out
     /// of gas reads its operands, the running account, the slot's warm flag and its current
-    /// and committed values (its cost depends on them). Other halts read nothing.
+    /// and committed values (its cost depends on them); a RETURNDATACOPY past the data reads
+    /// its operands and the return data's length. Other halts read nothing.
     fn halt_reads(
         &mut self,
         p: &PendingStep,
@@ -151,6 +152,9 @@ impl TraceRecorder {
         let reads_operands = match error {
             ExecError::InvalidJump => true,
             ExecError::OutOfGas => p.opcode == opcode::SSTORE,
+            ExecError::ReturnDataOutOfBounds | ExecError::InvalidOperand => {
+                p.opcode == opcode::RETURNDATACOPY
+            }
             _ => false,
         };
         if !reads_operands || p.operands.len() < opcode_io::stack_io(p.opcode).map_or(0, |io| io.0)
@@ -160,6 +164,10 @@ impl TraceRecorder {
         for (i, operand) in p.operands.iter().enumerate() {
             let target = RwTarget::Stack { call, ptr: (p.stack_len - 1 - i) as u16 };
             self.read_checked(target, *operand, p.pc, db);
+        }
+        if p.opcode == opcode::RETURNDATACOPY {
+            let field = CallContextField::LastReturnDataLength;
+            self.read(RwTarget::CallContext { call, field }, db);
         }
         if p.opcode == opcode::SSTORE {
             let tx = self.tx_index();

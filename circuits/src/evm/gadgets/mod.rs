@@ -33,6 +33,7 @@ mod mcopy;
 mod memory_ops;
 mod mul_div_mod;
 mod push;
+pub mod returndatacopy;
 mod sha3;
 mod shift;
 pub mod sstore_oog;
@@ -121,5 +122,7 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, error::ErrorGadget>,
         register::<F, invalid_jump::InvalidJumpGadget>,
         register::<F, sstore_oog::SstoreOutOfGasGadget>,
+        register::<F, returndatacopy::ReturnDataCopyGadget>,
+        register::<F, returndatacopy::ReturnDataOutOfBoundsGadget>,
     ]
 }
