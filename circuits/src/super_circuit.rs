@@ -30,13 +30,14 @@ use crate::state::{StateConfig, StateWitness};
 use crate::table::{calldata_rows, BlockTable, CallDataTable, FixedTable, FixedTableTag, TxTable};
 
 /// The fixed-table tags the SuperCircuit loads.
-pub const FIXED_TAGS: [FixedTableTag; 6] = [
+pub const FIXED_TAGS: [FixedTableTag; 7] = [
     FixedTableTag::Range8,
     FixedTableTag::NibbleAnd,
     FixedTableTag::PushDataSize,
     FixedTableTag::OpcodeStack,
     FixedTableTag::ConstantGas,
     FixedTableTag::RwTagProperties,
+    FixedTableTag::MemoryGas,
 ];
 
 /// A chunk's capacities: they fix the layout and so the verifying key.

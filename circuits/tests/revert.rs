@@ -471,3 +471,61 @@ fn a_copy_past_the_return_data_cannot_be_claimed_to_succeed() {
     trace.txs[0].steps[copy].kind = StepKind::Op(0x3e);
     assert_rejected(trace, "RETURNDATACOPY: offset within the data");
 }
+
+/// SSTORE(0, 1), then `tail` with 100,000 gas.
+fn after_a_store(tail: &[u8]) -> Trace {
+    let mut code = vec![0x60, 0x01, 0x5f, 0x55];
+    code.extend(tail);
+    trace_call(code, 100_000)
+}
+
+/// PUSH3 2^20.
+const PUSH_2_20: [u8; 4] = [0x62, 0x10, 0x00, 0x00];
+
+#[test]
+fn memory_priced_opcodes_run_out_of_gas_and_halt() {
+    let with = |before: &[u8], op: &[u8]| {
+        let mut tail = before.to_vec();
+        tail.extend(op);
+        tail.push(0x00);
+        after_a_store(&tail)
+    };
+    let big = PUSH_2_20;
+    let cases = [
+        // MLOAD and MSTORE8 at 2^20: 32,769 words of memory cost over 2 million gas.
+        ("MLOAD", 0x51, with(&big, &[0x51])),
+        ("MSTORE8", 0x53, with(&[&[0x5f][..], &big].concat(), &[0x53])),
+        // KECCAK256, RETURN and LOG1 of 2^20 bytes at 0.
+        ("KECCAK256", 0x20, with(&[&big[..], &[0x5f]].concat(), &[0x20])),
+        ("RETURN", 0xf3, with(&[&big[..], &[0x5f]].concat(), &[0xf3])),
+        ("LOG1", 0xa1, with(&[&[0x5f][..], &big, &[0x5f]].concat(), &[0xa1])),
+        // CALLDATACOPY and CODECOPY of 2^20 bytes to 0.
+        ("CALLDATACOPY", 0x37, with(&[&big[..], &[0x5f, 0x5f]].concat(), &[0x37])),
+        ("CODECOPY", 0x39, with(&[&big[..], &[0x5f, 0x5f]].concat(), &[0x39])),
+        // A LOG0 of 12,000 bytes within 1,024 bytes of memory... past the gas: 375 + 96,000.
+        ("LOG0 priced per byte", 0xa0, with(&[0x61, 0x2e, 0xe0, 0x5f], &[0xa0])),
+    ];
+    for (what, opcode, trace) in cases {
+        let step = &trace.txs[0].steps[ending_step(&trace)];
+        assert_eq!(step.kind, StepKind::Error { opcode, error: ExecError::OutOfGas }, "{what}");
+        assert_eq!(mock(trace), Ok(()), "{what}");
+    }
+}
+
+#[test]
+fn an_affordable_memory_access_cannot_be_claimed_out_of_gas() {
+    // The MLOAD at 2^20 above, with its offset changed to 0 in the push and the read: an MLOAD
+    // at 0 costs 6, far below the gas left.
+    let mut tail = PUSH_2_20.to_vec();
+    tail.extend([0x51, 0x00]);
+    let mut trace = after_a_store(&tail);
+    let mut changed = 0;
+    for rw in trace.rws.iter_mut() {
+        if matches!(rw.target, RwTarget::Stack { .. }) && rw.value == U256::from(1u64 << 20) {
+            rw.value = U256::ZERO;
+            changed += 1;
+        }
+    }
+    assert_eq!(changed, 2, "the push and the read");
+    assert_rejected(trace, "memory out of gas: gas left is below the cost");
+}

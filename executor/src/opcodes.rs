@@ -136,3 +136,44 @@ mod tests {
         assert_eq!(name(0x0c), None);
     }
 }
+
+/// Where an opcode's memory range length comes from, for [`MemoryGas`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RangeLength {
+    /// Stack operand `i` (the offset is operand 0), priced per 32-byte word.
+    WordsOfOperand(u8),
+    /// Stack operand `i`, priced per byte (LOG data).
+    BytesOfOperand(u8),
+    /// A fixed number of bytes (MLOAD and MSTORE 32, MSTORE8 1); no per-unit price.
+    Fixed(u8),
+}
+
+/// The gas of an opcode whose cost is a constant, a price per word or byte of a memory range
+/// `[operand 0, operand 0 + length)`, and that range's memory expansion (Yellow Paper,
+/// Appendix G and H; EIP-5656 is MCOPY, left out: it has two ranges).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemoryGas {
+    /// The opcode.
+    pub opcode: u8,
+    /// Gas before the range's price and expansion.
+    pub constant: u64,
+    /// Gas per word or byte of the range.
+    pub unit: u64,
+    /// The range's length.
+    pub length: RangeLength,
+}
+
+/// [`MemoryGas`] of `opcode`, if its cost has that shape.
+pub const fn memory_gas(opcode: u8) -> Option<MemoryGas> {
+    use RangeLength::*;
+    let (constant, unit, length) = match opcode {
+        op::MLOAD | op::MSTORE => (3, 0, Fixed(32)),
+        op::MSTORE8 => (3, 0, Fixed(1)),
+        op::KECCAK256 => (30, 6, WordsOfOperand(1)),
+        op::CALLDATACOPY | op::CODECOPY => (3, 3, WordsOfOperand(2)),
+        op::RETURN | op::REVERT => (0, 0, WordsOfOperand(1)),
+        op::LOG0..=op::LOG4 => (375 * (1 + (opcode - op::LOG0) as u64), 8, BytesOfOperand(1)),
+        _ => return None,
+    };
+    Some(MemoryGas { opcode, constant, unit, length })
+}

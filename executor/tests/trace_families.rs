@@ -650,3 +650,79 @@ fn constant_gas_in_the_opcode_table_matches_what_revm_charges() {
     assert!(checked.len() > 20, "only {} constant-gas opcodes were exercised", checked.len());
     eprintln!("constant gas confirmed for {} opcodes", checked.len());
 }
+
+/// `C_mem(words)` (Yellow Paper, appendix H).
+fn memory_cost(words: u64) -> u64 {
+    3 * words + words * words / 512
+}
+
+#[test]
+fn memory_gas_in_the_opcode_table_matches_what_revm_charges() {
+    use zkevm_executor::opcodes::{memory_gas, RangeLength};
+    let p = |v: u64| push(U256::from(v));
+    // Every memory-priced opcode once, at unaligned offsets, each expanding memory.
+    let mut code = program(&[
+        &p(0x20),
+        &p(0x40),
+        &[0x52], // MSTORE(0x40, 0x20)
+        &p(0x41),
+        &[0x51, 0x50], // MLOAD(0x41)
+        &p(1),
+        &p(0x100),
+        &[0x53], // MSTORE8(0x100, 1)
+        &p(0x45),
+        &p(3),
+        &[0x20, 0x50], // KECCAK256(3, 0x45)
+        &p(0x21),
+        &p(0),
+        &p(0x200),
+        &[0x37], // CALLDATACOPY(0x200, 0, 0x21)
+        &p(0x21),
+        &p(0),
+        &p(0x300),
+        &[0x39], // CODECOPY(0x300, 0, 0x21)
+    ]);
+    for n in 0..5u64 {
+        for _ in 0..n {
+            code.extend(p(7)); // topics
+        }
+        code.extend(p(0x50 + n));
+        code.extend(p(0x400 + 0x100 * n));
+        code.push(0xa0 + n as u8); // LOGn(0x400 + 0x100·n, 0x50 + n)
+    }
+    code.extend(program(&[&p(0x500), &p(0x10), &[0xf3]])); // RETURN(0x10, 0x500)
+    let reverting = program(&[&p(0x30), &p(0x61), &[0xfd]]); // REVERT(0x61, 0x30)
+    let mut traces = vec![trace_code(code, vec![0xab; 40]), trace_code(reverting, vec![])];
+    traces.push(trace(&zkevm_executor::demo::demo_batch()).trace);
+    let mut checked = std::collections::BTreeSet::new();
+    for t in &traces {
+        for step in t.txs.iter().flat_map(|tx| &tx.steps) {
+            let StepKind::Op(opcode) = step.kind else { continue };
+            let Some(gas) = memory_gas(opcode) else { continue };
+            let operand = |i: u64| {
+                let rw = &t.rws[(step.rw_counter + i - 1) as usize];
+                assert!(!rw.is_write, "operand {i} of 0x{opcode:02x} is a read");
+                rw.value.saturating_to::<u64>()
+            };
+            let offset = operand(0);
+            let (length, units) = match gas.length {
+                RangeLength::Fixed(n) => (u64::from(n), 0),
+                RangeLength::WordsOfOperand(i) => {
+                    let length = operand(u64::from(i));
+                    (length, length.div_ceil(32))
+                }
+                RangeLength::BytesOfOperand(i) => {
+                    let length = operand(u64::from(i));
+                    (length, length)
+                }
+            };
+            let now = step.memory_word_size;
+            let needed = if length == 0 { 0 } else { (offset + length).div_ceil(32) };
+            let after = now.max(needed);
+            let expected = gas.constant + gas.unit * units + memory_cost(after) - memory_cost(now);
+            assert_eq!(step.gas_cost, expected, "opcode 0x{opcode:02x}");
+            checked.insert(opcode);
+        }
+    }
+    assert_eq!(checked.len(), 13, "every memory-priced opcode: {checked:?}");
+}

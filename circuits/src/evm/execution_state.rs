@@ -123,11 +123,14 @@ pub enum ExecutionState {
     ReturnDataCopy,
     /// RETURNDATACOPY past the end of the return data: all gas is consumed, writes are undone.
     ErrorReturnDataOutOfBounds,
+    /// Out of gas on an opcode priced by a memory range (MLOAD … LOG4): all gas is consumed,
+    /// writes are undone.
+    ErrorOutOfGasMemory,
 }
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 56] = [
+    pub const ALL: [ExecutionState; 57] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -184,6 +187,7 @@ impl ExecutionState {
         ExecutionState::ErrorOutOfGasSstore,
         ExecutionState::ReturnDataCopy,
         ExecutionState::ErrorReturnDataOutOfBounds,
+        ExecutionState::ErrorOutOfGasMemory,
     ];
 
     /// Index of the state's selector cell.
@@ -272,6 +276,8 @@ impl ExecutionState {
                     Ok(ExecutionState::ErrorOutOfGasSstore)
                 } else if super::gadgets::returndatacopy::provable(*opcode, error) {
                     Ok(ExecutionState::ErrorReturnDataOutOfBounds)
+                } else if super::gadgets::memory_oog::provable(*opcode, error) {
+                    Ok(ExecutionState::ErrorOutOfGasMemory)
                 } else {
                     Err(CircuitError::Unsupported(format!(
                         "error {error:?} at {}",

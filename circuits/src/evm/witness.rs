@@ -289,6 +289,23 @@ fn check_supported(trace: &Trace, w: &StepWitness<'_>) -> Result<(), CircuitErro
         {
             return Err(unsupported("RETURNDATACOPY past the data with an unexpected RW shape"));
         }
+        ExecutionState::ErrorOutOfGasMemory => {
+            let fixed =
+                zkevm_executor::opcodes::memory_gas(w.values.opcode as u8).is_some_and(|g| {
+                    matches!(g.length, zkevm_executor::opcodes::RangeLength::Fixed(_))
+                });
+            let reads = 1 + u64::from(!fixed);
+            if w.rws.len() as u64 != w.values.reversible_write_counter + reads {
+                return Err(unsupported("memory out of gas with an unexpected RW shape"));
+            }
+            let limit = alloy_primitives::U256::from(super::gadgets::memory_oog::MAX_RANGE_BYTES);
+            let length = if fixed { None } else { w.rws.get(1).map(|rw| rw.value) };
+            let offset = w.rws.first().map(|rw| rw.value).unwrap_or_default();
+            let nonempty = length.is_none_or(|l| !l.is_zero());
+            if nonempty && (offset >= limit || length.is_some_and(|l| l >= limit)) {
+                return Err(unsupported("out of gas on a memory range at or past 2^35 bytes"));
+            }
+        }
         ExecutionState::ErrorHalt if w.rws.len() as u64 != w.values.reversible_write_counter => {
             // The halt changed state before failing (SSTORE's slot load): not covered yet.
             return Err(unsupported(format!(

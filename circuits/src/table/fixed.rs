@@ -13,7 +13,11 @@
 //! | `ConstantGas` | opcode | its constant gas | 0 | 0 | one per opcode that has one |
 //! | `RwTagProperties` | RW tag | is padding | is storage | initial value from the statement | 12 |
 //! | `NibbleAnd` | nibble `a` | nibble `b` | `a AND b` | 0 | 256 |
+//! | `MemoryGas` | opcode | constant gas | gas per word or byte | the range's length: see below | 13 |
 //!
+//! `MemoryGas` rows (from [`zkevm_executor::opcodes::memory_gas`]) encode where the length of
+//! the opcode's memory range comes from in `v3`: 1 or 2 for stack operand 1 or 2 priced per
+//! word, 3 for operand 1 priced per byte, `256 + n` for a fixed `n` bytes.
 //! `ConstantGas` has rows only for opcodes whose gas never depends on operands or state, so a
 //! gadget cannot claim a constant cost for an opcode that has none.
 //!
@@ -50,6 +54,18 @@ pub enum FixedTableTag {
     RwTagProperties = 6,
     /// `v2 = v0 AND v1` for nibbles `v0`, `v1 < 16`.
     NibbleAnd = 7,
+    /// Opcode `v0` costs `v1` plus `v2` per unit of a memory range plus its expansion; `v3`
+    /// says where the range's length comes from (see the module docs).
+    MemoryGas = 8,
+}
+
+/// `v3` of a [`FixedTableTag::MemoryGas`] row (see the module docs).
+pub fn memory_length_code(length: opcodes::RangeLength) -> u64 {
+    match length {
+        opcodes::RangeLength::WordsOfOperand(i) => i as u64,
+        opcodes::RangeLength::BytesOfOperand(_) => 3,
+        opcodes::RangeLength::Fixed(n) => 256 + n as u64,
+    }
 }
 
 impl FixedTableTag {
@@ -83,6 +99,10 @@ impl FixedTableTag {
             FixedTableTag::NibbleAnd => {
                 (0..256u64).map(|ab| [ab >> 4, ab & 15, (ab >> 4) & (ab & 15), 0]).collect()
             }
+            FixedTableTag::MemoryGas => (0..=255u8)
+                .filter_map(opcodes::memory_gas)
+                .map(|g| [g.opcode as u64, g.constant, g.unit, memory_length_code(g.length)])
+                .collect(),
         }
     }
 
@@ -180,6 +200,14 @@ mod tests {
         assert_eq!(stack[0x01], [0x01, 1, 2, 1], "ADD pops 2, pushes 1");
         assert_eq!(stack[0x0c], [0x0c, 0, 0, 0], "0x0c is unassigned");
         assert_eq!(stack[0x9f], [0x9f, 1, 17, 17], "SWAP16");
+
+        let memory = FixedTableTag::MemoryGas.rows();
+        assert_eq!(memory.len(), 13, "MLOAD … LOG4");
+        assert!(memory.contains(&[0x51, 3, 0, 256 + 32]), "MLOAD: 3, 32 fixed bytes");
+        assert!(memory.contains(&[0x53, 3, 0, 256 + 1]), "MSTORE8: 3, 1 fixed byte");
+        assert!(memory.contains(&[0x20, 30, 6, 1]), "KECCAK256: 30 + 6 per word of operand 1");
+        assert!(memory.contains(&[0x37, 3, 3, 2]), "CALLDATACOPY: 3 + 3 per word of operand 2");
+        assert!(memory.contains(&[0xa2, 1125, 8, 3]), "LOG2: 1125 + 8 per byte of operand 1");
 
         let gas = FixedTableTag::ConstantGas.rows();
         assert!(gas.contains(&[0x01, 3, 0, 0]), "ADD costs 3");

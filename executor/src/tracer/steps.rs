@@ -141,7 +141,9 @@ impl TraceRecorder {
     /// from them: a JUMP or JUMPI to an invalid destination reads its operands; an SSTORE out
     /// of gas reads its operands, the running account, the slot's warm flag and its current
     /// and committed values (its cost depends on them); a RETURNDATACOPY past the data reads
-    /// its operands and the return data's length. Other halts read nothing.
+    /// its operands and the return data's length; an opcode priced by a memory range
+    /// ([`crate::opcodes::memory_gas`]) out of gas reads the range's offset and length
+    /// operands. Other halts read nothing.
     fn halt_reads(
         &mut self,
         p: &PendingStep,
@@ -151,7 +153,9 @@ impl TraceRecorder {
     ) {
         let reads_operands = match error {
             ExecError::InvalidJump => true,
-            ExecError::OutOfGas => p.opcode == opcode::SSTORE,
+            ExecError::OutOfGas => {
+                p.opcode == opcode::SSTORE || crate::opcodes::memory_gas(p.opcode).is_some()
+            }
             ExecError::ReturnDataOutOfBounds | ExecError::InvalidOperand => {
                 p.opcode == opcode::RETURNDATACOPY
             }
@@ -161,9 +165,20 @@ impl TraceRecorder {
         {
             return;
         }
-        for (i, operand) in p.operands.iter().enumerate() {
+        // Out of gas on a memory range: the offset and the length operand only.
+        let memory_operands = match crate::opcodes::memory_gas(p.opcode).map(|g| g.length) {
+            Some(_) if *error != ExecError::OutOfGas => None,
+            Some(crate::opcodes::RangeLength::Fixed(_)) => Some(vec![0]),
+            Some(
+                crate::opcodes::RangeLength::WordsOfOperand(i)
+                | crate::opcodes::RangeLength::BytesOfOperand(i),
+            ) => Some(vec![0, usize::from(i)]),
+            None => None,
+        };
+        let read: Vec<usize> = memory_operands.unwrap_or_else(|| (0..p.operands.len()).collect());
+        for i in read {
             let target = RwTarget::Stack { call, ptr: (p.stack_len - 1 - i) as u16 };
-            self.read_checked(target, *operand, p.pc, db);
+            self.read_checked(target, p.operands[i], p.pc, db);
         }
         if p.opcode == opcode::RETURNDATACOPY {
             let field = CallContextField::LastReturnDataLength;

@@ -30,6 +30,7 @@ pub mod invalid_jump;
 mod jump;
 mod log;
 mod mcopy;
+pub mod memory_oog;
 mod memory_ops;
 mod mul_div_mod;
 mod push;
@@ -124,5 +125,6 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, sstore_oog::SstoreOutOfGasGadget>,
         register::<F, returndatacopy::ReturnDataCopyGadget>,
         register::<F, returndatacopy::ReturnDataOutOfBoundsGadget>,
+        register::<F, memory_oog::MemoryOutOfGasGadget>,
     ]
 }

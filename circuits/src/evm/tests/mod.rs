@@ -29,13 +29,14 @@ use crate::table::{calldata_rows, BlockTable, CallDataTable, FixedTable, FixedTa
 
 const SENDER: Address = address!("0x5e00000000000000000000000000000000000001");
 const CONTRACT: Address = address!("0xc000000000000000000000000000000000000001");
-const FIXED_TAGS: [FixedTableTag; 6] = [
+const FIXED_TAGS: [FixedTableTag; 7] = [
     FixedTableTag::Range8,
     FixedTableTag::NibbleAnd,
     FixedTableTag::PushDataSize,
     FixedTableTag::OpcodeStack,
     FixedTableTag::ConstantGas,
     FixedTableTag::RwTagProperties,
+    FixedTableTag::MemoryGas,
 ];
 
 /// Traces one call of `code`.
