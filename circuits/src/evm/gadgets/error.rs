@@ -15,7 +15,8 @@
 //! - invalid opcode: the byte is INVALID (0xfe) or unassigned (fixed-table `OpcodeStack`
 //!   says it is not valid).
 //!
-//! The opcode is the byte at `pc` of the running code. The step makes no RWs of its own (the
+//! Cells a kind does not use are pinned to zero. The opcode is the byte at `pc` of the running
+//! code. The step makes no RWs of its own (the
 //! executor records none for a halt); the call's reversion writes follow, and EndTx starts
 //! with no gas left.
 
@@ -160,6 +161,24 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorGadget {
             );
         });
 
+        // Cells a kind does not use are pinned to zero.
+        cb.when(constant(1) - is(Kind::OutOfConstantGas), |cb| {
+            cb.require_zero("halt: unused cost", cost.expr());
+            for cell in &shortfall {
+                cb.require_zero("halt: unused shortfall", cell.expr());
+            }
+        });
+        cb.when(is(Kind::OutOfConstantGas), |cb| {
+            for cell in [&valid, &stack_in, &stack_out] {
+                cb.require_zero("halt: unused opcode facts", cell.expr());
+            }
+        });
+        cb.when(is(Kind::OutOfConstantGas) + is(Kind::InvalidOpcode), |cb| {
+            for cell in &stack_excess {
+                cb.require_zero("halt: unused stack excess", cell.expr());
+            }
+        });
+
         // All gas is consumed; the call's writes are undone; EndTx follows.
         cb.require_zero("halt: no gas left", next.gas_left);
         require_reverted_end(cb, constant(0));
@@ -179,6 +198,13 @@ impl<F: PrimeField> StepGadget<F> for ErrorGadget {
         let props = opcodes::properties(*opcode);
         let sp = w.values.stack_pointer;
         let (pops, pushes) = (props.stack_in as u64, props.stack_out as u64);
+        // Unused cells hold their pinned zeros (assigned, like every cell the gadget owns).
+        a.assign_u64(self.cost, 0);
+        a.assign_bytes(&self.shortfall, 0);
+        a.assign_bytes(&self.stack_excess, 0);
+        for cell in [self.valid, self.stack_in, self.stack_out] {
+            a.assign_u64(cell, 0);
+        }
         match kind {
             Kind::OutOfConstantGas => {
                 let cost = props.constant_gas.ok_or(Error::Synthesis)?;

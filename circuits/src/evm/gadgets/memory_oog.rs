@@ -88,7 +88,7 @@ impl<F: PrimeField> ExecutionGadget<F> for MemoryOutOfGasGadget {
         let one_hot = shape.iter().fold(constant(0), |acc, s| acc + s.expr());
         cb.require_equal("memory out of gas: one shape", one_hot, constant(1));
         let is = |s: Shape| shape[s as usize].expr::<F>();
-        let fixed_length = cb.query_cell();
+        let fixed_length = cb.query_byte();
         cb.when(constant(1) - is(Shape::Fixed), |cb| {
             cb.require_zero("memory out of gas: no fixed length", fixed_length.expr());
         });
