@@ -167,7 +167,6 @@ impl TraceRecorder {
         }
         // Out of gas on a memory range: the offset and the length operand only.
         let memory_operands = match crate::opcodes::memory_gas(p.opcode).map(|g| g.length) {
-            Some(_) if *error != ExecError::OutOfGas => None,
             Some(crate::opcodes::RangeLength::Fixed(_)) => Some(vec![0]),
             Some(
                 crate::opcodes::RangeLength::WordsOfOperand(i)
