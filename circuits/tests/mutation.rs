@@ -154,3 +154,31 @@ fn an_empty_copy_step_leaves_no_cell_free() {
     assert!(records.len() > 20, "too few cells swept: {}", records.len());
     assert!(survivors.is_empty(), "free cells: {survivors:?}");
 }
+
+/// Found by the same review: the exceptional-halt gadget left the cells of the conditions it
+/// does not prove (the constant cost and its shortfall for an invalid opcode) free and
+/// unassigned. Every zero cell of the `halted` subject's INVALID step, set to 1, must be
+/// rejected.
+#[test]
+#[ignore = "sweeps the unused cells of a step: several minutes on two cores"]
+fn an_invalid_opcode_step_leaves_no_cell_free() {
+    use zkevm_circuits::evm::{witness::all_steps, STEP_HEIGHT};
+    use zkevm_executor::trace::StepKind;
+    let subject = programs::programs()
+        .expect("the built-in programs trace")
+        .into_iter()
+        .find(|s| s.name == "halted")
+        .expect("a halting subject");
+    let index = all_steps(&subject.trace)
+        .iter()
+        .position(|s| matches!(s.kind, StepKind::Error { opcode: 0xfe, .. }))
+        .expect("the program halts on INVALID");
+    let rows = index * STEP_HEIGHT..(index + 1) * STEP_HEIGHT;
+    let started = std::time::Instant::now();
+    let records = sweep_zero_cells(&subject, "evm", rows, 2).expect("a baseline");
+    let survivors: Vec<_> =
+        records.iter().filter(|r| matches!(r.verdict, CellVerdict::Survived)).collect();
+    eprintln!("{} zero cells set to 1 in {:?}", records.len(), started.elapsed());
+    assert!(records.len() > 20, "too few cells swept: {}", records.len());
+    assert!(survivors.is_empty(), "free cells: {survivors:?}");
+}
