@@ -116,18 +116,41 @@ fn a_fixed_subset_of_cell_lies_is_all_rejected() {
     assert!(summary.total.killed >= 2, "{}", summary.text());
 }
 
-/// The step rows of the `nth` step of `subject` running `opcode` (relative to the EVM region).
-fn step_rows(subject: &zkevm_circuits::mutation::Subject, opcode: u8, nth: usize) -> Range<usize> {
+/// The built-in subject named `name`.
+fn subject_named(name: &str) -> zkevm_circuits::mutation::Subject {
+    programs::programs()
+        .expect("the built-in programs trace")
+        .into_iter()
+        .find(|s| s.name == name)
+        .expect("a built-in subject of that name")
+}
+
+/// The step rows (relative to the EVM region) of the `nth` step of `subject` that `is` picks.
+fn step_rows(
+    subject: &zkevm_circuits::mutation::Subject,
+    is: impl Fn(&zkevm_executor::trace::StepKind) -> bool,
+    nth: usize,
+) -> Range<usize> {
     use zkevm_circuits::evm::{witness::all_steps, STEP_HEIGHT};
-    use zkevm_executor::trace::StepKind;
     let index = all_steps(&subject.trace)
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.kind == StepKind::Op(opcode))
+        .filter(|(_, s)| is(&s.kind))
         .nth(nth)
         .map(|(i, _)| i)
-        .expect("the program runs the opcode");
+        .expect("the program runs the step");
     index * STEP_HEIGHT..(index + 1) * STEP_HEIGHT
+}
+
+/// Sets every zero cell of `rows` to 1, one at a time: each must be rejected.
+fn assert_no_free_cell(subject: &zkevm_circuits::mutation::Subject, rows: Range<usize>) {
+    let started = std::time::Instant::now();
+    let records = sweep_zero_cells(subject, "evm", rows, 2).expect("a baseline");
+    let survivors: Vec<_> =
+        records.iter().filter(|r| matches!(r.verdict, CellVerdict::Survived)).collect();
+    eprintln!("{} zero cells set to 1 in {:?}", records.len(), started.elapsed());
+    assert!(records.len() > 20, "too few cells swept: {}", records.len());
+    assert!(survivors.is_empty(), "free cells: {survivors:?}");
 }
 
 /// Found by review: an empty memory range (CALLDATACOPY or MCOPY of nothing, which share the
@@ -139,20 +162,11 @@ fn step_rows(subject: &zkevm_circuits::mutation::Subject, opcode: u8, nth: usize
 #[test]
 #[ignore = "sweeps the unused cells of a step: several minutes on two cores"]
 fn an_empty_copy_step_leaves_no_cell_free() {
-    let subject = programs::programs()
-        .expect("the built-in programs trace")
-        .into_iter()
-        .find(|s| s.name == "wide-arithmetic-and-copies")
-        .expect("a copies subject");
+    use zkevm_executor::trace::StepKind;
+    let subject = subject_named("wide-arithmetic-and-copies");
     // The third CALLDATACOPY, (9, 0, 0).
-    let rows = step_rows(&subject, 0x37, 2);
-    let started = std::time::Instant::now();
-    let records = sweep_zero_cells(&subject, "evm", rows, 2).expect("a baseline");
-    let survivors: Vec<_> =
-        records.iter().filter(|r| matches!(r.verdict, CellVerdict::Survived)).collect();
-    eprintln!("{} zero cells set to 1 in {:?}", records.len(), started.elapsed());
-    assert!(records.len() > 20, "too few cells swept: {}", records.len());
-    assert!(survivors.is_empty(), "free cells: {survivors:?}");
+    let rows = step_rows(&subject, |k| *k == StepKind::Op(0x37), 2);
+    assert_no_free_cell(&subject, rows);
 }
 
 /// Found by the same review: the exceptional-halt gadget left the cells of the conditions it
@@ -162,23 +176,8 @@ fn an_empty_copy_step_leaves_no_cell_free() {
 #[test]
 #[ignore = "sweeps the unused cells of a step: several minutes on two cores"]
 fn an_invalid_opcode_step_leaves_no_cell_free() {
-    use zkevm_circuits::evm::{witness::all_steps, STEP_HEIGHT};
     use zkevm_executor::trace::StepKind;
-    let subject = programs::programs()
-        .expect("the built-in programs trace")
-        .into_iter()
-        .find(|s| s.name == "halted")
-        .expect("a halting subject");
-    let index = all_steps(&subject.trace)
-        .iter()
-        .position(|s| matches!(s.kind, StepKind::Error { opcode: 0xfe, .. }))
-        .expect("the program halts on INVALID");
-    let rows = index * STEP_HEIGHT..(index + 1) * STEP_HEIGHT;
-    let started = std::time::Instant::now();
-    let records = sweep_zero_cells(&subject, "evm", rows, 2).expect("a baseline");
-    let survivors: Vec<_> =
-        records.iter().filter(|r| matches!(r.verdict, CellVerdict::Survived)).collect();
-    eprintln!("{} zero cells set to 1 in {:?}", records.len(), started.elapsed());
-    assert!(records.len() > 20, "too few cells swept: {}", records.len());
-    assert!(survivors.is_empty(), "free cells: {survivors:?}");
+    let subject = subject_named("halted");
+    let rows = step_rows(&subject, |k| matches!(k, StepKind::Error { opcode: 0xfe, .. }), 0);
+    assert_no_free_cell(&subject, rows);
 }

@@ -64,6 +64,14 @@ impl<'r, 'a, F: PrimeField> StepAssigner<'r, 'a, F> {
         }
     }
 
+    /// Assigns `value`'s bytes to `cells`, least significant first (bytes past the cells are
+    /// dropped: a value that does not fit leaves a range claim the constraints reject).
+    pub fn assign_wide_bytes(&mut self, cells: &[Cell], value: alloy_primitives::U256) {
+        for (cell, byte) in cells.iter().zip(value.to_le_bytes::<32>()) {
+            self.assign_u64(*cell, u64::from(byte));
+        }
+    }
+
     /// Assigns a word's limbs.
     pub fn assign_word(&mut self, word: WordCells, (lo, hi): (u128, u128)) {
         self.assign(word.lo, F::from_u128(lo));

@@ -203,10 +203,7 @@ impl<F: PrimeField> StepGadget<F> for MemoryOutOfGasGadget {
         a.assign_u64(self.cost, cost);
         let shortfall =
             U256::from(cost).wrapping_sub(U256::from(w.values.gas_left) + U256::from(1));
-        let bytes = shortfall.to_le_bytes::<32>();
-        for (cell, byte) in self.shortfall.iter().zip(&bytes) {
-            a.assign_u64(*cell, u64::from(*byte));
-        }
+        a.assign_wide_bytes(&self.shortfall, shortfall);
         Ok(())
     }
 }

@@ -177,10 +177,7 @@ impl<F: PrimeField> StepGadget<F> for ReturnDataOutOfBoundsGadget {
             let end = U256::from(offset.0) + U256::from(size.0);
             // Honest halts have `end > L`; a false claim wraps, and the bytes cannot rebuild it.
             let excess = end.wrapping_sub(U256::from(length) + U256::from(1));
-            let bytes = excess.to_le_bytes::<32>();
-            for (cell, byte) in self.excess.iter().zip(&bytes) {
-                a.assign_u64(*cell, u64::from(*byte));
-            }
+            a.assign_wide_bytes(&self.excess, excess);
         }
         Ok(())
     }
