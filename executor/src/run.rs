@@ -1,6 +1,6 @@
 //! Executing a batch on revm with the tracing inspector, and without it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use alloy_primitives::{Address, Log, B256, U256};
 use revm::context::result::ExecutionResult;
@@ -142,7 +142,11 @@ pub fn execute_traced_within(
         .with_block(input.block.clone())
         .with_cfg(input.cfg.clone())
         .with_db(state);
-    let mut evm = ctx.build_mainnet_with_inspector(TraceRecorder::new(precompiles, max_rws));
+    let mut evm = ctx.build_mainnet_with_inspector(TraceRecorder::new(
+        precompiles,
+        max_rws,
+        accounts_with_storage(&input.pre_state),
+    ));
     let mut statuses = Vec::with_capacity(input.txs.len());
     for tx in &input.txs {
         evm.inspector.start_tx(warm_at_start(tx, input.block.beneficiary), tx.gas_limit);
@@ -171,6 +175,20 @@ pub fn execute_traced_within(
     trace.check()?;
     let execution = summarize(statuses, db);
     Ok(TracedExecution { trace, execution })
+}
+
+/// Pre-state accounts with a nonzero storage slot. An account without code and with nonce 0
+/// can only hold storage from the pre-state (no code runs at its address), so these are the
+/// addresses where a create collides on storage alone (EIP-7610).
+fn accounts_with_storage(pre_state: &CacheState) -> BTreeSet<Address> {
+    pre_state
+        .accounts
+        .iter()
+        .filter(|(_, cached)| {
+            cached.account.as_ref().is_some_and(|a| a.storage.values().any(|v| !v.is_zero()))
+        })
+        .map(|(address, _)| *address)
+        .collect()
 }
 
 /// Locations warm from the start of a transaction (EIP-2929, EIP-2930, EIP-3651).

@@ -1,24 +1,11 @@
 //! Conformance: Ethereum state tests from `../shared/statetests` through the tracing executor
-//! and the replay check. Every entry must pass, except entries plain revm 43 itself fails
-//! (listed in [`REVM_FAILURES`] and in the README), which must still fail the same way.
-//! Skips with a message when the folder is absent.
+//! and the replay check. Every entry must pass: those plain revm 43 fails (a create over an
+//! account with storage, EIP-7610; a transaction value wider than 256 bits) included, since
+//! the executor handles both. Skips with a message when the folder is absent.
 
 use std::path::{Path, PathBuf};
 
 use zkevm_executor::statetest::{self, Outcome};
-
-/// Files revm 43 cannot parse: a value wider than 256 bits.
-const UNPARSEABLE: &[&str] = &["ValueOverflowParis.json"];
-
-/// Files whose entries plain revm 43 fails: creating a contract at an address that already has
-/// storage (EIP-7610 collisions), which revm's state does not model.
-const REVM_FAILURES: &[&str] = &[
-    "InitCollisionParis.json",
-    "RevertInCreateInInit_Paris.json",
-    "RevertInCreateInInitCreate2Paris.json",
-    "create2collisionStorageParis.json",
-    "dynamicAccountOverwriteEmpty_Paris.json",
-];
 
 /// Files of 50,000 calls or returns, or 1,024 nested 1 MB calls (tens of millions of steps per
 /// entry): for the CLI, not this suite.
@@ -71,19 +58,16 @@ fn run_files(folders: &[&str], keep: impl Fn(&Path) -> bool) {
     for file in files.iter().filter(|f| keep(f)) {
         let entries = match statetest::load_entries(file, &fork) {
             Ok(entries) => entries,
-            Err(_) if UNPARSEABLE.iter().any(|name| file.ends_with(name)) => continue,
             Err(e) => {
                 failures.push(e.to_string());
                 continue;
             }
         };
-        let known = REVM_FAILURES.iter().any(|name| file.ends_with(name));
         for entry in &entries {
             let report = statetest::run_entry(entry, Some(MAX_RWS));
-            match (&report.outcome, known) {
-                (Outcome::Passed, false) => passed += 1,
-                (Outcome::Failed(reason), true) if reason.contains("a revm failure") => {}
-                (outcome, _) => failures.push(format!("{}: {outcome:?}", report.id)),
+            match &report.outcome {
+                Outcome::Passed => passed += 1,
+                outcome => failures.push(format!("{}: {outcome:?}", report.id)),
             }
         }
     }

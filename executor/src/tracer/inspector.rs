@@ -2,7 +2,8 @@
 
 use revm::handler::{FrameResult, MainnetContext};
 use revm::interpreter::interpreter::EthInterpreter;
-use revm::interpreter::{FrameInput, Interpreter};
+use revm::interpreter::interpreter_types::LoopControl;
+use revm::interpreter::{FrameInput, InstructionResult, Interpreter};
 use revm::{Database, Inspector};
 
 use super::frames::FrameInfo;
@@ -14,16 +15,24 @@ impl<DB: Database> Inspector<MainnetContext<DB>, EthInterpreter> for TraceRecord
         interp: &mut Interpreter<EthInterpreter>,
         ctx: &mut MainnetContext<DB>,
     ) {
+        // Execution, not recording: checked even when recording has stopped.
+        let address = interp.input.target_address;
+        let is_create = interp.input.bytecode_address.is_none();
+        if is_create && self.storage_accounts.contains(&address) {
+            // EIP-7610: revm 43 checks only the nonce and code of a create's address.
+            interp.halt(InstructionResult::CreateCollision);
+            return;
+        }
         if self.stopped() {
             return;
         }
-        let address = interp.input.target_address;
         let code = interp.bytecode.original_bytes();
         self.frame_runs_code(address, code, &mut ctx.journaled_state);
     }
 
     fn step(&mut self, interp: &mut Interpreter<EthInterpreter>, ctx: &mut MainnetContext<DB>) {
-        if !self.stopped() {
+        // A frame halted before its first instruction (an EIP-7610 collision) runs none.
+        if !interp.bytecode.is_end() && !self.stopped() {
             self.before_step(interp, &mut ctx.journaled_state);
         }
     }

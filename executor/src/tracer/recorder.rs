@@ -1,7 +1,7 @@
 //! The recorder: the trace under construction and the primitive operations that extend it
 //! (push an RW, open and close a step, a frame, a transaction).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use alloy_primitives::map::{HashMap, HashSet};
 
@@ -108,6 +108,8 @@ pub struct TraceRecorder {
     /// Set when the trace outgrew `max_rws`: everything recorded is dropped and the hooks do
     /// nothing more.
     pub(crate) overflowed: bool,
+    /// Accounts whose storage is not empty: a create at one of them collides (EIP-7610).
+    pub(crate) storage_accounts: BTreeSet<Address>,
 }
 
 /// [`InitialState`] over a revm database: values at the start of the current transaction.
@@ -131,8 +133,12 @@ impl<DB: Database> InitialState for DbInitial<'_, DB> {
 
 impl TraceRecorder {
     /// A recorder for a batch; `precompiles` are warm in every transaction.
-    pub(crate) fn new(precompiles: Vec<Address>, max_rws: Option<usize>) -> Self {
-        Self { precompiles, max_rws, ..Default::default() }
+    pub(crate) fn new(
+        precompiles: Vec<Address>,
+        max_rws: Option<usize>,
+        storage_accounts: BTreeSet<Address>,
+    ) -> Self {
+        Self { precompiles, max_rws, storage_accounts, ..Default::default() }
     }
 
     /// Whether recording has stopped; checks the RW budget first.
