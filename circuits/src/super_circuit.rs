@@ -328,7 +328,14 @@ impl SuperCircuit {
         let bytecode = BytecodeConfig::configure(meta, &keccak.table, &fixed, challenges.bytes);
         let bitwise = BitwiseConfig::configure(meta, &fixed);
         let arith = ArithConfig::configure(meta, &fixed);
-        let copy = CopyConfig::configure(meta, &fixed, &state.table, &calldata, challenges.bytes);
+        let copy = CopyConfig::configure(
+            meta,
+            &fixed,
+            &state.table,
+            &calldata,
+            &bytecode.table,
+            challenges.bytes,
+        );
         let tables = EvmTables {
             rw: state.table,
             bytecode: bytecode.table,

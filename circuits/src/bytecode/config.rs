@@ -43,18 +43,7 @@ impl<F: PrimeField> BytecodeConfig<F> {
         fixed: &FixedTable,
         r: Challenge,
     ) -> Self {
-        let q_enable = meta.fixed_column();
-        let mut advice = || meta.advice_column();
-        let table = BytecodeTable {
-            q_enable,
-            is_header: advice(),
-            is_byte: advice(),
-            hash_lo: advice(),
-            hash_hi: advice(),
-            index: advice(),
-            value: advice(),
-            is_code: advice(),
-        };
+        let table = BytecodeTable::configure(meta);
         let (push_left, push_size, inverse, length, is_last) = (
             meta.advice_column(),
             meta.advice_column(),

@@ -5,7 +5,7 @@
 //! have tag 0 and can match no enabled lookup.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::{Advice, Column, Expression, Fixed};
+use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed};
 
 use crate::constraint_builder::constant;
 use crate::table::LookupTable;
@@ -48,6 +48,22 @@ pub struct BytecodeTable {
 }
 
 impl BytecodeTable {
+    /// Allocates the columns.
+    pub fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> Self {
+        let q_enable = meta.fixed_column();
+        let mut advice = || meta.advice_column();
+        Self {
+            q_enable,
+            is_header: advice(),
+            is_byte: advice(),
+            hash_lo: advice(),
+            hash_hi: advice(),
+            index: advice(),
+            value: advice(),
+            is_code: advice(),
+        }
+    }
+
     /// The row's tag: header 1, byte 2, else 0.
     pub fn tag<F: PrimeField>(&self) -> Expression<F> {
         self.q_enable.cur()

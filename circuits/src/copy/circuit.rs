@@ -8,6 +8,7 @@ use halo2_proofs::plonk::{
 };
 
 use super::stream::{WordStream, WORD_BYTES};
+use crate::bytecode::{BytecodeTable, BytecodeTag};
 use crate::constraint_builder::{constant, ConstraintBuilder};
 use crate::error::CircuitError;
 use crate::state::rw_row::word_limbs;
@@ -50,7 +51,12 @@ pub struct CopyTable {
     /// Whether the words are the transaction's calldata words (from the calldata table, `id`
     /// the transaction slot plus one, `address` the word index) rather than RWs.
     pub calldata: Column<Advice>,
-    /// Of a calldata stream, how many leading words the table holds; the rest are zero.
+    /// Whether the words are bytes of a code (from the bytecode table: `field_tag` and `key`
+    /// hold the code hash's low and high limbs, `address` the word index in the code) rather
+    /// than RWs.
+    pub code: Column<Advice>,
+    /// Of a calldata stream, how many leading words the table holds; of a code stream, how
+    /// many leading bytes the code holds; the rest are zero.
     pub table_words: Column<Advice>,
     /// RLC of the window's bytes (second phase).
     pub rlc_total: Column<Advice>,
@@ -82,6 +88,7 @@ impl<F: PrimeField> LookupTable<F> for CopyTable {
             "copy.words",
             "copy.zero_outside",
             "copy.calldata",
+            "copy.code",
             "copy.table_words",
             "copy.rlc",
         ]
@@ -90,7 +97,7 @@ impl<F: PrimeField> LookupTable<F> for CopyTable {
 
 impl CopyTable {
     /// The first-phase columns in tuple order (the RLC total, second phase, comes last).
-    fn first_phase_columns(&self) -> [Column<Advice>; 15] {
+    fn first_phase_columns(&self) -> [Column<Advice>; 16] {
         [
             self.is_first,
             self.rw_counter,
@@ -106,6 +113,7 @@ impl CopyTable {
             self.words,
             self.zero_outside,
             self.calldata,
+            self.code,
             self.table_words,
         ]
     }
@@ -140,7 +148,10 @@ pub struct StreamClaim<F: PrimeField> {
     pub zero_outside: Expression<F>,
     /// Whether the words come from the calldata table (then no RW is made).
     pub calldata: Expression<F>,
-    /// Leading words the calldata table holds (0 for RW streams).
+    /// Whether the words are bytes of the code whose hash is `(field_tag, key)`.
+    pub code: Expression<F>,
+    /// Leading words the calldata table holds, or leading bytes the code holds (0 for RW
+    /// streams).
     pub table_words: Expression<F>,
     /// RLC of the window.
     pub rlc: Expression<F>,
@@ -164,6 +175,7 @@ impl<F: PrimeField> StreamClaim<F> {
             self.words,
             self.zero_outside,
             self.calldata,
+            self.code,
             self.table_words,
             self.rlc,
         ]
@@ -185,6 +197,8 @@ pub struct CopyConfig {
     q_word_end: Column<Fixed>,
     /// 1 where a 16-byte limb starts.
     q_limb_start: Column<Fixed>,
+    /// The row's byte position in its word, 0 to 31.
+    byte_pos: Column<Fixed>,
     active: Column<Advice>,
     is_last: Column<Advice>,
     q_rw: Column<Advice>,
@@ -198,8 +212,11 @@ pub struct CopyConfig {
     before: Column<Advice>,
     count: Column<Advice>,
     rlc: Column<Advice>,
-    /// Of a calldata stream, 1 on the words the calldata table holds (a prefix).
+    /// Of a calldata stream, 1 on the words the calldata table holds (a prefix); of a code
+    /// stream, 1 on the bytes the code holds (a prefix).
     in_table: Column<Advice>,
+    /// 1 on a code byte looked up in the bytecode table (`code · in_table`).
+    q_code: Column<Advice>,
     /// 1 on the last row of a word looked up in the calldata table.
     q_table: Column<Advice>,
     /// Table words so far in the stream.
@@ -213,20 +230,21 @@ pub struct CopyConfig {
 
 impl CopyConfig {
     /// Allocates the columns and states the constraints; `fixed` must hold
-    /// [`FixedTableTag::Range8`], `rw` is the table the words are looked up in, `calldata` the
-    /// table calldata streams read, and `r` the RLC challenge.
+    /// [`FixedTableTag::Range8`], `rw` is the table the words are looked up in, `calldata` and
+    /// `bytecode` the tables calldata and code streams read, and `r` the RLC challenge.
     pub fn configure<F: PrimeField>(
         meta: &mut ConstraintSystem<F>,
         fixed: &FixedTable,
         rw: &RwTable,
         calldata: &CallDataTable,
+        bytecode: &BytecodeTable,
         r: Challenge,
     ) -> Self {
         let mut fixed_column = || meta.fixed_column();
         let (q_enable, q_first_row, q_last_row, q_next) =
             (fixed_column(), fixed_column(), fixed_column(), fixed_column());
-        let (q_word_start, q_word_end, q_limb_start) =
-            (fixed_column(), fixed_column(), fixed_column());
+        let (q_word_start, q_word_end, q_limb_start, byte_pos) =
+            (fixed_column(), fixed_column(), fixed_column(), fixed_column());
         let mut advice = || meta.advice_column();
         let table = CopyTable {
             q_enable,
@@ -244,6 +262,7 @@ impl CopyConfig {
             words: advice(),
             zero_outside: advice(),
             calldata: advice(),
+            code: advice(),
             table_words: advice(),
             rlc_total: meta.advice_column_in(SecondPhase),
         };
@@ -256,6 +275,7 @@ impl CopyConfig {
             q_word_start,
             q_word_end,
             q_limb_start,
+            byte_pos,
             active: advice(),
             is_last: advice(),
             q_rw: advice(),
@@ -269,6 +289,7 @@ impl CopyConfig {
             before: advice(),
             count: advice(),
             in_table: advice(),
+            q_code: advice(),
             q_table: advice(),
             table_count: advice(),
             prev_byte: advice(),
@@ -280,6 +301,7 @@ impl CopyConfig {
         config.configure_transitions(meta);
         config.configure_rw_lookup(meta, rw);
         config.configure_calldata_lookup(meta, calldata);
+        config.configure_code_lookup(meta, bytecode);
         config
     }
 
@@ -297,6 +319,7 @@ impl CopyConfig {
             ("copy: started is boolean", self.started),
             ("copy: ended is boolean", self.ended),
             ("copy: calldata is boolean", t.calldata),
+            ("copy: code is boolean", t.code),
             ("copy: in_table is boolean", self.in_table),
         ] {
             cb.require_boolean(name, column.cur());
@@ -317,23 +340,37 @@ impl CopyConfig {
         cb.require_equal(
             "copy: word RW rows",
             self.q_rw.cur(),
-            active.clone() * self.q_word_end.cur() * (constant(1) - t.calldata.cur()),
+            active.clone()
+                * self.q_word_end.cur()
+                * (constant(1) - t.calldata.cur() - t.code.cur()),
         );
-        // Calldata streams: read-only; the words the table holds are a prefix (counted at the
-        // ends), each looked up on its last row; the words past it are zero.
+        // Calldata and code streams: read-only; the words (calldata) or bytes (code) their
+        // table holds are a prefix (counted at the ends), each calldata word looked up on its
+        // last row and each code byte on its row; the bytes past it are zero.
+        cb.require_zero("copy: calldata or code", t.calldata.cur() * t.code.cur());
         cb.require_equal(
             "copy: calldata table rows",
             self.q_table.cur(),
-            self.in_table.cur() * self.q_word_end.cur(),
+            self.in_table.cur() * self.q_word_end.cur() * t.calldata.cur(),
+        );
+        cb.require_equal(
+            "copy: bytecode table rows",
+            self.q_code.cur(),
+            self.in_table.cur() * t.code.cur(),
         );
         cb.require_zero(
-            "copy: only calldata streams read the table",
-            self.in_table.cur() * (constant(1) - t.calldata.cur()),
+            "copy: only calldata and code streams read a table",
+            self.in_table.cur() * (constant(1) - t.calldata.cur() - t.code.cur()),
         );
         cb.require_zero("copy: calldata is read", t.calldata.cur() * t.is_write.cur());
+        cb.require_zero("copy: code is read", t.code.cur() * t.is_write.cur());
         cb.require_zero(
-            "copy: calldata past the table is zero",
-            (t.calldata.cur() - self.in_table.cur()) * self.byte.cur(),
+            "copy: a code stream's word index is its address",
+            t.code.cur() * t.index_in_key.cur(),
+        );
+        cb.require_zero(
+            "copy: calldata or code past the table is zero",
+            (t.calldata.cur() + t.code.cur() - self.in_table.cur()) * self.byte.cur(),
         );
         cb.require_zero(
             "copy: the window ends after it starts",
@@ -464,8 +501,10 @@ impl CopyConfig {
             continues.clone() * (constant(1) - active.clone()),
         );
         cb.require_zero(
-            "copy: a word is wholly in the table or not",
-            (constant(1) - self.q_word_end.cur()) * (self.in_table.next() - self.in_table.cur()),
+            "copy: a calldata word is wholly in the table or not",
+            (constant(1) - self.q_word_end.cur())
+                * t.calldata.cur()
+                * (self.in_table.next() - self.in_table.cur()),
         );
         cb.require_equal(
             "copy: is_last marks a stream's last row",
@@ -484,6 +523,7 @@ impl CopyConfig {
                 ("copy: words constant", t.words),
                 ("copy: zero_outside constant", t.zero_outside),
                 ("copy: calldata constant", t.calldata),
+                ("copy: code constant", t.code),
                 ("copy: table_words constant", t.table_words),
                 ("copy: rlc total constant", t.rlc_total),
             ] {
@@ -501,10 +541,15 @@ impl CopyConfig {
                 "copy: table words are a prefix",
                 self.in_table.next() * (constant(1) - self.in_table.cur()),
             );
+            // Calldata counts words (at their ends), code counts bytes (`q_code` is `in_table`
+            // in a code stream and 0 elsewhere).
+            let code_next = self.q_code.next();
             cb.require_equal(
                 "copy: table words",
                 self.table_count.next(),
-                self.table_count.cur() + self.q_word_end.cur() * self.in_table.next(),
+                self.table_count.cur()
+                    + code_next.clone()
+                    + self.q_word_end.cur() * (self.in_table.next() - code_next),
             );
             let in_window_next = self.started.next() - self.ended.next();
             cb.require_equal(
@@ -584,6 +629,24 @@ impl CopyConfig {
         });
     }
 
+    /// Each code byte the code holds: `(Byte, hash_lo, hash_hi, 32·word + position, byte)` is
+    /// a row of the bytecode table (rows without a lookup match an all-zero row).
+    fn configure_code_lookup<F: PrimeField>(
+        &self,
+        meta: &mut ConstraintSystem<F>,
+        bytecode: &BytecodeTable,
+    ) {
+        let t = &self.table;
+        let q = self.q_code.cur();
+        let index = t.address.cur() * constant(WORD_BYTES) + self.byte_pos.cur();
+        let inputs =
+            [BytecodeTag::Byte.expr(), t.field_tag.cur(), t.key.cur(), index, self.byte.cur()];
+        let table = bytecode.table_exprs();
+        meta.lookup_any("copy: code byte", move |_| {
+            inputs.into_iter().map(|i| q.clone() * i).zip(table).collect()
+        });
+    }
+
     /// Rows for `words` stream words (one spare row at the end).
     pub fn rows(words: usize) -> usize {
         words * ROWS_PER_WORD + 1
@@ -612,6 +675,7 @@ impl CopyConfig {
             fixed(self.q_word_start, pos == 0);
             fixed(self.q_word_end, pos == ROWS_PER_WORD - 1);
             fixed(self.q_limb_start, pos.is_multiple_of(HALF));
+            region.assign_fixed(self.byte_pos, row, F::from(pos as u64));
         }
         let known = |v: u64| Value::known(F::from(v));
         let mut row = 0;
@@ -634,26 +698,39 @@ impl CopyConfig {
                 advice(self.active, known(1));
                 advice(t.is_first, known((i == 0) as u64));
                 advice(self.is_last, known((i == bytes.len() - 1) as u64));
-                advice(self.q_rw, known((pos == ROWS_PER_WORD - 1 && !stream.calldata) as u64));
+                let reads_rw = !stream.calldata && stream.code.is_none();
+                advice(self.q_rw, known((pos == ROWS_PER_WORD - 1 && reads_rw) as u64));
                 advice(t.rw_counter, known(word.rw_counter));
                 advice(t.is_write, known(first.is_write as u64));
                 advice(t.tag, known(first.tag as u64));
                 advice(t.id, known(first.id));
                 advice(t.address, Value::known(u256_to_field(word.address)));
-                advice(t.field_tag, known(first.field_tag));
-                advice(t.key, Value::known(u256_to_field(word.key)));
+                match stream.code {
+                    Some(hash) => {
+                        let (lo, hi) = word_limbs(U256::from_be_bytes(hash.0));
+                        advice(t.field_tag, Value::known(F::from_u128(lo)));
+                        advice(t.key, Value::known(F::from_u128(hi)));
+                    }
+                    None => {
+                        advice(t.field_tag, known(first.field_tag));
+                        advice(t.key, Value::known(u256_to_field(word.key)));
+                    }
+                }
                 advice(t.index_in_key, known(stream.index_in_key as u64));
                 advice(t.skip, known(stream.skip));
                 advice(t.len, known(stream.len));
                 advice(t.words, known(stream.rows.len() as u64));
                 advice(t.zero_outside, known(stream.zero_outside as u64));
                 advice(t.calldata, known(stream.calldata as u64));
+                advice(t.code, known(stream.code.is_some() as u64));
                 advice(t.table_words, known(stream.table_words));
                 let word_index = (i / ROWS_PER_WORD) as u64;
-                let in_table = stream.calldata && word_index < stream.table_words;
-                table_count += (in_table && pos == 0) as u64;
-                advice(self.in_table, known(in_table as u64));
-                advice(self.q_table, known((in_table && pos == ROWS_PER_WORD - 1) as u64));
+                let in_code = stream.code.is_some() && (i as u64) < stream.table_words;
+                let in_calldata = stream.calldata && word_index < stream.table_words;
+                table_count += (in_code || (in_calldata && pos == 0)) as u64;
+                advice(self.in_table, known((in_calldata || in_code) as u64));
+                advice(self.q_code, known(in_code as u64));
+                advice(self.q_table, known((in_calldata && pos == ROWS_PER_WORD - 1) as u64));
                 advice(self.table_count, known(table_count));
                 let prev_byte = word.value_prev.to_be_bytes::<32>()[pos];
                 advice(self.prev_byte, known(prev_byte as u64));
@@ -721,6 +798,7 @@ impl CopyConfig {
             self.before,
             self.count,
             self.in_table,
+            self.q_code,
             self.q_table,
             self.table_count,
             self.prev_byte,

@@ -1,5 +1,5 @@
 //! The copy circuit: byte windows of word streams, for the opcodes that move or hash a range
-//! of bytes (KECCAK256, LOG data, RETURN data, CALLDATACOPY).
+//! of bytes (KECCAK256, LOG data, RETURN data, CALLDATACOPY, CODECOPY, MCOPY).
 //!
 //! Memory and log data live in the RW table as 32-byte words. A step that reads or writes a
 //! byte range makes one RW per word it touches; instead of looking each word up itself (their
@@ -12,6 +12,11 @@
 //! the input of transaction slot `id − 1`; the first `table_words` are looked up in the
 //! [`CallDataTable`](crate::table::CallDataTable), the rest are zero (the input's zero fill).
 //!
+//! A **code stream** makes no RWs either: its words are the words `address, address + 1, …`
+//! of the code whose hash is `(field_tag, key)` (low and high limbs); its first `table_words`
+//! **bytes** are looked up one by one in the [`BytecodeTable`](crate::bytecode::BytecodeTable)
+//! as `(Byte, hash, 32·word + position, byte)`, the rest are zero (the code's zero fill).
+//!
 //! **Layout.** One row per byte, 32 rows per word, streams back to back from row 0, then unused
 //! rows (all zero) and a last unused row. Fixed columns mark words and 16-byte limbs.
 //!
@@ -23,7 +28,8 @@
 //!   last row `(rw_counter, is_write, tag, id, address, field_tag, key, value, value_prev)` is
 //!   looked up in the RW table (a read's `value_prev` is its value), or, in a calldata stream,
 //!   in the calldata table while `in_table` (a prefix of `table_words` words; later bytes are
-//!   0). A second byte column rebuilds `value_prev`: outside a write's window each byte
+//!   0); in a code stream every byte is looked up in the bytecode table while `in_table` (a
+//!   prefix of `table_words` bytes; later bytes are 0). A second byte column rebuilds `value_prev`: outside a write's window each byte
 //!   equals its previous byte (a write changes only its window). From one word to the next
 //!   the RW counter grows by one, and so does the address (memory) or the key (log data).
 //! - The window: flags `started` and `ended` turn on once each, in that order; `before` counts
@@ -33,8 +39,8 @@
 //! - The [`CopyTable`] is read on `is_first` rows, every entry multiplied by the fixed
 //!   `q_enable`, so only rows of this region can match a lookup.
 //!
-//! **Cost.** 32 rows per word; 32 first-phase and 2 second-phase advice columns, 7 fixed
-//! columns; two Range8 lookups, an RW and a calldata lookup; degree 5.
+//! **Cost.** 32 rows per word; 34 first-phase and 2 second-phase advice columns, 8 fixed
+//! columns; two Range8 lookups, an RW, a calldata and a bytecode lookup; degree 5.
 
 mod circuit;
 mod stream;

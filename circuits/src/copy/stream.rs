@@ -5,7 +5,7 @@
 //! them. The EVM step that makes those RWs names the stream by its first row and its window;
 //! the copy circuit proves the words, their bytes and the window's RLC.
 
-use alloy_primitives::U256;
+use alloy_primitives::{B256, U256};
 use zkevm_executor::trace::{StepKind, Trace};
 
 use crate::error::CircuitError;
@@ -33,8 +33,12 @@ pub struct WordStream {
     /// Whether the words are calldata words from the calldata table (`rows` then hold the
     /// transaction slot plus one as `id`, the word index as `address`, RW counters from 0).
     pub calldata: bool,
-    /// Of a calldata stream, the leading words the table holds; the rest are zero.
+    /// Of a calldata stream, the leading words the table holds; of a code stream, the leading
+    /// bytes the code holds; the rest are zero.
     pub table_words: u64,
+    /// Of a code stream, the code's hash (`rows` then hold the word index in the code as
+    /// `address`, RW counters from 0).
+    pub code: Option<B256>,
 }
 
 impl WordStream {
@@ -47,8 +51,16 @@ impl WordStream {
         len: u64,
         zero_outside: bool,
     ) -> Result<Self, CircuitError> {
-        let stream =
-            Self { rows, index_in_key, skip, len, zero_outside, calldata: false, table_words: 0 };
+        let stream = Self {
+            rows,
+            index_in_key,
+            skip,
+            len,
+            zero_outside,
+            calldata: false,
+            table_words: 0,
+            code: None,
+        };
         stream.check()?;
         Ok(stream)
     }
@@ -90,6 +102,55 @@ impl WordStream {
             zero_outside: false,
             calldata: true,
             table_words,
+            code: None,
+        };
+        stream.check()?;
+        Ok(stream)
+    }
+
+    /// The code stream of `code` (whose hash is `hash`) for the nonempty window `[offset,
+    /// offset + len)`, which starts inside the code: the words it touches, the bytes past the
+    /// code zero.
+    pub fn code(hash: B256, code: &[u8], offset: u64, len: u64) -> Result<Self, CircuitError> {
+        if offset >= code.len() as u64 || len == 0 {
+            return Err(CircuitError::Unsupported(
+                "copy stream: code window outside the code".into(),
+            ));
+        }
+        let (first, last) = word_span(offset, len);
+        let rows = (first..=last)
+            .map(|index| {
+                let mut word = [0u8; WORD_BYTES as usize];
+                let start = (index * WORD_BYTES) as usize;
+                for (i, byte) in word.iter_mut().enumerate() {
+                    *byte = code.get(start + i).copied().unwrap_or_default();
+                }
+                let value = U256::from_be_bytes(word);
+                RwRow {
+                    rw_counter: index - first,
+                    is_write: false,
+                    tag: RwTag::Padding,
+                    id: 0,
+                    address: U256::from(index),
+                    field_tag: 0,
+                    key: U256::ZERO,
+                    value,
+                    value_prev: value,
+                    aux: U256::ZERO,
+                }
+            })
+            .collect::<Vec<_>>();
+        let held = code.len() as u64 - first * WORD_BYTES;
+        let table_words = held.min(rows.len() as u64 * WORD_BYTES);
+        let stream = Self {
+            rows,
+            index_in_key: false,
+            skip: offset % WORD_BYTES,
+            len,
+            zero_outside: false,
+            calldata: false,
+            table_words,
+            code: Some(hash),
         };
         stream.check()?;
         Ok(stream)
@@ -154,8 +215,8 @@ pub fn word_span(offset: u64, len: u64) -> (u64, u64) {
 
 /// Every stream of the trace, in step order: the memory KECCAK256 hashes, the memory a root
 /// RETURN or REVERT returns, a LOG's memory and log data words, and CALLDATACOPY's calldata
-/// (when the window starts inside the input) and written memory, MCOPY's read and written
-/// memory.
+/// (when the window starts inside the input) and written memory, CODECOPY's and EXTCODECOPY's
+/// code (likewise) and written memory, MCOPY's read and written memory.
 pub fn trace_streams(trace: &Trace) -> Result<Vec<WordStream>, CircuitError> {
     let mut streams = Vec::new();
     let steps = trace.txs.iter().enumerate().flat_map(|(slot, tx)| {
@@ -174,6 +235,21 @@ pub fn trace_streams(trace: &Trace) -> Result<Vec<WordStream>, CircuitError> {
         }
         if op == 0x5e {
             streams.extend(mcopy_streams(rws)?);
+            continue;
+        }
+        if op == 0x39 {
+            if rws.len() < 4 {
+                return Err(CircuitError::Unsupported("CODECOPY: RWs missing".into()));
+            }
+            streams.extend(code_copy_streams(trace, &rws[..3], rws[3].value, &rws[4..])?);
+            continue;
+        }
+        if op == 0x3c {
+            // The address, then as CODECOPY; the warm flag and the code hash, then the memory.
+            if rws.len() < 6 {
+                return Err(CircuitError::Unsupported("EXTCODECOPY: RWs missing".into()));
+            }
+            streams.extend(code_copy_streams(trace, &rws[1..4], rws[5].value, &rws[6..])?);
             continue;
         }
         let (memory_at, topics) = match op {
@@ -240,6 +316,37 @@ fn calldata_copy_streams(
         streams.push(WordStream::calldata(tx, input, src.to::<u64>(), size)?);
     }
     streams.push(memory_stream(rws, 4, dest, size, true)?);
+    Ok(streams)
+}
+
+/// The streams of a CODECOPY or EXTCODECOPY: `operands` are the popped `dest`, `src`,
+/// `size`, `hash` the copied code's hash (0 for a missing account) and `writes` the memory
+/// word writes.
+fn code_copy_streams(
+    trace: &Trace,
+    operands: &[zkevm_executor::trace::Rw],
+    hash: U256,
+    writes: &[zkevm_executor::trace::Rw],
+) -> Result<Vec<WordStream>, CircuitError> {
+    let operand = |i: usize| operands.get(i).map(|rw| rw.value).unwrap_or_default();
+    let (dest, src, size) = (operand(0), operand(1), operand(2));
+    if size.is_zero() {
+        return Ok(Vec::new());
+    }
+    let hash = B256::from(hash.to_be_bytes::<32>());
+    let code: &[u8] = match trace.bytecodes.get(&hash) {
+        Some(code) => code,
+        None if hash.is_zero() || hash == alloy_primitives::KECCAK256_EMPTY => &[],
+        None => {
+            return Err(CircuitError::Unsupported(format!("code copy: no code of hash {hash}")))
+        }
+    };
+    let (dest, size) = (small(dest)?, small(size)?);
+    let mut streams = Vec::new();
+    if src < U256::from(code.len()) {
+        streams.push(WordStream::code(hash, code, src.to::<u64>(), size)?);
+    }
+    streams.push(memory_stream(writes, 0, dest, size, true)?);
     Ok(streams)
 }
 

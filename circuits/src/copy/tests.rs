@@ -2,7 +2,7 @@
 //! as the EVM does; lies about a byte, the window flags and counters, a word's RW row, padding
 //! and the claim itself are rejected.
 
-use alloy_primitives::U256;
+use alloy_primitives::{B256, U256};
 use halo2_proofs::circuit::{Layouter, Value};
 use halo2_proofs::halo2curves::bn256::Fr;
 use halo2_proofs::plonk::{
@@ -10,6 +10,7 @@ use halo2_proofs::plonk::{
 };
 
 use super::{rlc_value, CopyConfig, StreamClaim, WordStream};
+use crate::bytecode::BytecodeTable;
 use crate::constraint_builder::ConstraintBuilder;
 use crate::gadgets::test_support::{assert_rejected, run, GadgetTest};
 use crate::state::rw_row::{word_limbs, RwRow};
@@ -31,6 +32,8 @@ struct CopyTest {
     rw_lie: Option<(usize, U256)>,
     /// The input of transaction slot 0 in the calldata table.
     input: Vec<u8>,
+    /// The code (and its hash) in the bytecode table.
+    code: Option<(B256, Vec<u8>)>,
 }
 
 #[derive(Clone)]
@@ -38,9 +41,10 @@ struct Config {
     fixed: FixedTable,
     rw: RwTable,
     calldata: CallDataTable,
+    bytecode: BytecodeTable,
     copy: CopyConfig,
     q_probe: Column<Fixed>,
-    probe: [Column<Advice>; 14],
+    probe: [Column<Advice>; 15],
     probe_rlc: Column<Advice>,
     r: Challenge,
 }
@@ -113,10 +117,11 @@ impl GadgetTest for CopyTest {
         let fixed = FixedTable::configure(meta);
         let rw = RwTable::configure(meta);
         let calldata = CallDataTable::configure(meta);
+        let bytecode = BytecodeTable::configure(meta);
         let r = meta.challenge_usable_after(FirstPhase);
-        let copy = CopyConfig::configure(meta, &fixed, &rw, &calldata, r);
+        let copy = CopyConfig::configure(meta, &fixed, &rw, &calldata, &bytecode, r);
         let q_probe = meta.fixed_column();
-        let probe = [(); 14].map(|_| meta.advice_column());
+        let probe = [(); 15].map(|_| meta.advice_column());
         let probe_rlc = meta.advice_column_in(SecondPhase);
         let mut cb = ConstraintBuilder::new();
         let e = |i: usize| probe[i].cur();
@@ -134,12 +139,13 @@ impl GadgetTest for CopyTest {
             words: e(10),
             zero_outside: e(11),
             calldata: e(12),
-            table_words: e(13),
+            code: e(13),
+            table_words: e(14),
             rlc: probe_rlc.cur(),
         };
         cb.lookup("copy probe", claim.tuple(), copy.table.table_exprs());
         cb.build(meta, "copy probe", q_probe.cur());
-        Config { fixed, rw, calldata, copy, q_probe, probe, probe_rlc, r }
+        Config { fixed, rw, calldata, bytecode, copy, q_probe, probe, probe_rlc, r }
     }
 
     fn assign<L: Layouter<Fr>>(&self, config: &Config, mut layouter: L) -> Result<(), Error> {
@@ -152,8 +158,46 @@ impl GadgetTest for CopyTest {
                 Ok(())
             },
         )?;
-        let rw_rows: Vec<RwRow> =
-            self.streams.iter().filter(|s| !s.calldata).flat_map(|s| s.rows.clone()).collect();
+        layouter.assign_region(
+            || "bytecode",
+            |mut region| {
+                let Some((hash, code)) = &self.code else { return Ok(()) };
+                let t = &config.bytecode;
+                let (lo, hi) = word_limbs(U256::from_be_bytes(hash.0));
+                // Row 0 is all zero; the header, then one row per byte.
+                for row in 0..code.len() + 2 {
+                    region.assign_fixed(t.q_enable, row, Fr::from((row > 0) as u64));
+                    let (header, byte) = (row == 1, row > 1);
+                    let (index, value) = match row {
+                        0 => (0, 0),
+                        1 => (0, code.len() as u64),
+                        _ => ((row - 2) as u64, code[row - 2] as u64),
+                    };
+                    let limbs = if row > 0 { (lo, hi) } else { (0, 0) };
+                    let cells = [
+                        Fr::from(header as u64),
+                        Fr::from(byte as u64),
+                        Fr::from_u128(limbs.0),
+                        Fr::from_u128(limbs.1),
+                        Fr::from(index),
+                        Fr::from(value),
+                        Fr::zero(),
+                    ];
+                    let columns =
+                        [t.is_header, t.is_byte, t.hash_lo, t.hash_hi, t.index, t.value, t.is_code];
+                    for (column, v) in columns.into_iter().zip(cells) {
+                        region.assign_advice(column, row, Value::known(v));
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        let rw_rows: Vec<RwRow> = self
+            .streams
+            .iter()
+            .filter(|s| !s.calldata && s.code.is_none())
+            .flat_map(|s| s.rows.clone())
+            .collect();
         layouter.assign_region(
             || "rw",
             |mut region| {
@@ -219,24 +263,35 @@ impl GadgetTest for CopyTest {
                     let stream = &self.streams[*s];
                     let first = &stream.rows[0];
                     region.assign_fixed(config.q_probe, i, Fr::one());
+                    let (field_tag, key) = match stream.code {
+                        Some(hash) => {
+                            let (lo, hi) = word_limbs(U256::from_be_bytes(hash.0));
+                            (Fr::from_u128(lo), Fr::from_u128(hi))
+                        }
+                        None => {
+                            (Fr::from(first.field_tag), Fr::from(first.key.saturating_to::<u64>()))
+                        }
+                    };
+                    let n = |v: u64| Fr::from(v);
                     let values = [
-                        first.rw_counter,
-                        first.is_write as u64,
-                        first.tag as u64,
-                        first.id,
-                        first.address.saturating_to::<u64>(),
-                        first.field_tag,
-                        first.key.saturating_to::<u64>(),
-                        stream.index_in_key as u64,
-                        stream.skip + skip,
-                        stream.len + len,
-                        stream.rows.len() as u64 + words,
-                        stream.zero_outside as u64,
-                        stream.calldata as u64,
-                        stream.table_words,
+                        n(first.rw_counter),
+                        n(first.is_write as u64),
+                        n(first.tag as u64),
+                        n(first.id),
+                        n(first.address.saturating_to::<u64>()),
+                        field_tag,
+                        key,
+                        n(stream.index_in_key as u64),
+                        n(stream.skip + skip),
+                        n(stream.len + len),
+                        n(stream.rows.len() as u64 + words),
+                        n(stream.zero_outside as u64),
+                        n(stream.calldata as u64),
+                        n(stream.code.is_some() as u64),
+                        n(stream.table_words),
                     ];
                     for (column, v) in config.probe.iter().zip(values) {
-                        region.assign_advice(*column, i, Value::known(Fr::from(v)));
+                        region.assign_advice(*column, i, Value::known(v));
                     }
                 }
                 Ok(())
@@ -384,7 +439,7 @@ fn calldata_zero_fill_cannot_be_nonzero() {
     let mut test = calldata_test();
     test.streams[0].rows[2].value = U256::from(1);
     test.streams[0].rows[2].value_prev = U256::from(1);
-    assert_rejected(K, &test, "copy: calldata past the table is zero");
+    assert_rejected(K, &test, "copy: calldata or code past the table is zero");
 }
 
 #[test]
@@ -395,8 +450,63 @@ fn calldata_table_words_are_the_inputs() {
     assert_rejected(K, &more, "copy: calldata word");
     let mut fewer = calldata_test();
     fewer.streams[0].table_words = 1;
-    assert_rejected(K, &fewer, "copy: calldata past the table is zero");
+    assert_rejected(K, &fewer, "copy: calldata or code past the table is zero");
     let mut other = calldata_test();
     other.input[25] ^= 1;
     assert_rejected(K, &other, "copy: calldata word");
+}
+
+/// Bytes `[20, 90)` of a 40-byte code: words 0 to 2, of which the code holds the first 40
+/// bytes; the rest are zero.
+fn code_test() -> CopyTest {
+    let code: Vec<u8> = (0..40u8).map(|i| i.wrapping_mul(37).wrapping_add(5)).collect();
+    let hash = alloy_primitives::keccak256(&code);
+    let stream = WordStream::code(hash, &code, 20, 70).expect("a valid stream");
+    assert_eq!((stream.rows.len(), stream.table_words), (3, 40));
+    CopyTest {
+        streams: vec![stream, write_stream()],
+        claims: vec![(0, 0, 0, 0), (1, 0, 0, 0)],
+        code: Some((hash, code)),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn code_and_write_streams_pass() {
+    run(K, &code_test()).expect("honest streams pass");
+}
+
+#[test]
+fn a_code_byte_other_than_the_codes_is_rejected() {
+    let mut test = code_test();
+    if let Some((_, code)) = test.code.as_mut() {
+        code[25] ^= 1;
+    }
+    assert_rejected(K, &test, "copy: code byte");
+}
+
+#[test]
+fn another_codes_bytes_are_rejected() {
+    let mut test = code_test();
+    test.streams[0].code = Some(B256::repeat_byte(7));
+    assert_rejected(K, &test, "copy: code byte");
+}
+
+#[test]
+fn code_zero_fill_cannot_be_nonzero() {
+    let mut test = code_test();
+    test.streams[0].rows[2].value = U256::from(1);
+    test.streams[0].rows[2].value_prev = U256::from(1);
+    assert_rejected(K, &test, "copy: calldata or code past the table is zero");
+}
+
+#[test]
+fn code_table_bytes_are_the_codes() {
+    // One byte more than the code has, one fewer (its byte is not zero).
+    let mut more = code_test();
+    more.streams[0].table_words = 41;
+    assert_rejected(K, &more, "copy: code byte");
+    let mut fewer = code_test();
+    fewer.streams[0].table_words = 39;
+    assert_rejected(K, &fewer, "copy: calldata or code past the table is zero");
 }

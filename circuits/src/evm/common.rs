@@ -50,6 +50,9 @@ pub enum Transition<F: PrimeField> {
     SameContextWrites(NextPc<F>, Expression<F>),
     /// The next opcode of the same call, with the memory grown to this many words.
     SameContextMemory(NextPc<F>, Expression<F>),
+    /// The next opcode of the same call, with the memory grown to this many words, after this
+    /// many reversible writes.
+    SameContextMemoryWrites(NextPc<F>, Expression<F>, Expression<F>),
     /// The next opcode of the same call after a log: memory grown to this many words and
     /// the log id one more.
     SameContextLog(NextPc<F>, Expression<F>),
@@ -156,6 +159,9 @@ impl OpcodeStep {
                 (Some(pc), writes, memory_now, constant(0))
             }
             Transition::SameContextMemory(pc, words) => (Some(pc), constant(0), words, constant(0)),
+            Transition::SameContextMemoryWrites(pc, words, writes) => {
+                (Some(pc), writes, words, constant(0))
+            }
             Transition::SameContextLog(pc, words) => (Some(pc), constant(0), words, constant(1)),
             Transition::EndTx | Transition::EndTxReverted => {
                 (None, constant(0), memory_now, constant(0))

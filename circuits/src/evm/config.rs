@@ -436,6 +436,8 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::CodeSize => "evm CODESIZE",
         ExecutionState::CallDataLoad => "evm CALLDATALOAD",
         ExecutionState::CallDataCopy => "evm CALLDATACOPY",
+        ExecutionState::CodeCopy => "evm CODECOPY",
+        ExecutionState::ExtCodeCopy => "evm EXTCODECOPY",
         ExecutionState::Sload => "evm SLOAD",
         ExecutionState::Sstore => "evm SSTORE",
         ExecutionState::Tload => "evm TLOAD",

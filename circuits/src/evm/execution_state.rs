@@ -68,6 +68,10 @@ pub enum ExecutionState {
     CallDataLoad,
     /// CALLDATACOPY (root call).
     CallDataCopy,
+    /// CODECOPY.
+    CodeCopy,
+    /// EXTCODECOPY (warm/cold account access).
+    ExtCodeCopy,
     /// SLOAD.
     Sload,
     /// SSTORE.
@@ -130,7 +134,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 57] = [
+    pub const ALL: [ExecutionState; 59] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -188,6 +192,8 @@ impl ExecutionState {
         ExecutionState::ReturnDataCopy,
         ExecutionState::ErrorReturnDataOutOfBounds,
         ExecutionState::ErrorOutOfGasMemory,
+        ExecutionState::CodeCopy,
+        ExecutionState::ExtCodeCopy,
     ];
 
     /// Index of the state's selector cell.
@@ -236,6 +242,8 @@ impl ExecutionState {
             0x38 => ExecutionState::CodeSize,
             0x35 => ExecutionState::CallDataLoad,
             0x37 => ExecutionState::CallDataCopy,
+            0x39 => ExecutionState::CodeCopy,
+            0x3c => ExecutionState::ExtCodeCopy,
             0x3e => ExecutionState::ReturnDataCopy,
             0x54 => ExecutionState::Sload,
             0x55 => ExecutionState::Sstore,

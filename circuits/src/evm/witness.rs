@@ -1,6 +1,9 @@
 //! The EVM circuit's witness: each step of a trace with what its gadget needs.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
+
+use alloy_primitives::{Bytes, B256, U256};
 
 use zkevm_executor::trace::{BlockContext, Rw, Step, StepKind, Trace, TxTrace};
 
@@ -28,6 +31,8 @@ pub struct StepWitness<'t> {
     pub tx: Option<&'t TxTrace>,
     /// The block.
     pub block: &'t BlockContext,
+    /// Every code of the trace, by hash.
+    pub bytecodes: &'t BTreeMap<B256, Bytes>,
 }
 
 impl<'t> StepWitness<'t> {
@@ -35,6 +40,11 @@ impl<'t> StepWitness<'t> {
     /// reads is a synthesis error, never a panic.
     pub fn rw(&self, index: usize) -> Result<&'t Rw, halo2_proofs::plonk::Error> {
         self.rws.get(index).ok_or(halo2_proofs::plonk::Error::Synthesis)
+    }
+
+    /// The code whose hash is `hash`, if the trace keeps it.
+    pub fn bytecode(&self, hash: U256) -> Option<&'t [u8]> {
+        self.bytecodes.get(&B256::from(hash.to_be_bytes::<32>())).map(|code| code.as_ref())
     }
 
     /// The step's last RW (see [`StepWitness::rw`]).
@@ -154,6 +164,7 @@ pub fn step_witnesses(
             next: step_values(trace, next, &reversions),
             tx,
             block: &trace.block,
+            bytecodes: &trace.bytecodes,
         });
     }
     Ok(witnesses)
@@ -191,6 +202,7 @@ pub fn block_witnesses(trace: &Trace, slots: usize) -> Result<Vec<StepWitness<'_
         next: end,
         tx: None,
         block: &trace.block,
+        bytecodes: &trace.bytecodes,
     };
     witnesses.extend((real + 1..slots).map(|_| closing(ExecutionState::Padding)));
     witnesses.push(closing(ExecutionState::EndBlock));

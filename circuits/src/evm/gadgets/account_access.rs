@@ -13,6 +13,9 @@
 //! - EXTCODEHASH reads nonce, balance and code hash, and pushes 0 for an empty account (EIP-161:
 //!   nonce 0, balance 0, the empty code's hash), else the code hash. A missing account's fields
 //!   read as 0 or as an empty account's, so it pushes 0 either way.
+//!
+//! EXTCODECOPY (its own module) shares the access ([`AccessedAccount`], with its other
+//! operands popped before the warm flag is set) and the code length ([`CodeOfHash`]).
 
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
@@ -39,23 +42,39 @@ const EMPTY_CODE_HASH: U256 = alloy_primitives::uint!(
     0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470_U256
 );
 
-/// The popped address operand and the warm flag it sets (the step's first two RWs).
+/// The popped address operand and the warm flag it sets (the step's first two RWs, or, with
+/// more operands, the pops and then the flag).
 #[derive(Clone, Debug)]
-struct AccessedAccount {
+pub(super) struct AccessedAccount {
     operand: WordCells,
     /// The operand's high limb in bytes, least significant first.
     high: [Cell; 16],
     was_warm: Cell,
+    /// The RW index of the warm flag's write within the step.
+    warm_rw: usize,
 }
 
 impl AccessedAccount {
     fn configure<F: PrimeField>(cb: &mut EvmBuilder<F>, name: &'static str) -> Self {
+        Self::configure_with(cb, name, &[])
+    }
+
+    /// The address popped first, then `more` (already queried) popped in order, then the
+    /// warm flag written.
+    pub(super) fn configure_with<F: PrimeField>(
+        cb: &mut EvmBuilder<F>,
+        name: &'static str,
+        more: &[(&'static str, &WordCells)],
+    ) -> Self {
         let operand = cb.query_word();
         cb.stack_pop(name, operand.expr());
+        for (what, word) in more {
+            cb.stack_pop(what, word.expr());
+        }
         let high = [(); 16].map(|_| cb.query_byte());
         cb.require_equal(name, operand.hi.expr(), from_bytes(&high));
         let was_warm = cb.query_bool(name);
-        let this = Self { operand, high, was_warm };
+        let this = Self { operand, high, was_warm, warm_rw: 1 + more.len() };
         let tx_id = cb.cur.tx_id.clone();
         cb.reversible_write(
             name,
@@ -72,17 +91,17 @@ impl AccessedAccount {
     }
 
     /// The address: the operand's low 160 bits.
-    fn address<F: PrimeField>(&self) -> Word<F> {
+    pub(super) fn address<F: PrimeField>(&self) -> Word<F> {
         Word { lo: self.operand.lo.expr(), hi: from_bytes(&self.high[..4]) }
     }
 
     /// 100 gas warm, 2,600 cold.
-    fn gas<F: PrimeField>(&self) -> Expression<F> {
+    pub(super) fn gas<F: PrimeField>(&self) -> Expression<F> {
         constant(WARM_ACCESS)
             + (constant(1) - self.was_warm.expr()) * constant(COLD_ACCOUNT_ACCESS - WARM_ACCESS)
     }
 
-    fn assign<F: PrimeField>(
+    pub(super) fn assign<F: PrimeField>(
         &self,
         a: &mut StepAssigner<'_, '_, F>,
         w: &StepWitness<'_>,
@@ -92,7 +111,7 @@ impl AccessedAccount {
         for (cell, byte) in self.high.iter().zip(hi.to_le_bytes()) {
             a.assign_u64(*cell, u64::from(byte));
         }
-        let was_warm = w.rw(1)?.value_prev.unwrap_or_default();
+        let was_warm = w.rw(self.warm_rw)?.value_prev.unwrap_or_default();
         a.assign_u64(self.was_warm, u64::from(!was_warm.is_zero()));
         Ok(())
     }
@@ -282,12 +301,10 @@ impl<F: PrimeField> StepGadget<F> for ExtCodeHashGadget {
     }
 }
 
-/// EXTCODESIZE.
+/// The length of an account's code from its code hash: the bytecode table's header row, or 0
+/// when the hash is the empty code's or 0 (a missing account).
 #[derive(Clone, Debug)]
-pub struct ExtCodeSizeGadget {
-    common: OpcodeStep,
-    account: AccessedAccount,
-    code_hash: WordCells,
+pub(super) struct CodeOfHash {
     /// A missing account's code hash reads as 0.
     hash_is_zero: IsZeroCells,
     hash_lo_is_empty: IsZeroCells,
@@ -295,6 +312,65 @@ pub struct ExtCodeSizeGadget {
     /// The code hash is the empty code's.
     codeless: Cell,
     size: Cell,
+}
+
+impl CodeOfHash {
+    /// States `size` of the code whose hash is `code_hash`.
+    pub(super) fn configure<F: PrimeField>(
+        cb: &mut EvmBuilder<F>,
+        name: &'static str,
+        code_hash: &WordCells,
+    ) -> Self {
+        let hash_is_zero = cb.is_zero(name, code_hash.lo.expr() + code_hash.hi.expr());
+        let (empty_lo, empty_hi) = word_limbs(EMPTY_CODE_HASH);
+        let hash_lo_is_empty = cb.is_zero(name, code_hash.lo.expr() - constant_u128(empty_lo));
+        let hash_hi_is_empty = cb.is_zero(name, code_hash.hi.expr() - constant_u128(empty_hi));
+        let codeless = cb.query_cell();
+        cb.require_equal(
+            "code of a hash: codeless",
+            codeless.expr(),
+            hash_lo_is_empty.is_zero.expr() * hash_hi_is_empty.is_zero.expr(),
+        );
+        // A zero hash is not the empty code's: at most one of the two holds.
+        let no_code = hash_is_zero.is_zero.expr() + codeless.expr();
+        let size = cb.query_cell();
+        cb.when(no_code.clone(), |cb| {
+            cb.require_zero("code of a hash: no code, size 0", size.expr());
+        });
+        cb.when(constant(1) - no_code, |cb| {
+            cb.code_length_lookup_of(name, code_hash.expr(), size.expr());
+        });
+        Self { hash_is_zero, hash_lo_is_empty, hash_hi_is_empty, codeless, size }
+    }
+
+    /// The code's length.
+    pub(super) fn size<F: PrimeField>(&self) -> Expression<F> {
+        self.size.expr()
+    }
+
+    /// Assigns the code hash's limbs and the code's length.
+    pub(super) fn assign<F: PrimeField>(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        hash: (u128, u128),
+        size: u64,
+    ) {
+        a.assign_is_zero(self.hash_is_zero, F::from_u128(hash.0) + F::from_u128(hash.1));
+        let (empty_lo, empty_hi) = word_limbs(EMPTY_CODE_HASH);
+        a.assign_is_zero(self.hash_lo_is_empty, F::from_u128(hash.0) - F::from_u128(empty_lo));
+        a.assign_is_zero(self.hash_hi_is_empty, F::from_u128(hash.1) - F::from_u128(empty_hi));
+        a.assign_u64(self.codeless, (hash == (empty_lo, empty_hi)) as u64);
+        a.assign_u64(self.size, size);
+    }
+}
+
+/// EXTCODESIZE.
+#[derive(Clone, Debug)]
+pub struct ExtCodeSizeGadget {
+    common: OpcodeStep,
+    account: AccessedAccount,
+    code_hash: WordCells,
+    code: CodeOfHash,
     prev: WordCells,
 }
 
@@ -313,33 +389,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ExtCodeSizeGadget {
             code_hash.expr(),
             None,
         );
-        let hash_is_zero =
-            cb.is_zero("EXTCODESIZE: no account", code_hash.lo.expr() + code_hash.hi.expr());
-        let (empty_lo, empty_hi) = word_limbs(EMPTY_CODE_HASH);
-        let hash_lo_is_empty = cb
-            .is_zero("EXTCODESIZE: empty code hash", code_hash.lo.expr() - constant_u128(empty_lo));
-        let hash_hi_is_empty = cb
-            .is_zero("EXTCODESIZE: empty code hash", code_hash.hi.expr() - constant_u128(empty_hi));
-        let codeless = cb.query_cell();
-        cb.require_equal(
-            "EXTCODESIZE: codeless",
-            codeless.expr(),
-            hash_lo_is_empty.is_zero.expr() * hash_hi_is_empty.is_zero.expr(),
-        );
-        // A zero hash is not the empty code's: at most one of the two holds.
-        let no_code = hash_is_zero.is_zero.expr() + codeless.expr();
-        let size = cb.query_cell();
-        cb.when(no_code.clone(), |cb| {
-            cb.require_zero("EXTCODESIZE: no code, size 0", size.expr());
-        });
-        cb.when(constant(1) - no_code, |cb| {
-            cb.code_length_lookup_of(
-                "EXTCODESIZE: the code's length",
-                code_hash.expr(),
-                size.expr(),
-            );
-        });
-        let prev = cb.stack_push("EXTCODESIZE: size", Word::small(size.expr()));
+        let code = CodeOfHash::configure(cb, "EXTCODESIZE: the code's length", &code_hash);
+        let prev = cb.stack_push("EXTCODESIZE: size", Word::small(code.size()));
         let gas = account.gas();
         let writes = cb.reversible_writes();
         let common = OpcodeStep::configure(
@@ -347,17 +398,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ExtCodeSizeGadget {
             GasCost::Dynamic(gas),
             Transition::SameContextWrites(NextPc::Advance(1), writes),
         );
-        Self {
-            common,
-            account,
-            code_hash,
-            hash_is_zero,
-            hash_lo_is_empty,
-            hash_hi_is_empty,
-            codeless,
-            size,
-            prev,
-        }
+        Self { common, account, code_hash, code, prev }
     }
 }
 
@@ -367,12 +408,8 @@ impl<F: PrimeField> StepGadget<F> for ExtCodeSizeGadget {
         self.account.assign(a, w)?;
         let hash = word_limbs(w.rw(2)?.value);
         a.assign_word(self.code_hash, hash);
-        a.assign_is_zero(self.hash_is_zero, F::from_u128(hash.0) + F::from_u128(hash.1));
-        let (empty_lo, empty_hi) = word_limbs(EMPTY_CODE_HASH);
-        a.assign_is_zero(self.hash_lo_is_empty, F::from_u128(hash.0) - F::from_u128(empty_lo));
-        a.assign_is_zero(self.hash_hi_is_empty, F::from_u128(hash.1) - F::from_u128(empty_hi));
-        a.assign_u64(self.codeless, (hash == (empty_lo, empty_hi)) as u64);
-        a.assign(self.size, F::from_u128(word_limbs(w.last_rw()?.value).0));
+        let size = word_limbs(w.last_rw()?.value).0;
+        self.code.assign(a, hash, size as u64);
         assign_push_prev(a, w, self.prev)
     }
 }

@@ -21,11 +21,12 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::CallContextField;
 
+use super::copy_source::{Minimum, SourceWindow};
 use super::{ExecutionGadget, StepGadget};
-use crate::constraint_builder::{constant, select};
+use crate::constraint_builder::constant;
 use crate::copy::StreamClaim;
 use crate::evm::assign::StepAssigner;
-use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells};
+use crate::evm::builder::{EvmBuilder, Word, WordCells};
 use crate::evm::cell::{Cell, LookupTable};
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
@@ -47,22 +48,12 @@ pub struct CallDataCopyGadget {
     size: WordCells,
     length: Cell,
     span: MemorySpan,
-    past_end: Cell,
-    src_hi_is_zero: IsZeroCells,
-    /// `src − L` past the end (0 when the high limb is set), `L − src − 1` before it.
-    distance: [Cell; 16],
-    /// 1 when the copy reads the input: nonempty and `src < L`.
-    reads: Cell,
-    /// `src` when reading, else 0.
-    src_from: Cell,
-    src_span: MemorySpan,
+    source: SourceWindow,
     input_words: Cell,
     /// `32·n − L` and `31 − (32·n − L)`.
     padding: [Cell; 2],
-    all_in: Cell,
-    table_words: Cell,
-    /// `n − w − words` when every source word is in the input, else `words − (n − w) − 1`.
-    table_distance: [Cell; 5],
+    /// Words of the source stream the calldata table holds: `min(n − w, words)`.
+    table_words: Minimum,
     rlc: Cell,
     expansion: MemoryExpansion,
 }
@@ -100,46 +91,20 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataCopyGadget {
             words: span.words(),
             zero_outside: constant(0),
             calldata: constant(0),
+            code: constant(0),
             table_words: constant(0),
             rlc: rlc.expr(),
         };
         cb.when(span.nonempty(), |cb| cb.word_stream("CALLDATACOPY: the written memory", write));
 
-        // Whether the source starts past the input.
-        let past_end = cb.query_bool("CALLDATACOPY: past_end is boolean");
-        let src_hi_is_zero = cb.is_zero("CALLDATACOPY: source high limb is zero", src.hi.expr());
-        let distance = [(); 16].map(|_| cb.query_byte());
-        let (lo, len) = (src.lo.expr::<F>(), length.expr::<F>());
-        cb.require_equal(
-            "CALLDATACOPY: source offset against the input length",
-            from_bytes(&distance),
-            select(
-                past_end.expr(),
-                src_hi_is_zero.is_zero.expr() * (lo.clone() - len.clone()),
-                len.clone() - lo.clone() - constant(1),
-            ),
-        );
-        cb.when(constant(1) - past_end.expr(), |cb| {
-            cb.require_zero("CALLDATACOPY: a source inside the input is small", src.hi.expr());
-        });
-        let reads = cb.query_cell();
-        cb.require_equal(
-            "CALLDATACOPY: reads the input when nonempty and inside it",
-            reads.expr(),
-            span.nonempty() * (constant(1) - past_end.expr()),
-        );
-        let src_from = cb.query_cell();
-        cb.require_equal("CALLDATACOPY: source when read", src_from.expr(), reads.expr() * lo);
-        // The source range (of offset 0 when nothing is read: then only its cells are used).
-        let src_span =
-            MemorySpan::configure(cb, &Word { lo: src_from.expr(), hi: constant(0) }, &size.expr());
-
+        let source = SourceWindow::configure(cb, &src, &size, span.nonempty(), length.expr());
+        let reads = source.reads();
         // n = ⌈L/32⌉ and T = min(n − w, words).
         let input_words = cb.query_cell();
         let padding = [cb.query_byte(), cb.query_byte()];
         cb.require_equal(
             "CALLDATACOPY: input words = ⌈L/32⌉",
-            input_words.expr() * constant(32) - len,
+            input_words.expr() * constant(32) - length.expr(),
             padding[0].expr(),
         );
         cb.require_equal(
@@ -147,33 +112,13 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataCopyGadget {
             padding[0].expr() + padding[1].expr(),
             constant(31),
         );
-        let all_in = cb.query_bool("CALLDATACOPY: all_in is boolean");
-        let table_words = cb.query_cell();
-        let table_distance = [(); 5].map(|_| cb.query_byte());
-        let left = input_words.expr() - src_span.first_word();
-        let words = src_span.words();
-        cb.when(reads.expr(), |cb| {
-            cb.require_equal(
-                "CALLDATACOPY: table words = min(n − w, words)",
-                table_words.expr(),
-                select(all_in.expr(), words.clone(), left.clone()),
-            );
-            cb.require_equal(
-                "CALLDATACOPY: table words = min(n − w, words)",
-                from_bytes(&table_distance),
-                select(
-                    all_in.expr(),
-                    left.clone() - words.clone(),
-                    words.clone() - left.clone() - constant(1),
-                ),
-            );
-        });
-        cb.when(constant(1) - reads.expr(), |cb| {
-            cb.require_zero("CALLDATACOPY: nothing read", all_in.expr());
-            cb.require_zero("CALLDATACOPY: nothing read", table_words.expr());
-            for byte in &table_distance {
-                cb.require_zero("CALLDATACOPY: nothing read", byte.expr());
-            }
+        let table_words = Minimum::configure(
+            cb,
+            reads.clone(),
+            input_words.expr() - source.span.first_word(),
+            source.span.words(),
+        );
+        cb.when(constant(1) - reads.clone(), |cb| {
             // Zeros (or nothing) are copied: their RLC is 0.
             cb.require_zero("CALLDATACOPY: the RLC of zeros", rlc.expr());
         });
@@ -182,19 +127,20 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataCopyGadget {
             is_write: constant(0),
             tag: constant(RwTag::Padding as u64),
             id: cb.cur.tx_id.clone() + constant(1),
-            address: src_span.first_word(),
+            address: source.span.first_word(),
             field_tag: constant(0),
             key: constant(0),
             index_in_key: constant(0),
-            skip: src_span.skip(),
+            skip: source.span.skip(),
             len: size.lo.expr(),
-            words: src_span.words(),
+            words: source.span.words(),
             zero_outside: constant(0),
             calldata: constant(1),
+            code: constant(0),
             table_words: table_words.expr(),
             rlc: rlc.expr(),
         };
-        cb.when(reads.expr(), |cb| {
+        cb.when(reads, |cb| {
             cb.lookup(LookupTable::Copy, "CALLDATACOPY: the input bytes", read.tuple())
         });
 
@@ -212,17 +158,10 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataCopyGadget {
             size,
             length,
             span,
-            past_end,
-            src_hi_is_zero,
-            distance,
-            reads,
-            src_from,
-            src_span,
+            source,
             input_words,
             padding,
-            all_in,
             table_words,
-            table_distance,
             rlc,
             expansion,
         }
@@ -241,52 +180,27 @@ impl<F: PrimeField> StepGadget<F> for CallDataCopyGadget {
         a.assign_word(self.size, word_limbs(size));
         a.assign_u64(self.length, len);
         self.span.assign(a, dest, size);
-
-        let past_end = src >= U256::from(len);
-        a.assign_u64(self.past_end, past_end as u64);
-        let (lo, hi) = word_limbs(src);
-        a.assign_is_zero(self.src_hi_is_zero, F::from_u128(hi));
-        let distance = match (past_end, hi == 0) {
-            (true, true) => lo - len as u128,
-            (true, false) => 0,
-            (false, _) => len as u128 - lo - 1,
-        };
-        for (i, cell) in self.distance.iter().enumerate() {
-            a.assign_u64(*cell, ((distance >> (8 * i)) & 0xff) as u64);
-        }
-        let reads = !past_end && !size.is_zero();
-        a.assign_u64(self.reads, reads as u64);
-        let src_from = if reads { lo as u64 } else { 0 };
-        a.assign_u64(self.src_from, src_from);
-        self.src_span.assign(a, U256::from(src_from), size);
+        let from = self.source.assign(a, src, size, len);
 
         let input_words = len.div_ceil(32);
         a.assign_u64(self.input_words, input_words);
         let pad = input_words * 32 - len;
         a.assign_u64(self.padding[0], pad);
         a.assign_u64(self.padding[1], 31 - pad);
-        let (first, words, _) = MemorySpan::native(U256::from(src_from), size);
-        let (all_in, table_words, table_distance) = if reads {
-            let left = input_words - first;
-            if words <= left {
-                (true, words, left - words)
-            } else {
-                (false, left, words - left - 1)
-            }
-        } else {
-            (false, 0, 0)
-        };
-        a.assign_u64(self.all_in, all_in as u64);
-        a.assign_u64(self.table_words, table_words);
-        a.assign_bytes(&self.table_distance, table_distance);
+        let held = from.map(|from| {
+            let (first, words, _) = MemorySpan::native(U256::from(from), size);
+            (input_words - first, words)
+        });
+        self.table_words.assign(a, held);
 
-        let bytes = if reads {
-            let size = size.saturating_to::<u64>();
-            (src_from..src_from + size)
-                .map(|i| input.get(i as usize).copied().unwrap_or_default())
-                .collect()
-        } else {
-            Vec::new()
+        let bytes = match from {
+            Some(from) => {
+                let size = size.saturating_to::<u64>();
+                (from..from + size)
+                    .map(|i| input.get(i as usize).copied().unwrap_or_default())
+                    .collect()
+            }
+            None => Vec::new(),
         };
         a.assign_rlc(self.rlc, bytes);
         let (_, _, needed) = MemorySpan::native(dest, size);

@@ -121,6 +121,7 @@ impl<F: PrimeField> ExecutionGadget<F> for LogGadget {
             len: len.lo.expr(),
             words: span.len_words(),
             calldata: constant(0),
+            code: constant(0),
             table_words: constant(0),
             zero_outside: constant(1),
             rlc: rlc.expr(),

@@ -77,6 +77,7 @@ impl<F: PrimeField> ExecutionGadget<F> for McopyGadget {
             words: dest_span.words(),
             zero_outside: constant(0),
             calldata: constant(0),
+            code: constant(0),
             table_words: constant(0),
             rlc: rlc.expr(),
         };

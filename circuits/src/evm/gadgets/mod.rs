@@ -21,11 +21,14 @@ mod bitwise;
 mod byte_ops;
 mod calldatacopy;
 mod calldataload;
+mod codecopy;
 mod compare;
 mod context;
+mod copy_source;
 mod end_block;
 pub mod end_tx;
 pub mod error;
+mod extcodecopy;
 pub mod invalid_jump;
 mod jump;
 mod log;
@@ -126,5 +129,7 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, returndatacopy::ReturnDataCopyGadget>,
         register::<F, returndatacopy::ReturnDataOutOfBoundsGadget>,
         register::<F, memory_oog::MemoryOutOfGasGadget>,
+        register::<F, codecopy::CodeCopyGadget>,
+        register::<F, extcodecopy::ExtCodeCopyGadget>,
     ]
 }

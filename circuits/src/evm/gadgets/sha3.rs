@@ -44,6 +44,7 @@ pub(super) fn memory_read_claim<F: PrimeField>(
         len,
         words: span.words(),
         calldata: constant(0),
+        code: constant(0),
         table_words: constant(0),
         zero_outside: constant(0),
         rlc,

@@ -97,7 +97,7 @@ fn a_wrong_pushed_value_is_rejected() {
         (BALANCE, 0, "evm: rw lookup"),
         (EXTCODEHASH, 2, "evm: rw lookup"),
         (EXTCODESIZE, 0, "evm: bytecode lookup"),
-        (EXTCODESIZE, 1, "EXTCODESIZE: no code, size 0"),
+        (EXTCODESIZE, 1, "code of a hash: no code, size 0"),
     ] {
         let mut trace = honest();
         let (index, value) = pushed(&trace, op, nth);

@@ -172,7 +172,14 @@ impl Circuit<Fr> for WindowCircuit {
         let bitwise = BitwiseConfig::configure(meta, &fixed);
         let arith = ArithConfig::configure(meta, &fixed);
         let calldata = CallDataTable::configure(meta);
-        let copy = CopyConfig::configure(meta, &fixed, &state.table, &calldata, challenges.bytes);
+        let copy = CopyConfig::configure(
+            meta,
+            &fixed,
+            &state.table,
+            &calldata,
+            &bytecode.table,
+            challenges.bytes,
+        );
         let tables = EvmTables {
             rw: state.table,
             bytecode: bytecode.table,
@@ -473,8 +480,10 @@ mod arithmetic_wide;
 mod bitwise;
 mod byte_ops;
 mod calldata;
+mod codecopy;
 mod context;
 mod copying;
+mod extcodecopy;
 mod hashing;
 mod mcopy;
 mod memory;
