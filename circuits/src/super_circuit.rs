@@ -492,7 +492,7 @@ pub fn mock_prove(trace: &Trace) -> MockVerdict {
         Ok(prover) => prover,
         Err(e) => return MockVerdict::Failed(format!("synthesis: {e:?}")),
     };
-    match prover.verify() {
+    match prover.verify_par() {
         Ok(()) => MockVerdict::Passed,
         Err(failures) => {
             let first = failures.first().map(|f| f.to_string()).unwrap_or_default();
