@@ -438,6 +438,7 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::CallDataCopy => "evm CALLDATACOPY",
         ExecutionState::CodeCopy => "evm CODECOPY",
         ExecutionState::ExtCodeCopy => "evm EXTCODECOPY",
+        ExecutionState::BlobHash => "evm BLOBHASH",
         ExecutionState::Sload => "evm SLOAD",
         ExecutionState::Sstore => "evm SSTORE",
         ExecutionState::Tload => "evm TLOAD",

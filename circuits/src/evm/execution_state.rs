@@ -72,6 +72,8 @@ pub enum ExecutionState {
     CodeCopy,
     /// EXTCODECOPY (warm/cold account access).
     ExtCodeCopy,
+    /// BLOBHASH (no blobs: always 0).
+    BlobHash,
     /// SLOAD.
     Sload,
     /// SSTORE.
@@ -134,7 +136,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 59] = [
+    pub const ALL: [ExecutionState; 60] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -194,6 +196,7 @@ impl ExecutionState {
         ExecutionState::ErrorOutOfGasMemory,
         ExecutionState::CodeCopy,
         ExecutionState::ExtCodeCopy,
+        ExecutionState::BlobHash,
     ];
 
     /// Index of the state's selector cell.
@@ -244,6 +247,7 @@ impl ExecutionState {
             0x37 => ExecutionState::CallDataCopy,
             0x39 => ExecutionState::CodeCopy,
             0x3c => ExecutionState::ExtCodeCopy,
+            0x49 => ExecutionState::BlobHash,
             0x3e => ExecutionState::ReturnDataCopy,
             0x54 => ExecutionState::Sload,
             0x55 => ExecutionState::Sstore,

@@ -18,6 +18,7 @@ mod add_sub;
 mod arith;
 pub mod begin_tx;
 mod bitwise;
+mod blobhash;
 mod byte_ops;
 mod calldatacopy;
 mod calldataload;
@@ -131,5 +132,6 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, memory_oog::MemoryOutOfGasGadget>,
         register::<F, codecopy::CodeCopyGadget>,
         register::<F, extcodecopy::ExtCodeCopyGadget>,
+        register::<F, blobhash::BlobHashGadget>,
     ]
 }

@@ -1,0 +1,62 @@
+//! BLOBHASH (EIP-4844): the versioned hash of the transaction's blob at the popped index, or 0
+//! past the last blob. Gas 3.
+//!
+//! A chunk's statement describes transactions without blobs: the transaction table has no
+//! blob hashes, and witness generation reports a blob transaction (type 3) as unsupported. So
+//! every index is past the last blob, and BLOBHASH pushes 0 whatever it pops. It reads the
+//! call's transaction id, as the executor records it.
+
+use halo2_proofs::halo2curves::ff::PrimeField;
+use halo2_proofs::plonk::Error;
+use zkevm_executor::trace::CallContextField;
+
+use super::{ExecutionGadget, StepGadget};
+use crate::constraint_builder::constant;
+use crate::evm::assign::StepAssigner;
+use crate::evm::builder::{EvmBuilder, Word, WordCells};
+use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::execution_state::ExecutionState;
+use crate::evm::witness::StepWitness;
+use crate::state::rw_row::word_limbs;
+
+/// BLOBHASH.
+#[derive(Clone, Debug)]
+pub struct BlobHashGadget {
+    common: OpcodeStep,
+    index: WordCells,
+    prev: WordCells,
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for BlobHashGadget {
+    const STATE: ExecutionState = ExecutionState::BlobHash;
+
+    fn configure(cb: &mut EvmBuilder<F>) -> Self {
+        let opcode = cb.cur.opcode.clone();
+        cb.require_equal("BLOBHASH: opcode", opcode, constant(0x49));
+        let index = cb.query_word();
+        cb.stack_pop("BLOBHASH: index", index.expr());
+        let tx_id = cb.cur.tx_id.clone();
+        cb.call_context(
+            "BLOBHASH: the transaction",
+            CallContextField::TxId,
+            Word::small(tx_id),
+            None,
+        );
+        let prev = cb.stack_push("BLOBHASH: no blob, 0", Word::zero());
+        let common = OpcodeStep::configure(
+            cb,
+            GasCost::Constant,
+            Transition::SameContext(NextPc::Advance(1)),
+        );
+        Self { common, index, prev }
+    }
+}
+
+impl<F: PrimeField> StepGadget<F> for BlobHashGadget {
+    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+        self.common.assign(a, w)?;
+        a.assign_word(self.index, word_limbs(w.rw(0)?.value));
+        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
+        Ok(())
+    }
+}
