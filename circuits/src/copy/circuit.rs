@@ -8,7 +8,7 @@ use halo2_proofs::plonk::{
 };
 
 use super::stream::{WordStream, WORD_BYTES};
-use crate::bytecode::{BytecodeTable, BytecodeTag};
+use crate::bytecode::BytecodeTable;
 use crate::constraint_builder::{constant, ConstraintBuilder};
 use crate::error::CircuitError;
 use crate::state::rw_row::word_limbs;
@@ -629,8 +629,10 @@ impl CopyConfig {
         });
     }
 
-    /// Each code byte the code holds: `(Byte, hash_lo, hash_hi, 32·word + position, byte)` is
-    /// a row of the bytecode table (rows without a lookup match an all-zero row).
+    /// Each code byte the code holds: `(q_enable, is_byte, hash_lo, hash_hi, 32·word + position,
+    /// byte)` is a row of the bytecode table with `q_enable` and `is_byte` set, a byte row of
+    /// the bytecode region. The table side is of degree 1 (the lookup stays at degree 5); rows
+    /// without a lookup match an all-zero row (one outside the bytecode region).
     fn configure_code_lookup<F: PrimeField>(
         &self,
         meta: &mut ConstraintSystem<F>,
@@ -640,8 +642,15 @@ impl CopyConfig {
         let q = self.q_code.cur();
         let index = t.address.cur() * constant(WORD_BYTES) + self.byte_pos.cur();
         let inputs =
-            [BytecodeTag::Byte.expr(), t.field_tag.cur(), t.key.cur(), index, self.byte.cur()];
-        let table = bytecode.table_exprs();
+            [constant(1), constant(1), t.field_tag.cur(), t.key.cur(), index, self.byte.cur()];
+        let table = [
+            bytecode.q_enable.cur(),
+            bytecode.is_byte.cur(),
+            bytecode.hash_lo.cur(),
+            bytecode.hash_hi.cur(),
+            bytecode.index.cur(),
+            bytecode.value.cur(),
+        ];
         meta.lookup_any("copy: code byte", move |_| {
             inputs.into_iter().map(|i| q.clone() * i).zip(table).collect()
         });

@@ -15,7 +15,8 @@
 //! A **code stream** makes no RWs either: its words are the words `address, address + 1, …`
 //! of the code whose hash is `(field_tag, key)` (low and high limbs); its first `table_words`
 //! **bytes** are looked up one by one in the [`BytecodeTable`](crate::bytecode::BytecodeTable)
-//! as `(Byte, hash, 32·word + position, byte)`, the rest are zero (the code's zero fill).
+//! as a byte row `(hash, 32·word + position, byte)` of the bytecode region, the rest are zero
+//! (the code's zero fill).
 //!
 //! **Layout.** One row per byte, 32 rows per word, streams back to back from row 0, then unused
 //! rows (all zero) and a last unused row. Fixed columns mark words and 16-byte limbs.
