@@ -3,10 +3,9 @@
 //! input and far past it; and lies about a copied byte, a byte of a written word outside the
 //! window, zero fill, the input itself, the gas and the memory size, which must be rejected.
 
-use alloy_primitives::U256;
 use zkevm_executor::Trace;
 
-use super::{lie_about_write, rw_index, step_of, trace_with_input};
+use super::{assert_mock_rejected, lie_about_copied_byte, rw_index, step_of, trace_with_input};
 use crate::super_circuit::{mock_prove, MockVerdict};
 
 const CALLDATACOPY: u8 = 0x37;
@@ -50,22 +49,6 @@ fn honest() -> Trace {
     trace_with_input(program(), input())
 }
 
-/// Asserts that the MockProver rejects `trace`, its first failure mentioning `first`.
-fn assert_fails(trace: &Trace, what: &str, first: &str) {
-    match mock_prove(trace) {
-        MockVerdict::Failed(why) => assert!(why.contains(first), "{what}: {why}"),
-        other => panic!("{what}: expected a failure, got {other:?}"),
-    }
-}
-
-/// Flips byte `byte` (big-endian) of the `word`-th memory word copy `nth` writes.
-fn lie_about_copied_byte(trace: &mut Trace, nth: usize, word: usize, byte: usize) {
-    let step = step_of(trace, CALLDATACOPY, nth);
-    let index = rw_index(trace, step, 4 + word);
-    let value = trace.rws[index].value ^ (U256::from(0x5a) << (8 * (31 - byte)));
-    lie_about_write(trace, index, value);
-}
-
 #[test]
 fn calldata_copies_pass() {
     let trace = honest();
@@ -80,16 +63,16 @@ fn calldata_copies_pass() {
 #[test]
 fn a_wrong_copied_byte_is_rejected() {
     let mut trace = honest();
-    lie_about_copied_byte(&mut trace, 0, 1, 3);
-    assert_fails(&trace, "a copied byte", "evm: copy lookup");
+    lie_about_copied_byte(&mut trace, (CALLDATACOPY, 0, 4), 1, 3);
+    assert_mock_rejected(&trace, "a copied byte", "evm: copy lookup");
 }
 
 #[test]
 fn a_changed_byte_outside_the_window_is_rejected() {
     for (nth, word, byte) in [(0, 0, 2), (1, 0, 1), (1, 0, 30)] {
         let mut trace = honest();
-        lie_about_copied_byte(&mut trace, nth, word, byte);
-        assert_fails(&trace, "a byte outside the window", OUTSIDE);
+        lie_about_copied_byte(&mut trace, (CALLDATACOPY, nth, 4), word, byte);
+        assert_mock_rejected(&trace, "a byte outside the window", OUTSIDE);
     }
 }
 
@@ -98,8 +81,8 @@ fn zero_fill_cannot_be_replaced() {
     // Copy 1 writes zeros from byte 80 (word 2, byte 16); copy 4 writes only zeros.
     for (nth, word, byte) in [(1, 0, 20), (4, 0, 5)] {
         let mut trace = honest();
-        lie_about_copied_byte(&mut trace, nth, word, byte);
-        assert_fails(&trace, "zero fill", "evm: copy lookup");
+        lie_about_copied_byte(&mut trace, (CALLDATACOPY, nth, 4), word, byte);
+        assert_mock_rejected(&trace, "zero fill", "evm: copy lookup");
     }
 }
 
@@ -109,7 +92,7 @@ fn the_input_is_the_transactions() {
     let mut input = trace.txs[0].input.to_vec();
     input[10] ^= 1;
     trace.txs[0].input = input.into();
-    assert_fails(&trace, "another input", "evm: copy lookup");
+    assert_mock_rejected(&trace, "another input", "evm: copy lookup");
 }
 
 #[test]
@@ -120,11 +103,11 @@ fn wrong_gas_and_memory_size_are_rejected() {
     for later in &mut trace.txs[0].steps[step + 1..] {
         later.gas_left -= 3;
     }
-    assert_fails(&trace, "gas", "");
+    assert_mock_rejected(&trace, "gas", "");
 
     let mut trace = honest();
     for later in &mut trace.txs[0].steps[step + 1..] {
         later.memory_word_size += 1;
     }
-    assert_fails(&trace, "memory size", "");
+    assert_mock_rejected(&trace, "memory size", "");
 }

@@ -7,7 +7,7 @@ use alloy_primitives::{address, Address, U256};
 use zkevm_executor::batch::BatchAccount;
 use zkevm_executor::Trace;
 
-use super::{lie_about_write, rw_index, step_of, trace_with_accounts};
+use super::{assert_mock_rejected, lie_about_copied_byte, rw_index, step_of, trace_with_accounts};
 use crate::super_circuit::{mock_prove, MockVerdict};
 
 const EXTCODECOPY: u8 = 0x3c;
@@ -50,22 +50,6 @@ fn honest() -> Trace {
     trace_with_accounts(program(), Vec::new(), vec![(FUNDED, funded), (CODED, coded)])
 }
 
-/// Fails unless the MockProver rejects `trace`, its first failure naming `first`.
-fn assert_rejected(trace: &Trace, what: &str, first: &str) {
-    match mock_prove(trace) {
-        MockVerdict::Failed(why) => assert!(why.contains(first), "{what}: {why}"),
-        other => panic!("{what}: expected a failure, got {other:?}"),
-    }
-}
-
-/// Flips byte `byte` (big-endian) of the `word`-th memory word copy `nth` writes.
-fn lie_about_copied_byte(trace: &mut Trace, nth: usize, word: usize, byte: usize) {
-    let step = step_of(trace, EXTCODECOPY, nth);
-    let index = rw_index(trace, step, 6 + word);
-    let value = trace.rws[index].value ^ (U256::from(0x5a) << (8 * (31 - byte)));
-    lie_about_write(trace, index, value);
-}
-
 #[test]
 fn external_code_copies_pass() {
     let trace = honest();
@@ -80,8 +64,8 @@ fn external_code_copies_pass() {
 #[test]
 fn a_wrong_copied_byte_is_rejected() {
     let mut trace = honest();
-    lie_about_copied_byte(&mut trace, 1, 0, 7);
-    assert_rejected(&trace, "a copied byte", "evm: copy lookup");
+    lie_about_copied_byte(&mut trace, (EXTCODECOPY, 1, 6), 0, 7);
+    assert_mock_rejected(&trace, "a copied byte", "evm: copy lookup");
 }
 
 #[test]
@@ -89,8 +73,8 @@ fn zero_fill_cannot_be_replaced() {
     // Copy 0 writes zeros from memory byte 13; copies 2 and 3 write only zeros.
     for (nth, word, byte) in [(0, 0, 15), (2, 0, 0), (3, 0, 4)] {
         let mut trace = honest();
-        lie_about_copied_byte(&mut trace, nth, word, byte);
-        assert_rejected(&trace, "zero fill", "evm: copy lookup");
+        lie_about_copied_byte(&mut trace, (EXTCODECOPY, nth, 6), word, byte);
+        assert_mock_rejected(&trace, "zero fill", "evm: copy lookup");
     }
 }
 
@@ -102,5 +86,5 @@ fn a_cold_access_cannot_be_charged_as_warm() {
     for later in &mut trace.txs[0].steps[step + 1..] {
         later.gas_left += 2_500;
     }
-    assert_rejected(&trace, "gas", "");
+    assert_mock_rejected(&trace, "gas", "");
 }

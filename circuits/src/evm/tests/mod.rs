@@ -314,6 +314,30 @@ fn lie_about_write(trace: &mut Trace, index: usize, value: U256) {
 }
 
 /// Index (in [`all_steps`]) of the `nth` step running `opcode`.
+/// Fails unless the MockProver rejects `trace`, its first failure mentioning `first`.
+fn assert_mock_rejected(trace: &Trace, what: &str, first: &str) {
+    match crate::super_circuit::mock_prove(trace) {
+        crate::super_circuit::MockVerdict::Failed(why) => {
+            assert!(why.contains(first), "{what}: {why}")
+        }
+        other => panic!("{what}: expected a failure, got {other:?}"),
+    }
+}
+
+/// Flips byte `byte` (big-endian) of the `word`-th memory word the `nth` `opcode` step writes;
+/// its word writes start at the step's RW `first_write`.
+fn lie_about_copied_byte(
+    trace: &mut Trace,
+    (opcode, nth, first_write): (u8, usize, usize),
+    word: usize,
+    byte: usize,
+) {
+    let step = step_of(trace, opcode, nth);
+    let index = rw_index(trace, step, first_write + word);
+    let value = trace.rws[index].value ^ (U256::from(0x5a) << (8 * (31 - byte)));
+    lie_about_write(trace, index, value);
+}
+
 fn step_of(trace: &Trace, opcode: u8, nth: usize) -> usize {
     all_steps(trace)
         .iter()
