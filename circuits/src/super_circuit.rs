@@ -480,25 +480,32 @@ pub enum MockVerdict {
 
 /// Runs the SuperCircuit of `trace`, sized to fit it, through the MockProver.
 pub fn mock_prove(trace: &Trace) -> MockVerdict {
-    use halo2_proofs::dev::MockProver;
-    use halo2_proofs::halo2curves::bn256::Fr;
-    let params = ChunkParams::fitting(trace);
-    let circuit = match SuperCircuit::new(Arc::new(trace.clone()), params) {
-        Ok(circuit) => circuit,
-        Err(CircuitError::Unsupported(what)) => return MockVerdict::Unsupported(what),
-        Err(e) => return MockVerdict::Failed(e.to_string()),
-    };
-    let prover = match MockProver::<Fr>::run(params.k::<Fr>(), &circuit, circuit.instances()) {
-        Ok(prover) => prover,
-        Err(e) => return MockVerdict::Failed(format!("synthesis: {e:?}")),
-    };
-    match prover.verify_par() {
-        Ok(()) => MockVerdict::Passed,
-        Err(failures) => {
+    match mock_failures(trace) {
+        Ok(failures) if failures.is_empty() => MockVerdict::Passed,
+        Ok(failures) => {
             let first = failures.first().map(|f| f.to_string()).unwrap_or_default();
             let first: String =
                 first.lines().next().unwrap_or_default().chars().take(200).collect();
             MockVerdict::Failed(format!("{} constraint failures, first: {first}", failures.len()))
         }
+        Err(verdict) => verdict,
     }
+}
+
+/// The MockProver's failures for `trace`'s SuperCircuit, checked on every core (empty when it
+/// passes), or the verdict when no circuit could be built.
+pub(crate) fn mock_failures(
+    trace: &Trace,
+) -> Result<Vec<halo2_proofs::dev::VerifyFailure>, MockVerdict> {
+    use halo2_proofs::dev::MockProver;
+    use halo2_proofs::halo2curves::bn256::Fr;
+    let params = ChunkParams::fitting(trace);
+    let circuit = match SuperCircuit::new(Arc::new(trace.clone()), params) {
+        Ok(circuit) => circuit,
+        Err(CircuitError::Unsupported(what)) => return Err(MockVerdict::Unsupported(what)),
+        Err(e) => return Err(MockVerdict::Failed(e.to_string())),
+    };
+    let prover = MockProver::<Fr>::run(params.k::<Fr>(), &circuit, circuit.instances())
+        .map_err(|e| MockVerdict::Failed(format!("synthesis: {e:?}")))?;
+    Ok(prover.verify_par().err().unwrap_or_default())
 }

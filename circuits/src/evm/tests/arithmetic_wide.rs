@@ -5,7 +5,10 @@
 
 use alloy_primitives::U256;
 
-use super::{lie_about_stack_write, rw_index, step_mut, step_of, trace_of, WindowCircuit};
+use super::{
+    assert_window_lies_rejected, lie_about_stack_write, rw_index, step_mut, step_of, trace_of,
+    WindowCircuit,
+};
 use crate::arith::{native_result, ArithOp};
 use crate::evm::witness::all_steps;
 use crate::evm::ExecutionState;
@@ -145,20 +148,28 @@ fn the_signed_modular_and_exp_program_passes() {
 #[test]
 fn a_wrong_result_is_rejected() {
     // Low-bit and high-limb lies, including division by zero, SDIV(−2^255, −1), modulus 0,
-    // 512-bit products and exponent 0.
-    for (op, nth, high) in
-        [(SDIV, 5, true), (SMOD, 1, false), (ADDMOD, 2, false), (MULMOD, 1, true), (EXP, 2, false)]
-    {
-        let mut circuit = honest(op);
-        let (_, index) = pushed(&circuit, op, nth);
-        let honest_value = circuit.trace.rws[index].value;
-        let lie = if high {
-            honest_value.wrapping_add(U256::from(1) << 128)
-        } else {
-            honest_value ^ U256::from(1)
-        };
-        lie_about_stack_write(&mut circuit.trace, index, lie);
-        assert_circuit_rejected(K, &circuit, "evm: arithmetic lookup");
+    // 512-bit products and exponent 0; one trace per family, every result popped at once.
+    let lies =
+        [(SDIV, 5, true), (SMOD, 1, false), (ADDMOD, 2, false), (MULMOD, 1, true), (EXP, 2, false)];
+    for family in FAMILIES {
+        let mut circuit = honest(family[0]);
+        let honest_trace = circuit.trace.clone();
+        let told: Vec<_> = lies
+            .iter()
+            .filter(|(op, _, _)| family.contains(op))
+            .map(|&(op, nth, high)| {
+                let (step, index) = pushed(&circuit, op, nth);
+                let honest_value = circuit.trace.rws[index].value;
+                let lie = if high {
+                    honest_value.wrapping_add(U256::from(1) << 128)
+                } else {
+                    honest_value ^ U256::from(1)
+                };
+                lie_about_stack_write(&mut circuit.trace, index, lie);
+                (step, "evm: arithmetic lookup")
+            })
+            .collect();
+        assert_window_lies_rejected(&honest_trace, &circuit, &told);
     }
 }
 

@@ -3,7 +3,10 @@
 
 use alloy_primitives::U256;
 
-use super::{lie_about_stack_write, rw_index, step_of, trace_of, WindowCircuit, K};
+use super::{
+    assert_window_lies_rejected, lie_about_result, lie_about_stack_write, rw_index, step_of,
+    trace_of, WindowCircuit, K,
+};
 use crate::evm::ExecutionState;
 use crate::gadgets::test_support::{assert_circuit_rejected, check};
 
@@ -38,14 +41,16 @@ fn the_bitwise_program_passes() {
 
 #[test]
 fn a_wrong_result_is_rejected() {
-    for (op, nth) in [(0x16, 0), (0x17, 1), (0x18, 0), (0x18, 1)] {
-        let mut circuit = honest();
-        let step = step_of(&circuit.trace, op, nth);
-        let index = rw_index(&circuit.trace, step, 2);
-        let honest_value = circuit.trace.rws[index].value;
-        lie_about_stack_write(&mut circuit.trace, index, honest_value ^ (U256::from(1) << 130));
-        assert_circuit_rejected(K, &circuit, "evm: bitwise lookup");
-    }
+    let mut circuit = honest();
+    let honest_trace = circuit.trace.clone();
+    let lies: Vec<_> = [(0x16, 0), (0x17, 1), (0x18, 0), (0x18, 1)]
+        .into_iter()
+        .map(|which| {
+            let lie = |v: U256| v ^ (U256::from(1) << 130);
+            (lie_about_result(&mut circuit.trace, which, 2, lie), "evm: bitwise lookup")
+        })
+        .collect();
+    assert_window_lies_rejected(&honest_trace, &circuit, &lies);
 }
 
 #[test]

@@ -4,9 +4,11 @@
 
 use alloy_primitives::U256;
 
-use super::{lie_about_stack_write, rw_index, step_of, trace_of, WindowCircuit, K};
+use super::{
+    assert_window_lies_rejected, lie_about_result, rw_index, step_of, trace_of, WindowCircuit, K,
+};
 use crate::evm::ExecutionState;
-use crate::gadgets::test_support::{assert_circuit_rejected, check};
+use crate::gadgets::test_support::check;
 
 const SIGNEXTEND: u8 = 0x0b;
 const BYTE: u8 = 0x1a;
@@ -56,27 +58,29 @@ fn the_byte_program_passes() {
 
 #[test]
 fn a_wrong_result_is_rejected() {
-    for (op, nth) in
+    // Every result is consumed by a POP, so all lies are told in one trace.
+    let mut circuit = honest();
+    let honest_trace = circuit.trace.clone();
+    let lies: Vec<_> =
         [(BYTE, 1), (BYTE, 4), (BYTE, 5), (SIGNEXTEND, 0), (SIGNEXTEND, 3), (SIGNEXTEND, 5)]
-    {
-        let mut circuit = honest();
-        let step = step_of(&circuit.trace, op, nth);
-        let index = rw_index(&circuit.trace, step, 2);
-        let honest_value = circuit.trace.rws[index].value;
-        lie_about_stack_write(&mut circuit.trace, index, honest_value ^ (U256::from(1) << 200));
-        assert_circuit_rejected(K, &circuit, "evm");
-    }
+            .into_iter()
+            .map(|which| {
+                let lie = |v: U256| v ^ (U256::from(1) << 200);
+                (lie_about_result(&mut circuit.trace, which, 2, lie), "evm")
+            })
+            .collect();
+    assert_window_lies_rejected(&honest_trace, &circuit, &lies);
 }
 
 #[test]
 fn an_index_cannot_pass_for_out_of_range() {
     // BYTE(1, x) = 0x81 claimed 0 (the answer past the word); SIGNEXTEND(31, x) claimed to
     // extend byte 30.
-    for (op, nth, lie) in [(BYTE, 1, U256::ZERO), (SIGNEXTEND, 3, U256::MAX - U256::from(0x61))] {
-        let mut circuit = honest();
-        let step = step_of(&circuit.trace, op, nth);
-        let index = rw_index(&circuit.trace, step, 2);
-        lie_about_stack_write(&mut circuit.trace, index, lie);
-        assert_circuit_rejected(K, &circuit, "evm");
-    }
+    let mut circuit = honest();
+    let honest_trace = circuit.trace.clone();
+    let lies: Vec<_> = [(BYTE, 1, U256::ZERO), (SIGNEXTEND, 3, U256::MAX - U256::from(0x61))]
+        .into_iter()
+        .map(|(op, nth, lie)| (lie_about_result(&mut circuit.trace, (op, nth), 2, |_| lie), "evm"))
+        .collect();
+    assert_window_lies_rejected(&honest_trace, &circuit, &lies);
 }

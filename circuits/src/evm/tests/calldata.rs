@@ -3,7 +3,10 @@
 
 use alloy_primitives::U256;
 
-use super::{lie_about_stack_write, rw_index, step_of, trace_with_input, WindowCircuit, K};
+use super::{
+    assert_window_lies_rejected, lie_about_result, rw_index, step_of, trace_with_input,
+    WindowCircuit, K,
+};
 use crate::evm::ExecutionState;
 use crate::gadgets::test_support::{assert_circuit_rejected, check};
 
@@ -50,15 +53,17 @@ fn the_calldata_program_passes() {
 
 #[test]
 fn a_wrong_value_is_rejected() {
-    // Aligned, unaligned, the partial word, at the end, far past the end.
-    for (nth, lie) in [(0, 1u64), (3, 1 << 40), (5, 1), (6, 1), (8, 1)] {
-        let mut circuit = honest();
-        let step = step_of(&circuit.trace, CALLDATALOAD, nth);
-        let index = rw_index(&circuit.trace, step, 2);
-        let honest_value = circuit.trace.rws[index].value;
-        lie_about_stack_write(&mut circuit.trace, index, honest_value ^ U256::from(lie));
-        assert_circuit_rejected(K, &circuit, "evm");
-    }
+    // Aligned, unaligned, the partial word, at the end, far past the end: one trace.
+    let mut circuit = honest();
+    let honest_trace = circuit.trace.clone();
+    let lies: Vec<_> = [(0, 1u64), (3, 1 << 40), (5, 1), (6, 1), (8, 1)]
+        .into_iter()
+        .map(|(nth, lie)| {
+            let lie = |v: U256| v ^ U256::from(lie);
+            (lie_about_result(&mut circuit.trace, (CALLDATALOAD, nth), 2, lie), "evm")
+        })
+        .collect();
+    assert_window_lies_rejected(&honest_trace, &circuit, &lies);
 }
 
 #[test]

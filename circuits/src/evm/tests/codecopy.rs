@@ -5,7 +5,10 @@
 
 use zkevm_executor::Trace;
 
-use super::{assert_mock_rejected, lie_about_copied_byte, rw_index, step_of, trace_with_input};
+use super::{
+    assert_mock_lies_rejected, assert_mock_rejected, lie_about_copied_byte, rw_index, step_of,
+    trace_with_input,
+};
 use crate::super_circuit::{mock_prove, MockVerdict};
 
 const CODECOPY: u8 = 0x39;
@@ -77,11 +80,14 @@ fn a_changed_byte_outside_the_window_is_rejected() {
 #[test]
 fn zero_fill_cannot_be_replaced() {
     // Copy 1 writes zeros from byte 80 (word 2, byte 16); copy 4 writes only zeros.
+    let mut trace = honest();
+    let honest_trace = trace.clone();
+    let mut lies = Vec::new();
     for (nth, word, byte) in [(1, 0, 20), (4, 0, 5)] {
-        let mut trace = honest();
         lie_about_copied_byte(&mut trace, (CODECOPY, nth, 4), word, byte);
-        assert_mock_rejected(&trace, "zero fill", "evm: copy lookup");
+        lies.push((step_of(&trace, CODECOPY, nth), "evm: copy lookup"));
     }
+    assert_mock_lies_rejected(&honest_trace, &trace, &lies);
 }
 
 #[test]

@@ -7,7 +7,10 @@ use alloy_primitives::{address, Address, U256};
 use zkevm_executor::batch::BatchAccount;
 use zkevm_executor::Trace;
 
-use super::{assert_mock_rejected, lie_about_copied_byte, rw_index, step_of, trace_with_accounts};
+use super::{
+    assert_mock_lies_rejected, assert_mock_rejected, lie_about_copied_byte, rw_index, step_of,
+    trace_with_accounts,
+};
 use crate::super_circuit::{mock_prove, MockVerdict};
 
 const EXTCODECOPY: u8 = 0x3c;
@@ -71,11 +74,14 @@ fn a_wrong_copied_byte_is_rejected() {
 #[test]
 fn zero_fill_cannot_be_replaced() {
     // Copy 0 writes zeros from memory byte 13; copies 2 and 3 write only zeros.
+    let mut trace = honest();
+    let honest_trace = trace.clone();
+    let mut lies = Vec::new();
     for (nth, word, byte) in [(0, 0, 15), (2, 0, 0), (3, 0, 4)] {
-        let mut trace = honest();
         lie_about_copied_byte(&mut trace, (EXTCODECOPY, nth, 6), word, byte);
-        assert_mock_rejected(&trace, "zero fill", "evm: copy lookup");
+        lies.push((step_of(&trace, EXTCODECOPY, nth), "evm: copy lookup"));
     }
+    assert_mock_lies_rejected(&honest_trace, &trace, &lies);
 }
 
 #[test]

@@ -6,7 +6,7 @@ use alloy_primitives::U256;
 use zkevm_executor::trace::{LogField, RwTarget, StepKind};
 use zkevm_executor::Trace;
 
-use super::{lie_about_write, step_of, trace_of};
+use super::{assert_mock_lies_rejected, lie_about_write, step_of, trace_of};
 use crate::super_circuit::{mock_prove, MockVerdict};
 
 /// Memory set up at unaligned offsets, hashes of an unaligned, an empty and an aligned range,
@@ -54,22 +54,21 @@ fn last_rw(trace: &Trace, step: usize) -> usize {
 }
 
 #[test]
-fn a_wrong_hash_is_rejected() {
+fn wrong_hashes_and_a_wrong_topic_are_rejected() {
+    // A hash, the hash of nothing and a log topic: three steps, one trace.
     let mut trace = trace_of(program());
-    let step = step_of(&trace, 0x20, 0);
-    let index = last_rw(&trace, step);
+    let honest = trace.clone();
+    let (hash, empty) = (step_of(&trace, 0x20, 0), step_of(&trace, 0x20, 1));
+    let index = last_rw(&trace, hash);
     let value = trace.rws[index].value ^ U256::from(1);
     lie_about_write(&mut trace, index, value);
-    assert_fails(&trace, "KECCAK256 result");
-}
-
-#[test]
-fn a_wrong_empty_hash_is_rejected() {
-    let mut trace = trace_of(program());
-    let step = step_of(&trace, 0x20, 1);
-    let index = last_rw(&trace, step);
+    let index = last_rw(&trace, empty);
     lie_about_write(&mut trace, index, U256::ZERO);
-    assert_fails(&trace, "KECCAK256 of nothing");
+    let index = log_rw(&trace, LogField::Topic(1));
+    let value = trace.rws[index].value + U256::from(1);
+    lie_about_write(&mut trace, index, value);
+    let log = step_of(&trace, 0xa2, 0);
+    assert_mock_lies_rejected(&honest, &trace, &[(hash, ""), (empty, ""), (log, "")]);
 }
 
 fn log_rw(trace: &Trace, field: LogField) -> usize {
@@ -80,15 +79,6 @@ fn log_rw(trace: &Trace, field: LogField) -> usize {
             |rw| matches!(rw.target, RwTarget::TxLog { field: f, log_id: 0, .. } if f == field),
         )
         .expect("the log is written")
-}
-
-#[test]
-fn a_wrong_topic_is_rejected() {
-    let mut trace = trace_of(program());
-    let index = log_rw(&trace, LogField::Topic(1));
-    let value = trace.rws[index].value + U256::from(1);
-    lie_about_write(&mut trace, index, value);
-    assert_fails(&trace, "log topic");
 }
 
 #[test]

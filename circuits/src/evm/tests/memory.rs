@@ -5,7 +5,10 @@
 use alloy_primitives::U256;
 use zkevm_executor::trace::RwTarget;
 
-use super::{lie_about_write, rw_index, step_mut, step_of, trace_of, WindowCircuit, K};
+use super::{
+    assert_window_lies_rejected, lie_about_result, lie_about_write, rw_index, step_mut, step_of,
+    trace_of, WindowCircuit, K,
+};
 use crate::evm::ExecutionState;
 use crate::gadgets::test_support::{assert_circuit_rejected, check};
 
@@ -42,15 +45,17 @@ fn the_memory_program_passes() {
 
 #[test]
 fn a_wrong_loaded_value_is_rejected() {
-    for nth in 0..3 {
-        let mut circuit = honest();
-        let mload = step_of(&circuit.trace, 0x51, nth);
-        let rws = super::all_steps(&circuit.trace)[mload].rw_count as usize;
-        let index = rw_index(&circuit.trace, mload, rws - 1);
-        let honest_value = circuit.trace.rws[index].value;
-        lie_about_write(&mut circuit.trace, index, honest_value ^ U256::from(1));
-        assert_circuit_rejected(K, &circuit, "evm: rw lookup");
-    }
+    let mut circuit = honest();
+    let honest_trace = circuit.trace.clone();
+    let lies: Vec<_> = (0..3)
+        .map(|nth| {
+            let mload = step_of(&circuit.trace, 0x51, nth);
+            let pushed = super::all_steps(&circuit.trace)[mload].rw_count as usize - 1;
+            let lie = |v: U256| v ^ U256::from(1);
+            (lie_about_result(&mut circuit.trace, (0x51, nth), pushed, lie), "evm: rw lookup")
+        })
+        .collect();
+    assert_window_lies_rejected(&honest_trace, &circuit, &lies);
 }
 
 #[test]

@@ -298,6 +298,21 @@ fn lie_about_stack_write(trace: &mut Trace, index: usize, value: U256) {
     lie_about_write(trace, index, value);
 }
 
+/// Replaces the word the `nth` `opcode` step writes to the stack at its RW `offset` by
+/// `lie(honest word)`, as [`lie_about_stack_write`] does; returns the step's index.
+fn lie_about_result(
+    trace: &mut Trace,
+    (opcode, nth): (u8, usize),
+    offset: usize,
+    lie: impl Fn(U256) -> U256,
+) -> usize {
+    let step = step_of(trace, opcode, nth);
+    let index = rw_index(trace, step, offset);
+    let value = lie(trace.rws[index].value);
+    lie_about_stack_write(trace, index, value);
+    step
+}
+
 /// Changes the value of RW `index` (a write of any location) and every later read of that
 /// location until its next write, so that only the gadget that wrote can object.
 fn lie_about_write(trace: &mut Trace, index: usize, value: U256) {
@@ -313,7 +328,6 @@ fn lie_about_write(trace: &mut Trace, index: usize, value: U256) {
     }
 }
 
-/// Index (in [`all_steps`]) of the `nth` step running `opcode`.
 /// Fails unless the MockProver rejects `trace`, its first failure mentioning `first`.
 fn assert_mock_rejected(trace: &Trace, what: &str, first: &str) {
     match crate::super_circuit::mock_prove(trace) {
@@ -321,6 +335,106 @@ fn assert_mock_rejected(trace: &Trace, what: &str, first: &str) {
             assert!(why.contains(first), "{what}: {why}")
         }
         other => panic!("{what}: expected a failure, got {other:?}"),
+    }
+}
+
+/// One lie a test tells: the step it is about (an index into [`all_steps`]) and a text the
+/// failure that catches it must contain.
+type Lie<'a> = (usize, &'a str);
+
+/// Runs the MockProver once over `circuit`, whose trace carries every lie in `lies`, and
+/// asserts that each is caught inside its own step (see [`assert_each_lie_located`]).
+fn assert_window_lies_rejected(honest: &Trace, circuit: &WindowCircuit, lies: &[Lie<'_>]) {
+    let failures = halo2_proofs::dev::MockProver::run(circuit.k, circuit, vec![])
+        .expect("the circuit synthesizes")
+        .verify_par()
+        .err()
+        .unwrap_or_default();
+    assert_each_lie_located(honest, &circuit.trace, &failures, window(honest).start, lies);
+}
+
+/// As [`assert_window_lies_rejected`], over the whole trace's SuperCircuit.
+fn assert_mock_lies_rejected(honest: &Trace, lied: &Trace, lies: &[Lie<'_>]) {
+    let failures = match crate::super_circuit::mock_failures(lied) {
+        Ok(failures) => failures,
+        Err(verdict) => panic!("expected the MockProver to run, got {verdict:?}"),
+    };
+    assert_each_lie_located(honest, lied, &failures, 0, lies);
+}
+
+/// Asserts that every lie is caught by a failure inside the rows of its own step that contains
+/// its text; steps are laid out from the EVM region's first row, the first being
+/// [`all_steps`] index `first_step`. Several lies share one MockProver run only if none is
+/// seen through another: the lies are about written values only (each lied step and the next
+/// keep their honest state), and each lied step reads exactly what it read in `honest`.
+fn assert_each_lie_located(
+    honest: &Trace,
+    lied: &Trace,
+    failures: &[halo2_proofs::dev::VerifyFailure],
+    first_step: usize,
+    lies: &[Lie<'_>],
+) {
+    use halo2_proofs::dev::{FailureLocation, VerifyFailure};
+    let located: Vec<(usize, String)> = failures
+        .iter()
+        .filter_map(|failure| {
+            let location = match failure {
+                VerifyFailure::ConstraintNotSatisfied { location, .. }
+                | VerifyFailure::Lookup { location, .. }
+                | VerifyFailure::Permutation { location, .. } => location,
+                _ => return None,
+            };
+            // The MockProver places an EVM lookup's failure outside any region, by its row:
+            // the EVM region is the first to use its columns, so it starts at row 0 and rows
+            // are offsets in it.
+            let text = failure.to_string().lines().next().unwrap_or_default().to_string();
+            let offset = match location {
+                FailureLocation::InRegion { region, offset }
+                    if region.to_string().ends_with("('evm')") =>
+                {
+                    *offset
+                }
+                FailureLocation::OutsideRegion { row } if text.contains("Lookup evm") => *row,
+                _ => return None,
+            };
+            Some((first_step + offset / STEP_HEIGHT, text))
+        })
+        .collect();
+    let steps = all_steps(honest);
+    let lied_steps = all_steps(lied);
+    for &(step, name) in lies {
+        assert!(
+            steps[step] == lied_steps[step] && steps[step + 1] == lied_steps[step + 1],
+            "the lie at step {step} changes a step's state: tell it alone"
+        );
+        assert_reads_unchanged(honest, lied, step);
+        assert!(
+            located.iter().any(|(at, text)| *at == step && text.contains(name)),
+            "the lie at step {step} ({:?}) was not caught there by {name:?}; failures: {:#?}",
+            steps[step].kind,
+            located.iter().take(20).collect::<Vec<_>>()
+        );
+    }
+}
+
+/// Panics unless the RWs of `step` read what they read in `honest`: the values read, and the
+/// previous values of writes. A push's previous value is a free cell outside DUP and SWAP, so
+/// it may differ there. Written values may differ: that is a lie itself.
+fn assert_reads_unchanged(honest: &Trace, lied: &Trace, step: usize) {
+    let steps = all_steps(honest);
+    let dup_or_swap = matches!(steps[step].kind, StepKind::Op(0x80..=0x9f));
+    for counter in steps[step].rw_counter..steps[step + 1].rw_counter {
+        let (h, l) = (&honest.rws[counter as usize - 1], &lied.rws[counter as usize - 1]);
+        let seen = |rw: &zkevm_executor::trace::Rw| match (rw.is_write, rw.target) {
+            (true, RwTarget::Stack { .. }) if !dup_or_swap => None,
+            (true, _) => rw.value_prev,
+            (false, _) => Some(rw.value),
+        };
+        assert_eq!(
+            seen(h),
+            seen(l),
+            "a lied step reads another lie at RW {counter}: split the test"
+        );
     }
 }
 
@@ -338,6 +452,7 @@ fn lie_about_copied_byte(
     lie_about_write(trace, index, value);
 }
 
+/// Index (in [`all_steps`]) of the `nth` step running `opcode`.
 fn step_of(trace: &Trace, opcode: u8, nth: usize) -> usize {
     all_steps(trace)
         .iter()
@@ -470,15 +585,30 @@ fn a_jump_not_taken_cannot_be_claimed_taken() {
 
 #[test]
 fn a_wrong_comparison_is_rejected() {
-    for (opcode, nth) in [(0x10, 0), (0x11, 1), (0x12, 0), (0x13, 1), (0x14, 0), (0x15, 0)] {
-        let mut circuit = honest();
+    let mut circuit = honest();
+    let honest_trace = circuit.trace.clone();
+    let mut lies = Vec::new();
+    // The second ISZERO: the first reads EQ's result, a lie here.
+    for (opcode, nth) in [(0x10, 0), (0x11, 1), (0x12, 0), (0x13, 1), (0x14, 0), (0x15, 1)] {
         let step = step_of(&circuit.trace, opcode, nth);
         let pops = if opcode == 0x15 { 1 } else { 2 };
         let index = rw_index(&circuit.trace, step, pops);
         let honest_value = circuit.trace.rws[index].value;
         lie_about_stack_write(&mut circuit.trace, index, U256::from(1) - honest_value);
-        assert_circuit_rejected(K, &circuit, "evm");
+        lies.push((step, "evm"));
     }
+    assert_window_lies_rejected(&honest_trace, &circuit, &lies);
+}
+
+#[test]
+#[should_panic(expected = "was not caught there")]
+fn a_truth_told_among_lies_is_not_counted_as_caught() {
+    // The helper that checks several lies in one run fails when one "lie" is the truth.
+    let mut circuit = honest();
+    let honest_trace = circuit.trace.clone();
+    let add = lie_about_result(&mut circuit.trace, (0x01, 0), 2, |v| v + U256::from(1));
+    let sub = step_of(&circuit.trace, 0x03, 1);
+    assert_window_lies_rejected(&honest_trace, &circuit, &[(add, "ADD/SUB"), (sub, "evm")]);
 }
 
 #[test]
