@@ -3,8 +3,8 @@
 //! workload and `k` (the chunk family of `zkevm_benches::chunk`). The setup is the insecure
 //! seeded one, cached in a temporary folder.
 //!
-//! By default only `transfers` at k = 11 runs, which keeps `cargo bench -- --test` (the CI
-//! smoke) short. Choose others with environment variables:
+//! By default only `transfers` at k = 11 runs, which keeps the CI smoke (each bench run once
+//! in criterion's test mode) short. Choose others with environment variables:
 //! `ZKEVM_BENCH_WORKLOADS=all` (or a comma-separated list of names) and
 //! `ZKEVM_BENCH_K=11,12`. A workload the circuits cannot prove yet, or whose transaction does
 //! not fit the chunk, is skipped with a line on stderr.
