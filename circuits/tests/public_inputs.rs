@@ -51,7 +51,7 @@ fn circuit() -> (SuperCircuit, ChunkParams) {
 
 fn run(circuit: &SuperCircuit, params: &ChunkParams, instance: Vec<Fr>) -> Vec<VerifyFailure> {
     let prover = MockProver::<Fr>::run(params.k::<Fr>(), circuit, vec![instance]).expect("runs");
-    prover.verify().err().unwrap_or_default()
+    prover.verify_par().err().unwrap_or_default()
 }
 
 fn names(failures: &[VerifyFailure]) -> Vec<String> {

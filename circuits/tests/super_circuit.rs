@@ -95,7 +95,7 @@ fn mock(trace: Trace) -> Result<(), Vec<String>> {
     let circuit = SuperCircuit::new(Arc::new(trace), params).map_err(|e| vec![e.to_string()])?;
     let prover = MockProver::<Fr>::run(params.k::<Fr>(), &circuit, circuit.instances())
         .map_err(|e| vec![format!("{e:?}")])?;
-    prover.verify().map_err(|fs| fs.iter().map(|f| f.to_string()).collect())
+    prover.verify_par().map_err(|fs| fs.iter().map(|f| f.to_string()).collect())
 }
 
 fn assert_rejected(trace: Trace, name: &str) {

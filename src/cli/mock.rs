@@ -67,7 +67,7 @@ impl MockStage {
         if let Some(cancelled) = self.cancelled() {
             return result(cancelled, Stage::Witness);
         }
-        let outcome = match prover.verify() {
+        let outcome = match prover.verify_par() {
             Ok(()) => Outcome::Passed,
             Err(failures) => {
                 let first = failures.first().map(|f| f.to_string()).unwrap_or_default();

@@ -50,7 +50,7 @@ pub(crate) fn run<T: GadgetTest>(k: u32, test: &T) -> Result<(), Vec<String>> {
 pub(crate) fn check<C: Circuit<Fr>>(k: u32, circuit: &C) -> Result<(), Vec<String>> {
     let prover =
         MockProver::run(k, circuit, vec![]).map_err(|e| vec![format!("synthesis: {e:?}")])?;
-    prover.verify().map_err(|failures| failures.iter().map(|f| format!("{f}")).collect())
+    prover.verify_par().map_err(|failures| failures.iter().map(|f| format!("{f}")).collect())
 }
 
 /// Asserts that the test's witness is rejected, with a failure that mentions `name`.
