@@ -2,6 +2,7 @@
 
 mod bench;
 mod deadline;
+mod journal;
 mod mock;
 mod mutate;
 mod progress;

@@ -1,10 +1,11 @@
 //! `zkevm statetest`: Ethereum state tests through the executor and, in mock mode, the
 //! SuperCircuit on the MockProver; in prove mode, also a KZG proof, verified.
 //!
-//! Files are read in parallel; each entry runs on the calling worker, or with `--timeout` on
-//! its own thread that is abandoned at the deadline ([`super::deadline`]). With `--sample` or
-//! a visible progress bar, a first pass lists the entries (to choose the sample and to know the
-//! total).
+//! Files are read in parallel and a file's entries run in parallel; each entry runs on the
+//! calling worker, or with `--timeout` on its own thread that is abandoned at the deadline
+//! ([`super::deadline`]). With `--sample` or a visible progress bar, a first pass lists the
+//! entries (to choose the sample and to know the total). With `--json`, each finished entry
+//! is also appended to a journal that `--resume` continues from ([`super::journal`]).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use revm_statetest_types::SpecName;
 use zkevm_executor::statetest::{self, EntryReport, Outcome, StageResult, StateTestEntry};
 
 use super::deadline::{Abandon, Deadlines};
+use super::journal::Journal;
 use super::mock::MockStage;
 use super::progress::Progress;
 use super::select::{self, Selection};
@@ -37,9 +39,14 @@ pub struct StatetestArgs {
     /// Fork whose `post` entries are run.
     #[arg(long, default_value = "Cancun")]
     fork: String,
-    /// Write a JSON report with one record per entry.
+    /// Write a JSON report with one record per entry. While the run lasts, finished entries
+    /// are journaled to `REPORT.partial`.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Continue the interrupted run whose journal `--json REPORT` names: its entries are not
+    /// run again and count in the totals and the report.
+    #[arg(long, requires = "json")]
+    resume: bool,
     /// Only entries whose id contains this text.
     #[arg(long)]
     filter: Option<String>,
@@ -97,30 +104,39 @@ pub fn run(args: StatetestArgs) -> anyhow::Result<ExitCode> {
         };
     let deadlines =
         (args.timeout > 0).then(|| Deadlines::new(Duration::from_secs(args.timeout), 1));
+    let (journal, mut reports) = match &args.json {
+        Some(path) => {
+            let (journal, resumed) = Journal::open(path, args.resume)?;
+            if args.resume {
+                eprintln!("resuming: {} entries already run", resumed.ids.len());
+            }
+            (Some((journal, resumed.ids)), resumed.reports)
+        }
+        None => (None, Vec::new()),
+    };
     let progress = Progress::new(total.unwrap_or(0) as u64, args.quiet);
-    let reports: Vec<EntryReport> = pool.install(|| {
-        files
-            .par_iter()
-            .flat_map_iter(|file| {
-                run_file(
-                    file,
-                    &fork,
-                    &args,
-                    &selection,
-                    selected.as_ref(),
-                    deadlines.as_ref(),
-                    &progress,
-                )
-            })
-            .collect()
-    });
+    reports.iter().for_each(|r| progress.record(r));
+    let runner = FileRunner {
+        fork: &fork,
+        args: &args,
+        selection: &selection,
+        selected: selected.as_ref(),
+        deadlines: deadlines.as_ref(),
+        progress: &progress,
+        journal: journal.as_ref().map(|(j, _)| j),
+        done: journal.as_ref().map(|(_, done)| done),
+    };
+    let new: Vec<EntryReport> =
+        pool.install(|| files.par_iter().flat_map_iter(|file| runner.run_file(file)).collect());
+    reports.extend(new);
     let t = progress.finish();
     if let Some(n) = deadlines.as_ref().map(|d| d.abandoned()).filter(|n| *n > 0) {
         eprintln!("note: {n} abandoned entries were still running; they end with the process");
     }
-    if let Some(path) = &args.json {
+    if let (Some(path), Some((journal, _))) = (&args.json, journal) {
         let json = serde_json::to_vec_pretty(&reports).context("serialising the report")?;
         super::write_atomically(path, &json)?;
+        journal.finish()?;
     }
     if !t.unsupported.is_empty() {
         let mut reasons: Vec<_> = t.unsupported.iter().collect();
@@ -179,37 +195,58 @@ fn plan(
     }
 }
 
-/// The reports of one file's chosen entries; a file that cannot be loaded is one failed entry.
-fn run_file(
-    file: &Path,
-    fork: &SpecName,
-    args: &StatetestArgs,
-    selection: &Selection,
-    selected: Option<&HashSet<String>>,
-    deadlines: Option<&Arc<Deadlines>>,
-    progress: &Progress,
-) -> Vec<EntryReport> {
-    let entries = match statetest::load_entries(file, fork) {
-        Ok(entries) => entries,
-        Err(e) => {
-            let report = EntryReport::unexecuted(
-                file.display().to_string(),
-                format!("{fork:?}"),
-                Outcome::Failed(e.to_string()),
-            );
-            progress.record(&report);
-            return vec![report];
+/// What every file of a run shares.
+struct FileRunner<'a> {
+    fork: &'a SpecName,
+    args: &'a StatetestArgs,
+    selection: &'a Selection,
+    selected: Option<&'a HashSet<String>>,
+    deadlines: Option<&'a Arc<Deadlines>>,
+    progress: &'a Progress,
+    journal: Option<&'a Journal>,
+    /// Entries a resumed run has already run.
+    done: Option<&'a HashSet<String>>,
+}
+
+impl FileRunner<'_> {
+    /// The reports of one file's chosen entries, run in parallel; a file that cannot be
+    /// loaded is one failed entry.
+    fn run_file(&self, file: &Path) -> Vec<EntryReport> {
+        let is_done = |id: &str| self.done.is_some_and(|done| done.contains(id));
+        let entries = match statetest::load_entries(file, self.fork) {
+            Ok(entries) => entries,
+            Err(_) if is_done(&file.display().to_string()) => return Vec::new(),
+            Err(e) => {
+                let report = EntryReport::unexecuted(
+                    file.display().to_string(),
+                    format!("{:?}", self.fork),
+                    Outcome::Failed(e.to_string()),
+                );
+                self.finished(&report);
+                return vec![report];
+            }
+        };
+        entries
+            .into_par_iter()
+            .filter(|e| {
+                self.selection.admits(&e.id)
+                    && self.selected.is_none_or(|s| s.contains(&e.id))
+                    && !is_done(&e.id)
+            })
+            .map(|entry| {
+                let report = run_one(entry, self.args, self.deadlines);
+                self.finished(&report);
+                report
+            })
+            .collect()
+    }
+
+    fn finished(&self, report: &EntryReport) {
+        self.progress.record(report);
+        if let Some(journal) = self.journal {
+            journal.record(report);
         }
-    };
-    entries
-        .into_iter()
-        .filter(|e| selection.admits(&e.id) && selected.is_none_or(|s| s.contains(&e.id)))
-        .map(|entry| {
-            let report = run_one(entry, args, deadlines);
-            progress.record(&report);
-            report
-        })
-        .collect()
+    }
 }
 
 /// Runs one entry, within the deadline when there is one.
