@@ -5,7 +5,8 @@
 use alloy_primitives::U256;
 
 use super::{
-    assert_window_lies_rejected, lie_about_stack_write, rw_index, step_of, trace_of, WindowCircuit,
+    assert_window_lies_rejected, lie_about_result, low_or_high_lie, rw_index, step_of, trace_of,
+    WindowCircuit,
 };
 use crate::evm::ExecutionState;
 use crate::gadgets::test_support::check;
@@ -74,15 +75,7 @@ fn a_wrong_result_is_rejected() {
     let mut lies = Vec::new();
     for op in [MUL, DIV, MOD] {
         for (nth, high) in [(2, false), (3, true), (5, false)] {
-            let step = step_of(&circuit.trace, op, nth);
-            let index = rw_index(&circuit.trace, step, 2);
-            let honest_value = circuit.trace.rws[index].value;
-            let lie = if high {
-                honest_value.wrapping_add(U256::from(1) << 128)
-            } else {
-                honest_value ^ U256::from(1)
-            };
-            lie_about_stack_write(&mut circuit.trace, index, lie);
+            let step = lie_about_result(&mut circuit.trace, (op, nth), 2, low_or_high_lie(high));
             lies.push((step, "evm"));
         }
     }

@@ -6,8 +6,8 @@
 use alloy_primitives::U256;
 
 use super::{
-    assert_window_lies_rejected, lie_about_stack_write, rw_index, step_mut, step_of, trace_of,
-    WindowCircuit,
+    assert_window_lies_rejected, lie_about_result, low_or_high_lie, rw_index, step_mut, step_of,
+    trace_of, WindowCircuit,
 };
 use crate::arith::{native_result, ArithOp};
 use crate::evm::witness::all_steps;
@@ -115,8 +115,16 @@ fn honest(op: u8) -> WindowCircuit {
 /// The `nth` step running `opcode` and the index of the RW it pushes.
 fn pushed(circuit: &WindowCircuit, opcode: u8, nth: usize) -> (usize, usize) {
     let step = step_of(&circuit.trace, opcode, nth);
-    let pops = if matches!(opcode, ADDMOD | MULMOD) { 3 } else { 2 };
-    (step, rw_index(&circuit.trace, step, pops))
+    (step, rw_index(&circuit.trace, step, pops(opcode)))
+}
+
+/// How many words `opcode` pops: its push is the RW after them.
+fn pops(opcode: u8) -> usize {
+    if matches!(opcode, ADDMOD | MULMOD) {
+        3
+    } else {
+        2
+    }
 }
 
 #[test]
@@ -158,14 +166,8 @@ fn a_wrong_result_is_rejected() {
             .iter()
             .filter(|(op, _, _)| family.contains(op))
             .map(|&(op, nth, high)| {
-                let (step, index) = pushed(&circuit, op, nth);
-                let honest_value = circuit.trace.rws[index].value;
-                let lie = if high {
-                    honest_value.wrapping_add(U256::from(1) << 128)
-                } else {
-                    honest_value ^ U256::from(1)
-                };
-                lie_about_stack_write(&mut circuit.trace, index, lie);
+                let lie = low_or_high_lie(high);
+                let step = lie_about_result(&mut circuit.trace, (op, nth), pops(op), lie);
                 (step, "evm: arithmetic lookup")
             })
             .collect();

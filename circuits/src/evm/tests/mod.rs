@@ -313,6 +313,17 @@ fn lie_about_result(
     step
 }
 
+/// A lie about a word: its low bit flipped, or (`high`) 2^128 added, a lie in the high limb.
+fn low_or_high_lie(high: bool) -> impl Fn(U256) -> U256 {
+    move |honest| {
+        if high {
+            honest.wrapping_add(U256::from(1) << 128)
+        } else {
+            honest ^ U256::from(1)
+        }
+    }
+}
+
 /// Changes the value of RW `index` (a write of any location) and every later read of that
 /// location until its next write, so that only the gadget that wrote can object.
 fn lie_about_write(trace: &mut Trace, index: usize, value: U256) {
