@@ -76,23 +76,9 @@ impl WordStream {
             ));
         }
         let (first, last) = word_span(offset, len);
-        let rows = (first..=last)
-            .map(|index| {
-                let value = words.get(index as usize).copied().unwrap_or_default();
-                RwRow {
-                    rw_counter: index - first,
-                    is_write: false,
-                    tag: RwTag::Padding,
-                    id: tx + 1,
-                    address: U256::from(index),
-                    field_tag: 0,
-                    key: U256::ZERO,
-                    value,
-                    value_prev: value,
-                    aux: U256::ZERO,
-                }
-            })
-            .collect();
+        let rows = source_rows(first, last, tx + 1, |index| {
+            words.get(index as usize).copied().unwrap_or_default()
+        });
         let table_words = (words.len() as u64 - first).min(last - first + 1);
         let stream = Self {
             rows,
@@ -118,28 +104,14 @@ impl WordStream {
             ));
         }
         let (first, last) = word_span(offset, len);
-        let rows = (first..=last)
-            .map(|index| {
-                let mut word = [0u8; WORD_BYTES as usize];
-                let start = (index * WORD_BYTES) as usize;
-                for (i, byte) in word.iter_mut().enumerate() {
-                    *byte = code.get(start + i).copied().unwrap_or_default();
-                }
-                let value = U256::from_be_bytes(word);
-                RwRow {
-                    rw_counter: index - first,
-                    is_write: false,
-                    tag: RwTag::Padding,
-                    id: 0,
-                    address: U256::from(index),
-                    field_tag: 0,
-                    key: U256::ZERO,
-                    value,
-                    value_prev: value,
-                    aux: U256::ZERO,
-                }
-            })
-            .collect::<Vec<_>>();
+        let rows = source_rows(first, last, 0, |index| {
+            let mut word = [0u8; WORD_BYTES as usize];
+            let start = (index * WORD_BYTES) as usize;
+            for (i, byte) in word.iter_mut().enumerate() {
+                *byte = code.get(start + i).copied().unwrap_or_default();
+            }
+            U256::from_be_bytes(word)
+        });
         let held = code.len() as u64 - first * WORD_BYTES;
         let table_words = held.min(rows.len() as u64 * WORD_BYTES);
         let stream = Self {
@@ -400,4 +372,26 @@ fn memory_stream(
 /// Words all streams of the trace hold (the copy circuit's capacity unit).
 pub fn stream_words(streams: &[WordStream]) -> usize {
     streams.iter().map(|s| s.rows.len()).sum()
+}
+
+/// The read-only rows of a source stream (calldata, code): words `first..=last`, addressed by
+/// word index, with `id` and the word `word(index)`.
+fn source_rows(first: u64, last: u64, id: u64, word: impl Fn(u64) -> U256) -> Vec<RwRow> {
+    (first..=last)
+        .map(|index| {
+            let value = word(index);
+            RwRow {
+                rw_counter: index - first,
+                is_write: false,
+                tag: RwTag::Padding,
+                id,
+                address: U256::from(index),
+                field_tag: 0,
+                key: U256::ZERO,
+                value,
+                value_prev: value,
+                aux: U256::ZERO,
+            }
+        })
+        .collect()
 }
