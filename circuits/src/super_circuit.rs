@@ -497,7 +497,6 @@ pub fn mock_prove(trace: &Trace) -> MockVerdict {
 pub(crate) fn mock_failures(
     trace: &Trace,
 ) -> Result<Vec<halo2_proofs::dev::VerifyFailure>, MockVerdict> {
-    use halo2_proofs::dev::MockProver;
     use halo2_proofs::halo2curves::bn256::Fr;
     let params = ChunkParams::fitting(trace);
     let circuit = match SuperCircuit::new(Arc::new(trace.clone()), params) {
@@ -505,7 +504,6 @@ pub(crate) fn mock_failures(
         Err(CircuitError::Unsupported(what)) => return Err(MockVerdict::Unsupported(what)),
         Err(e) => return Err(MockVerdict::Failed(e.to_string())),
     };
-    let prover = MockProver::<Fr>::run(params.k::<Fr>(), &circuit, circuit.instances())
-        .map_err(|e| MockVerdict::Failed(format!("synthesis: {e:?}")))?;
-    Ok(prover.verify_par().err().unwrap_or_default())
+    crate::mock::run(params.k::<Fr>(), &circuit, circuit.instances())
+        .map_err(|e| MockVerdict::Failed(format!("synthesis: {e:?}")))
 }

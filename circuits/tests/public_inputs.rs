@@ -6,9 +6,10 @@
 use std::sync::Arc;
 
 use alloy_primitives::{address, Address, U256};
-use halo2_proofs::dev::{MockProver, VerifyFailure};
+use halo2_proofs::dev::VerifyFailure;
 use halo2_proofs::halo2curves::bn256::Fr;
 use halo2_proofs::halo2curves::ff::Field;
+use zkevm_circuits::mock;
 use zkevm_circuits::public::{ChunkStatement, InstanceLayout, LocationKind, TouchedLocation};
 use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
 use zkevm_circuits::table::{BlockField, TxField};
@@ -50,8 +51,7 @@ fn circuit() -> (SuperCircuit, ChunkParams) {
 }
 
 fn run(circuit: &SuperCircuit, params: &ChunkParams, instance: Vec<Fr>) -> Vec<VerifyFailure> {
-    let prover = MockProver::<Fr>::run(params.k::<Fr>(), circuit, vec![instance]).expect("runs");
-    prover.verify_par().err().unwrap_or_default()
+    mock::run(params.k::<Fr>(), circuit, vec![instance]).expect("runs")
 }
 
 fn names(failures: &[VerifyFailure]) -> Vec<String> {

@@ -12,8 +12,8 @@
 use std::sync::Arc;
 
 use alloy_primitives::{address, Address, U256};
-use halo2_proofs::dev::MockProver;
 use halo2_proofs::halo2curves::bn256::Fr;
+use zkevm_circuits::mock;
 use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
 use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
 use zkevm_executor::trace::{ExecError, ReceiptField, RwTarget, StepKind};
@@ -89,18 +89,24 @@ fn mock(trace: Trace) -> Result<(), Vec<String>> {
     trace.check().map_err(|e| vec![format!("replay: {e}")])?;
     let params = ChunkParams::fitting(&trace);
     let circuit = SuperCircuit::new(Arc::new(trace), params).map_err(|e| vec![e.to_string()])?;
-    let prover = MockProver::<Fr>::run(params.k::<Fr>(), &circuit, circuit.instances())
+    let failures = mock::run(params.k::<Fr>(), &circuit, circuit.instances())
         .map_err(|e| vec![format!("{e:?}")])?;
-    prover.verify_par().map_err(|fs| fs.iter().map(|f| f.to_string()).collect())
+    match failures.is_empty() {
+        true => Ok(()),
+        false => Err(failures.iter().map(|f| f.to_string()).collect()),
+    }
 }
 
 /// Like [`mock`], without the replay check (for lies the replay check would catch first).
 fn mock_unchecked(trace: Trace) -> Result<(), Vec<String>> {
     let params = ChunkParams::fitting(&trace);
     let circuit = SuperCircuit::new(Arc::new(trace), params).map_err(|e| vec![e.to_string()])?;
-    let prover = MockProver::<Fr>::run(params.k::<Fr>(), &circuit, circuit.instances())
+    let failures = mock::run(params.k::<Fr>(), &circuit, circuit.instances())
         .map_err(|e| vec![format!("{e:?}")])?;
-    prover.verify_par().map_err(|fs| fs.iter().map(|f| f.to_string()).collect())
+    match failures.is_empty() {
+        true => Ok(()),
+        false => Err(failures.iter().map(|f| f.to_string()).collect()),
+    }
 }
 
 fn assert_rejected(trace: Trace, name: &str) {

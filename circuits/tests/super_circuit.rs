@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use alloy_primitives::{address, Address, U256};
-use halo2_proofs::dev::MockProver;
 use halo2_proofs::halo2curves::bn256::Fr;
+use zkevm_circuits::mock;
 use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
 use zkevm_circuits::CircuitError;
 use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
@@ -93,9 +93,12 @@ fn storage_calls() -> Trace {
 fn mock(trace: Trace) -> Result<(), Vec<String>> {
     let params = ChunkParams::fitting(&trace);
     let circuit = SuperCircuit::new(Arc::new(trace), params).map_err(|e| vec![e.to_string()])?;
-    let prover = MockProver::<Fr>::run(params.k::<Fr>(), &circuit, circuit.instances())
+    let failures = mock::run(params.k::<Fr>(), &circuit, circuit.instances())
         .map_err(|e| vec![format!("{e:?}")])?;
-    prover.verify_par().map_err(|fs| fs.iter().map(|f| f.to_string()).collect())
+    match failures.is_empty() {
+        true => Ok(()),
+        false => Err(failures.iter().map(|f| f.to_string()).collect()),
+    }
 }
 
 fn assert_rejected(trace: Trace, name: &str) {

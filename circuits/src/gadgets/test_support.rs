@@ -4,7 +4,6 @@
 //! [`assert_rejected`] wrap it in a circuit and run the MockProver.
 
 use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner};
-use halo2_proofs::dev::MockProver;
 use halo2_proofs::halo2curves::bn256::Fr;
 use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error};
 
@@ -48,9 +47,12 @@ pub(crate) fn run<T: GadgetTest>(k: u32, test: &T) -> Result<(), Vec<String>> {
 
 /// Runs the MockProver on any circuit without instances, reporting failures as [`run`] does.
 pub(crate) fn check<C: Circuit<Fr>>(k: u32, circuit: &C) -> Result<(), Vec<String>> {
-    let prover =
-        MockProver::run(k, circuit, vec![]).map_err(|e| vec![format!("synthesis: {e:?}")])?;
-    prover.verify_par().map_err(|failures| failures.iter().map(|f| format!("{f}")).collect())
+    let failures =
+        crate::mock::run(k, circuit, vec![]).map_err(|e| vec![format!("synthesis: {e:?}")])?;
+    match failures.is_empty() {
+        true => Ok(()),
+        false => Err(failures.iter().map(|f| format!("{f}")).collect()),
+    }
 }
 
 /// Asserts that the test's witness is rejected, with a failure that mentions `name`.

@@ -144,8 +144,7 @@ impl CellBaseline {
             MockProver::<Fr>::run(k, &lying, instances.clone())
         });
         let prover = prover.map_err(|e| format!("synthesis: {e:?}"))?;
-        prover
-            .verify_par()
+        crate::mock::verify(&prover, &lying, k, &instances)
             .map_err(|f| format!("the honest assignment fails: {} failures", f.len()))?;
         let Plan::Record(cells) = plan else { return Err("the recording was lost".into()) };
         let mut regions: BTreeMap<String, Vec<(CellAt, Fr)>> = BTreeMap::new();
@@ -178,7 +177,8 @@ impl CellBaseline {
             Ok(Err(e)) => return CellVerdict::Error(format!("synthesis: {e:?}")),
             Err(payload) => return CellVerdict::Error(format!("synthesis: {}", text(&*payload))),
         };
-        match catch_unwind(AssertUnwindSafe(|| prover.verify_par())) {
+        let verdict = || crate::mock::verify(&prover, &lying, self.k, &self.instances);
+        match catch_unwind(AssertUnwindSafe(verdict)) {
             Ok(Ok(())) => CellVerdict::Survived,
             Ok(Err(failures)) => {
                 let first = failures.first().map(|f| f.to_string()).unwrap_or_default();

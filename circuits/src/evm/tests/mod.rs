@@ -356,11 +356,7 @@ type Lie<'a> = (usize, &'a str);
 /// Runs the MockProver once over `circuit`, whose trace carries every lie in `lies`, and
 /// asserts that each is caught inside its own step (see [`assert_each_lie_located`]).
 fn assert_window_lies_rejected(honest: &Trace, circuit: &WindowCircuit, lies: &[Lie<'_>]) {
-    let failures = halo2_proofs::dev::MockProver::run(circuit.k, circuit, vec![])
-        .expect("the circuit synthesizes")
-        .verify_par()
-        .err()
-        .unwrap_or_default();
+    let failures = crate::mock::run(circuit.k, circuit, vec![]).expect("the circuit synthesizes");
     assert_each_lie_located(honest, &circuit.trace, &failures, window(honest).start, lies);
 }
 
@@ -524,6 +520,35 @@ fn a_wrong_sum_is_rejected() {
     let honest_value = circuit.trace.rws[index].value;
     lie_about_stack_write(&mut circuit.trace, index, honest_value + U256::from(1));
     assert_circuit_rejected(K, &circuit, "ADD/SUB: low limbs add up");
+}
+
+/// The quick MockProver check ([`crate::mock`]) on a real circuit: no gate row is flagged on
+/// the honest window (so its challenges are the MockProver's), and with a lie it reports
+/// exactly the failures of the full check.
+#[test]
+fn the_quick_mock_check_agrees_with_the_full_one() {
+    use halo2_proofs::dev::MockProver;
+    let circuit = honest();
+    let prover = MockProver::run(K, &circuit, vec![]).expect("synthesis");
+    let mut cs = halo2_proofs::plonk::ConstraintSystem::default();
+    let _ = WindowCircuit::configure(&mut cs);
+    let flagged = crate::mock::nonzero_gate_rows(&prover, &cs, K, &[]).expect("no selectors");
+    assert_eq!(flagged, Vec::<usize>::new());
+    let mut lied = honest();
+    let add = step_of(&lied.trace, 0x01, 0);
+    let index = rw_index(&lied.trace, add, 2);
+    let value = lied.trace.rws[index].value + U256::from(1);
+    lie_about_stack_write(&mut lied.trace, index, value);
+    let prover = MockProver::run(K, &lied, vec![]).expect("synthesis");
+    let text = |failures: Vec<halo2_proofs::dev::VerifyFailure>| {
+        let mut texts: Vec<String> = failures.iter().map(|f| format!("{f:?}")).collect();
+        texts.sort();
+        texts
+    };
+    let full = text(prover.verify_par().expect_err("the lie fails"));
+    let quick = text(crate::mock::verify(&prover, &lied, K, &[]).expect_err("the lie fails"));
+    assert!(!full.is_empty());
+    assert_eq!(quick, full);
 }
 
 #[test]
