@@ -1,8 +1,6 @@
 //! A real KZG proof (keygen, prove, verify) of the bytecode circuit with its keccak circuit and
 //! fixed table, and the verifying key shown to be independent of the witness.
 
-mod common;
-
 use std::time::Instant;
 
 use halo2_proofs::dev::MockProver;
@@ -37,17 +35,21 @@ fn prove_and_verify_bytecode_with_keccak() {
     let mock = MockProver::<Fr>::run(k, &honest, vec![]).expect("synthesis");
     assert_eq!(mock.verify(), Ok(()));
     let mock_time = start.elapsed();
-    let run = common::prove_and_verify(&common::params(k), &honest, &[]);
+    let run = crate::common::prove_and_verify(&crate::common::params(k), &honest, &[]);
     eprintln!("{}; MockProver {mock_time:?}", run.summary("bytecode+keccak", k));
 }
 
 #[test]
 fn the_verifying_key_does_not_depend_on_the_witness() {
     let k = CAPACITY.k::<Fr>();
-    let params = common::params(k);
+    let params = crate::common::params(k);
     let a = keygen_vk(&params, &circuit(&codes_a())).expect("vk");
     let b = keygen_vk(&params, &circuit(&codes_b())).expect("vk");
-    assert_eq!(common::vk_bytes(&a), common::vk_bytes(&b), "two bytecode sets, one verifying key");
+    assert_eq!(
+        crate::common::vk_bytes(&a),
+        crate::common::vk_bytes(&b),
+        "two bytecode sets, one verifying key"
+    );
     let empty = keygen_vk(&params, &circuit(&[])).expect("vk");
-    assert_eq!(common::vk_bytes(&a), common::vk_bytes(&empty));
+    assert_eq!(crate::common::vk_bytes(&a), crate::common::vk_bytes(&empty));
 }

@@ -1,8 +1,6 @@
 //! A real KZG proof of a SuperCircuit chunk (two transfers and a contract call), verified,
 //! and the verifying key shown to depend on the chunk parameters only.
 
-mod common;
-
 use std::sync::Arc;
 
 use alloy_primitives::{address, Address, U256};
@@ -64,12 +62,12 @@ fn chunk(transactions: Vec<BatchTx>) -> SuperCircuit {
 fn prove_and_verify_a_chunk() {
     let k = PARAMS.k::<Fr>();
     let circuit = chunk(vec![transfer(0, BOB, 5), transfer(1, CONTRACT, 0), transfer(2, BOB, 1)]);
-    let params = common::params(k);
-    let run = common::prove_and_verify(&params, &circuit, &circuit.instance());
+    let params = crate::common::params(k);
+    let run = crate::common::prove_and_verify(&params, &circuit, &circuit.instance());
     eprintln!("{}", run.summary("SuperCircuit", k));
 
     // Another chunk of the same parameters has the same verifying key.
     let other = chunk(vec![transfer(0, CONTRACT, 9)]);
     let other_vk = keygen_vk(&params, &other).expect("vk");
-    assert_eq!(common::vk_bytes(&run.vk), common::vk_bytes(&other_vk));
+    assert_eq!(crate::common::vk_bytes(&run.vk), crate::common::vk_bytes(&other_vk));
 }

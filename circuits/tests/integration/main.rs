@@ -1,0 +1,11 @@
+//! The circuits' integration tests, one module per subject, built as one test binary: halo2's
+//! generic prover and MockProver code is compiled and linked once rather than once per file.
+
+mod common;
+mod degree;
+mod kzg_roundtrip;
+mod mutation;
+mod public_inputs;
+mod revert;
+mod super_circuit;
+mod super_circuit_kzg;
