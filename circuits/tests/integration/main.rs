@@ -9,3 +9,4 @@ mod public_inputs;
 mod revert;
 mod super_circuit;
 mod super_circuit_kzg;
+mod support;

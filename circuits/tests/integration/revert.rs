@@ -9,15 +9,12 @@
 //! nothing succeeds; past the (empty) return data it halts, and a copy within it cannot be
 //! claimed past it.
 
-use std::sync::Arc;
-
 use alloy_primitives::{address, Address, U256};
-use halo2_proofs::halo2curves::bn256::Fr;
-use zkevm_circuits::mock;
-use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
 use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
 use zkevm_executor::trace::{ExecError, ReceiptField, RwTarget, StepKind};
 use zkevm_executor::{trace_batch, Trace};
+
+use crate::support::{assert_rejected, mock_super_circuit};
 
 const ALICE: Address = address!("0xa11ce00000000000000000000000000000000001");
 const CONTRACT: Address = address!("0xc000000000000000000000000000000000000001");
@@ -87,36 +84,7 @@ fn invalid() -> Trace {
 
 fn mock(trace: Trace) -> Result<(), Vec<String>> {
     trace.check().map_err(|e| vec![format!("replay: {e}")])?;
-    let params = ChunkParams::fitting(&trace);
-    let circuit = SuperCircuit::new(Arc::new(trace), params).map_err(|e| vec![e.to_string()])?;
-    let failures = mock::run(params.k::<Fr>(), &circuit, circuit.instances())
-        .map_err(|e| vec![format!("{e:?}")])?;
-    match failures.is_empty() {
-        true => Ok(()),
-        false => Err(failures.iter().map(|f| f.to_string()).collect()),
-    }
-}
-
-/// Like [`mock`], without the replay check (for lies the replay check would catch first).
-fn mock_unchecked(trace: Trace) -> Result<(), Vec<String>> {
-    let params = ChunkParams::fitting(&trace);
-    let circuit = SuperCircuit::new(Arc::new(trace), params).map_err(|e| vec![e.to_string()])?;
-    let failures = mock::run(params.k::<Fr>(), &circuit, circuit.instances())
-        .map_err(|e| vec![format!("{e:?}")])?;
-    match failures.is_empty() {
-        true => Ok(()),
-        false => Err(failures.iter().map(|f| f.to_string()).collect()),
-    }
-}
-
-fn assert_rejected(trace: Trace, name: &str) {
-    match mock_unchecked(trace) {
-        Ok(()) => panic!("a lie was accepted (expected {name:?} to fail)"),
-        Err(failures) => assert!(
-            failures.iter().any(|f| f.contains(name)),
-            "expected a failure naming {name:?}, got {failures:#?}"
-        ),
-    }
+    mock_super_circuit(trace)
 }
 
 /// The index of the step that ends the root call (the one before EndTx).

@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use alloy_primitives::{address, Address, U256};
 use halo2_proofs::halo2curves::bn256::Fr;
-use zkevm_circuits::mock;
 use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
 use zkevm_circuits::CircuitError;
 use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
 use zkevm_executor::trace::{AccountField, ReceiptField, RwTarget};
 use zkevm_executor::{trace_batch, Trace};
+
+use crate::support::{assert_rejected, mock_super_circuit as mock};
 
 const ALICE: Address = address!("0xa11ce00000000000000000000000000000000001");
 const BOB: Address = address!("0xb0b0000000000000000000000000000000000002");
@@ -88,27 +89,6 @@ fn storage_calls() -> Trace {
     batch.transactions.push(tx(ALICE, 0, CONTRACT, 0, 2));
     batch.transactions.push(tx(ALICE, 1, CONTRACT, 0, 0));
     trace(&batch)
-}
-
-fn mock(trace: Trace) -> Result<(), Vec<String>> {
-    let params = ChunkParams::fitting(&trace);
-    let circuit = SuperCircuit::new(Arc::new(trace), params).map_err(|e| vec![e.to_string()])?;
-    let failures = mock::run(params.k::<Fr>(), &circuit, circuit.instances())
-        .map_err(|e| vec![format!("{e:?}")])?;
-    match failures.is_empty() {
-        true => Ok(()),
-        false => Err(failures.iter().map(|f| f.to_string()).collect()),
-    }
-}
-
-fn assert_rejected(trace: Trace, name: &str) {
-    match mock(trace) {
-        Ok(()) => panic!("a lie was accepted (expected {name:?} to fail)"),
-        Err(failures) => assert!(
-            failures.iter().any(|f| f.contains(name)),
-            "expected a failure naming {name:?}, got {failures:#?}"
-        ),
-    }
 }
 
 /// Changes a write's value and every later access of that location until its next write.

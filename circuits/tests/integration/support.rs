@@ -1,0 +1,32 @@
+//! The MockProver verdict on a whole trace's SuperCircuit, for the tests that lie in traces.
+
+use std::sync::Arc;
+
+use halo2_proofs::halo2curves::bn256::Fr;
+use zkevm_circuits::mock;
+use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
+use zkevm_executor::Trace;
+
+/// `Ok` when `trace`'s SuperCircuit, sized to fit it, passes the MockProver; else every
+/// failure as text (or why no circuit could be built).
+pub fn mock_super_circuit(trace: Trace) -> Result<(), Vec<String>> {
+    let params = ChunkParams::fitting(&trace);
+    let circuit = SuperCircuit::new(Arc::new(trace), params).map_err(|e| vec![e.to_string()])?;
+    let failures = mock::run(params.k::<Fr>(), &circuit, circuit.instances())
+        .map_err(|e| vec![format!("{e:?}")])?;
+    match failures.is_empty() {
+        true => Ok(()),
+        false => Err(failures.iter().map(|f| f.to_string()).collect()),
+    }
+}
+
+/// Asserts that the MockProver rejects `trace` with a failure naming `name`.
+pub fn assert_rejected(trace: Trace, name: &str) {
+    match mock_super_circuit(trace) {
+        Ok(()) => panic!("a lie was accepted (expected {name:?} to fail)"),
+        Err(failures) => assert!(
+            failures.iter().any(|f| f.contains(name)),
+            "expected a failure naming {name:?}, got {failures:#?}"
+        ),
+    }
+}
