@@ -7,7 +7,7 @@
 //!
 //! [`verify`] first finds the rows where some gate polynomial is not zero with its own
 //! evaluator: each polynomial is turned once into a tree whose products evaluate the smaller
-//! factor first and stop when it is zero, and read the cells the MockProver holds with the
+//! factor first and stop when it is zero, reading the cells the MockProver holds with the
 //! MockProver's own value rules (an unassigned cell is zero, a poisoned one poisons a sum or a
 //! product unless the other factor is zero). It then asks the MockProver to check the gates on
 //! those rows (and the blinding rows it always adds) and every lookup on every usable row. The
