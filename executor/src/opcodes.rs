@@ -2,7 +2,8 @@
 //! constant gas and validity of every byte, used by the recorder and, as plain data, by the
 //! circuits' fixed tables.
 //!
-//! Stack effects come from revm's opcode table. Constant gas follows the Yellow Paper
+//! Stack effects come from revm's opcode table, less the bytes revm 43 assigns only for later
+//! forks ([`after_cancun`]). Constant gas follows the Yellow Paper
 //! (Appendix G, `Gzero`..`Ghigh`) with EIP-2929/1153/3855/4844/7516 additions; opcodes whose gas
 //! depends on operands, memory expansion or warm/cold access have `constant_gas: None`.
 //! `executor/tests/trace_families.rs` (`constant_gas_in_the_opcode_table_matches_what_revm_charges`)
@@ -85,9 +86,23 @@ const fn constant_gas(opcode: u8) -> Option<u64> {
     })
 }
 
-/// The properties of `opcode`.
+/// Whether revm 43 assigns `opcode` only for a fork after Cancun (CLZ 0x1E, SLOTNUM 0x4B, DUPN,
+/// SWAPN and EXCHANGE 0xE6 to 0xE8): under Cancun rules these bytes are unassigned.
+pub const fn after_cancun(opcode: u8) -> bool {
+    matches!(opcode, 0x1e | 0x4b | 0xe6..=0xe8)
+}
+
+/// The opcode `byte` is under Cancun rules (`None` when unassigned).
+const fn cancun_opcode(byte: u8) -> Option<OpCode> {
+    match after_cancun(byte) {
+        true => None,
+        false => OpCode::new(byte),
+    }
+}
+
+/// The properties of `opcode` under Cancun rules.
 pub const fn properties(opcode: u8) -> OpcodeProperties {
-    match OpCode::new(opcode) {
+    match cancun_opcode(opcode) {
         Some(code) => OpcodeProperties {
             opcode,
             valid: true,
@@ -103,7 +118,7 @@ pub const fn properties(opcode: u8) -> OpcodeProperties {
 
 /// The mnemonic of `opcode` (`None` for unassigned bytes).
 pub fn name(opcode: u8) -> Option<&'static str> {
-    OpCode::new(opcode).map(|code| code.as_str())
+    cancun_opcode(opcode).map(|code| code.as_str())
 }
 
 /// The properties of all 256 bytes, in byte order.
@@ -123,6 +138,11 @@ mod tests {
             }
         }
         assert!(!properties(0x0c).valid);
+        for byte in [0x1e, 0x4b, 0xe6, 0xe7, 0xe8] {
+            assert!(!properties(byte).valid, "0x{byte:02x} is assigned after Cancun only");
+            assert_eq!(name(byte), None);
+        }
+        assert_eq!(all().iter().filter(|p| p.valid).count(), 149, "Cancun assigns 149 bytes");
         assert!(properties(op::INVALID).valid, "INVALID is assigned (it halts by design)");
     }
 
