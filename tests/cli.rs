@@ -234,12 +234,12 @@ fn prove_and_verify_transfers_and_reject_tampering() {
     let missing = run(&["verify", dir.path().join("none.bin").to_str().expect("utf8")]);
     assert!(!missing.status.success());
 
-    // A contract whose BLOCKHASH has no gadget yet is refused before any proving.
+    // A contract whose SELFDESTRUCT has no gadget yet is refused before any proving.
     let mut batch: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&transfers).expect("example")).expect("json");
     let contract = "0xc000000000000000000000000000000000000001";
     batch["pre"][contract] =
-        serde_json::json!({"balance": "0x0", "nonce": 0, "code": "0x5f40", "storage": {}});
+        serde_json::json!({"balance": "0x0", "nonce": 0, "code": "0x5fff", "storage": {}});
     batch["transactions"][0]["to"] = serde_json::json!(contract);
     batch["transactions"][0]["gasLimit"] = serde_json::json!(100000);
     let unsupported = dir.path().join("unsupported.json");
@@ -248,7 +248,7 @@ fn prove_and_verify_transfers_and_reject_tampering() {
         run(&["prove", unsupported.to_str().expect("utf8"), "--out", out.to_str().expect("utf8")]);
     assert!(!refused.status.success());
     assert!(
-        text(&refused.stderr).contains("unsupported: opcode BLOCKHASH"),
+        text(&refused.stderr).contains("unsupported: opcode SELFDESTRUCT"),
         "{}",
         text(&refused.stderr)
     );

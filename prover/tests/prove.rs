@@ -125,7 +125,7 @@ fn an_opcode_without_a_gadget_is_refused_before_any_setup() {
     batch
         .pre
         .insert(ALICE, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
-    let code = vec![0x5f, 0x40]; // BLOCKHASH(0)
+    let code = vec![0x5f, 0xff]; // SELFDESTRUCT(0)
     batch.pre.insert(BOB, BatchAccount { code: code.into(), ..Default::default() });
     batch.transactions.push(BatchTx {
         sender: Some(ALICE),
@@ -140,7 +140,7 @@ fn an_opcode_without_a_gadget_is_refused_before_any_setup() {
     let input = batch.to_input("unsupported").expect("builds");
     let dir = tempfile::tempdir().expect("tempdir");
     match prove_batch(&input, "unsupported", &options(&Cache::at(dir.path()))) {
-        Err(ProverError::Unsupported(what)) => assert!(what.contains("BLOCKHASH"), "{what}"),
+        Err(ProverError::Unsupported(what)) => assert!(what.contains("SELFDESTRUCT"), "{what}"),
         other => panic!("expected Unsupported, got {:?}", other.map(|p| p.report)),
     }
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "no setup was made");

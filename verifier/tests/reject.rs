@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner, Value};
 use halo2_proofs::halo2curves::bn256::{Bn256, Fr, G1Affine};
 use halo2_proofs::halo2curves::group::GroupEncoding;
@@ -320,6 +320,7 @@ fn statement() -> ChunkStatement {
             base_fee: 7,
             chain_id: 1,
             blob_base_fee: 1,
+            previous_hashes: vec![B256::repeat_byte(9)],
         },
         transactions: vec![TxStatement {
             caller: Address::repeat_byte(1),

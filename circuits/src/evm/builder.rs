@@ -283,9 +283,20 @@ impl<F: PrimeField> EvmBuilder<F> {
         self.block_lookup_tag(name, constant(field as u64), value);
     }
 
-    /// A block-table lookup by tag expression (each [`BlockField`] is its opcode).
+    /// A block-table lookup by tag expression (each [`BlockField`] is its opcode), index 0.
     pub fn block_lookup_tag(&mut self, name: &'static str, tag: Expression<F>, value: Word<F>) {
-        let tuple = vec![tag, value.lo, value.hi];
+        self.block_lookup_indexed(name, tag, constant(0), value);
+    }
+
+    /// A block-table lookup of `(tag, index, value)`.
+    pub fn block_lookup_indexed(
+        &mut self,
+        name: &'static str,
+        tag: Expression<F>,
+        index: Expression<F>,
+        value: Word<F>,
+    ) {
+        let tuple = vec![tag, index, value.lo, value.hi];
         self.lookup(LookupTable::Block, name, tuple);
     }
 

@@ -439,6 +439,7 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::CodeCopy => "evm CODECOPY",
         ExecutionState::ExtCodeCopy => "evm EXTCODECOPY",
         ExecutionState::BlobHash => "evm BLOBHASH",
+        ExecutionState::BlockHash => "evm BLOCKHASH",
         ExecutionState::Sload => "evm SLOAD",
         ExecutionState::Sstore => "evm SSTORE",
         ExecutionState::Tload => "evm TLOAD",

@@ -74,6 +74,8 @@ pub enum ExecutionState {
     ExtCodeCopy,
     /// BLOBHASH (no blobs: always 0).
     BlobHash,
+    /// BLOCKHASH (the 256-block window).
+    BlockHash,
     /// SLOAD.
     Sload,
     /// SSTORE.
@@ -136,7 +138,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 60] = [
+    pub const ALL: [ExecutionState; 61] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -197,6 +199,7 @@ impl ExecutionState {
         ExecutionState::CodeCopy,
         ExecutionState::ExtCodeCopy,
         ExecutionState::BlobHash,
+        ExecutionState::BlockHash,
     ];
 
     /// Index of the state's selector cell.
@@ -248,6 +251,7 @@ impl ExecutionState {
             0x39 => ExecutionState::CodeCopy,
             0x3c => ExecutionState::ExtCodeCopy,
             0x49 => ExecutionState::BlobHash,
+            0x40 => ExecutionState::BlockHash,
             0x3e => ExecutionState::ReturnDataCopy,
             0x54 => ExecutionState::Sload,
             0x55 => ExecutionState::Sstore,

@@ -45,6 +45,7 @@ mod op {
     pub const KECCAK256: u8 = 0x20;
     pub const CALLDATALOAD: u8 = 0x35;
     pub const CALLDATACOPY: u8 = 0x37;
+    pub const BLOCKHASH: u8 = 0x40;
     pub const POP: u8 = 0x50;
     pub const MLOAD: u8 = 0x51;
     pub const MSTORE: u8 = 0x52;
@@ -142,7 +143,7 @@ fn memory_and_flow() -> Vec<u8> {
 }
 
 /// Calldata, storage (a write, a read, a cleared slot earning a refund), transient storage,
-/// every context read, and a LOG2 with data.
+/// every context read, BLOCKHASH inside and outside the window, and a LOG2 with data.
 fn storage_and_logs() -> Vec<u8> {
     let mut c = Vec::new();
     push1(&mut c, 0);
@@ -163,6 +164,11 @@ fn storage_and_logs() -> Vec<u8> {
     // BASEFEE, SELFBALANCE, CODESIZE, CALLDATASIZE.
     for read in [0x33, 0x34, 0x30, 0x32, 0x3a, 0x41, 0x42, 0x43, 0x46, 0x48, 0x47, 0x38, 0x36] {
         c.extend([read, op::POP]);
+    }
+    // BLOCKHASH of block 9 (in the window of block 10) and of block 10 (0).
+    for block in [9, 10] {
+        push1(&mut c, block);
+        c.extend([op::BLOCKHASH, op::POP]);
     }
     push1(&mut c, 0x24);
     c.extend([op::CALLDATALOAD, op::POP]);

@@ -2,7 +2,7 @@
 //! [`ChunkParams`] only.
 
 use crate::super_circuit::ChunkParams;
-use crate::table::{BlockField, TxField};
+use crate::table::{BlockTable, TxField};
 
 /// Cells of one statement row: tag, address, field_tag, key lo/hi, initial lo/hi, final lo/hi.
 pub const STATEMENT_COLUMNS: usize = 9;
@@ -29,7 +29,7 @@ impl InstanceLayout {
     /// The layout of a chunk of `params`.
     pub fn new(params: &ChunkParams) -> Self {
         let block = 0;
-        let tx = block + 2 * (1 + BlockField::ALL.len());
+        let tx = block + 2 * BlockTable::rows();
         let first_tx = tx + 2 * (1 + params.txs * TxField::ALL.len());
         let tx_count = first_tx + 1;
         let statement = tx_count + 1;

@@ -1,7 +1,7 @@
 //! The statement of one chunk: what its proof binds, as plain data a verifier can read from a
 //! file, and the instance (public inputs) it determines.
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, Bytes, B256, U256};
 use halo2_proofs::halo2curves::ff::PrimeField;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -10,7 +10,7 @@ use zkevm_executor::trace::{BlockContext, Trace, TxTrace};
 use super::layout::{InstanceLayout, STATEMENT_COLUMNS};
 use crate::state::rw_row::{account_field_tag, address_word, word_limbs, RwRow, RwTag};
 use crate::super_circuit::ChunkParams;
-use crate::table::{calldata_rows, BlockField, TxField};
+use crate::table::{block_rows, calldata_rows, BlockField, TxField, BLOCKHASH_DEPTH};
 use zkevm_executor::trace::AccountField;
 
 /// Why a statement cannot be turned into an instance.
@@ -43,6 +43,18 @@ pub enum StatementError {
         /// Position of the offending entry.
         index: usize,
     },
+    /// More previous block hashes than BLOCKHASH can see from this block.
+    #[error(
+        "the statement lists {given} previous block hashes; block {number} has at most {most}"
+    )]
+    TooManyBlockHashes {
+        /// How many the statement lists.
+        given: usize,
+        /// The block's number.
+        number: u64,
+        /// `min(number, 256)`.
+        most: usize,
+    },
     /// A touched account field has a nonzero key.
     #[error("touched location {index} is an account field with a storage key")]
     KeyOnAccountField {
@@ -70,6 +82,9 @@ pub struct BlockStatement {
     pub chain_id: u64,
     /// BLOBBASEFEE (0 before Cancun).
     pub blob_base_fee: u128,
+    /// What BLOCKHASH returns: the hashes of blocks `number − 1`, `number − 2`, … (at most
+    /// 256, and none before block 0). A block of the window not listed has hash 0.
+    pub previous_hashes: Vec<B256>,
 }
 
 impl BlockStatement {
@@ -84,7 +99,19 @@ impl BlockStatement {
             base_fee: block.base_fee,
             chain_id: block.chain_id,
             blob_base_fee: block.blob_base_fee.unwrap_or_default(),
+            previous_hashes: (1..=Self::window(block.number) as u64)
+                .map(|depth| {
+                    let number = block.number - depth;
+                    let known = block.block_hashes.iter().find(|(n, _)| *n == number);
+                    known.map(|(_, hash)| *hash).unwrap_or_default()
+                })
+                .collect(),
         }
+    }
+
+    /// How many previous blocks BLOCKHASH sees from block `number`: `min(number, 256)`.
+    pub fn window(number: u64) -> usize {
+        number.min(BLOCKHASH_DEPTH as u64) as usize
     }
 
     /// The value of `field`.
@@ -276,11 +303,19 @@ impl ChunkStatement {
         }
     }
 
-    /// Checks the shape the circuit relies on: at least one transaction, locations sorted
-    /// and unique, no key on account fields.
+    /// Checks the shape the circuit relies on: at least one transaction, no more block hashes
+    /// than the window holds, locations sorted and unique, no key on account fields.
     pub fn check(&self) -> Result<(), StatementError> {
         if self.transactions.is_empty() {
             return Err(StatementError::NoTransaction);
+        }
+        let most = BlockStatement::window(self.block.number);
+        if self.block.previous_hashes.len() > most {
+            return Err(StatementError::TooManyBlockHashes {
+                given: self.block.previous_hashes.len(),
+                number: self.block.number,
+                most,
+            });
         }
         for (index, tx) in self.transactions.iter().enumerate() {
             let gas: u64 = tx.call_data.iter().map(|b| if *b == 0 { 4u64 } else { 16 }).sum();
@@ -333,8 +368,8 @@ impl ChunkStatement {
             out.push(F::from_u128(hi));
         };
         push_word(&mut out, U256::ZERO);
-        for field in BlockField::ALL {
-            push_word(&mut out, self.block.field(field));
+        for (_, _, value) in block_rows(&self.block) {
+            push_word(&mut out, value);
         }
         push_word(&mut out, U256::ZERO);
         for slot in 0..params.txs {

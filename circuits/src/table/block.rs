@@ -1,6 +1,11 @@
-//! The block table: `(field, value_lo, value_hi)`, one row per block field. `field` is fixed;
-//! the values are the block context, part of the statement a proof binds (copied to the public
+//! The block table: `(field, index, value_lo, value_hi)`. `field` and `index` are fixed; the
+//! values are the block context, part of the statement a proof binds (copied to the public
 //! inputs, [`crate::public`]).
+//!
+//! Rows, after the all-zero one:
+//! - one per [`BlockField`], of index 0;
+//! - [`BLOCKHASH_DEPTH`] rows of field [`BLOCKHASH_FIELD`] and index `d` in `1..=256`, holding
+//!   the hash of block `NUMBER − d` (0 where the statement gives none: `d > NUMBER`).
 
 use alloy_primitives::U256;
 use halo2_proofs::circuit::{Cell, Region, Value};
@@ -9,6 +14,7 @@ use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed};
 use zkevm_executor::trace::BlockContext;
 
 use super::LookupTable;
+use crate::public::BlockStatement;
 use crate::state::rw_row::word_limbs;
 
 /// Fields of the block table (1-based).
@@ -44,18 +50,31 @@ impl BlockField {
         BlockField::ChainId,
         BlockField::BlobBaseFee,
     ];
+}
 
-    /// The field's value in `block` (as the statement states it).
-    pub fn value(self, block: &BlockContext) -> U256 {
-        crate::public::BlockStatement::of(block).field(self)
-    }
+/// The `field` of the BLOCKHASH rows (its opcode).
+pub const BLOCKHASH_FIELD: u64 = 0x40;
+
+/// How many previous blocks BLOCKHASH can see.
+pub const BLOCKHASH_DEPTH: usize = 256;
+
+/// The table's rows after the all-zero one, `(field, index, value)`, in order.
+pub fn block_rows(block: &BlockStatement) -> Vec<(u64, u64, U256)> {
+    let fields = BlockField::ALL.iter().map(|field| (*field as u64, 0, block.field(*field)));
+    let hashes = (1..=BLOCKHASH_DEPTH).map(|depth| {
+        let hash = block.previous_hashes.get(depth - 1).copied().unwrap_or_default();
+        (BLOCKHASH_FIELD, depth as u64, U256::from_be_bytes(hash.0))
+    });
+    fields.chain(hashes).collect()
 }
 
 /// The block table's columns.
 #[derive(Clone, Copy, Debug)]
 pub struct BlockTable {
-    /// [`BlockField`] (fixed; 0 in the all-zero row).
+    /// [`BlockField`] or [`BLOCKHASH_FIELD`] (fixed; 0 in the all-zero row).
     pub field: Column<Fixed>,
+    /// 0 for a [`BlockField`], the depth `d` for a BLOCKHASH row (fixed).
+    pub index: Column<Fixed>,
     /// Value, low 128 bits.
     pub value_lo: Column<Advice>,
     /// Value, high 128 bits.
@@ -67,6 +86,7 @@ impl BlockTable {
     pub fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> Self {
         Self {
             field: meta.fixed_column(),
+            index: meta.fixed_column(),
             value_lo: meta.advice_column(),
             value_hi: meta.advice_column(),
         }
@@ -74,10 +94,10 @@ impl BlockTable {
 
     /// Rows the table occupies.
     pub fn rows() -> usize {
-        1 + BlockField::ALL.len()
+        1 + BlockField::ALL.len() + BLOCKHASH_DEPTH
     }
 
-    /// Assigns the block's fields from row 0; returns the `(lo, hi)` value cells of every row,
+    /// Assigns the block's rows from row 0; returns the `(lo, hi)` value cells of every row,
     /// the all-zero row first.
     pub fn assign<F: PrimeField>(
         &self,
@@ -89,9 +109,12 @@ impl BlockTable {
             region.assign_advice(self.value_lo, 0, zero).cell(),
             region.assign_advice(self.value_hi, 0, zero).cell(),
         ]];
-        for (i, field) in BlockField::ALL.iter().enumerate() {
-            let (lo, hi) = word_limbs(field.value(block));
-            region.assign_fixed(self.field, i + 1, F::from(*field as u64));
+        for (i, (field, index, value)) in
+            block_rows(&BlockStatement::of(block)).into_iter().enumerate()
+        {
+            let (lo, hi) = word_limbs(value);
+            region.assign_fixed(self.field, i + 1, F::from(field));
+            region.assign_fixed(self.index, i + 1, F::from(index));
             cells.push([
                 region.assign_advice(self.value_lo, i + 1, Value::known(F::from_u128(lo))).cell(),
                 region.assign_advice(self.value_hi, i + 1, Value::known(F::from_u128(hi))).cell(),
@@ -103,10 +126,10 @@ impl BlockTable {
 
 impl<F: PrimeField> LookupTable<F> for BlockTable {
     fn table_exprs(&self) -> Vec<Expression<F>> {
-        vec![self.field.cur(), self.value_lo.cur(), self.value_hi.cur()]
+        vec![self.field.cur(), self.index.cur(), self.value_lo.cur(), self.value_hi.cur()]
     }
 
     fn annotations(&self) -> Vec<&'static str> {
-        vec!["block.field", "block.value_lo", "block.value_hi"]
+        vec!["block.field", "block.index", "block.value_lo", "block.value_hi"]
     }
 }

@@ -317,13 +317,13 @@ fn a_successful_call_cannot_be_reported_failed() {
 #[test]
 fn unsupported_steps_are_named() {
     let mut batch = batch();
-    let code = vec![0x5f, 0x40, 0x00]; // BLOCKHASH(0), STOP
+    let code = vec![0x5f, 0xff]; // SELFDESTRUCT(0)
     batch.pre.insert(CONTRACT, BatchAccount { code: code.into(), ..Default::default() });
     batch.transactions.push(tx(ALICE, 0, CONTRACT, 0, 2));
     let trace = trace(&batch);
     let params = ChunkParams::fitting(&trace);
     match SuperCircuit::new(Arc::new(trace), params) {
-        Err(CircuitError::Unsupported(what)) => assert_eq!(what, "opcode BLOCKHASH"),
+        Err(CircuitError::Unsupported(what)) => assert_eq!(what, "opcode SELFDESTRUCT"),
         other => panic!("expected Unsupported, got {other:?}"),
     }
 }

@@ -19,6 +19,7 @@ mod arith;
 pub mod begin_tx;
 mod bitwise;
 mod blobhash;
+mod blockhash;
 mod byte_ops;
 mod calldatacopy;
 mod calldataload;
@@ -133,5 +134,6 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, codecopy::CodeCopyGadget>,
         register::<F, extcodecopy::ExtCodeCopyGadget>,
         register::<F, blobhash::BlobHashGadget>,
+        register::<F, blockhash::BlockHashGadget>,
     ]
 }

@@ -55,8 +55,19 @@ fn trace_with_accounts(
     input: Vec<u8>,
     accounts: Vec<(Address, BatchAccount)>,
 ) -> Trace {
-    let mut batch =
-        Batch::new(BatchBlock::simple(address!("0xc0ffee0000000000000000000000000000000000"), 10));
+    let block = BatchBlock::simple(address!("0xc0ffee0000000000000000000000000000000000"), 10);
+    trace_in_block(block, code, input, accounts)
+}
+
+/// Traces one call of `code` in `block`, with `input` and `accounts` as
+/// [`trace_with_accounts`] takes them.
+fn trace_in_block(
+    block: BatchBlock,
+    code: Vec<u8>,
+    input: Vec<u8>,
+    accounts: Vec<(Address, BatchAccount)>,
+) -> Trace {
+    let mut batch = Batch::new(block);
     batch
         .pre
         .insert(SENDER, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
@@ -668,6 +679,7 @@ mod account_access;
 mod arithmetic;
 mod arithmetic_wide;
 mod bitwise;
+mod blockhash;
 mod byte_ops;
 mod calldata;
 mod codecopy;
