@@ -16,6 +16,8 @@ use zkevm_circuits::table::{BlockField, TxField};
 use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
 use zkevm_executor::trace_batch;
 
+use crate::support::transfer;
+
 const ALICE: Address = address!("0xa11ce00000000000000000000000000000000001");
 const BOB: Address = address!("0xb0b0000000000000000000000000000000000002");
 
@@ -28,16 +30,8 @@ fn circuit() -> (SuperCircuit, ChunkParams) {
         .insert(ALICE, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
     batch.transactions = (0..2)
         .map(|nonce| BatchTx {
-            sender: Some(ALICE),
-            tx_type: Some(2),
-            nonce: Some(nonce),
-            gas_limit: Some(60_000),
-            max_fee_per_gas: Some(30),
-            max_priority_fee_per_gas: Some(2),
-            to: Some(BOB),
-            value: U256::from(5 + nonce),
             data: vec![nonce as u8 + 1; 40].into(),
-            ..Default::default()
+            ..transfer(ALICE, nonce, BOB, 5 + nonce)
         })
         .collect();
     let input = batch.to_input("public inputs").expect("batch builds");

@@ -10,6 +10,8 @@ use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
 use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
 use zkevm_executor::{trace_batch, Trace};
 
+use crate::support;
+
 const ALICE: Address = address!("0xa11ce00000000000000000000000000000000001");
 const BOB: Address = address!("0xb0b0000000000000000000000000000000000002");
 const CONTRACT: Address = address!("0xc000000000000000000000000000000000000001");
@@ -28,17 +30,7 @@ const PARAMS: ChunkParams = ChunkParams {
 };
 
 fn transfer(nonce: u64, to: Address, value: u64) -> BatchTx {
-    BatchTx {
-        sender: Some(ALICE),
-        tx_type: Some(2),
-        nonce: Some(nonce),
-        gas_limit: Some(60_000),
-        max_fee_per_gas: Some(30),
-        max_priority_fee_per_gas: Some(2),
-        to: Some(to),
-        value: U256::from(value),
-        ..Default::default()
-    }
+    support::transfer(ALICE, nonce, to, value)
 }
 
 fn trace(transactions: Vec<BatchTx>) -> Trace {

@@ -1,10 +1,13 @@
-//! The MockProver verdict on a whole trace's SuperCircuit, for the tests that lie in traces.
+//! What several integration tests share: the MockProver verdict on a whole trace's
+//! SuperCircuit (for the tests that lie in traces) and an EIP-1559 transfer.
 
 use std::sync::Arc;
 
+use alloy_primitives::{Address, U256};
 use halo2_proofs::halo2curves::bn256::Fr;
 use zkevm_circuits::mock;
 use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
+use zkevm_executor::batch::BatchTx;
 use zkevm_executor::Trace;
 
 /// `Ok` when `trace`'s SuperCircuit, sized to fit it, passes the MockProver; else every
@@ -28,5 +31,21 @@ pub fn assert_rejected(trace: Trace, name: &str) {
             failures.iter().any(|f| f.contains(name)),
             "expected a failure naming {name:?}, got {failures:#?}"
         ),
+    }
+}
+
+/// An EIP-1559 transfer of `value` wei from `sender` to `to` (gas limit 60,000, fee cap 30,
+/// tip 2).
+pub fn transfer(sender: Address, nonce: u64, to: Address, value: u64) -> BatchTx {
+    BatchTx {
+        sender: Some(sender),
+        tx_type: Some(2),
+        nonce: Some(nonce),
+        gas_limit: Some(60_000),
+        max_fee_per_gas: Some(30),
+        max_priority_fee_per_gas: Some(2),
+        to: Some(to),
+        value: U256::from(value),
+        ..Default::default()
     }
 }
