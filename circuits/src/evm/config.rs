@@ -467,6 +467,7 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::ReturnDataCopy => "evm RETURNDATACOPY",
         ExecutionState::ErrorReturnDataOutOfBounds => "evm RETURNDATACOPY past the data",
         ExecutionState::ErrorOutOfGasMemory => "evm memory out of gas",
+        ExecutionState::ErrorOutOfGasExp => "evm EXP out of gas",
         ExecutionState::Balance => "evm BALANCE",
         ExecutionState::ExtCodeHash => "evm EXTCODEHASH",
         ExecutionState::ExtCodeSize => "evm EXTCODESIZE",

@@ -134,11 +134,14 @@ pub enum ExecutionState {
     /// Out of gas on an opcode priced by a memory range (MLOAD … LOG4): all gas is consumed,
     /// writes are undone.
     ErrorOutOfGasMemory,
+    /// EXP with less gas than its exponent's byte length prices it at: all gas is consumed,
+    /// writes are undone.
+    ErrorOutOfGasExp,
 }
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 61] = [
+    pub const ALL: [ExecutionState; 62] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -200,6 +203,7 @@ impl ExecutionState {
         ExecutionState::ExtCodeCopy,
         ExecutionState::BlobHash,
         ExecutionState::BlockHash,
+        ExecutionState::ErrorOutOfGasExp,
     ];
 
     /// Index of the state's selector cell.
@@ -294,6 +298,8 @@ impl ExecutionState {
                     Ok(ExecutionState::ErrorReturnDataOutOfBounds)
                 } else if super::gadgets::memory_oog::provable(*opcode, error) {
                     Ok(ExecutionState::ErrorOutOfGasMemory)
+                } else if super::gadgets::exp_oog::provable(*opcode, error) {
+                    Ok(ExecutionState::ErrorOutOfGasExp)
                 } else {
                     Err(CircuitError::Unsupported(format!(
                         "error {error:?} at {}",

@@ -318,6 +318,11 @@ fn check_supported(trace: &Trace, w: &StepWitness<'_>) -> Result<(), CircuitErro
                 return Err(unsupported("out of gas on a memory range at or past 2^35 bytes"));
             }
         }
+        ExecutionState::ErrorOutOfGasExp
+            if w.rws.len() as u64 != w.values.reversible_write_counter + 2 =>
+        {
+            return Err(unsupported("EXP out of gas with an unexpected RW shape"));
+        }
         ExecutionState::ErrorHalt if w.rws.len() as u64 != w.values.reversible_write_counter => {
             // The halt changed state before failing (SSTORE's slot load): not covered yet.
             return Err(unsupported(format!(

@@ -30,6 +30,7 @@ mod copy_source;
 mod end_block;
 pub mod end_tx;
 pub mod error;
+pub mod exp_oog;
 mod extcodecopy;
 pub mod invalid_jump;
 mod jump;
@@ -135,5 +136,6 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, extcodecopy::ExtCodeCopyGadget>,
         register::<F, blobhash::BlobHashGadget>,
         register::<F, blockhash::BlockHashGadget>,
+        register::<F, exp_oog::ExpOutOfGasGadget>,
     ]
 }
