@@ -468,6 +468,7 @@ fn state_name(state: ExecutionState) -> &'static str {
         ExecutionState::ErrorReturnDataOutOfBounds => "evm RETURNDATACOPY past the data",
         ExecutionState::ErrorOutOfGasMemory => "evm memory out of gas",
         ExecutionState::ErrorOutOfGasExp => "evm EXP out of gas",
+        ExecutionState::ErrorOutOfGasMcopy => "evm MCOPY out of gas",
         ExecutionState::Balance => "evm BALANCE",
         ExecutionState::ExtCodeHash => "evm EXTCODEHASH",
         ExecutionState::ExtCodeSize => "evm EXTCODESIZE",

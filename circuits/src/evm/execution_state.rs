@@ -137,11 +137,14 @@ pub enum ExecutionState {
     /// EXP with less gas than its exponent's byte length prices it at: all gas is consumed,
     /// writes are undone.
     ErrorOutOfGasExp,
+    /// MCOPY with less gas than its copy and expansion cost: all gas is consumed, writes are
+    /// undone.
+    ErrorOutOfGasMcopy,
 }
 
 impl ExecutionState {
     /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 62] = [
+    pub const ALL: [ExecutionState; 63] = [
         ExecutionState::BeginTx,
         ExecutionState::EndTx,
         ExecutionState::Padding,
@@ -204,6 +207,7 @@ impl ExecutionState {
         ExecutionState::BlobHash,
         ExecutionState::BlockHash,
         ExecutionState::ErrorOutOfGasExp,
+        ExecutionState::ErrorOutOfGasMcopy,
     ];
 
     /// Index of the state's selector cell.
@@ -300,6 +304,8 @@ impl ExecutionState {
                     Ok(ExecutionState::ErrorOutOfGasMemory)
                 } else if super::gadgets::exp_oog::provable(*opcode, error) {
                     Ok(ExecutionState::ErrorOutOfGasExp)
+                } else if super::gadgets::mcopy_oog::provable(*opcode, error) {
+                    Ok(ExecutionState::ErrorOutOfGasMcopy)
                 } else {
                     Err(CircuitError::Unsupported(format!(
                         "error {error:?} at {}",

@@ -1,5 +1,6 @@
 //! Memory sub-gadgets shared by the opcodes that touch memory: the split of a byte offset into
-//! a word address and a shift, and the memory expansion gas.
+//! a word address and a shift, byte ranges, the larger of two ranges' needs and the memory
+//! expansion gas.
 //!
 //! Memory lives in the RW table as 32-byte words (big-endian `U256`, `lo` = bytes 16..32).
 //! A 32-byte access at byte offset `o = 32·w + s` touches word `w`, and word `w + 1` unless
@@ -106,6 +107,11 @@ impl QuadraticCost {
         a.assign_u64(self.remainder, (square % 256) as u64);
         a.assign_u64(self.remainder_high, ((square % 512) / 256) as u64);
     }
+}
+
+/// `C_mem(words) = 3·words + words²/512` (Yellow Paper, appendix H), natively.
+pub fn memory_cost(words: u64) -> u64 {
+    3 * words + words * words / 512
 }
 
 /// The memory size after an access that needs `needed` words, and its expansion gas.
@@ -336,5 +342,57 @@ impl MemorySpan {
         let (offset, len) = (offset.saturating_to::<u64>(), len.saturating_to::<u64>());
         let (first, last) = crate::copy::word_span(offset, len);
         (first, last - first + 1, last + 1)
+    }
+}
+
+/// The larger of two memory needs in words (MCOPY's source and destination ranges): a flag
+/// saying which is larger and their distance on `WORD_ADDRESS_BYTES + 1` bytes, so that the
+/// flag cannot point at the smaller one.
+#[derive(Clone, Debug)]
+pub struct LargerNeed {
+    /// 1 when the second need is at least the first.
+    second_larger: Cell,
+    /// `second − first` or `first − second − 1`.
+    distance: [Cell; WORD_ADDRESS_BYTES + 1],
+    /// The larger need (a cell: it keeps the expansion's degree low).
+    larger: Cell,
+}
+
+impl LargerNeed {
+    /// States `max(first, second)`; `name` prefixes the constraint names.
+    pub fn configure<F: PrimeField>(
+        cb: &mut EvmBuilder<F>,
+        name: &'static str,
+        first: Expression<F>,
+        second: Expression<F>,
+    ) -> Self {
+        let second_larger = cb.query_bool(name);
+        let distance = [(); WORD_ADDRESS_BYTES + 1].map(|_| cb.query_byte());
+        cb.require_equal(
+            name,
+            from_bytes(&distance),
+            select(
+                second_larger.expr(),
+                second.clone() - first.clone(),
+                first.clone() - second.clone() - constant(1),
+            ),
+        );
+        let larger = cb.query_cell();
+        cb.require_equal(name, larger.expr(), select(second_larger.expr(), second, first));
+        Self { second_larger, distance, larger }
+    }
+
+    /// The larger need.
+    pub fn expr<F: PrimeField>(&self) -> Expression<F> {
+        self.larger.expr()
+    }
+
+    /// Assigns `max(first, second)`.
+    pub fn assign<F: PrimeField>(&self, a: &mut StepAssigner<'_, '_, F>, first: u64, second: u64) {
+        let second_larger = second >= first;
+        a.assign_u64(self.second_larger, second_larger as u64);
+        let distance = if second_larger { second - first } else { first - second - 1 };
+        a.assign_bytes(&self.distance, distance);
+        a.assign_u64(self.larger, first.max(second));
     }
 }

@@ -318,6 +318,17 @@ fn check_supported(trace: &Trace, w: &StepWitness<'_>) -> Result<(), CircuitErro
                 return Err(unsupported("out of gas on a memory range at or past 2^35 bytes"));
             }
         }
+        ExecutionState::ErrorOutOfGasMcopy => {
+            if w.rws.len() as u64 != w.values.reversible_write_counter + 3 {
+                return Err(unsupported("MCOPY out of gas with an unexpected RW shape"));
+            }
+            let limit = alloy_primitives::U256::from(super::gadgets::memory_oog::MAX_RANGE_BYTES);
+            let operand = |i: usize| w.rws.get(i).map(|rw| rw.value).unwrap_or_default();
+            let (dest, src, size) = (operand(0), operand(1), operand(2));
+            if !size.is_zero() && (dest >= limit || src >= limit || size >= limit) {
+                return Err(unsupported("out of gas on a memory range at or past 2^35 bytes"));
+            }
+        }
         ExecutionState::ErrorOutOfGasExp
             if w.rws.len() as u64 != w.values.reversible_write_counter + 2 =>
         {

@@ -5,6 +5,7 @@ mod common;
 mod degree;
 mod kzg_roundtrip;
 mod mutation;
+mod oog;
 mod public_inputs;
 mod revert;
 mod super_circuit;

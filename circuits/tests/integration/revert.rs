@@ -7,8 +7,7 @@
 //! claimed invalid. SSTOREs out of gas (the sentry's 2300, a cold clean change costing more
 //! than the gas left) halt; an affordable one cannot be claimed out of gas. RETURNDATACOPY of
 //! nothing succeeds; past the (empty) return data it halts, and a copy within it cannot be
-//! claimed past it. EXP out of gas (one gas short of `10 + 50` per exponent byte) halts; an
-//! affordable one cannot be claimed out of gas.
+//! claimed past it. Out of gas on EXP and MCOPY is in [`crate::oog`].
 
 use alloy_primitives::{address, Address, U256};
 use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
@@ -32,7 +31,7 @@ fn trace_call_with(code: Vec<u8>, gas: u64, value: u64) -> Trace {
 }
 
 /// One call of `code` (slot 1 holds 5 beforehand) with `value` wei, `gas` gas and `input`.
-fn trace_call_input(code: Vec<u8>, gas: u64, value: u64, input: Vec<u8>) -> Trace {
+pub(crate) fn trace_call_input(code: Vec<u8>, gas: u64, value: u64, input: Vec<u8>) -> Trace {
     let mut batch = Batch::new(BatchBlock::simple(COINBASE, 10));
     batch
         .pre
@@ -83,13 +82,13 @@ fn invalid() -> Trace {
     trace_call(code, 200_000)
 }
 
-fn mock(trace: Trace) -> Result<(), Vec<String>> {
+pub(crate) fn mock(trace: Trace) -> Result<(), Vec<String>> {
     trace.check().map_err(|e| vec![format!("replay: {e}")])?;
     mock_super_circuit(trace)
 }
 
 /// The index of the step that ends the root call (the one before EndTx).
-fn ending_step(trace: &Trace) -> usize {
+pub(crate) fn ending_step(trace: &Trace) -> usize {
     trace.txs[0].steps.len() - 2
 }
 
@@ -503,55 +502,4 @@ fn an_affordable_memory_access_cannot_be_claimed_out_of_gas() {
     }
     assert_eq!(changed, 2, "the push and the read");
     assert_rejected(trace, "memory out of gas: gas left is below the cost");
-}
-
-/// SSTORE(0, 1), then EXP(2, the calldata word `exponent`) with `left` gas left, then STOP.
-fn exp_with_gas_left(exponent: U256, left: u64) -> Trace {
-    let code = vec![0x60, 0x01, 0x5f, 0x55, 0x5f, 0x35, 0x60, 0x02, 0x0a, 0x00];
-    let input = exponent.to_be_bytes::<32>().to_vec();
-    let probe = trace_call_input(code.clone(), 100_000, 0, input.clone());
-    let exp = probe.txs[0].steps.iter().find(|s| s.kind == StepKind::Op(0x0a)).expect("EXP runs");
-    trace_call_input(code, 100_000 - (exp.gas_left - left), 0, input)
-}
-
-#[test]
-fn exp_runs_out_of_gas_on_its_exponent_and_halts() {
-    let top = U256::from(1) << 255;
-    let cases = [
-        // 10 + 50 per exponent byte, one gas short: 32 bytes (1,610), 1 byte (60).
-        ("32 bytes", exp_with_gas_left(top, 1_609)),
-        ("1 byte", exp_with_gas_left(U256::from(0x80), 59)),
-        // A zero exponent costs 10.
-        ("zero", exp_with_gas_left(U256::ZERO, 9)),
-    ];
-    for (what, trace) in cases {
-        let step = &trace.txs[0].steps[ending_step(&trace)];
-        assert_eq!(
-            step.kind,
-            StepKind::Error { opcode: 0x0a, error: ExecError::OutOfGas },
-            "{what}"
-        );
-        assert_eq!(mock(trace), Ok(()), "{what}");
-    }
-    // With the full cost left, the same EXP completes.
-    let trace = exp_with_gas_left(top, 1_610);
-    assert_eq!(trace.txs[0].steps[ending_step(&trace) - 1].kind, StepKind::Op(0x0a));
-}
-
-#[test]
-fn an_affordable_exp_cannot_be_claimed_out_of_gas() {
-    // The 32-byte halt above (1,609 gas left) with the exponent changed to 0xff in the input,
-    // CALLDATALOAD's push and EXP's read: a 1-byte exponent costs 60, so the halt is false.
-    let top = U256::from(1) << 255;
-    let mut trace = exp_with_gas_left(top, 1_609);
-    trace.txs[0].input = U256::from(0xff).to_be_bytes::<32>().to_vec().into();
-    let mut changed = 0;
-    for rw in trace.rws.iter_mut() {
-        if matches!(rw.target, RwTarget::Stack { .. }) && rw.value == top {
-            rw.value = U256::from(0xff);
-            changed += 1;
-        }
-    }
-    assert_eq!(changed, 2, "CALLDATALOAD's push and EXP's read");
-    assert_rejected(trace, "EXP out of gas: gas left is below the cost");
 }

@@ -143,8 +143,8 @@ impl TraceRecorder {
     /// and committed values (its cost depends on them); a RETURNDATACOPY past the data reads
     /// its operands and the return data's length; an opcode priced by a memory range
     /// ([`crate::opcodes::memory_gas`]) out of gas reads the range's offset and length
-    /// operands; an EXP out of gas reads its operands (its cost depends on the exponent).
-    /// Other halts read nothing.
+    /// operands; an EXP out of gas reads its operands (its cost depends on the exponent), an
+    /// MCOPY out of gas its three operands (two ranges and a size). Other halts read nothing.
     fn halt_reads(
         &mut self,
         p: &PendingStep,
@@ -155,7 +155,7 @@ impl TraceRecorder {
         let reads_operands = match error {
             ExecError::InvalidJump => true,
             ExecError::OutOfGas => {
-                matches!(p.opcode, opcode::SSTORE | opcode::EXP)
+                matches!(p.opcode, opcode::SSTORE | opcode::EXP | opcode::MCOPY)
                     || crate::opcodes::memory_gas(p.opcode).is_some()
             }
             ExecError::ReturnDataOutOfBounds | ExecError::InvalidOperand => {

@@ -13,14 +13,14 @@ use halo2_proofs::plonk::Error;
 
 use super::sha3::{memory_bytes, memory_read_claim};
 use super::{ExecutionGadget, StepGadget};
-use crate::constraint_builder::{constant, select};
+use crate::constraint_builder::constant;
 use crate::copy::StreamClaim;
 use crate::evm::assign::StepAssigner;
-use crate::evm::builder::{from_bytes, EvmBuilder, WordCells};
+use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::memory::{MemoryExpansion, MemorySpan, WORD_ADDRESS_BYTES};
+use crate::evm::memory::{LargerNeed, MemoryExpansion, MemorySpan};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
@@ -39,12 +39,8 @@ pub struct McopyGadget {
     src_span: MemorySpan,
     dest_span: MemorySpan,
     rlc: Cell,
-    /// 1 when the destination needs at least as many memory words as the source.
-    dest_further: Cell,
-    /// `dest_needed − src_needed` or `src_needed − dest_needed − 1`.
-    distance: [Cell; WORD_ADDRESS_BYTES + 1],
-    /// Memory words the step needs (a cell: it keeps the expansion's degree low).
-    needed: Cell,
+    /// Memory words the step needs: the larger of the two ranges' needs.
+    needed: LargerNeed,
     expansion: MemoryExpansion,
 }
 
@@ -87,23 +83,11 @@ impl<F: PrimeField> ExecutionGadget<F> for McopyGadget {
         });
 
         // The memory needed is the larger of the two ranges' needs.
-        let dest_further = cb.query_bool("MCOPY: dest_further is boolean");
-        let distance = [(); WORD_ADDRESS_BYTES + 1].map(|_| cb.query_byte());
-        let (src_needed, dest_needed) = (src_span.needed::<F>(), dest_span.needed::<F>());
-        cb.require_equal(
+        let needed = LargerNeed::configure(
+            cb,
             "MCOPY: the larger memory need",
-            from_bytes(&distance),
-            select(
-                dest_further.expr(),
-                dest_needed.clone() - src_needed.clone(),
-                src_needed.clone() - dest_needed.clone() - constant(1),
-            ),
-        );
-        let needed = cb.query_cell();
-        cb.require_equal(
-            "MCOPY: the larger memory need",
-            needed.expr(),
-            select(dest_further.expr(), dest_needed, src_needed),
+            src_span.needed(),
+            dest_span.needed(),
         );
         let (expansion, size_after, memory_gas) = MemoryExpansion::configure(cb, needed.expr());
         let gas = constant(GAS_COPY) + constant(GAS_COPY_WORD) * src_span.len_words() + memory_gas;
@@ -112,19 +96,7 @@ impl<F: PrimeField> ExecutionGadget<F> for McopyGadget {
             GasCost::Dynamic(gas),
             Transition::SameContextMemory(NextPc::Advance(1), size_after),
         );
-        Self {
-            common,
-            dest,
-            src,
-            size,
-            src_span,
-            dest_span,
-            rlc,
-            dest_further,
-            distance,
-            needed,
-            expansion,
-        }
+        Self { common, dest, src, size, src_span, dest_span, rlc, needed, expansion }
     }
 }
 
@@ -141,12 +113,7 @@ impl<F: PrimeField> StepGadget<F> for McopyGadget {
         let (_, src_words, src_needed) = MemorySpan::native(src, size);
         let (_, _, dest_needed) = MemorySpan::native(dest, size);
         a.assign_rlc(self.rlc, memory_bytes(w, 3, src_words as usize, src, size));
-        let dest_further = dest_needed >= src_needed;
-        a.assign_u64(self.dest_further, dest_further as u64);
-        let distance =
-            if dest_further { dest_needed - src_needed } else { src_needed - dest_needed - 1 };
-        a.assign_bytes(&self.distance, distance);
-        a.assign_u64(self.needed, src_needed.max(dest_needed));
+        self.needed.assign(a, src_needed, dest_needed);
         self.expansion.assign(a, w.values.memory_word_size, src_needed.max(dest_needed));
         Ok(())
     }

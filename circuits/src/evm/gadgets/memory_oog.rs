@@ -24,7 +24,7 @@ use crate::evm::builder::{from_bytes, EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::require_reverted_end;
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::memory::{memory_cost, MemoryExpansion, MemorySpan};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::table::FixedTableTag;
@@ -206,9 +206,4 @@ impl<F: PrimeField> StepGadget<F> for MemoryOutOfGasGadget {
         a.assign_wide_bytes(&self.shortfall, shortfall);
         Ok(())
     }
-}
-
-/// `C_mem(words) = 3·words + words²/512` (Yellow Paper, appendix H).
-fn memory_cost(words: u64) -> u64 {
-    3 * words + words * words / 512
 }

@@ -36,6 +36,7 @@ pub mod invalid_jump;
 mod jump;
 mod log;
 mod mcopy;
+pub mod mcopy_oog;
 pub mod memory_oog;
 mod memory_ops;
 mod mul_div_mod;
@@ -137,5 +138,6 @@ pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
         register::<F, blobhash::BlobHashGadget>,
         register::<F, blockhash::BlockHashGadget>,
         register::<F, exp_oog::ExpOutOfGasGadget>,
+        register::<F, mcopy_oog::McopyOutOfGasGadget>,
     ]
 }
