@@ -78,6 +78,13 @@ impl StateConfig {
         config.order_gate(meta);
         config.consistency_gate(meta);
         let mut lookups = ConstraintBuilder::new();
+        // The sort key packs `tag·256 + field_tag`: a byte keeps the packing injective, so no
+        // row of another tag shares the padding's (or any location's) first component.
+        lookups.lookup(
+            "state: field_tag is a byte",
+            FixedTableTag::Range8.tuple(vec![config.table.field_tag.cur()]),
+            fixed.table_exprs(),
+        );
         for byte in config.diff {
             lookups.lookup(
                 "state: key step byte",
@@ -200,6 +207,13 @@ impl StateConfig {
         let bytes =
             self.diff.iter().rev().fold(constant(0), |acc, byte| acc * constant(256) + byte.cur());
         cb.require_equal("state order: the first difference grows", step, bytes);
+        // Padding rows come first: with row 0 padding at counter 0 and "padding rows count
+        // up", each padding row's rw_counter is its row, so EndBlock's padding row pins how
+        // many rows are not padding.
+        cb.require_zero(
+            "state: padding is a prefix",
+            self.is_padding.cur() * (constant(1) - self.is_padding.prev()),
+        );
         cb.build(meta, "state order", self.table.q_enable.cur());
     }
 

@@ -16,8 +16,14 @@
 //!   values are the statement's pre-state (bound to public inputs with the prover);
 //! - **committed values** (storage `aux`): `init` on the first access, the previous row's
 //!   value on the first access of a later transaction, else unchanged;
-//! - padding rows are zero, count up from 0 in `rw_counter`, and come first (tag 0 is the
-//!   smallest); row 0 is padding.
+//! - padding rows are zero, count up from 0 in `rw_counter`, and form a prefix (a padding row
+//!   follows only a padding row); row 0 is padding. So a padding row's `rw_counter` is its row
+//!   index, whatever the other rows' keys are;
+//! - `field_tag` is a byte, so the packed first key component `tag·256 + field_tag` is
+//!   injective. The other components need no range: along any run of rows, the first
+//!   component that changes at all only grows, by at most `2^160` a row, so over `2^k` rows it
+//!   cannot come back to a value it had; a location's rows are therefore contiguous whatever
+//!   values its keys hold.
 //!
 //! The EVM circuit looks every read and write up in the [`RwTable`](crate::table::RwTable)
 //! with its `rw_counter`, and its last step looks up the padding row with `rw_counter =
