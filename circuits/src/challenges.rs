@@ -1,5 +1,16 @@
 //! The second-phase challenges, drawn once per proof after every first-phase column is
 //! committed, and shared by all sub-circuits.
+//!
+//! Soundness rests on what each one may combine: a value inside a challenge-compressed tuple
+//! or an RLC must be committed before that challenge is drawn, or the prover can solve for it
+//! once the challenge is known. Both are drawn after the first phase, so `r` combines
+//! first-phase bytes only, and `θ` compresses first-phase entries only. A lookup whose tuple
+//! holds a second-phase value (an RLC) compresses its first-phase entries with `θ` into one
+//! cell and pairs that cell with the RLC in an uncompressed halo2 lookup, whose own challenge
+//! comes after every phase ([`crate::table::LookupTable::late_entry`]). (halo2-axiom 0.5.3
+//! cannot prove a circuit with a third phase: its prover asserts when it commits the last one,
+//! so `θ` cannot simply move after the second.) The linter ([`crate::lint`]) checks the rule
+//! over the whole constraint system.
 
 use halo2_proofs::circuit::{Layouter, Value};
 use halo2_proofs::halo2curves::ff::PrimeField;

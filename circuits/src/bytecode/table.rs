@@ -7,6 +7,7 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed};
 
+use crate::challenges::compress_expr;
 use crate::constraint_builder::constant;
 use crate::table::LookupTable;
 
@@ -66,9 +67,13 @@ impl BytecodeTable {
 
     /// The row's tag: header 1, byte 2, else 0.
     pub fn tag<F: PrimeField>(&self) -> Expression<F> {
-        self.q_enable.cur()
-            * (self.is_header.cur() * BytecodeTag::Header.expr()
-                + self.is_byte.cur() * BytecodeTag::Byte.expr())
+        self.q_enable.cur() * self.unguarded_tag()
+    }
+
+    /// The tag on a row of the region (`is_header + 2·is_byte`).
+    fn unguarded_tag<F: PrimeField>(&self) -> Expression<F> {
+        self.is_header.cur() * BytecodeTag::Header.expr()
+            + self.is_byte.cur() * BytecodeTag::Byte.expr()
     }
 }
 
@@ -82,6 +87,19 @@ impl<F: PrimeField> LookupTable<F> for BytecodeTable {
             self.value.cur(),
             self.is_code.cur(),
         ]
+    }
+
+    /// `q_enable · Σ θ^i·t_i` over the unguarded tag: zero outside the bytecode region.
+    fn compressed(&self, theta: &Expression<F>) -> Expression<F> {
+        let tuple = [
+            self.unguarded_tag(),
+            self.hash_lo.cur(),
+            self.hash_hi.cur(),
+            self.index.cur(),
+            self.value.cur(),
+            self.is_code.cur(),
+        ];
+        self.q_enable.cur() * compress_expr(&tuple, theta)
     }
 
     fn annotations(&self) -> Vec<&'static str> {

@@ -9,6 +9,7 @@ use halo2_proofs::plonk::{
 
 use super::stream::{WordStream, WORD_BYTES};
 use crate::bytecode::BytecodeTable;
+use crate::challenges::compress_expr;
 use crate::constraint_builder::{constant, ConstraintBuilder};
 use crate::error::CircuitError;
 use crate::state::rw_row::word_limbs;
@@ -70,6 +71,19 @@ impl<F: PrimeField> LookupTable<F> for CopyTable {
             .chain(std::iter::once(&self.rlc_total))
             .map(|c| q.clone() * c.cur())
             .collect()
+    }
+
+    /// The first-phase entries compressed (each already multiplied by the enable).
+    fn compressed(&self, theta: &Expression<F>) -> Expression<F> {
+        let q = self.q_enable.cur();
+        let tuple: Vec<Expression<F>> =
+            self.first_phase_columns().iter().map(|c| q.clone() * c.cur()).collect();
+        compress_expr(&tuple, theta)
+    }
+
+    /// The stream's RLC (second phase, last in the tuple), zero outside the region.
+    fn late_entry(&self) -> Option<(usize, Expression<F>)> {
+        Some((self.first_phase_columns().len(), self.q_enable.cur() * self.rlc_total.cur()))
     }
 
     fn annotations(&self) -> Vec<&'static str> {
@@ -612,9 +626,9 @@ impl CopyConfig {
         });
     }
 
-    /// Each calldata word the table holds: `(id, address, value)` is a row of the calldata
-    /// table (`id` is the transaction slot plus one; rows without a lookup match its all-zero
-    /// row).
+    /// Each calldata word the table holds: `(1, id, address, value)` is a row of the calldata
+    /// table keyed on its fixed enable (`id` is the transaction slot plus one; rows without a
+    /// lookup match any row outside the table).
     fn configure_calldata_lookup<F: PrimeField>(
         &self,
         meta: &mut ConstraintSystem<F>,
@@ -622,8 +636,14 @@ impl CopyConfig {
     ) {
         let t = &self.table;
         let q = self.q_table.cur();
-        let inputs = [t.id.cur(), t.address.cur(), self.acc.cur(), self.acc.rot(-(HALF as i32))];
-        let table = calldata.table_exprs();
+        let inputs = [
+            constant(1),
+            t.id.cur(),
+            t.address.cur(),
+            self.acc.cur(),
+            self.acc.rot(-(HALF as i32)),
+        ];
+        let table = calldata.keyed_exprs();
         meta.lookup_any("copy: calldata word", move |_| {
             inputs.into_iter().map(|i| q.clone() * i).zip(table).collect()
         });

@@ -77,6 +77,24 @@ pub struct EvmTables {
     pub keccak: KeccakTable,
 }
 
+impl EvmTables {
+    /// The table the EVM circuit's lookups of `table` go to.
+    pub fn shape<F: PrimeField>(&self, table: LookupTable) -> &dyn TableShape<F> {
+        match table {
+            LookupTable::Rw => &self.rw,
+            LookupTable::Bytecode => &self.bytecode,
+            LookupTable::Fixed => &self.fixed,
+            LookupTable::Tx => &self.tx,
+            LookupTable::Block => &self.block,
+            LookupTable::Bitwise => &self.bitwise,
+            LookupTable::Arith => &self.arith,
+            LookupTable::CallData => &self.calldata,
+            LookupTable::Copy => &self.copy,
+            LookupTable::Keccak => &self.keccak,
+        }
+    }
+}
+
 /// The compressed lookups of one state: the lookup cell and the expression it must equal.
 type StateLookups<F> = Vec<(Cell, Expression<F>)>;
 
@@ -141,6 +159,21 @@ impl<F: PrimeField> EvmConfig<F> {
             lookup_cells.insert(table, cells);
         }
 
+        // Beside each lookup cell of a table with a second-phase entry, a cell for that entry.
+        let late_index: BTreeMap<LookupTable, usize> = LookupTable::ALL
+            .into_iter()
+            .filter_map(|table| Some((table, tables.shape::<F>(table).late_entry()?.0)))
+            .collect();
+        let mut late_cells: BTreeMap<LookupTable, Vec<Cell>> = BTreeMap::new();
+        for table in late_index.keys() {
+            let columns: Vec<_> =
+                (0..lookup_columns(*table)).map(|_| meta.advice_column_in(SecondPhase)).collect();
+            let cells = (0..STEP_HEIGHT)
+                .flat_map(|rotation| columns.iter().map(move |&column| Cell { column, rotation }))
+                .collect();
+            late_cells.insert(*table, cells);
+        }
+
         let q = q_step.cur();
         let mut state_gate = ConstraintBuilder::new();
         let mut one_hot = constant(0);
@@ -175,6 +208,10 @@ impl<F: PrimeField> EvmConfig<F> {
             .iter()
             .map(|(table, cells)| (*table, vec![constant(0); cells.len()]))
             .collect();
+        let mut late_exprs: BTreeMap<LookupTable, Vec<Expression<F>>> = late_cells
+            .iter()
+            .map(|(table, cells)| (*table, vec![constant(0); cells.len()]))
+            .collect();
         let mut gadgets_by_state: Vec<Option<Box<dyn StepGadget<F>>>> =
             (0..ExecutionState::ALL.len()).map(|_| None).collect();
         let mut lookups: Vec<StateLookups<F>> = vec![Vec::new(); ExecutionState::ALL.len()];
@@ -199,11 +236,18 @@ impl<F: PrimeField> EvmConfig<F> {
                 meta.create_gate(state_name(state), move |_| constraints);
             }
             let mut used: BTreeMap<LookupTable, usize> = BTreeMap::new();
-            for (table, name, tuple) in declared {
+            for (table, name, mut tuple) in declared {
                 let position = used.entry(table).or_default();
                 let cell = *lookup_cells[&table].get(*position).unwrap_or_else(|| {
                     panic!("EVM circuit configuration: {state:?} needs more {table:?} lookup cells ({name})")
                 });
+                // The second-phase entry stays out of the compression, in its own cell.
+                if let Some(index) = late_index.get(&table) {
+                    let late = tuple.remove(*index);
+                    let slot = &mut late_exprs.get_mut(&table).expect("late cells")[*position];
+                    *slot = slot.clone() + sel.clone() * late.clone();
+                    lookups[state.index()].push((late_cells[&table][*position], late));
+                }
                 let compressed = compress_expr(&tuple, &theta);
                 let slot =
                     &mut position_exprs.get_mut(&table).expect("every table has cells")[*position];
@@ -229,28 +273,39 @@ impl<F: PrimeField> EvmConfig<F> {
                 );
             }
         }
+        for (table, cells) in &late_cells {
+            for (cell, expr) in cells.iter().zip(&late_exprs[table]) {
+                lookup_gate.require_equal(
+                    "evm: late cell holds the step's second-phase entry",
+                    cell.expr(),
+                    expr.clone(),
+                );
+            }
+        }
         lookup_gate.build(meta, "evm lookup cells", q);
 
-        let table_exprs: BTreeMap<LookupTable, Expression<F>> = [
-            (LookupTable::Rw, compress_expr(&tables.rw.table_exprs(), &theta)),
-            (LookupTable::Bytecode, compress_expr(&tables.bytecode.table_exprs(), &theta)),
-            (LookupTable::Fixed, compress_expr(&tables.fixed.table_exprs(), &theta)),
-            (LookupTable::Tx, compress_expr(&tables.tx.table_exprs(), &theta)),
-            (LookupTable::Block, compress_expr(&tables.block.table_exprs(), &theta)),
-            (LookupTable::Bitwise, compress_expr(&tables.bitwise.table_exprs(), &theta)),
-            (LookupTable::Arith, compress_expr(&tables.arith.table_exprs(), &theta)),
-            (LookupTable::CallData, compress_expr(&tables.calldata.table_exprs(), &theta)),
-            (LookupTable::Copy, compress_expr(&tables.copy.table_exprs(), &theta)),
-            (LookupTable::Keccak, compress_expr(&tables.keccak.table_exprs(), &theta)),
-        ]
-        .into_iter()
-        .collect();
+        // Each table side: its first-phase entries compressed with θ, zero outside the table's
+        // fixed enable.
+        let table_exprs: BTreeMap<LookupTable, Expression<F>> = LookupTable::ALL
+            .into_iter()
+            .map(|table| (table, tables.shape(table).compressed(&theta)))
+            .collect();
         for (table, cells) in &lookup_cells {
-            let columns: Vec<Column<Advice>> =
-                cells.iter().take(lookup_columns(*table)).map(|c| c.column).collect();
-            for column in columns {
-                let table_expr = table_exprs[table].clone();
-                meta.lookup_any(table_name(*table), move |_| vec![(column.cur(), table_expr)]);
+            let width = lookup_columns(*table);
+            let columns: Vec<Column<Advice>> = cells.iter().take(width).map(|c| c.column).collect();
+            let late: Vec<Option<Column<Advice>>> = match late_cells.get(table) {
+                Some(cells) => cells.iter().take(width).map(|c| Some(c.column)).collect(),
+                None => vec![None; width],
+            };
+            let late_table = tables.shape(*table).late_entry().map(|(_, expr)| expr);
+            for (column, late) in columns.into_iter().zip(late) {
+                let mut pairs = vec![(column.cur(), table_exprs[table].clone())];
+                // A second-phase entry is paired uncompressed: halo2's own lookup challenge
+                // comes after every phase.
+                if let (Some(late), Some(late_table)) = (late, late_table.clone()) {
+                    pairs.push((late.cur(), late_table));
+                }
+                meta.lookup_any(table_name(*table), move |_| pairs);
             }
         }
         let mut bytes = ConstraintBuilder::new();

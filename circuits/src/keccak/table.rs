@@ -12,8 +12,12 @@ use halo2_proofs::plonk::{Advice, Column, Expression, Fixed};
 
 use super::permutation::PermutationConfig;
 use super::sponge::SpongeConfig;
+use crate::challenges::compress_expr;
 use crate::constraint_builder::constant;
 use crate::table::LookupTable;
+
+/// The input RLC's index in the tuple.
+const INPUT_RLC_INDEX: usize = 2;
 
 /// The keccak table's columns.
 #[derive(Clone, Copy, Debug)]
@@ -56,6 +60,19 @@ impl<F: PrimeField> LookupTable<F> for KeccakTable {
             self.hash_lo.cur(),
             self.hash_hi.cur(),
         ]
+    }
+
+    /// `q_last · Σ θ^i·t_i` over the first-phase entries: only a slot's last byte row (the
+    /// row that exports a digest) can match, whatever the free cells of other rows hold.
+    fn compressed(&self, theta: &Expression<F>) -> Expression<F> {
+        let mut tuple = self.table_exprs();
+        tuple.remove(INPUT_RLC_INDEX);
+        self.q_last.cur() * compress_expr(&tuple, theta)
+    }
+
+    /// The input RLC (second phase), zero outside the export rows.
+    fn late_entry(&self) -> Option<(usize, Expression<F>)> {
+        Some((INPUT_RLC_INDEX, self.q_last.cur() * self.input_rlc.cur()))
     }
 
     fn annotations(&self) -> Vec<&'static str> {

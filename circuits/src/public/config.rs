@@ -121,16 +121,20 @@ impl PublicConfig {
             }
             pairs
         });
-        // Every used statement row is such a last row (the fixed enable keeps the table to
-        // the state region). An unused row is all zero and matches the state's padding row 0;
-        // rows outside the statement region only add obligations.
+        // Every used statement row is such a last row. Every table entry is multiplied by the
+        // state region's fixed enable, so rows outside it are all zero whatever they hold. An
+        // unused row is all zero and matches them; rows outside the statement region only add
+        // obligations.
         meta.lookup_any("statement: every listed location is touched", |meta| {
             let used = meta.query_advice(config.used, rot(0));
-            let enabled = meta.query_fixed(t.q_enable, rot(0))
-                * meta.query_advice(state.statement_last, rot(0));
+            let q = meta.query_fixed(t.q_enable, rot(0));
+            let enabled = q.clone() * meta.query_advice(state.statement_last, rot(0));
             let mut pairs = vec![(used, enabled)];
             for (from, to) in config.statement.iter().zip(state_row) {
-                pairs.push((meta.query_advice(*from, rot(0)), meta.query_advice(to, rot(0))));
+                pairs.push((
+                    meta.query_advice(*from, rot(0)),
+                    q.clone() * meta.query_advice(to, rot(0)),
+                ));
             }
             pairs
         });

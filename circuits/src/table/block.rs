@@ -1,4 +1,5 @@
-//! The block table: `(field, index, value_lo, value_hi)`. `field` and `index` are fixed; the
+//! The block table: `(field, index, value_lo, value_hi)`. `field` and `index` are fixed, a fixed
+//! enable marks the table's rows (lookups match nothing past them); the
 //! values are the block context, part of the statement a proof binds (copied to the public
 //! inputs, [`crate::public`]).
 //!
@@ -14,6 +15,7 @@ use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed};
 use zkevm_executor::trace::BlockContext;
 
 use super::LookupTable;
+use crate::challenges::compress_expr;
 use crate::public::BlockStatement;
 use crate::state::rw_row::word_limbs;
 
@@ -71,6 +73,8 @@ pub fn block_rows(block: &BlockStatement) -> Vec<(u64, u64, U256)> {
 /// The block table's columns.
 #[derive(Clone, Copy, Debug)]
 pub struct BlockTable {
+    /// 1 on the rows of fields and hashes (not on the all-zero row 0 or past the table).
+    pub q_enable: Column<Fixed>,
     /// [`BlockField`] or [`BLOCKHASH_FIELD`] (fixed; 0 in the all-zero row).
     pub field: Column<Fixed>,
     /// 0 for a [`BlockField`], the depth `d` for a BLOCKHASH row (fixed).
@@ -85,6 +89,7 @@ impl BlockTable {
     /// Allocates the columns.
     pub fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> Self {
         Self {
+            q_enable: meta.fixed_column(),
             field: meta.fixed_column(),
             index: meta.fixed_column(),
             value_lo: meta.advice_column(),
@@ -113,6 +118,7 @@ impl BlockTable {
             block_rows(&BlockStatement::of(block)).into_iter().enumerate()
         {
             let (lo, hi) = word_limbs(value);
+            region.assign_fixed(self.q_enable, i + 1, F::ONE);
             region.assign_fixed(self.field, i + 1, F::from(field));
             region.assign_fixed(self.index, i + 1, F::from(index));
             cells.push([
@@ -127,6 +133,12 @@ impl BlockTable {
 impl<F: PrimeField> LookupTable<F> for BlockTable {
     fn table_exprs(&self) -> Vec<Expression<F>> {
         vec![self.field.cur(), self.index.cur(), self.value_lo.cur(), self.value_hi.cur()]
+    }
+
+    /// `q_enable · Σ θ^i·t_i`: rows past the table's end (fixed keys `(0, 0)`, free values)
+    /// are zero, so a lookup of `(0, 0, v)` matches them only for `v = 0`.
+    fn compressed(&self, theta: &Expression<F>) -> Expression<F> {
+        self.q_enable.cur() * compress_expr(&self.table_exprs(), theta)
     }
 
     fn annotations(&self) -> Vec<&'static str> {

@@ -10,14 +10,18 @@
 use alloy_primitives::U256;
 use halo2_proofs::circuit::{Cell, Region, Value};
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression};
+use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed};
 
 use super::LookupTable;
+use crate::challenges::compress_expr;
 use crate::state::rw_row::word_limbs;
 
 /// The calldata table's columns.
 #[derive(Clone, Copy, Debug)]
 pub struct CallDataTable {
+    /// 1 on the rows the statement lays out (`1..=capacity`): every other row of the column
+    /// is free, so no lookup may match it.
+    pub q_enable: Column<Fixed>,
     /// Transaction slot plus one (0 in unused rows).
     pub tx: Column<Advice>,
     /// Word index in the calldata.
@@ -58,6 +62,7 @@ impl CallDataTable {
     /// Allocates the columns, each able to be copied to the instance.
     pub fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> Self {
         let table = Self {
+            q_enable: meta.fixed_column(),
             tx: meta.advice_column(),
             index: meta.advice_column(),
             value_lo: meta.advice_column(),
@@ -88,6 +93,9 @@ impl CallDataTable {
                     Some(&r) => r,
                     None => (0, 0, U256::ZERO),
                 };
+                if row > 0 {
+                    region.assign_fixed(self.q_enable, row, F::ONE);
+                }
                 let (lo, hi) = word_limbs(word);
                 let values = [F::from(tx), F::from(index), F::from_u128(lo), F::from_u128(hi)];
                 let columns = [self.tx, self.index, self.value_lo, self.value_hi];
@@ -100,9 +108,24 @@ impl CallDataTable {
     }
 }
 
+impl CallDataTable {
+    /// The tuple keyed on the fixed enable, `(q_enable, tx, index, lo, hi)`, for uncompressed
+    /// lookups that ask for `(1, …)`.
+    pub fn keyed_exprs<F: PrimeField>(&self) -> Vec<Expression<F>> {
+        let mut exprs = vec![self.q_enable.cur()];
+        exprs.extend(LookupTable::<F>::table_exprs(self));
+        exprs
+    }
+}
+
 impl<F: PrimeField> LookupTable<F> for CallDataTable {
     fn table_exprs(&self) -> Vec<Expression<F>> {
         vec![self.tx.cur(), self.index.cur(), self.value_lo.cur(), self.value_hi.cur()]
+    }
+
+    /// `q_enable · Σ θ^i·t_i`: zero on every row the statement does not lay out.
+    fn compressed(&self, theta: &Expression<F>) -> Expression<F> {
+        self.q_enable.cur() * compress_expr(&self.table_exprs(), theta)
     }
 
     fn annotations(&self) -> Vec<&'static str> {

@@ -11,6 +11,7 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed};
 
 use super::LookupTable;
+use crate::challenges::compress_expr;
 
 /// The RW table's columns.
 #[derive(Clone, Copy, Debug)]
@@ -97,6 +98,11 @@ impl<F: PrimeField> LookupTable<F> for RwTable {
         std::iter::once(self.q_enable.cur())
             .chain(self.advice_columns().iter().map(|c| c.cur()))
             .collect()
+    }
+
+    /// `q_enable · Σ θ^i·t_i`: zero outside the state region, whatever its free cells hold.
+    fn compressed(&self, theta: &Expression<F>) -> Expression<F> {
+        self.q_enable.cur() * compress_expr(&self.table_exprs(), theta)
     }
 
     fn annotations(&self) -> Vec<&'static str> {

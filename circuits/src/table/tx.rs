@@ -10,6 +10,7 @@ use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed};
 use zkevm_executor::trace::TxTrace;
 
 use super::LookupTable;
+use crate::challenges::compress_expr;
 use crate::state::rw_row::word_limbs;
 
 /// Fields of a transaction row (1-based: the all-zero row is nobody's field).
@@ -64,6 +65,8 @@ impl TxField {
 /// The transaction table's columns.
 #[derive(Clone, Copy, Debug)]
 pub struct TxTable {
+    /// 1 on the rows of transaction fields (not on the all-zero row 0 or past the table).
+    pub q_enable: Column<Fixed>,
     /// Transaction slot (fixed).
     pub tx_id: Column<Fixed>,
     /// [`TxField`] (fixed; 0 in the all-zero row).
@@ -78,6 +81,7 @@ impl TxTable {
     /// Allocates the columns.
     pub fn configure<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> Self {
         Self {
+            q_enable: meta.fixed_column(),
             tx_id: meta.fixed_column(),
             field: meta.fixed_column(),
             value_lo: meta.advice_column(),
@@ -106,6 +110,7 @@ impl TxTable {
         let mut row = 1;
         for slot in 0..slots {
             for field in TxField::ALL {
+                region.assign_fixed(self.q_enable, row, F::ONE);
                 region.assign_fixed(self.tx_id, row, F::from(slot as u64));
                 region.assign_fixed(self.field, row, F::from(field as u64));
                 let (lo, hi) =
@@ -124,6 +129,11 @@ impl TxTable {
 impl<F: PrimeField> LookupTable<F> for TxTable {
     fn table_exprs(&self) -> Vec<Expression<F>> {
         vec![self.tx_id.cur(), self.field.cur(), self.value_lo.cur(), self.value_hi.cur()]
+    }
+
+    /// `q_enable · Σ θ^i·t_i`: rows past the table's end are zero whatever they hold.
+    fn compressed(&self, theta: &Expression<F>) -> Expression<F> {
+        self.q_enable.cur() * compress_expr(&self.table_exprs(), theta)
     }
 
     fn annotations(&self) -> Vec<&'static str> {

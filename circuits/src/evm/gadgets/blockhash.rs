@@ -8,8 +8,9 @@
 //! - `recent`: `n.hi = 0` and `NUMBER − n.lo − 1` is a byte, so `d = NUMBER − n.lo` is in
 //!   `1..=256`; the step looks up `(0x40, d, hash)`.
 //! - otherwise: `n.hi ≠ 0`, or `n.lo − NUMBER` (`n` is this block or later, `is_later`), or
-//!   `NUMBER − n.lo − 257` (`n` is older) is shown to fit 16 bytes; the hash is 0, held by the
-//!   same lookup disabled into the table's all-zero row.
+//!   `NUMBER − n.lo − 257` (`n` is older) is shown to fit 16 bytes; the hash is constrained to
+//!   0 (the lookup, keyed `(0, 0)`, then matches only zero values: the table is zero outside
+//!   its fixed enable).
 //!
 //! Stack limbs are below 2^128 and `NUMBER` below 2^64, so none of these differences wraps
 //! into a small value.
@@ -101,6 +102,12 @@ impl<F: PrimeField> ExecutionGadget<F> for BlockHashGadget {
         );
 
         let hash = cb.query_word();
+        // Outside the window the hash is 0 by this constraint, not by the lookup: the lookup
+        // then asks for `(0, 0, 0, 0)`, which any row outside the table's enable matches.
+        cb.when(constant(1) - recent.expr(), |cb| {
+            cb.require_zero("BLOCKHASH: 0 outside the window", hash.lo.expr());
+            cb.require_zero("BLOCKHASH: 0 outside the window", hash.hi.expr());
+        });
         cb.block_lookup_indexed(
             "BLOCKHASH: the hash of a recent block, else 0",
             recent.expr() * constant(BLOCKHASH_FIELD),
