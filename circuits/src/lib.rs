@@ -22,7 +22,9 @@
 //! - [`evm`]: the EVM circuit, one gadget per opcode family;
 //! - [`super_circuit`]: all of them in one constraint system per chunk;
 //! - [`mutation`]: the soundness campaign (lies told in traces, and how many are rejected);
-//! - [`mock`]: MockProver checks that skip the all-zero rows past the tallest region.
+//! - [`mock`]: MockProver checks that skip the all-zero rows past the tallest region;
+//! - [`lint`]: the constraint-system linter (guarded tables, phases under challenges, read
+//!   columns, degree).
 //!
 //! The *COPY opcodes (calldata, code, return data and memory sources) are not built on the copy
 //! circuit yet: steps that need them are reported `Unsupported`.
@@ -37,6 +39,7 @@ pub mod error;
 pub mod evm;
 pub mod gadgets;
 pub mod keccak;
+pub mod lint;
 pub mod mock;
 pub mod mutation;
 pub mod public;

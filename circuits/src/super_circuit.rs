@@ -171,19 +171,32 @@ pub fn keccak_inputs(trace: &Trace) -> Vec<&[u8]> {
 /// Columns of the SuperCircuit.
 #[derive(Clone, Debug)]
 pub struct SuperConfig<F: PrimeField> {
-    fixed: FixedTable,
-    tx: TxTable,
-    block: BlockTable,
-    calldata: CallDataTable,
-    state: StateConfig,
-    keccak: KeccakConfig,
-    bytecode: BytecodeConfig<F>,
-    bitwise: BitwiseConfig,
-    arith: ArithConfig,
-    copy: CopyConfig,
-    evm: Arc<EvmConfig<F>>,
-    public: PublicConfig,
-    challenges: Challenges,
+    /// The fixed table.
+    pub fixed: FixedTable,
+    /// The transaction table.
+    pub tx: TxTable,
+    /// The block table.
+    pub block: BlockTable,
+    /// The calldata table.
+    pub calldata: CallDataTable,
+    /// The state circuit.
+    pub state: StateConfig,
+    /// The keccak circuit.
+    pub keccak: KeccakConfig,
+    /// The bytecode circuit.
+    pub bytecode: BytecodeConfig<F>,
+    /// The bitwise circuit.
+    pub bitwise: BitwiseConfig,
+    /// The arithmetic circuit.
+    pub arith: ArithConfig,
+    /// The copy circuit.
+    pub copy: CopyConfig,
+    /// The EVM circuit.
+    pub evm: Arc<EvmConfig<F>>,
+    /// The public inputs.
+    pub public: PublicConfig,
+    /// The challenges.
+    pub challenges: Challenges,
 }
 
 /// One chunk: a trace and the capacities it is proven in.
@@ -192,6 +205,9 @@ pub struct SuperCircuit {
     trace: Arc<Trace>,
     params: ChunkParams,
     statement: ChunkStatement,
+    /// Whether witness generation checks each step's shape before assigning it (`false`
+    /// only for a forger's witness, see [`Self::new_unchecked`]).
+    checked: bool,
 }
 
 impl SuperCircuit {
@@ -199,7 +215,18 @@ impl SuperCircuit {
     /// it cannot be proven.
     pub fn new(trace: Arc<Trace>, params: ChunkParams) -> Result<Self, CircuitError> {
         let statement = ChunkStatement::of(&trace, 0);
-        let circuit = Self { trace, params, statement };
+        let circuit = Self { trace, params, statement, checked: true };
+        circuit.witnesses()?;
+        Ok(circuit)
+    }
+
+    /// As [`Self::new`], without witness generation's checks of what each step's gadget
+    /// supports (the shapes it assumes, values it refuses): the witness a forger would assign,
+    /// judged by the constraints alone. For soundness tests; a gadget may fail to assign an
+    /// unexpected shape (a synthesis error).
+    pub fn new_unchecked(trace: Arc<Trace>, params: ChunkParams) -> Result<Self, CircuitError> {
+        let statement = ChunkStatement::of(&trace, 0);
+        let circuit = Self { trace, params, statement, checked: false };
         circuit.witnesses()?;
         Ok(circuit)
     }
@@ -290,7 +317,7 @@ impl SuperCircuit {
             }
             Err(e) => return Err(CircuitError::Unsupported(e.to_string())),
         }
-        let steps = block_witnesses(&self.trace, p.evm_steps)?;
+        let steps = block_witnesses(&self.trace, p.evm_steps, self.checked)?;
         let streams = trace_streams(&self.trace)?;
         let words = stream_words(&streams);
         if words > p.copy_words {

@@ -35,7 +35,7 @@ impl MockStage {
         let executed =
             |outcome| StageResult { outcome, stage: Stage::Executed, rows: BTreeMap::new() };
         // The EVM steps first: an opcode without a gadget is found in one pass over the steps.
-        if let Err(e) = block_witnesses(trace, all_steps(trace).len()) {
+        if let Err(e) = block_witnesses(trace, all_steps(trace).len(), true) {
             return executed(verdict(e));
         }
         let params = ChunkParams::fitting(trace);

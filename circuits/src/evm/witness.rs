@@ -171,8 +171,13 @@ pub fn step_witnesses(
 }
 
 /// The witnesses of a whole trace in `slots` step slots: every step, padding, and EndBlock in
-/// the last slot. Any step the circuit cannot prove yet is `Unsupported`, naming it.
-pub fn block_witnesses(trace: &Trace, slots: usize) -> Result<Vec<StepWitness<'_>>, CircuitError> {
+/// the last slot. Any step the circuit cannot prove yet is `Unsupported`, naming it (with
+/// `check`; without, the steps' shapes are taken as they are, for forged witnesses).
+pub fn block_witnesses(
+    trace: &Trace,
+    slots: usize,
+    check: bool,
+) -> Result<Vec<StepWitness<'_>>, CircuitError> {
     let steps = all_steps(trace);
     let real = steps.len() - 1;
     if real + 1 > slots {
@@ -183,7 +188,7 @@ pub fn block_witnesses(trace: &Trace, slots: usize) -> Result<Vec<StepWitness<'_
         });
     }
     let mut witnesses = step_witnesses(trace, 0..real)?;
-    for w in &witnesses {
+    for w in witnesses.iter().filter(|_| check) {
         check_supported(trace, w)?;
     }
     // Padding and EndBlock carry the last transaction's ids.

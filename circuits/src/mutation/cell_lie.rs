@@ -33,6 +33,29 @@ pub struct CellAt {
     pub row: usize,
 }
 
+/// A lie whose value depends on the challenges (a coordinated lie: a cell solved against
+/// `θ` once `θ` is known). It gets each challenge's value (unknown before its phase) and
+/// returns the cell's value, or unknown to tell nothing in this phase.
+pub type ChallengeLie<F> = Box<dyn Fn(&dyn Fn(Challenge) -> Value<F>) -> Value<F> + Send>;
+
+/// One cell's lie among several ([`Plan::Lies`]).
+pub struct Lie {
+    /// The cell (any row: inside a region, or one the circuit never assigns).
+    pub at: CellAt,
+    /// A field element of the circuit's field, or a [`ChallengeLie`] of that field, boxed so
+    /// that the slot does not depend on the field type.
+    pub value: Box<dyn Any + Send>,
+    /// The value once chosen, in the pass of the cell's phase (boxed like `value`).
+    chosen: Option<Box<dyn Any + Send>>,
+}
+
+impl Lie {
+    /// A lie of `value` (a field element or a [`ChallengeLie`]) about `at`.
+    pub fn new(at: CellAt, value: Box<dyn Any + Send>) -> Self {
+        Self { at, value, chosen: None }
+    }
+}
+
 /// What the planner does around the inner layout.
 pub enum Plan {
     /// Record every advice cell assigned, by region name.
@@ -43,6 +66,16 @@ pub enum Plan {
         at: CellAt,
         /// The lie, boxed so that the slot does not depend on the field type.
         value: Box<dyn Any + Send>,
+    },
+    /// Overwrite several cells after the layout: the coordinated lies of a forgery. The
+    /// MockProver synthesises once per phase; a lie is chosen in the pass of its column's
+    /// phase, with the challenges a real prover would know then (none drawn later), and told
+    /// again after every later pass.
+    Lies {
+        /// The lies.
+        lies: Vec<Lie>,
+        /// Synthesis passes so far (the current phase).
+        pass: u8,
     },
 }
 
@@ -116,8 +149,47 @@ impl FloorPlanner for LyingPlanner {
             cs.assign_advice(at.column, at.row, Value::known(Assigned::Trivial(value)));
             cs.exit_region();
         }
+        let lies: Vec<(CellAt, F)> = PLAN.with(|slot| match slot.borrow_mut().as_mut() {
+            Some(Plan::Lies { lies, pass }) => {
+                let told = lies
+                    .iter_mut()
+                    .filter_map(|lie| {
+                        if lie.chosen.is_none() && lie.at.column.column_type().phase() == *pass {
+                            lie.chosen = choose::<F, CS>(&*lie.value, cs);
+                        }
+                        let value = lie.chosen.as_ref()?.downcast_ref::<F>()?;
+                        Some((lie.at, *value))
+                    })
+                    .collect();
+                *pass += 1;
+                told
+            }
+            _ => Vec::new(),
+        });
+        if !lies.is_empty() {
+            cs.enter_region(|| "lies");
+            for (at, value) in lies {
+                cs.assign_advice(at.column, at.row, Value::known(Assigned::Trivial(value)));
+            }
+            cs.exit_region();
+        }
         Ok(())
     }
+}
+
+/// The value of a lie with the challenges `cs` knows now; `None` when one it needs is unknown.
+fn choose<F: Field, CS: Assignment<F>>(
+    value: &(dyn Any + Send),
+    cs: &CS,
+) -> Option<Box<dyn Any + Send>> {
+    let value = if let Some(v) = value.downcast_ref::<F>() {
+        Value::known(*v)
+    } else {
+        value.downcast_ref::<ChallengeLie<F>>()?(&|c| cs.get_challenge(c))
+    };
+    let mut known = None;
+    value.map(|v| known = Some(v));
+    known.map(|v| Box::new(v) as Box<dyn Any + Send>)
 }
 
 /// An [`Assignment`] that passes everything on and notes each advice cell assigned.

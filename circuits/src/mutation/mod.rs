@@ -11,7 +11,9 @@
 //! survivor. `zkevm mutate` runs it; `docs/soundness.md` is a run's report.
 //!
 //! Raw mutations of single assigned cells after an honest assignment are a second campaign
-//! ([`cells`], told through the floor planner of [`cell_lie`]).
+//! ([`cells`], told through the floor planner of [`cell_lie`]). Coordinated lies (several
+//! cells, rows no region assigns, cells solved against a challenge) are told with a
+//! [`forgery::ForgeryBench`].
 //!
 //! Not covered: copy events. The circuits derive copies from the memory and log RW words,
 //! never from `Trace::copy_events`, so the memory word mutations stand for copied bytes.
@@ -21,6 +23,7 @@ pub mod cell_lie;
 pub mod cell_report;
 pub mod cells;
 pub mod classify;
+pub mod forgery;
 pub mod kind;
 pub mod mutate;
 pub mod programs;

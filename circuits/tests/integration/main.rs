@@ -2,8 +2,9 @@
 //! generic prover and MockProver code is compiled and linked once rather than once per file.
 
 mod common;
-mod degree;
+mod forgeries;
 mod kzg_roundtrip;
+mod lint;
 mod mutation;
 mod oog;
 mod public_inputs;

@@ -7,7 +7,9 @@
 //! new root call; and, when the value is not zero, the value moved from sender to callee.
 //! Gas: the step starts with the gas limit and charges `21000 + calldata gas`; what is left must
 //! not be negative. A callee without code (code hash = keccak of nothing) succeeds at once and
-//! EndTx follows; otherwise the code runs from pc 0 with an empty stack and memory.
+//! EndTx follows; otherwise the code runs from pc 0 with an empty stack and memory. The callee
+//! is proven not to be a precompile (address 1 to 10): such a call runs precompile code, which
+//! no gadget proves yet.
 
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
@@ -69,6 +71,8 @@ pub struct BeginTxGadget {
     callee_after: WordBytes,
     callee_carry: Cell,
     gas_after: [Cell; 8],
+    precompile_product: [Cell; PRECOMPILES as usize - 1],
+    precompile_inverse: Cell,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
@@ -116,6 +120,28 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
                 Word::zero(),
             );
         }
+
+        // The callee is no precompile: Π_{i=1..10} (callee − i) has an inverse. (A call to a
+        // precompile runs its code, which no gadget proves yet; a plain transfer would be a
+        // false statement.) The product is chained two factors a cell to keep the degree low;
+        // the address is below 2^160, so no factor wraps.
+        let callee_address = address(&callee);
+        let precompile_product = [(); PRECOMPILES as usize - 1].map(|_| cb.query_cell());
+        let mut product = callee_address.clone() - constant(1);
+        for (i, cell) in precompile_product.iter().enumerate() {
+            cb.require_equal(
+                "BeginTx: the callee is no precompile",
+                cell.expr(),
+                product * (callee_address.clone() - constant(i as u64 + 2)),
+            );
+            product = cell.expr();
+        }
+        let precompile_inverse = cb.query_cell();
+        cb.require_equal(
+            "BeginTx: the callee is no precompile",
+            product * precompile_inverse.expr(),
+            constant(1),
+        );
 
         // Up-front fee and nonce.
         let balance = cb.query_word();
@@ -342,6 +368,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
             callee_after,
             callee_carry,
             gas_after,
+            precompile_product,
+            precompile_inverse,
         }
     }
 }
@@ -393,6 +421,17 @@ impl<F: PrimeField> StepGadget<F> for BeginTxGadget {
             a.assign_u64(self.callee_carry, low_carry(callee_balance, tx.value) as u64);
         }
         a.assign_bytes(&self.gas_after, w.next.gas_left);
+        let (callee_lo, callee_hi) = word_limbs(tx.to.map(address_word).unwrap_or_default());
+        let two_pow_128 = F::from_u128(1 << 64) * F::from_u128(1 << 64);
+        let callee = F::from_u128(callee_lo) + F::from_u128(callee_hi) * two_pow_128;
+        let mut product = callee - F::ONE;
+        for (i, cell) in self.precompile_product.iter().enumerate() {
+            product *= callee - F::from(i as u64 + 2);
+            a.assign(*cell, product);
+        }
+        // Zero (and the constraint fails) for a precompile: witness generation refuses those
+        // before this, so only a forged witness gets here.
+        a.assign(self.precompile_inverse, product.invert().unwrap_or(F::ZERO));
         Ok(())
     }
 }
