@@ -182,7 +182,8 @@ fn the_example_batch_file_is_the_demo_batch() {
 }
 
 /// `zkevm prove` of three native transfers writes a bundle and a statement that `zkevm
-/// verify` accepts; a changed byte, a changed statement or a missing file is rejected with a
+/// verify --insecure` accepts (saying INSECURE) and plain `zkevm verify` refuses (the setup is
+/// public-seed); a changed byte, a changed statement or a missing file is rejected with a
 /// non-zero exit; an opcode without a gadget is refused as unsupported.
 #[test]
 fn prove_and_verify_transfers_and_reject_tampering() {
@@ -207,10 +208,14 @@ fn prove_and_verify_transfers_and_reject_tampering() {
 
     let bundle = out.join("bundle.bin");
     for form in [&bundle, &out.join("bundle.json")] {
-        let verified = run(&["verify", form.to_str().expect("utf8")]);
+        let verified = run(&["verify", "--insecure", form.to_str().expect("utf8")]);
         assert!(verified.status.success(), "{}", text(&verified.stdout));
-        assert!(text(&verified.stdout).starts_with("valid"));
+        assert!(text(&verified.stdout).starts_with("valid (INSECURE"));
     }
+    // Proofs under the public-seed setup are not checked without --insecure.
+    let refused = run(&["verify", bundle.to_str().expect("utf8")]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stdout).starts_with("refused: "), "{}", text(&refused.stdout));
 
     let bytes = std::fs::read(&bundle).expect("written");
     let tampered = dir.path().join("tampered.bin");
@@ -219,7 +224,13 @@ fn prove_and_verify_transfers_and_reject_tampering() {
     std::fs::write(&tampered, &changed).expect("write");
     let statement = out.join("statement.json");
     let statement_arg = statement.to_str().expect("utf8");
-    let rejected = run(&["verify", tampered.to_str().expect("utf8"), "--statement", statement_arg]);
+    let rejected = run(&[
+        "verify",
+        "--insecure",
+        tampered.to_str().expect("utf8"),
+        "--statement",
+        statement_arg,
+    ]);
     assert!(!rejected.status.success());
     assert!(text(&rejected.stdout).starts_with("invalid: "), "{}", text(&rejected.stdout));
 
@@ -227,11 +238,13 @@ fn prove_and_verify_transfers_and_reject_tampering() {
     let original = std::fs::read_to_string(&statement).expect("written");
     std::fs::write(&lie, original.replacen("\"nonce\": 0", "\"nonce\": 9", 1)).expect("write");
     let bundle_arg = bundle.to_str().expect("utf8");
-    let rejected = run(&["verify", bundle_arg, "--statement", lie.to_str().expect("utf8")]);
+    let rejected =
+        run(&["verify", "--insecure", bundle_arg, "--statement", lie.to_str().expect("utf8")]);
     assert!(!rejected.status.success());
     assert!(text(&rejected.stdout).contains("public input"), "{}", text(&rejected.stdout));
 
-    let missing = run(&["verify", dir.path().join("none.bin").to_str().expect("utf8")]);
+    let missing =
+        run(&["verify", "--insecure", dir.path().join("none.bin").to_str().expect("utf8")]);
     assert!(!missing.status.success());
 
     // A contract whose SELFDESTRUCT has no gadget yet is refused before any proving.

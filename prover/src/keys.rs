@@ -127,3 +127,14 @@ pub fn verifier_key(
     let vk = verifying_key(chunk, &params, cache)?;
     Ok(VerifierKey::new(params, vk, *chunk))
 }
+
+/// The verifier's key of `chunk` under `params`, generated from the circuit here and now:
+/// for a setup whose keys nobody pinned, a verifier trusts no cache (the prover writes it).
+pub fn fresh_verifier_key(
+    chunk: &ChunkParams,
+    params: ParamsKZG<Bn256>,
+) -> Result<VerifierKey, ProverError> {
+    let vk = keygen_vk(&params, &keygen_circuit(chunk)?)
+        .map_err(|e| ProverError::Keygen(format!("{e:?}")))?;
+    Ok(VerifierKey::new(params, vk, *chunk))
+}

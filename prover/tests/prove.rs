@@ -13,9 +13,10 @@ use zkevm_executor::{demo, ExecutionInput};
 use zkevm_prover::keys::{verifier_key, verifying_key};
 use zkevm_prover::{
     load_params, plan, prove_batch, smallest_preset, Cache, ParamsSource, ProveOptions,
-    ProverError, DEFAULT_CHUNK, LARGE_CHUNK,
+    ProverError, CHUNK_PRESETS, DEFAULT_CHUNK, LARGE_CHUNK,
 };
-use zkevm_verifier::{verify, vk_fingerprint, Bundle, VerifyError};
+use zkevm_verifier::pinned::{pinned_line, PINNED_VK_FINGERPRINTS};
+use zkevm_verifier::{check_pinned, verify, vk_fingerprint, Bundle, VerifyError};
 
 const ALICE: Address = address!("0xa11ce00000000000000000000000000000000001");
 const BOB: Address = address!("0xb0b0000000000000000000000000000000000002");
@@ -165,29 +166,49 @@ fn a_transaction_too_large_for_a_chunk_is_named() {
     assert_eq!(second.txs[0].nonce, 1);
 }
 
-/// The pinned fingerprint of the default chunk's verifying key under the insecure setup.
-/// Regenerate after a deliberate circuit change with
+/// The fingerprints the verifier pins (`verifier/pinned_vk_fingerprints.txt`) are those of
+/// every preset's verifying key under the insecure setup. Regenerate after a deliberate circuit
+/// change (and a new `keys::CIRCUIT_VERSION`) with
 /// `ZKEVM_REGENERATE_FIXTURES=1 cargo test --release -p zkevm-prover --test prove`.
 #[test]
-fn the_default_chunk_verifying_key_is_pinned() {
+fn every_preset_verifying_key_is_pinned_in_the_verifier() {
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/default_vk_fingerprint.txt");
+        .join("../verifier/pinned_vk_fingerprints.txt");
     let dir = tempfile::tempdir().expect("tempdir");
     let cache = Cache::at(dir.path());
-    let k = DEFAULT_CHUNK.k::<Fr>();
-    let params = load_params(&ParamsSource::Insecure, k, &cache).expect("params");
-    let vk = verifying_key(&DEFAULT_CHUNK, &params, &cache).expect("vk");
-    let found = format!("k={k} {}\n", hex::encode(vk_fingerprint(&vk)));
-    if std::env::var_os("ZKEVM_REGENERATE_FIXTURES").is_some() {
-        std::fs::write(&fixture, &found).expect("writes the fixture");
+    let mut lines = String::new();
+    for (_, preset) in CHUNK_PRESETS {
+        let params =
+            load_params(&ParamsSource::Insecure, preset.k::<Fr>(), &cache).expect("params");
+        let vk = verifying_key(&preset, &params, &cache).expect("vk");
+        lines += &(pinned_line(&preset, &vk_fingerprint(&vk)) + "\n");
+        // A second load comes from the cache and is the same key.
+        let again = verifying_key(&preset, &params, &cache).expect("cached vk");
+        assert_eq!(vk_fingerprint(&again), vk_fingerprint(&vk));
     }
-    let pinned = std::fs::read_to_string(&fixture).unwrap_or_default();
+    if std::env::var_os("ZKEVM_REGENERATE_FIXTURES").is_some() {
+        std::fs::write(&fixture, &lines).expect("writes the fixture");
+    }
     assert_eq!(
-        found, pinned,
-        "the default chunk's verifying key changed; if deliberate, bump keys::CIRCUIT_VERSION \
-         and regenerate with ZKEVM_REGENERATE_FIXTURES=1"
+        lines, PINNED_VK_FINGERPRINTS,
+        "a preset's verifying key changed; if deliberate, bump keys::CIRCUIT_VERSION and \
+         regenerate with ZKEVM_REGENERATE_FIXTURES=1"
     );
-    // A second load comes from the cache and is the same key.
-    let again = verifying_key(&DEFAULT_CHUNK, &params, &cache).expect("cached vk");
-    assert_eq!(vk_fingerprint(&again), vk_fingerprint(&vk));
+}
+
+/// A verifying key in the cache that is not the pinned one (the cache is the prover's to
+/// write) is refused, with a message that says what to do.
+#[test]
+fn a_cached_key_that_is_not_pinned_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = Cache::at(dir.path());
+    let params =
+        load_params(&ParamsSource::Insecure, DEFAULT_CHUNK.k::<Fr>(), &cache).expect("params");
+    let key = verifier_key(&DEFAULT_CHUNK, params, &cache).expect("key");
+    check_pinned(&key).expect("the honest key is the pinned one");
+    let mut other = key;
+    other.fingerprint[0] ^= 1;
+    let err = check_pinned(&other).expect_err("another key is refused");
+    assert!(matches!(err, VerifyError::KeyNotPinned { .. }), "{err}");
+    assert!(err.to_string().contains("delete the cache"), "{err}");
 }

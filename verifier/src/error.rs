@@ -121,6 +121,21 @@ pub enum VerifyError {
         /// What breaks.
         why: String,
     },
+    /// The verifying key is not the one pinned for its chunk parameters (insecure setup).
+    #[error(
+        "the verifying key (fingerprint {found}) is not the one pinned for its chunk parameters \
+         ({pinned}): the key cache was written by someone else, or the circuit changed without a \
+         new version; delete the cache and verify again"
+    )]
+    KeyNotPinned {
+        /// The key's fingerprint.
+        found: String,
+        /// The pinned fingerprint.
+        pinned: String,
+    },
+    /// No key is pinned for these chunk parameters under the insecure setup.
+    #[error("no verifying key is pinned for these chunk parameters under the insecure setup")]
+    NoPinnedKey,
     /// The proof does not verify against the public inputs.
     #[error("chunk {chunk}: the proof does not verify")]
     ProofRejected {
