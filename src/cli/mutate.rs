@@ -32,7 +32,7 @@ pub struct MutateArgs {
     /// Write every mutation and the tallies as JSON.
     #[arg(long)]
     json: Option<PathBuf>,
-    /// Write the Markdown report (`docs/soundness.md`).
+    /// Write the Markdown report (`docs/soundness-campaign.md`).
     #[arg(long)]
     markdown: Option<PathBuf>,
     /// Also change this many raw advice cells per subject after its honest assignment (x+1,

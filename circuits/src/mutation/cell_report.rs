@@ -136,7 +136,7 @@ impl CellSummary {
         out
     }
 
-    /// The Markdown section appended to `docs/soundness.md`.
+    /// The Markdown section appended to `docs/soundness-campaign.md`.
     pub fn markdown(&self) -> String {
         let mut out = String::from("\n## Raw cell mutations\n\n");
         let _ = writeln!(

@@ -8,7 +8,7 @@
 //! ([`SplitMix64`]), re-runs witness generation and the MockProver on each, and classifies the
 //! outcome ([`Verdict`], see [`classify`] for how a lie is told apart from an equivalent
 //! change). [`Summary`] tallies the verdicts per kind and per gadget family and lists every
-//! survivor. `zkevm mutate` runs it; `docs/soundness.md` is a run's report.
+//! survivor. `zkevm mutate` runs it; `docs/soundness-campaign.md` is a run's report.
 //!
 //! Raw mutations of single assigned cells after an honest assignment are a second campaign
 //! ([`cells`], told through the floor planner of [`cell_lie`]). Coordinated lies (several

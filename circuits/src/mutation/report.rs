@@ -158,7 +158,7 @@ impl Summary {
         out
     }
 
-    /// The Markdown page (`docs/soundness.md`), headed by the command and date given.
+    /// The Markdown page (`docs/soundness-campaign.md`), headed by the command and date given.
     pub fn markdown(&self, command: &str, date: &str) -> String {
         let mut out = String::new();
         let t = &self.total;
