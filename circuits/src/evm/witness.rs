@@ -277,6 +277,15 @@ fn check_supported(trace: &Trace, w: &StepWitness<'_>) -> Result<(), CircuitErro
                 return Err(unsupported("EndTx with an unexpected RW shape (self-destruct)"));
             }
         }
+        ExecutionState::ErrorHalt
+            if !super::gadgets::error::covered(
+                w.values.opcode as u8,
+                w.values.stack_pointer,
+                w.values.gas_left,
+            ) =>
+        {
+            return Err(unsupported("exceptional halt whose condition the circuit does not prove"));
+        }
         ExecutionState::ErrorInvalidJump
             if w.rws.len() as u64
                 != w.values.reversible_write_counter + 1 + u64::from(w.values.opcode == 0x57) =>

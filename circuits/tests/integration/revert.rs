@@ -14,6 +14,8 @@ use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
 use zkevm_executor::trace::{ExecError, ReceiptField, RwTarget, StepKind};
 use zkevm_executor::{trace_batch, Trace};
 
+use zkevm_circuits::mutation::forgery::ForgeryBench;
+
 use crate::support::{assert_rejected, mock_super_circuit};
 
 const ALICE: Address = address!("0xa11ce00000000000000000000000000000000001");
@@ -142,6 +144,23 @@ fn out_of_gas_stack_underflow_and_unassigned_opcodes_halt() {
     }
 }
 
+/// An exceptional halt is proven by the condition that holds, whatever the executor's label
+/// says (revm names some stack underflows overflows): an ADD on an empty stack labelled as an
+/// overflow, or as running out of gas, still halts.
+#[test]
+fn a_halt_is_proven_by_its_facts_not_its_label() {
+    for label in [ExecError::StackOverflow, ExecError::OutOfGas] {
+        // SSTORE(0, 1), then ADD on an empty stack.
+        let mut trace = trace_call(vec![0x60, 0x01, 0x5f, 0x55, 0x01], 100_000);
+        let at = ending_step(&trace);
+        let StepKind::Error { error, .. } = &mut trace.txs[0].steps[at].kind else {
+            panic!("the ADD halts")
+        };
+        *error = label.clone();
+        assert_eq!(mock(trace), Ok(()), "{label:?}");
+    }
+}
+
 #[test]
 fn a_wrong_undo_is_rejected() {
     // The undo of the first SSTORE's slot write restores 7 instead of 0.
@@ -234,32 +253,36 @@ fn gas_left_after_a_halt_is_zero() {
     assert_rejected(trace, "halt: no gas left");
 }
 
+/// An affordable, well-formed JUMPDEST claimed to halt, for each cause the halt gadget
+/// proves. Witness generation finds no condition that holds and refuses it; the forged witness
+/// (built past that check, claiming the label's cause) is rejected by that cause's constraint.
 #[test]
-fn an_affordable_step_cannot_be_claimed_out_of_gas() {
-    // JUMPDEST (cost 1, plenty of gas left) claimed to run out of gas before INVALID.
-    let mut trace = trace_call_with(vec![0x5b, 0xfe], 100_000, 0);
-    let jumpdest = 1;
-    assert_eq!(trace.txs[0].steps[jumpdest].kind, StepKind::Op(0x5b));
-    trace.txs[0].steps[jumpdest].kind =
-        StepKind::Error { opcode: 0x5b, error: ExecError::OutOfGas };
-    assert_rejected(trace, "halt: gas left is below the cost");
-}
-
-#[test]
-fn a_halt_cannot_claim_another_cause() {
-    // INVALID claimed to underflow the stack (it pops nothing), or to be an assigned opcode
-    // out of gas for... it has no constant cost, so the claim is refused outright.
-    let mut trace = invalid();
-    let end = ending_step(&trace);
-    trace.txs[0].steps[end].kind =
-        StepKind::Error { opcode: 0xfe, error: ExecError::StackUnderflow };
-    assert_rejected(trace, "halt: fewer items than the opcode pops");
-    // ADD on an empty stack claimed to be an invalid opcode.
-    let mut trace = trace_call(vec![0x60, 0x01, 0x5f, 0x55, 0x01], 100_000);
-    let end = ending_step(&trace);
-    trace.txs[0].steps[end].kind =
-        StepKind::Error { opcode: 0x01, error: ExecError::InvalidOpcode };
-    assert_rejected(trace, "halt: INVALID or an unassigned byte");
+fn an_affordable_step_cannot_be_claimed_to_halt() {
+    for (error, constraint) in [
+        (ExecError::OutOfGas, "halt: gas left is below the cost"),
+        (ExecError::StackUnderflow, "halt: fewer items than the opcode pops"),
+        (ExecError::StackOverflow, "halt: more than 1024 items after the opcode"),
+        (ExecError::InvalidOpcode, "halt: INVALID or an unassigned byte"),
+    ] {
+        // JUMPDEST (cost 1, plenty of gas left) claimed to halt before INVALID.
+        let mut trace = trace_call_with(vec![0x5b, 0xfe], 100_000, 0);
+        let jumpdest = 1;
+        assert_eq!(trace.txs[0].steps[jumpdest].kind, StepKind::Op(0x5b));
+        trace.txs[0].steps[jumpdest].kind = StepKind::Error { opcode: 0x5b, error };
+        assert!(
+            mock_super_circuit(trace.clone())
+                .is_err_and(|e| e.iter().any(|f| f.contains("does not prove"))),
+            "witness generation refuses it"
+        );
+        let bench = ForgeryBench::new(trace).expect("the forged witness lays out");
+        match bench.verdict(Vec::new()) {
+            Ok(()) => panic!("a JUMPDEST was proven to halt ({constraint})"),
+            Err(failures) => assert!(
+                failures.iter().any(|f| f.contains(constraint)),
+                "expected {constraint:?}, got {failures:#?}"
+            ),
+        }
+    }
 }
 
 #[test]

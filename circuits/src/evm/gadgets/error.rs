@@ -47,13 +47,28 @@ enum Kind {
     InvalidOpcode = 3,
 }
 
-/// The condition a halt step is proven by, if the gadget covers it.
-fn kind_of(opcode: u8, error: &ExecError) -> Option<Kind> {
+/// The condition that holds for a halt at `opcode` with `sp` stack items and `gas_left`, if
+/// the gadget covers one. Found from the facts, never from the executor's label: revm names
+/// some stack underflows overflows, and a gadget that proved the named condition would reject
+/// those honest traces.
+fn kind_of(opcode: u8, sp: u64, gas_left: u64) -> Option<Kind> {
+    let props = opcodes::properties(opcode);
+    let (pops, pushes) = (props.stack_in as u64, props.stack_out as u64);
+    if !props.valid || opcode == INVALID {
+        Some(Kind::InvalidOpcode)
+    } else if sp < pops {
+        Some(Kind::StackUnderflow)
+    } else if sp - pops + pushes > STACK_LIMIT {
+        Some(Kind::StackOverflow)
+    } else {
+        props.constant_gas.filter(|cost| gas_left < *cost).map(|_| Kind::OutOfConstantGas)
+    }
+}
+
+/// The condition a label names (only for a forged witness, whose facts fit none).
+fn labelled(error: &ExecError) -> Option<Kind> {
     match error {
-        // An opcode of constant cost runs out of gas only on that cost (the circuit checks).
-        ExecError::OutOfGas => {
-            opcodes::properties(opcode).constant_gas.map(|_| Kind::OutOfConstantGas)
-        }
+        ExecError::OutOfGas => Some(Kind::OutOfConstantGas),
         ExecError::StackUnderflow => Some(Kind::StackUnderflow),
         ExecError::StackOverflow => Some(Kind::StackOverflow),
         ExecError::InvalidOpcode => Some(Kind::InvalidOpcode),
@@ -61,10 +76,21 @@ fn kind_of(opcode: u8, error: &ExecError) -> Option<Kind> {
     }
 }
 
-/// Whether [`ErrorGadget`] covers a halt with `error` at `opcode` (out of gas only for an
-/// opcode of constant cost; dynamic costs are not covered yet).
+/// Whether one of the conditions [`ErrorGadget`] proves holds for a halt at `opcode` with `sp`
+/// stack items and `gas_left`.
+pub fn covered(opcode: u8, sp: u64, gas_left: u64) -> bool {
+    kind_of(opcode, sp, gas_left).is_some()
+}
+
+/// Whether [`ErrorGadget`] covers a halt labelled `error` at `opcode`: a stack error or an
+/// invalid opcode, or out of gas on an opcode of constant cost (dynamic costs have gadgets of
+/// their own). The condition it proves is then found from the step's facts.
 pub fn provable(opcode: u8, error: &ExecError) -> bool {
-    kind_of(opcode, error).is_some()
+    match error {
+        ExecError::OutOfGas => opcodes::properties(opcode).constant_gas.is_some(),
+        ExecError::StackUnderflow | ExecError::StackOverflow | ExecError::InvalidOpcode => true,
+        _ => false,
+    }
 }
 
 /// An exceptional halt of the root call.
@@ -191,7 +217,11 @@ impl<F: PrimeField> StepGadget<F> for ErrorGadget {
         let zkevm_executor::trace::StepKind::Error { opcode, error } = &w.step.kind else {
             return Err(Error::Synthesis);
         };
-        let kind = kind_of(*opcode, error).ok_or(Error::Synthesis)?;
+        // Witness generation refuses a halt no condition of which holds; a forged witness
+        // (built without that check) claims the label's, and the constraints judge it.
+        let kind = kind_of(*opcode, w.values.stack_pointer, w.values.gas_left)
+            .or_else(|| labelled(error))
+            .ok_or(Error::Synthesis)?;
         for (i, cell) in self.kind.iter().enumerate() {
             a.assign_u64(*cell, (i == kind as usize) as u64);
         }
