@@ -143,14 +143,6 @@ pub fn step_witnesses(
             .and_then(|call| trace.bytecodes.get(&call.code_hash))
             .map(|code| code.as_ref())
             .unwrap_or(&[]);
-        if let StepKind::Op(op @ 0x60..=0x7f) = step.kind {
-            let last = step.pc as usize + (op - 0x5f) as usize;
-            if last >= code.len() {
-                return Err(CircuitError::Unsupported(
-                    "PUSH cut short by the end of the code".into(),
-                ));
-            }
-        }
         let tx = match step.kind {
             StepKind::EndBlock => None,
             _ => trace.calls.get(step.call_index).and_then(|call| trace.txs.get(call.tx)),

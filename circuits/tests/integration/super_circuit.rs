@@ -299,6 +299,29 @@ fn unsupported_steps_are_named() {
     }
 }
 
+/// A PUSH whose immediate runs past the end of the code reads the missing bytes as zero: the
+/// code `PUSH3 0x01 0x02` ends inside the PUSH3, which pushes 0x010200 (its two bytes, then a
+/// zero), and the call stops. A forged trace that pushes 0x010201 instead (a nonzero byte past
+/// the code) is rejected.
+#[test]
+fn a_push_cut_short_by_the_end_of_the_code_reads_zeros() {
+    let mut batch = batch();
+    let code = vec![0x62, 0x01, 0x02]; // PUSH3 0x01 0x02, then the end of the code
+    batch.pre.insert(CONTRACT, BatchAccount { code: code.into(), ..Default::default() });
+    batch.transactions.push(tx(ALICE, 0, CONTRACT, 0, 2));
+    let trace = trace(&batch);
+    let push = trace
+        .rws
+        .iter()
+        .position(|rw| matches!(rw.target, RwTarget::Stack { .. }) && rw.is_write)
+        .expect("the PUSH3 writes the stack");
+    assert_eq!(trace.rws[push].value, U256::from(0x010200));
+    assert_eq!(mock(trace.clone()), Ok(()));
+    let mut forged = trace;
+    forged.rws[push].value = U256::from(0x010201);
+    assert_rejected(forged, "PUSH: bytes past n or past the code are zero");
+}
+
 #[test]
 fn code_ending_without_stop_stops() {
     let mut batch = batch();

@@ -16,12 +16,18 @@ use crate::evm::execution_state::ExecutionState;
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
 use crate::evm::witness::StepWitness;
 
-/// STOP, explicit or at the end of the code (where the EVM stops as if it read 0x00).
+/// STOP, explicit or at or past the end of the code (where the EVM stops as if it read 0x00:
+/// `pc` reaches the code's length `L`, or passes it by up to 32 after a PUSH whose immediate
+/// the code cuts short).
 #[derive(Clone, Debug)]
 pub struct StopGadget {
     common: OpcodeStep,
-    /// 1 when `pc` is the code's length.
+    /// 1 when `pc` is at or past the code's length.
     past_the_end: crate::evm::cell::Cell,
+    /// The code's length (past the end).
+    length: crate::evm::cell::Cell,
+    /// `pc − L` (past the end), a byte.
+    overshoot: crate::evm::cell::Cell,
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for StopGadget {
@@ -38,20 +44,37 @@ impl<F: PrimeField> ExecutionGadget<F> for StopGadget {
         );
         let past_the_end = cb.query_bool("STOP: past the end is boolean");
         let pc = cb.cur.pc.clone();
+        let (length, overshoot) = (cb.query_cell(), cb.query_byte());
         cb.when(past_the_end.expr(), |cb| {
-            cb.code_length_lookup("STOP: pc is the end of the code", pc);
+            cb.code_length_lookup("STOP: the code's length", length.expr());
+            cb.require_equal(
+                "STOP: pc is at or past the end of the code",
+                pc - length.expr(),
+                overshoot.expr(),
+            );
+        });
+        cb.when(constant(1) - past_the_end.expr(), |cb| {
+            cb.require_zero("STOP: no length inside the code", length.expr());
+            cb.require_zero("STOP: no length inside the code", overshoot.expr());
         });
         let fetched = constant(1) - past_the_end.expr();
         let common =
             OpcodeStep::configure_fetching(cb, GasCost::Constant, Transition::EndTx, fetched);
-        Self { common, past_the_end }
+        Self { common, past_the_end, length, overshoot }
     }
 }
 
 impl<F: PrimeField> StepGadget<F> for StopGadget {
     fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
         self.common.assign(a, w)?;
-        a.assign_u64(self.past_the_end, (w.values.pc as usize >= w.code.len()) as u64);
+        let past_the_end = w.values.pc as usize >= w.code.len();
+        a.assign_u64(self.past_the_end, past_the_end as u64);
+        let (length, overshoot) = match past_the_end {
+            true => (w.code.len() as u64, w.values.pc - w.code.len() as u64),
+            false => (0, 0),
+        };
+        a.assign_u64(self.length, length);
+        a.assign_u64(self.overshoot, overshoot);
         Ok(())
     }
 }
