@@ -328,6 +328,7 @@ fn statement() -> ChunkStatement {
             gas_limit: 21_000,
             effective_gas_price: 9,
             max_fee_per_gas: 10,
+            max_priority_fee_per_gas: 2,
             callee: Some(Address::repeat_byte(2)),
             value: U256::from(1),
             call_data_length: 0,

@@ -233,6 +233,10 @@ fn check_supported(trace: &Trace, w: &StepWitness<'_>) -> Result<(), CircuitErro
             if !to_number.is_zero() && to_number <= alloy_primitives::U256::from(PRECOMPILES) {
                 return Err(unsupported("transaction to a precompile"));
             }
+            let priority = tx.max_priority_fee_per_gas.unwrap_or(tx.gas_price);
+            if tx.gas_price >= 1 << 64 || priority >= 1 << 64 {
+                return Err(unsupported("gas price of 2^64 wei or more"));
+            }
             if alloy_primitives::U256::from(tx.gas_limit)
                 * alloy_primitives::U256::from(tx.effective_gas_price)
                 >= limb

@@ -143,6 +143,8 @@ pub struct TxStatement {
     pub effective_gas_price: u128,
     /// Most offered per gas.
     pub max_fee_per_gas: u128,
+    /// Most tipped per gas (EIP-1559; the gas price of a legacy transaction).
+    pub max_priority_fee_per_gas: u128,
     /// Recipient; none for a creation.
     pub callee: Option<Address>,
     /// Value sent.
@@ -166,6 +168,7 @@ impl TxStatement {
             gas_limit: tx.gas_limit,
             effective_gas_price: tx.effective_gas_price,
             max_fee_per_gas: tx.gas_price,
+            max_priority_fee_per_gas: tx.max_priority_fee_per_gas.unwrap_or(tx.gas_price),
             callee: tx.to,
             value: tx.value,
             call_data_length: tx.input.len() as u64,
@@ -189,6 +192,7 @@ impl TxStatement {
             TxField::CallDataLength => U256::from(self.call_data_length),
             TxField::CallDataGasCost => U256::from(self.call_data_gas_cost),
             TxField::AccessListLength => U256::from(self.access_list_length),
+            TxField::MaxPriorityFeePerGas => U256::from(self.max_priority_fee_per_gas),
         }
     }
 }

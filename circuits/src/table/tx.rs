@@ -38,11 +38,13 @@ pub enum TxField {
     CallDataGasCost = 10,
     /// Number of access-list entries (addresses plus storage keys).
     AccessListLength = 11,
+    /// Most the sender tips per gas (EIP-1559; the gas price of a legacy transaction).
+    MaxPriorityFeePerGas = 12,
 }
 
 impl TxField {
     /// Every field, in row order.
-    pub const ALL: [TxField; 11] = [
+    pub const ALL: [TxField; 12] = [
         TxField::Nonce,
         TxField::GasLimit,
         TxField::EffectiveGasPrice,
@@ -54,6 +56,7 @@ impl TxField {
         TxField::CallDataLength,
         TxField::CallDataGasCost,
         TxField::AccessListLength,
+        TxField::MaxPriorityFeePerGas,
     ];
 
     /// The field's value for `tx` (as the statement states it).

@@ -240,13 +240,72 @@ fn a_transaction_to_a_precompile_cannot_be_proven_a_plain_transfer() {
 
 /// One transfer of `value` wei from a funded sender to `to`.
 fn transfer_trace(to: Address, value: u64) -> Trace {
+    transfers_trace(to, value, 1)
+}
+
+/// `count` transfers of `value` wei from a funded sender to `to`.
+fn transfers_trace(to: Address, value: u64, count: u64) -> Trace {
     let alice = address!("0xa11ce00000000000000000000000000000000001");
-    let mut batch =
-        Batch::new(BatchBlock::simple(address!("0xc0ffee0000000000000000000000000000000000"), 10));
+    let coinbase = address!("0xc0ffee0000000000000000000000000000000000");
+    let mut batch = Batch::new(BatchBlock::simple(coinbase, 10));
     batch
         .pre
         .insert(alice, BatchAccount { balance: U256::from(10u128.pow(20)), ..Default::default() });
-    batch.transactions.push(crate::support::transfer(alice, 0, to, value));
+    for nonce in 0..count {
+        batch.transactions.push(crate::support::transfer(alice, nonce, to, value));
+    }
     let input = batch.to_input("forgery").expect("batch builds");
     trace_batch(&input, "forgery").expect("traces").trace
+}
+
+/// Hole 4: fees. The statement's max fee was never used and the effective price was not
+/// related to the base fee: a statement could claim a transaction paid more per gas than its
+/// max fee, or less than the block's base fee, or name a priority fee it did not pay, or a
+/// sender that could not afford `gas_limit · max_fee + value`, or a gas limit above the
+/// block's. The honest transfer has base fee 1, priority fee 2, max fee 30 (price 3); each lie
+/// changes only the statement's fields.
+#[test]
+fn fees_are_proven_against_the_block() {
+    let bob = address!("0xb0b0000000000000000000000000000000000002");
+    type Lie = fn(&mut Trace);
+    let lies: [(Lie, &str); 5] = [
+        (
+            |t| t.txs[0].gas_price = 2,
+            "BeginTx: effective price = min(max fee, base fee + priority fee)",
+        ),
+        (|t| t.txs[0].gas_price = 0, "BeginTx: the max fee covers the base fee"),
+        (
+            |t| t.txs[0].max_priority_fee_per_gas = Some(1),
+            "BeginTx: effective price = min(max fee, base fee + priority fee)",
+        ),
+        (
+            |t| t.txs[0].gas_price = 10u128.pow(18),
+            "BeginTx: the sender affords gas limit times max fee plus value",
+        ),
+        (|t| t.block.gas_limit = 50_000, "BeginTx: the gas limit is within the block's"),
+    ];
+    let honest = transfer_trace(bob, 7);
+    assert_eq!(honest.txs[0].effective_gas_price, 3);
+    assert!(ForgeryBench::new(honest.clone()).expect("lays out").verdict(Vec::new()).is_ok());
+    for (tell, constraint) in lies {
+        let mut trace = honest.clone();
+        tell(&mut trace);
+        let bench = ForgeryBench::new(trace).expect("the lying trace lays out");
+        assert_rejected_by(bench.verdict(Vec::new()), constraint);
+    }
+}
+
+/// Hole 4: a chunk's transactions must fit the block. Three transfers (21,000 gas each, gas
+/// limit 60,000) claimed in a block whose gas limit is 60,000: each fits alone, together they
+/// use 63,000.
+#[test]
+fn a_chunk_cannot_use_more_gas_than_its_block_allows() {
+    let bob = address!("0xb0b0000000000000000000000000000000000002");
+    let mut trace = transfers_trace(bob, 7, 3);
+    trace.block.gas_limit = 60_000;
+    let bench = ForgeryBench::new(trace).expect("the lying trace lays out");
+    assert_rejected_by(
+        bench.verdict(Vec::new()),
+        "EndTx: the block's gas limit covers the cumulative gas",
+    );
 }

@@ -9,7 +9,8 @@
 //! not be negative. A callee without code (code hash = keccak of nothing) succeeds at once and
 //! EndTx follows; otherwise the code runs from pc 0 with an empty stack and memory. The callee
 //! is proven not to be a precompile (address 1 to 10): such a call runs precompile code, which
-//! no gadget proves yet.
+//! no gadget proves yet. The fees are proven against the block (EIP-1559, `FeeCells`), and
+//! the sender affords `gas_limit · max_fee + value` up front.
 
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
@@ -73,6 +74,117 @@ pub struct BeginTxGadget {
     gas_after: [Cell; 8],
     precompile_product: [Cell; PRECOMPILES as usize - 1],
     precompile_inverse: Cell,
+    fees: FeeCells,
+    left: WordCells,
+    left_hi_is_zero: IsZeroCells,
+    reserve_room: [Cell; 16],
+}
+
+/// The fee fields and what BeginTx proves of them (EIP-1559; a legacy transaction's max fee
+/// and priority fee are both its gas price): `base_fee ≤ max_fee`, `priority ≤ max_fee`,
+/// `price = min(max_fee, base_fee + priority)`, and `gas_limit ≤` the block's. Prices are below
+/// 2^64 (witness generation refuses others), so the differences fit 8 or 9 bytes.
+#[derive(Clone, Debug)]
+struct FeeCells {
+    max_fee: Cell,
+    priority: Cell,
+    base_fee: Cell,
+    block_gas_limit: Cell,
+    headroom: [Cell; 8],
+    tip_room: [Cell; 8],
+    capped: Cell,
+    price_gap: [Cell; 9],
+    block_room: [Cell; 8],
+}
+
+impl FeeCells {
+    fn configure<F: PrimeField>(
+        cb: &mut EvmBuilder<F>,
+        tx_id: Expression<F>,
+        gas_limit: Expression<F>,
+        price: Expression<F>,
+    ) -> Self {
+        let (max_fee, priority) = (cb.query_cell(), cb.query_cell());
+        let (base_fee, block_gas_limit) = (cb.query_cell(), cb.query_cell());
+        let max_word = Word::small(max_fee.expr());
+        cb.tx_lookup("BeginTx: max fee", tx_id.clone(), TxField::MaxFeePerGas, max_word);
+        let priority_word = Word::small(priority.expr());
+        cb.tx_lookup("BeginTx: priority fee", tx_id, TxField::MaxPriorityFeePerGas, priority_word);
+        cb.block_lookup("BeginTx: base fee", BlockField::BaseFee, Word::small(base_fee.expr()));
+        let block_limit = Word::small(block_gas_limit.expr());
+        cb.block_lookup("BeginTx: block gas limit", BlockField::GasLimit, block_limit);
+        let headroom = [(); 8].map(|_| cb.query_byte());
+        cb.require_equal(
+            "BeginTx: the max fee covers the base fee",
+            max_fee.expr() - base_fee.expr(),
+            from_bytes(&headroom),
+        );
+        let tip_room = [(); 8].map(|_| cb.query_byte());
+        cb.require_equal(
+            "BeginTx: the priority fee is at most the max fee",
+            max_fee.expr() - priority.expr(),
+            from_bytes(&tip_room),
+        );
+        // price = min(max_fee, base_fee + priority): `capped` when the max fee is the smaller.
+        let capped = cb.query_bool("BeginTx: capped is boolean");
+        let uncapped = base_fee.expr() + priority.expr();
+        cb.require_equal(
+            "BeginTx: effective price = min(max fee, base fee + priority fee)",
+            price,
+            select(capped.expr(), max_fee.expr(), uncapped.clone()),
+        );
+        let price_gap = [(); 9].map(|_| cb.query_byte());
+        cb.require_equal(
+            "BeginTx: effective price = min(max fee, base fee + priority fee)",
+            from_bytes(&price_gap),
+            select(
+                capped.expr(),
+                uncapped.clone() - max_fee.expr(),
+                max_fee.expr() - uncapped - constant(1),
+            ),
+        );
+        let block_room = [(); 8].map(|_| cb.query_byte());
+        cb.require_equal(
+            "BeginTx: the gas limit is within the block's",
+            block_gas_limit.expr() - gas_limit,
+            from_bytes(&block_room),
+        );
+        Self {
+            max_fee,
+            priority,
+            base_fee,
+            block_gas_limit,
+            headroom,
+            tip_room,
+            capped,
+            price_gap,
+            block_room,
+        }
+    }
+
+    fn assign<F: PrimeField>(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) {
+        let Some(tx) = w.tx else { return };
+        let max_fee = tx.gas_price as u64;
+        let priority = tx.max_priority_fee_per_gas.unwrap_or(tx.gas_price) as u64;
+        let base_fee = w.block.base_fee;
+        a.assign_u64(self.max_fee, max_fee);
+        a.assign_u64(self.priority, priority);
+        a.assign_u64(self.base_fee, base_fee);
+        a.assign_u64(self.block_gas_limit, w.block.gas_limit);
+        a.assign_bytes(&self.headroom, max_fee.wrapping_sub(base_fee));
+        a.assign_bytes(&self.tip_room, max_fee.wrapping_sub(priority));
+        let uncapped = u128::from(base_fee) + u128::from(priority);
+        let capped = u128::from(max_fee) <= uncapped;
+        a.assign_u64(self.capped, capped as u64);
+        let gap = match capped {
+            true => uncapped - u128::from(max_fee),
+            false => u128::from(max_fee) - uncapped - 1,
+        };
+        for (i, cell) in self.price_gap.iter().enumerate() {
+            a.assign_u64(*cell, ((gap >> (8 * i)) & 0xff) as u64);
+        }
+        a.assign_bytes(&self.block_room, w.block.gas_limit.wrapping_sub(tx.gas_limit));
+    }
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
@@ -274,6 +386,31 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
             (value_carry, callee_carry)
         });
 
+        let fees = FeeCells::configure(cb, tx_id.clone(), gas_limit.expr(), gas_price.expr());
+        // Up front the sender must afford gas_limit · max_fee + value (EIP-1559): what is left
+        // after the fee at the effective price and the value covers gas_limit · (max_fee −
+        // price). `left` is below 2^128 or its high limb is not zero.
+        let left = cb.query_word();
+        cb.require_equal(
+            "BeginTx: left after the fee and value",
+            left.lo.expr(),
+            select(moves_value.clone(), after_value.expr().lo, after_fee.expr().lo),
+        );
+        cb.require_equal(
+            "BeginTx: left after the fee and value",
+            left.hi.expr(),
+            select(moves_value.clone(), after_value.expr().hi, after_fee.expr().hi),
+        );
+        let left_hi_is_zero = cb.is_zero("BeginTx: left high limb", left.hi.expr());
+        let reserve_room = [(); 16].map(|_| cb.query_byte());
+        cb.when(left_hi_is_zero.is_zero.expr(), |cb| {
+            cb.require_equal(
+                "BeginTx: the sender affords gas limit times max fee plus value",
+                left.lo.expr() - gas_limit.expr() * (fees.max_fee.expr() - gas_price.expr()),
+                from_bytes(&reserve_room),
+            );
+        });
+
         // Gas and transition.
         let (cur, next) = (cb.cur.clone(), cb.next.clone());
         cb.require_equal(
@@ -370,6 +507,10 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
             gas_after,
             precompile_product,
             precompile_inverse,
+            fees,
+            left,
+            left_hi_is_zero,
+            reserve_room,
         }
     }
 }
@@ -432,6 +573,17 @@ impl<F: PrimeField> StepGadget<F> for BeginTxGadget {
         // Zero (and the constraint fails) for a precompile: witness generation refuses those
         // before this, so only a forged witness gets here.
         a.assign(self.precompile_inverse, product.invert().unwrap_or(F::ZERO));
+        self.fees.assign(a, w);
+        let left = if tx.value.is_zero() { rws[13].value } else { rws[28].value };
+        let (left_lo, left_hi) = word_limbs(left);
+        a.assign_word(self.left, (left_lo, left_hi));
+        a.assign_is_zero(self.left_hi_is_zero, F::from_u128(left_hi));
+        let reserve =
+            u128::from(tx.gas_limit) * (tx.gas_price.saturating_sub(tx.effective_gas_price));
+        let room = if left_hi == 0 { left_lo.wrapping_sub(reserve) } else { 0 };
+        for (i, cell) in self.reserve_room.iter().enumerate() {
+            a.assign_u64(*cell, ((room >> (8 * i)) & 0xff) as u64);
+        }
         Ok(())
     }
 }

@@ -54,6 +54,8 @@ pub struct EndTxGadget {
     coinbase_carry: Cell,
     is_first_tx: IsZeroCells,
     previous_cumulative: Cell,
+    block_gas_limit: Cell,
+    block_room: [Cell; 8],
 }
 
 impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
@@ -194,6 +196,16 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
         });
         let cumulative =
             (constant(1) - is_first_tx.is_zero.expr()) * previous_cumulative.expr() + gas_used;
+        // The chunk's transactions fit the block: cumulative gas ≤ the block's gas limit.
+        let block_gas_limit = cb.query_cell();
+        let limit = Word::small(block_gas_limit.expr());
+        cb.block_lookup("EndTx: block gas limit", BlockField::GasLimit, limit);
+        let block_room = [(); 8].map(|_| cb.query_byte());
+        cb.require_equal(
+            "EndTx: the block's gas limit covers the cumulative gas",
+            block_gas_limit.expr() - cumulative.clone(),
+            from_bytes(&block_room),
+        );
         for (field, value) in [
             (ReceiptField::Success, is_success.expr()),
             (ReceiptField::CumulativeGasUsed, cumulative),
@@ -270,6 +282,8 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
             coinbase_carry,
             is_first_tx,
             previous_cumulative,
+            block_gas_limit,
+            block_room,
         }
     }
 }
@@ -325,9 +339,13 @@ impl<F: PrimeField> StepGadget<F> for EndTxGadget {
             a.assign_u64(self.coinbase_carry, low_carry(before, reward) as u64);
         }
         a.assign_is_zero(self.is_first_tx, F::from(w.values.tx_id));
+        let mut previous = 0;
         if w.values.tx_id > 0 {
-            a.assign_u64(self.previous_cumulative, next_rw()?.value.saturating_to::<u64>());
+            previous = next_rw()?.value.saturating_to::<u64>();
+            a.assign_u64(self.previous_cumulative, previous);
         }
+        a.assign_u64(self.block_gas_limit, w.block.gas_limit);
+        a.assign_bytes(&self.block_room, w.block.gas_limit.wrapping_sub(previous + gas_used));
         Ok(())
     }
 }
