@@ -15,6 +15,7 @@ use zkevm_executor::trace::{Rw, RwTarget, StepKind};
 use zkevm_executor::{trace_batch, Trace};
 
 use crate::revert::trace_call_input;
+use crate::support::assert_forgery_rejected;
 
 /// The forged word every test pushes.
 fn forged() -> U256 {
@@ -49,17 +50,6 @@ fn forge_push(trace: &mut Trace, opcode: u8, value: U256) {
     pop.value = value;
 }
 
-/// Asserts that `verdict` is a rejection naming `name`.
-fn assert_rejected_by(verdict: Result<(), Vec<String>>, name: &str) {
-    match verdict {
-        Ok(()) => panic!("the forgery was accepted (expected {name:?} to reject it)"),
-        Err(failures) => assert!(
-            failures.iter().any(|f| f.contains(name)),
-            "expected a failure naming {name:?}, got {failures:#?}"
-        ),
-    }
-}
-
 /// Hole 1, table side: KECCAK256 of nothing claims a hash of the prover's choice. The keccak
 /// table's compressed row was `q_last + θ·is_final + θ²·rlc + …`, and `rlc` (second phase) of a
 /// row outside the keccak region is free: chosen once `θ` was known (`θ` is drawn with the
@@ -89,7 +79,7 @@ fn keccak256_cannot_push_a_hash_of_the_provers_choice() {
             challenge(theta).map(|t| t.square().invert().unwrap_or(Fr::ZERO))
         }),
     ];
-    assert_rejected_by(bench.verdict(lies), "evm: keccak lookup");
+    assert_forgery_rejected(bench.verdict(lies), "evm: keccak lookup");
 }
 
 /// Hole 3: BLOCKHASH of the current block (outside the window) pushed any word. It looked up
@@ -105,7 +95,7 @@ fn blockhash_outside_the_window_cannot_push_a_chosen_word() {
     let row = bench.free_row(&[block.value_lo, block.value_hi]).expect("a row past the table");
     let (lo, hi) = limbs(forged());
     let lies = vec![lie(block.value_lo, row, lo), lie(block.value_hi, row, hi)];
-    assert_rejected_by(bench.verdict(lies), "BLOCKHASH: 0 outside the window");
+    assert_forgery_rejected(bench.verdict(lies), "BLOCKHASH: 0 outside the window");
 }
 
 /// Hole 3: CALLDATALOAD read a word that is not the transaction's calldata. The calldata
@@ -139,7 +129,7 @@ fn calldataload_cannot_read_a_word_outside_the_statement() {
         lie(table.value_lo, row, lo),
         lie(table.value_hi, row, hi),
     ];
-    assert_rejected_by(bench.verdict(lies), "evm: calldata lookup");
+    assert_forgery_rejected(bench.verdict(lies), "evm: calldata lookup");
 }
 
 /// Hole 2: a storage write nobody made, listed in the statement. The sort key's first
@@ -190,7 +180,7 @@ fn the_state_circuit_cannot_hold_a_write_no_step_made() {
     for row in 2..padding {
         lies.push(lie(t.rw_counter, start + row, Fr::from(row as u64 + 1)));
     }
-    assert_rejected_by(bench.verdict(lies), "state: padding is a prefix");
+    assert_forgery_rejected(bench.verdict(lies), "state: padding is a prefix");
 }
 
 /// Hole 5: a transaction to a precompile proven as a plain transfer. BeginTx took the callee
@@ -235,7 +225,7 @@ fn a_transaction_to_a_precompile_cannot_be_proven_a_plain_transfer() {
         }
     }
     let bench = ForgeryBench::new(trace).expect("the lying trace lays out");
-    assert_rejected_by(bench.verdict(Vec::new()), "BeginTx: the callee is no precompile");
+    assert_forgery_rejected(bench.verdict(Vec::new()), "BeginTx: the callee is no precompile");
 }
 
 /// One transfer of `value` wei from a funded sender to `to`.
@@ -291,7 +281,7 @@ fn fees_are_proven_against_the_block() {
         let mut trace = honest.clone();
         tell(&mut trace);
         let bench = ForgeryBench::new(trace).expect("the lying trace lays out");
-        assert_rejected_by(bench.verdict(Vec::new()), constraint);
+        assert_forgery_rejected(bench.verdict(Vec::new()), constraint);
     }
 }
 
@@ -304,7 +294,7 @@ fn a_chunk_cannot_use_more_gas_than_its_block_allows() {
     let mut trace = transfers_trace(bob, 7, 3);
     trace.block.gas_limit = 60_000;
     let bench = ForgeryBench::new(trace).expect("the lying trace lays out");
-    assert_rejected_by(
+    assert_forgery_rejected(
         bench.verdict(Vec::new()),
         "EndTx: the block's gas limit covers the cumulative gas",
     );

@@ -34,6 +34,18 @@ pub fn assert_rejected(trace: Trace, name: &str) {
     }
 }
 
+/// Asserts that a forgery's `verdict` (from `ForgeryBench::verdict`) is a rejection naming
+/// `name`.
+pub fn assert_forgery_rejected(verdict: Result<(), Vec<String>>, name: &str) {
+    match verdict {
+        Ok(()) => panic!("the forgery was accepted (expected {name:?} to reject it)"),
+        Err(failures) => assert!(
+            failures.iter().any(|f| f.contains(name)),
+            "expected a failure naming {name:?}, got {failures:#?}"
+        ),
+    }
+}
+
 /// An EIP-1559 transfer of `value` wei from `sender` to `to` (gas limit 60,000, fee cap 30,
 /// tip 2).
 pub fn transfer(sender: Address, nonce: u64, to: Address, value: u64) -> BatchTx {
