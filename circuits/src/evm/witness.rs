@@ -265,7 +265,7 @@ fn check_supported(trace: &Trace, w: &StepWitness<'_>) -> Result<(), CircuitErro
             if returned >= limb || reward >= limb {
                 return Err(unsupported("refund or fee of 2^128 wei or more"));
             }
-            let expected = 5
+            let expected = 6
                 + usize::from(!returned.is_zero())
                 + usize::from(!reward.is_zero())
                 + usize::from(w.values.tx_id > 0);

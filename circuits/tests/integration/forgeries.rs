@@ -11,7 +11,7 @@ use zkevm_circuits::mutation::forgery::{lie, solved_lie, ForgeryBench};
 use zkevm_circuits::state::RwTag;
 use zkevm_circuits::super_circuit::ChunkParams;
 use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock};
-use zkevm_executor::trace::{Rw, RwTarget, StepKind};
+use zkevm_executor::trace::{AccountField, Rw, RwTarget, StepKind};
 use zkevm_executor::{trace_batch, Trace};
 
 use crate::revert::trace_call_input;
@@ -298,4 +298,21 @@ fn a_chunk_cannot_use_more_gas_than_its_block_allows() {
         bench.verdict(Vec::new()),
         "EndTx: the block's gas limit covers the cumulative gas",
     );
+}
+
+/// Hole 5, EIP-3607: a transaction whose sender has code is invalid. BeginTx assumed it; no RW
+/// read the sender's code. Now EndTx reads the sender's code hash, which must be keccak of
+/// nothing, and the statement lists it among the touched locations. A trace whose sender's
+/// code hash is another hash (which its statement then lists) is rejected.
+#[test]
+fn a_sender_with_code_cannot_send_a_transaction() {
+    let bob = address!("0xb0b0000000000000000000000000000000000002");
+    let mut trace = transfer_trace(bob, 7);
+    let sender = RwTarget::Account { address: trace.txs[0].sender, field: AccountField::CodeHash };
+    let read = trace.rws.iter_mut().rev().find(|rw| rw.target == sender);
+    let read = read.expect("EndTx reads the sender's code hash");
+    assert_eq!(read.value.to_be_bytes::<32>(), keccak256([]).0);
+    read.value = U256::from(0x1234);
+    let bench = ForgeryBench::new(trace).expect("the lying trace lays out");
+    assert_forgery_rejected(bench.verdict(Vec::new()), "evm: rw lookup");
 }

@@ -69,7 +69,7 @@ impl TraceRecorder {
         }
         // EndTx's RWs, in order: the root call's outcome and the refund counter, the sender's
         // refund and the coinbase's fee, destroyed accounts, the previous transaction's
-        // cumulative gas, the receipt.
+        // cumulative gas, the receipt, the sender's code hash.
         let tx = self.tx_index();
         let mut db = DbInitial(&mut journal.database);
         let outcome = RwTarget::CallContext { call: root, field: CallContextField::IsSuccess };
@@ -93,6 +93,10 @@ impl TraceRecorder {
             &mut db,
         );
         self.write(receipt(ReceiptField::LogCount), U256::from(log_count), &mut db);
+        // EIP-3607: the sender has no code. Read here, last: no transaction can give code to
+        // the address that sent it, so it had none at the start either.
+        let sender = RwTarget::Account { address: fields.sender, field: AccountField::CodeHash };
+        self.read(sender, &mut db);
         self.close_last_step();
 
         fields.outcome = match result {

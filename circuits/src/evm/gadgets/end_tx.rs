@@ -4,15 +4,17 @@
 //! sender's balance plus `(gas left + refund) · gas price` when that is not zero; the coinbase's
 //! balance plus `(gas price − base fee) · gas used` when that is not zero; the previous
 //! transaction's cumulative gas (read, from the second transaction on); the receipt's success
-//! flag, cumulative gas and log count. The refund is `min(counter, spent / 5)` (EIP-3529) with
-//! `spent = gas limit − gas left`, the quotient and the minimum proven with range-checked bytes.
+//! flag, cumulative gas and log count; the sender's code hash (read: keccak of nothing, EIP-3607).
+//! The refund is `min(counter, spent / 5)` (EIP-3529) with `spent = gas limit − gas left`, the
+//! quotient and the minimum proven with range-checked bytes. The cumulative gas is within the
+//! block's gas limit.
 
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
+use halo2_proofs::plonk::{Error, Expression};
 use zkevm_executor::trace::{AccountField, CallContextField, ReceiptField};
 
-use super::begin_tx::low_carry;
+use super::begin_tx::{low_carry, EMPTY_CODE_HASH};
 use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
@@ -21,6 +23,7 @@ use crate::evm::cell::Cell;
 use crate::evm::common::require_no_code_state;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::witness::StepWitness;
+use crate::keccak::hash_halves;
 use crate::state::rw_row::{address_word, receipt_field_tag, word_limbs};
 use crate::state::RwTag;
 use crate::table::{BlockField, TxField};
@@ -224,6 +227,21 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
                 Word::zero(),
             );
         }
+
+        // EIP-3607: the sender has no code (its code hash is keccak of nothing). Read last; no
+        // transaction gives code to the address that sent it.
+        let (empty_lo, empty_hi) = hash_halves(&EMPTY_CODE_HASH);
+        let empty = Word {
+            lo: Expression::Constant(F::from_u128(empty_lo)),
+            hi: Expression::Constant(F::from_u128(empty_hi)),
+        };
+        cb.account(
+            "EndTx: the sender has no code (EIP-3607)",
+            caller.expr(),
+            AccountField::CodeHash,
+            empty,
+            None,
+        );
 
         // Transition.
         require_no_code_state(cb);
