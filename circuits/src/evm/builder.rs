@@ -310,6 +310,18 @@ impl<F: PrimeField> EvmBuilder<F> {
         self.cells.query(CellType::Byte)
     }
 
+    /// `N` range-checked bytes holding `value` (`value = Σ 256^i·b_i`): proves
+    /// `0 ≤ value < 256^N`, so a difference written this way does not wrap.
+    pub fn require_bytes<const N: usize>(
+        &mut self,
+        name: &'static str,
+        value: Expression<F>,
+    ) -> [Cell; N] {
+        let bytes = [(); N].map(|_| self.query_byte());
+        self.require_equal(name, value, from_bytes(&bytes));
+        bytes
+    }
+
     /// A second-phase cell for the RLC of a byte string.
     pub fn query_rlc(&mut self) -> Cell {
         self.cells.query(CellType::Rlc)

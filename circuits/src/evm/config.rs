@@ -149,30 +149,18 @@ impl<F: PrimeField> EvmConfig<F> {
         for _ in 0..RLC_COLUMNS {
             grid.push((CellType::Rlc, meta.advice_column_in(SecondPhase)));
         }
-        let mut lookup_cells: BTreeMap<LookupTable, Vec<Cell>> = BTreeMap::new();
-        for table in LookupTable::ALL {
-            let columns: Vec<_> =
-                (0..lookup_columns(table)).map(|_| meta.advice_column_in(SecondPhase)).collect();
-            let cells = (0..STEP_HEIGHT)
-                .flat_map(|rotation| columns.iter().map(move |&column| Cell { column, rotation }))
-                .collect();
-            lookup_cells.insert(table, cells);
-        }
+        let lookup_cells: BTreeMap<LookupTable, Vec<Cell>> = LookupTable::ALL
+            .into_iter()
+            .map(|table| (table, position_cells(meta, table)))
+            .collect();
 
         // Beside each lookup cell of a table with a second-phase entry, a cell for that entry.
         let late_index: BTreeMap<LookupTable, usize> = LookupTable::ALL
             .into_iter()
             .filter_map(|table| Some((table, tables.shape::<F>(table).late_entry()?.0)))
             .collect();
-        let mut late_cells: BTreeMap<LookupTable, Vec<Cell>> = BTreeMap::new();
-        for table in late_index.keys() {
-            let columns: Vec<_> =
-                (0..lookup_columns(*table)).map(|_| meta.advice_column_in(SecondPhase)).collect();
-            let cells = (0..STEP_HEIGHT)
-                .flat_map(|rotation| columns.iter().map(move |&column| Cell { column, rotation }))
-                .collect();
-            late_cells.insert(*table, cells);
-        }
+        let late_cells: BTreeMap<LookupTable, Vec<Cell>> =
+            late_index.keys().map(|table| (*table, position_cells(meta, *table))).collect();
 
         let q = q_step.cur();
         let mut state_gate = ConstraintBuilder::new();
@@ -264,22 +252,14 @@ impl<F: PrimeField> EvmConfig<F> {
             .collect();
 
         let mut lookup_gate = ConstraintBuilder::new();
-        for (table, cells) in &lookup_cells {
-            for (cell, expr) in cells.iter().zip(&position_exprs[table]) {
-                lookup_gate.require_equal(
-                    "evm: lookup cell holds the step's tuple",
-                    cell.expr(),
-                    expr.clone(),
-                );
-            }
-        }
-        for (table, cells) in &late_cells {
-            for (cell, expr) in cells.iter().zip(&late_exprs[table]) {
-                lookup_gate.require_equal(
-                    "evm: late cell holds the step's second-phase entry",
-                    cell.expr(),
-                    expr.clone(),
-                );
+        for (name, cells, exprs) in [
+            ("evm: lookup cell holds the step's tuple", &lookup_cells, &position_exprs),
+            ("evm: late cell holds the step's second-phase entry", &late_cells, &late_exprs),
+        ] {
+            for (table, cells) in cells {
+                for (cell, expr) in cells.iter().zip(&exprs[table]) {
+                    lookup_gate.require_equal(name, cell.expr(), expr.clone());
+                }
             }
         }
         lookup_gate.build(meta, "evm lookup cells", q);
@@ -455,6 +435,16 @@ impl<F: PrimeField> EvmConfig<F> {
             }
         }
     }
+}
+
+/// `lookup_columns(table)` new second-phase columns as cells, `STEP_HEIGHT` per column, in
+/// position order (row by row).
+fn position_cells<F: PrimeField>(meta: &mut ConstraintSystem<F>, table: LookupTable) -> Vec<Cell> {
+    let columns: Vec<_> =
+        (0..lookup_columns(table)).map(|_| meta.advice_column_in(SecondPhase)).collect();
+    (0..STEP_HEIGHT)
+        .flat_map(|rotation| columns.iter().map(move |&column| Cell { column, rotation }))
+        .collect()
 }
 
 fn selector_cell(selectors: &[Column<Advice>], state: ExecutionState) -> Cell {

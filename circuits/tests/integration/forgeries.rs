@@ -1,7 +1,9 @@
-//! Forgeries: false statements the circuits of version 24 accepted, told as a malicious prover
-//! would tell them (a lying trace, plus cells in rows no region assigns, plus cells solved
-//! against a challenge). Each passed the MockProver before its fix; each test now names the
-//! constraint or lookup that rejects it. The holes and fixes are listed in `docs/soundness.md`.
+//! Forgeries: false statements the circuit accepted before its fixes, told as a malicious
+//! prover would tell them (a lying trace, plus cells in rows no region assigns, plus cells
+//! solved against a challenge). Each passed the MockProver on the circuit without its fix
+//! (but the EIP-3607 one: the old circuit had no read of the sender's code to lie about); each
+//! test now names the constraint or lookup that rejects it. The holes and fixes are listed in
+//! `docs/soundness.md`.
 
 use alloy_primitives::{address, keccak256, Address, U256};
 use halo2_proofs::arithmetic::Field;

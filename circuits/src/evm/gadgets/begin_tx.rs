@@ -113,17 +113,13 @@ impl FeeCells {
         cb.block_lookup("BeginTx: base fee", BlockField::BaseFee, Word::small(base_fee.expr()));
         let block_limit = Word::small(block_gas_limit.expr());
         cb.block_lookup("BeginTx: block gas limit", BlockField::GasLimit, block_limit);
-        let headroom = [(); 8].map(|_| cb.query_byte());
-        cb.require_equal(
+        let headroom = cb.require_bytes(
             "BeginTx: the max fee covers the base fee",
             max_fee.expr() - base_fee.expr(),
-            from_bytes(&headroom),
         );
-        let tip_room = [(); 8].map(|_| cb.query_byte());
-        cb.require_equal(
+        let tip_room = cb.require_bytes(
             "BeginTx: the priority fee is at most the max fee",
             max_fee.expr() - priority.expr(),
-            from_bytes(&tip_room),
         );
         // price = min(max_fee, base_fee + priority): `capped` when the max fee is the smaller.
         let capped = cb.query_bool("BeginTx: capped is boolean");
@@ -133,21 +129,17 @@ impl FeeCells {
             price,
             select(capped.expr(), max_fee.expr(), uncapped.clone()),
         );
-        let price_gap = [(); 9].map(|_| cb.query_byte());
-        cb.require_equal(
+        let price_gap = cb.require_bytes(
             "BeginTx: effective price = min(max fee, base fee + priority fee)",
-            from_bytes(&price_gap),
             select(
                 capped.expr(),
                 uncapped.clone() - max_fee.expr(),
                 max_fee.expr() - uncapped - constant(1),
             ),
         );
-        let block_room = [(); 8].map(|_| cb.query_byte());
-        cb.require_equal(
+        let block_room = cb.require_bytes(
             "BeginTx: the gas limit is within the block's",
             block_gas_limit.expr() - gas_limit,
-            from_bytes(&block_room),
         );
         Self {
             max_fee,
@@ -402,14 +394,12 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
             select(moves_value.clone(), after_value.expr().hi, after_fee.expr().hi),
         );
         let left_hi_is_zero = cb.is_zero("BeginTx: left high limb", left.hi.expr());
-        let reserve_room = [(); 16].map(|_| cb.query_byte());
-        cb.when(left_hi_is_zero.is_zero.expr(), |cb| {
-            cb.require_equal(
-                "BeginTx: the sender affords gas limit times max fee plus value",
-                left.lo.expr() - gas_limit.expr() * (fees.max_fee.expr() - gas_price.expr()),
-                from_bytes(&reserve_room),
-            );
-        });
+        // With a nonzero high limb the bytes hold 0 (pinned, not free).
+        let reserve_room = cb.require_bytes(
+            "BeginTx: the sender affords gas limit times max fee plus value",
+            left_hi_is_zero.is_zero.expr()
+                * (left.lo.expr() - gas_limit.expr() * (fees.max_fee.expr() - gas_price.expr())),
+        );
 
         // Gas and transition.
         let (cur, next) = (cb.cur.clone(), cb.next.clone());

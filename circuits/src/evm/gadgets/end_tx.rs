@@ -203,11 +203,9 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
         let block_gas_limit = cb.query_cell();
         let limit = Word::small(block_gas_limit.expr());
         cb.block_lookup("EndTx: block gas limit", BlockField::GasLimit, limit);
-        let block_room = [(); 8].map(|_| cb.query_byte());
-        cb.require_equal(
+        let block_room = cb.require_bytes(
             "EndTx: the block's gas limit covers the cumulative gas",
             block_gas_limit.expr() - cumulative.clone(),
-            from_bytes(&block_room),
         );
         for (field, value) in [
             (ReceiptField::Success, is_success.expr()),
