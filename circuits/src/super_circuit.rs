@@ -57,7 +57,7 @@ pub struct ChunkParams {
     pub bitwise_ops: usize,
     /// Calldata words of the chunk's transactions.
     pub calldata_words: usize,
-    /// Statement rows: touched account fields and storage slots.
+    /// Statement rows: touched account fields and storage slots, receipt and log fields.
     pub statement_rows: usize,
     /// Words of memory and log data the copy circuit streams (32 rows each).
     pub copy_words: usize,
@@ -148,7 +148,7 @@ impl ChunkParams {
             txs: trace.txs.len().max(1),
             bitwise_ops: bitwise_ops(trace).len(),
             calldata_words: calldata_rows(trace.txs.iter().map(|tx| tx.input.as_ref())).len(),
-            statement_rows: crate::public::touched_locations(trace).len().max(1),
+            statement_rows: crate::public::ChunkStatement::of(trace, 0).row_count(),
             copy_words: trace_streams(trace).map(|s| stream_words(&s)).unwrap_or(0),
             arith_blocks: ArithConfig::blocks(&arith_ops(trace)).len(),
         }

@@ -261,6 +261,7 @@ impl Batch {
             pre_state,
             txs,
             block_hashes: self.block.block_hashes.clone(),
+            gas_used_before: 0,
         })
     }
 }

@@ -47,7 +47,8 @@ pub fn state_after(input: &ExecutionInput, trace: &Trace) -> CacheState {
 }
 
 /// The part of `whole` with its transactions `txs`, run from the state that `previous` (a
-/// part of `whole`) left after `previous_trace`.
+/// part of `whole`) left after `previous_trace`, its receipts' cumulative gas continuing from
+/// where `previous` ended.
 pub fn next_part(
     whole: &ExecutionInput,
     previous: &ExecutionInput,
@@ -56,6 +57,8 @@ pub fn next_part(
 ) -> ExecutionInput {
     let mut next = sub_batch(whole, txs);
     next.pre_state = state_after(previous, previous_trace);
+    next.gas_used_before =
+        previous.gas_used_before + previous_trace.txs.iter().map(|tx| tx.gas_used).sum::<u64>();
     next
 }
 
@@ -77,5 +80,18 @@ mod tests {
         let second = trace_batch(&second_input, "second").expect("traces");
         assert_eq!(second.execution.state_root, whole.execution.state_root);
         assert_eq!(first.trace.txs.len() + second.trace.txs.len(), whole.trace.txs.len());
+        // The receipts' cumulative gas continues across the parts.
+        let last_cumulative = |trace: &crate::Trace| {
+            trace.rws.iter().rev().find_map(|rw| match rw.target {
+                crate::trace::RwTarget::TxReceipt {
+                    field: crate::trace::ReceiptField::CumulativeGasUsed,
+                    ..
+                } if rw.is_write => Some(rw.value),
+                _ => None,
+            })
+        };
+        assert!(second_input.gas_used_before > 0);
+        assert_eq!(second.trace.block.gas_used_before, second_input.gas_used_before);
+        assert_eq!(last_cumulative(&second.trace), last_cumulative(&whole.trace));
     }
 }

@@ -34,6 +34,9 @@ pub struct ExecutionInput {
     /// Known hashes of previous blocks; others follow the state-test convention
     /// (keccak256 of the decimal block number).
     pub block_hashes: BTreeMap<u64, B256>,
+    /// Gas used by the block's transactions before these (0 for a whole block; a later chunk
+    /// of a block continues the receipts' cumulative gas from here).
+    pub gas_used_before: u64,
 }
 
 /// How one transaction of a batch went.
@@ -142,11 +145,10 @@ pub fn execute_traced_within(
         .with_block(input.block.clone())
         .with_cfg(input.cfg.clone())
         .with_db(state);
-    let mut evm = ctx.build_mainnet_with_inspector(TraceRecorder::new(
-        precompiles,
-        max_rws,
-        accounts_with_storage(&input.pre_state),
-    ));
+    let mut recorder =
+        TraceRecorder::new(precompiles, max_rws, accounts_with_storage(&input.pre_state));
+    recorder.cumulative_gas = input.gas_used_before;
+    let mut evm = ctx.build_mainnet_with_inspector(recorder);
     let mut statuses = Vec::with_capacity(input.txs.len());
     for tx in &input.txs {
         evm.inspector.start_tx(warm_at_start(tx, input.block.beneficiary), tx.gas_limit);
@@ -258,6 +260,7 @@ fn block_context(input: &ExecutionInput, state: &mut State<EmptyDB>) -> BlockCon
         prevrandao: block.prevrandao.unwrap_or_default(),
         blob_base_fee: block.blob_excess_gas_and_price.map(|b| b.blob_gasprice),
         block_hashes,
+        gas_used_before: input.gas_used_before,
     }
 }
 

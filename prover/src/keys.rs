@@ -25,7 +25,7 @@ use crate::error::ProverError;
 
 /// Bumped whenever the circuit changes in a way that changes its keys; part of the cache
 /// digest.
-pub const CIRCUIT_VERSION: u32 = 25;
+pub const CIRCUIT_VERSION: u32 = 26;
 
 /// The cache name of the keys of `chunk` under `params`.
 pub fn key_digest(chunk: &ChunkParams, params: &ParamsKZG<Bn256>) -> String {

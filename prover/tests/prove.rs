@@ -101,6 +101,26 @@ fn transfers_prove_and_verify_and_a_changed_statement_is_rejected() {
         verify(&proven.bundle, &lie, &key),
         Err(VerifyError::ChunksDoNotChain { chunk: 1, .. })
     ));
+    // The receipts' cumulative gas runs over the whole block: the second chunk starts from
+    // the first's, and a chunk claiming another start is refused.
+    assert_eq!(proven.statement.chunks[1].gas_used_before, 8 * 21_000);
+    let last = proven.statement.chunks[1].receipts.last().map(|r| r.cumulative_gas_used);
+    assert_eq!(last, Some(9 * 21_000));
+    let mut lie = proven.statement.clone();
+    lie.chunks[1].gas_used_before -= 1;
+    assert!(matches!(
+        verify(&proven.bundle, &lie, &key),
+        Err(VerifyError::ChunksDoNotChain { chunk: 1, .. })
+    ));
+    let mut lie = proven.statement.clone();
+    for receipt in &mut lie.chunks[0].receipts {
+        receipt.cumulative_gas_used -= 1;
+    }
+    lie.chunks[1].gas_used_before -= 1;
+    assert!(matches!(
+        verify(&proven.bundle, &lie, &key),
+        Err(VerifyError::PublicInputMismatch { chunk: 0, .. })
+    ));
     let mut swapped = proven.bundle.clone();
     swapped.chunks.swap(0, 1);
     assert!(matches!(

@@ -67,10 +67,12 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                 "valid"
             };
             println!(
-                "{label}: {} chunk(s), {} transactions, {} touched locations, verified in {:.0} ms",
+                "{label}: {} chunk(s), {} transactions, {} touched locations, {} logs, verified in \
+                 {:.0} ms",
                 verified.chunks,
                 verified.transactions,
                 verified.touched,
+                verified.logs,
                 start.elapsed().as_secs_f64() * 1000.0
             );
             Ok(ExitCode::SUCCESS)

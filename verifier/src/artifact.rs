@@ -16,9 +16,9 @@ use zkevm_circuits::super_circuit::{ChunkParams, CAPACITIES};
 use crate::codec::{decode_hex, field_from_hex, field_to_hex, field_to_le, Reader};
 use crate::error::VerifyError;
 
-/// The artifact, bundle and statement format version this crate writes and reads (3: each
-/// transaction's statement names its max priority fee).
-pub const FORMAT_VERSION: u32 = 3;
+/// The artifact, bundle and statement format version this crate writes and reads (4: each
+/// chunk's statement lists its transactions' receipts and logs).
+pub const FORMAT_VERSION: u32 = 4;
 
 const MAGIC: &[u8; 8] = b"ZKEVMART";
 

@@ -25,6 +25,8 @@ pub struct Verified {
     pub transactions: u64,
     /// Touched locations bound, over all chunks.
     pub touched: u64,
+    /// Logs bound (in the receipts), over all chunks.
+    pub logs: u64,
 }
 
 /// Checks `bundle` against `statement` with `key`: versions, chunk order and count, the chunks
@@ -61,13 +63,16 @@ pub fn verify(
         chunks: bundle.chunks.len(),
         transactions: statement.chunks.iter().map(|c| c.transactions.len() as u64).sum(),
         touched: statement.chunks.iter().map(|c| c.touched.len() as u64).sum(),
+        logs: statement.chunks.iter().flat_map(|c| &c.receipts).map(|r| r.logs.len() as u64).sum(),
     })
 }
 
 /// Chunks start where the previous ones ended: the transaction indices follow on, the block
-/// is the same, and a location touched again starts from its last value.
+/// is the same, the gas used before each is the cumulative gas the previous one ended with (0
+/// before the first), and a location touched again starts from its last value.
 fn check_chain(statement: &BatchStatement) -> Result<(), VerifyError> {
     let mut next_tx = 0u64;
+    let mut gas_used = 0u64;
     let mut last_values = std::collections::BTreeMap::new();
     for (position, chunk) in statement.chunks.iter().enumerate() {
         let fail = |why: String| VerifyError::ChunksDoNotChain { chunk: position, why };
@@ -77,6 +82,13 @@ fn check_chain(statement: &BatchStatement) -> Result<(), VerifyError> {
         if position > 0 && chunk.block != statement.chunks[0].block {
             return Err(fail("another block context".into()));
         }
+        if chunk.gas_used_before != gas_used {
+            return Err(fail(format!(
+                "gas used before the chunk {} instead of {gas_used}",
+                chunk.gas_used_before
+            )));
+        }
+        gas_used = chunk.receipts.last().map_or(gas_used, |r| r.cumulative_gas_used);
         for location in &chunk.touched {
             let key = location.sort_key();
             if let Some(last) = last_values.get(&key) {

@@ -20,7 +20,7 @@ use halo2_proofs::poly::Rotation;
 use halo2_proofs::transcript::{Blake2bWrite, Challenge255, TranscriptWriterBuffer};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use zkevm_circuits::public::{BlockStatement, ChunkStatement, TxStatement};
+use zkevm_circuits::public::{BlockStatement, ChunkStatement, Receipt, TxStatement};
 use zkevm_circuits::super_circuit::{ChunkParams, CAPACITIES};
 use zkevm_verifier::{
     verify, verify_with_instances, BatchStatement, Bundle, ExpectedChunk, ProofArtifact,
@@ -337,6 +337,8 @@ fn statement() -> ChunkStatement {
             access_list_length: 0,
         }],
         touched: vec![],
+        gas_used_before: 0,
+        receipts: vec![Receipt { success: true, cumulative_gas_used: 21_000, logs: vec![] }],
     }
 }
 

@@ -29,7 +29,7 @@ pub struct PublicConfig {
     pub q_statement: Column<Fixed>,
     /// 1 when the statement row names a location, 0 when it is unused (all zero).
     pub used: Column<Advice>,
-    /// tag, address, field_tag, key lo/hi, initial lo/hi, final lo/hi.
+    /// tag, id, address, field_tag, key lo/hi, initial lo/hi, final lo/hi.
     pub statement: [Column<Advice>; STATEMENT_COLUMNS],
 }
 
@@ -98,6 +98,7 @@ impl PublicConfig {
         let t = &state.table;
         let state_row = [
             t.tag,
+            state.location_id,
             t.address,
             t.field_tag,
             t.key_lo,
@@ -121,14 +122,18 @@ impl PublicConfig {
             }
             pairs
         });
-        // Every used statement row is such a last row. Every table entry is multiplied by the
-        // state region's fixed enable, so rows outside it are all zero whatever they hold. An
-        // unused row is all zero and matches them; rows outside the statement region only add
+        // Every used statement row is such a last row, or the last row of an output location
+        // (a log or receipt field: the statement lists the outputs it names, the verifier
+        // requires every one it relies on). Every table entry is multiplied by the state
+        // region's fixed enable, so rows outside it are all zero whatever they hold. An unused
+        // row is all zero and matches them; rows outside the statement region only add
         // obligations.
         meta.lookup_any("statement: every listed location is touched", |meta| {
             let used = meta.query_advice(config.used, rot(0));
             let q = meta.query_fixed(t.q_enable, rot(0));
-            let enabled = q.clone() * meta.query_advice(state.statement_last, rot(0));
+            let last = meta.query_advice(state.statement_last, rot(0))
+                + meta.query_advice(state.output_last, rot(0));
+            let enabled = q.clone() * last;
             let mut pairs = vec![(used, enabled)];
             for (from, to) in config.statement.iter().zip(state_row) {
                 pairs.push((
@@ -199,9 +204,10 @@ impl PublicConfig {
                         Value::known(F::from(statement.transactions.len() as u64)),
                     )
                     .cell();
+                let listed = statement.rows();
                 let mut rows = Vec::with_capacity(params.statement_rows);
                 for slot in 0..=params.statement_rows {
-                    let location = statement.touched.get(slot);
+                    let location = listed.get(slot);
                     let used = slot < params.statement_rows && location.is_some();
                     region.assign_fixed(
                         self.q_statement,
@@ -210,7 +216,7 @@ impl PublicConfig {
                     );
                     region.assign_advice(self.used, slot, Value::known(F::from(used as u64)));
                     let values =
-                        location.map(|l| l.row::<F>()).unwrap_or([F::ZERO; STATEMENT_COLUMNS]);
+                        location.map(|l| l.cells::<F>()).unwrap_or([F::ZERO; STATEMENT_COLUMNS]);
                     let cells: Vec<Cell> = self
                         .statement
                         .iter()

@@ -4,8 +4,9 @@
 use crate::super_circuit::ChunkParams;
 use crate::table::{BlockTable, TxField};
 
-/// Cells of one statement row: tag, address, field_tag, key lo/hi, initial lo/hi, final lo/hi.
-pub const STATEMENT_COLUMNS: usize = 9;
+/// Cells of one statement row: tag, id, address, field_tag, key lo/hi, initial lo/hi, final
+/// lo/hi.
+pub const STATEMENT_COLUMNS: usize = 10;
 
 /// Offsets of the parts of the instance column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,13 +11,16 @@
 //!    slot's plus the row's (fixed) slot;
 //! 4. the number of transactions: looked up as one more than the `tx_id` of the EVM circuit's
 //!    last step (EndBlock), which the EVM circuit reaches only after every transaction;
-//! 5. the statement rows: `(tag, address, field_tag, key lo/hi, initial lo/hi, final lo/hi)`
-//!    of every touched account field and storage slot, then all-zero unused rows. Two lookups
-//!    tie them to the state circuit in both directions: the last row of every location whose
+//! 5. the statement rows: `(tag, id, address, field_tag, key lo/hi, initial lo/hi, final
+//!    lo/hi)` of every touched account field and storage slot, and of every field of every
+//!    receipt and its logs ([`outputs`]), in the state circuit's order, then all-zero unused
+//!    rows. Two lookups tie them to the state circuit: the last row of every location whose
 //!    initial value comes from the statement is a statement row (its `init` and final value
-//!    included), and every used statement row is such a last row. The statement can neither
-//!    omit a touched location nor list an untouched one; the verifier requires the rows sorted
-//!    and unique, so none is listed twice;
+//!    included), and every used statement row is such a last row or the last row of an output
+//!    location (log or receipt field, initial value 0). The statement can neither omit a
+//!    touched location nor list an untouched one nor an output value the EVM circuit did not
+//!    write last; the verifier builds the output rows from the receipts, so none it relies on
+//!    is missing, and requires the touched locations sorted and unique;
 //! 6. the calldata table (`tx + 1, word index, lo, hi` per row, the all-zero row first): copy
 //!    constraints from every cell, so the calldata CALLDATALOAD reads is the statement's.
 //!
@@ -26,11 +29,13 @@
 
 pub mod config;
 pub mod layout;
+pub mod outputs;
 pub mod statement;
 
 pub use config::{PublicConfig, TableCells};
 pub use layout::{InstanceLayout, STATEMENT_COLUMNS};
+pub use outputs::{receipts, Log, Receipt};
 pub use statement::{
-    touched_locations, BlockStatement, ChunkStatement, LocationKind, StatementError,
+    touched_locations, BlockStatement, ChunkStatement, LocationKind, StatementError, StatementRow,
     TouchedLocation, TxStatement,
 };

@@ -8,6 +8,7 @@ use thiserror::Error;
 use zkevm_executor::trace::{BlockContext, Trace, TxTrace};
 
 use super::layout::{InstanceLayout, STATEMENT_COLUMNS};
+use super::outputs::{receipts, Receipt, MAX_TOPICS};
 use crate::state::rw_row::{account_field_tag, address_word, word_limbs, RwRow, RwTag};
 use crate::super_circuit::ChunkParams;
 use crate::table::{block_rows, calldata_rows, BlockField, TxField, BLOCKHASH_DEPTH};
@@ -60,6 +61,24 @@ pub enum StatementError {
     KeyOnAccountField {
         /// Position of the offending entry.
         index: usize,
+    },
+    /// Every transaction has one receipt.
+    #[error("the statement lists {receipts} receipts for {transactions} transactions")]
+    ReceiptCount {
+        /// Receipts listed.
+        receipts: usize,
+        /// Transactions listed.
+        transactions: usize,
+    },
+    /// A log has at most four topics.
+    #[error("receipt {tx}, log {log}: {topics} topics, a log has at most {MAX_TOPICS}")]
+    TooManyTopics {
+        /// Position of the receipt.
+        tx: usize,
+        /// Position of the log in it.
+        log: usize,
+        /// How many it lists.
+        topics: usize,
     },
 }
 
@@ -255,17 +274,57 @@ impl TouchedLocation {
         (tag * 256 + field, address_word(self.address), self.key)
     }
 
-    /// The location's statement row: tag, address, field_tag, key lo/hi, initial lo/hi,
-    /// final lo/hi.
-    pub fn row<F: PrimeField>(&self) -> [F; STATEMENT_COLUMNS] {
+    /// The location's statement row (its `id` is 0: the location spans the chunk).
+    pub fn row(&self) -> StatementRow {
         let (tag, field_tag) = self.kind.tags();
+        StatementRow {
+            tag,
+            id: 0,
+            address: address_word(self.address),
+            field_tag,
+            key: self.key,
+            initial: self.initial,
+            last: self.last,
+        }
+    }
+}
+
+/// One row of the statement: a location of the state circuit with its value before the chunk
+/// (zero for outputs) and after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatementRow {
+    /// The RW tag.
+    pub tag: u64,
+    /// The transaction of an output; 0 for account fields and storage slots.
+    pub id: u64,
+    /// The account, or the log's index in its transaction.
+    pub address: U256,
+    /// The field.
+    pub field_tag: u64,
+    /// The storage slot, topic index or data word index.
+    pub key: U256,
+    /// The value before the chunk.
+    pub initial: U256,
+    /// The value after it.
+    pub last: U256,
+}
+
+impl StatementRow {
+    /// The state circuit's order: `(tag·256 + field_tag, id, address, key)`.
+    pub fn sort_key(&self) -> (u64, u64, U256, U256) {
+        (self.tag * 256 + self.field_tag, self.id, self.address, self.key)
+    }
+
+    /// The row's cells: tag, id, address, field_tag, key lo/hi, initial lo/hi, final lo/hi.
+    pub fn cells<F: PrimeField>(&self) -> [F; STATEMENT_COLUMNS] {
         let (key_lo, key_hi) = word_limbs(self.key);
         let (init_lo, init_hi) = word_limbs(self.initial);
         let (last_lo, last_hi) = word_limbs(self.last);
         [
-            F::from(tag),
-            word_field(address_word(self.address)),
-            F::from(field_tag),
+            F::from(self.tag),
+            F::from(self.id),
+            word_field(self.address),
+            F::from(self.field_tag),
             F::from_u128(key_lo),
             F::from_u128(key_hi),
             F::from_u128(init_lo),
@@ -294,6 +353,11 @@ pub struct ChunkStatement {
     pub transactions: Vec<TxStatement>,
     /// Every account field and storage slot the chunk touched, in the state circuit's order.
     pub touched: Vec<TouchedLocation>,
+    /// Gas used by the block's transactions before the chunk's first one (0 for the first
+    /// chunk): the first receipt's cumulative gas continues from it.
+    pub gas_used_before: u64,
+    /// The receipt of each transaction, in order.
+    pub receipts: Vec<Receipt>,
 }
 
 impl ChunkStatement {
@@ -304,14 +368,47 @@ impl ChunkStatement {
             block: BlockStatement::of(&trace.block),
             transactions: trace.txs.iter().map(TxStatement::of).collect(),
             touched: touched_locations(trace),
+            gas_used_before: trace.block.gas_used_before,
+            receipts: receipts(trace),
         }
     }
 
-    /// Checks the shape the circuit relies on: at least one transaction, no more block hashes
-    /// than the window holds, locations sorted and unique, no key on account fields.
+    /// The statement rows, in the state circuit's order: the touched locations, then each
+    /// receipt's fields and logs.
+    pub fn rows(&self) -> Vec<StatementRow> {
+        let mut rows: Vec<StatementRow> = self.touched.iter().map(TouchedLocation::row).collect();
+        for (tx, receipt) in self.receipts.iter().enumerate() {
+            rows.extend(receipt.rows(tx as u64));
+        }
+        rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        rows
+    }
+
+    /// How many statement rows the statement takes.
+    pub fn row_count(&self) -> usize {
+        self.touched.len() + self.receipts.iter().map(Receipt::row_count).sum::<usize>()
+    }
+
+    /// Checks the shape the circuit relies on: at least one transaction, one receipt each, no
+    /// more block hashes than the window holds, locations sorted and unique, no key on account
+    /// fields, at most four topics a log.
     pub fn check(&self) -> Result<(), StatementError> {
         if self.transactions.is_empty() {
             return Err(StatementError::NoTransaction);
+        }
+        if self.receipts.len() != self.transactions.len() {
+            return Err(StatementError::ReceiptCount {
+                receipts: self.receipts.len(),
+                transactions: self.transactions.len(),
+            });
+        }
+        for (tx, receipt) in self.receipts.iter().enumerate() {
+            for (log, entry) in receipt.logs.iter().enumerate() {
+                if entry.topics.len() > MAX_TOPICS {
+                    let topics = entry.topics.len();
+                    return Err(StatementError::TooManyTopics { tx, log, topics });
+                }
+            }
         }
         let most = BlockStatement::window(self.block.number);
         if self.block.previous_hashes.len() > most {
@@ -358,10 +455,10 @@ impl ChunkStatement {
                 capacity: params.calldata_words,
             });
         }
-        if self.touched.len() > params.statement_rows {
+        if self.row_count() > params.statement_rows {
             return Err(StatementError::TooLarge {
-                what: "touched locations",
-                needed: self.touched.len(),
+                what: "statement rows",
+                needed: self.row_count(),
                 capacity: params.statement_rows,
             });
         }
@@ -372,7 +469,7 @@ impl ChunkStatement {
             out.push(F::from_u128(hi));
         };
         push_word(&mut out, U256::ZERO);
-        for (_, _, value) in block_rows(&self.block) {
+        for (_, _, value) in block_rows(&self.block, self.gas_used_before) {
             push_word(&mut out, value);
         }
         push_word(&mut out, U256::ZERO);
@@ -384,9 +481,10 @@ impl ChunkStatement {
         }
         out.push(F::from(self.first_tx));
         out.push(F::from(self.transactions.len() as u64));
+        let rows = self.rows();
         for slot in 0..params.statement_rows {
-            match self.touched.get(slot) {
-                Some(location) => out.extend(location.row::<F>()),
+            match rows.get(slot) {
+                Some(row) => out.extend(row.cells::<F>()),
                 None => out.extend([F::ZERO; STATEMENT_COLUMNS]),
             }
         }

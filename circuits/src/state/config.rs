@@ -26,6 +26,12 @@ pub struct StateConfig {
     pub is_storage: Column<Advice>,
     /// The tag's initial values come from the statement (from the fixed table).
     pub from_statement: Column<Advice>,
+    /// The tag is an output (log or receipt field) whose final value the statement may list
+    /// (from the fixed table).
+    pub is_output: Column<Advice>,
+    /// `id` as the location's identity: the transaction for every tag but storage, whose slot
+    /// spans transactions (0 there).
+    pub location_id: Column<Advice>,
     /// The location's initial value, low limb.
     pub init_lo: Column<Advice>,
     /// The location's initial value, high limb.
@@ -43,6 +49,8 @@ pub struct StateConfig {
     /// 1 on the last row of a location whose initial value comes from the statement: the
     /// row the public statement lists.
     pub statement_last: Column<Advice>,
+    /// 1 on the last row of an output location: the row a listed output must match.
+    pub output_last: Column<Advice>,
 }
 
 /// A 256-bit number below the field modulus as a field element.
@@ -65,6 +73,8 @@ impl StateConfig {
             is_padding: advice(),
             is_storage: advice(),
             from_statement: advice(),
+            is_output: advice(),
+            location_id: advice(),
             init_lo: advice(),
             init_hi: advice(),
             first_diff: [(); SORT_COMPONENTS].map(|_| advice()),
@@ -73,6 +83,7 @@ impl StateConfig {
             id_change_inverse: advice(),
             q_last,
             statement_last: advice(),
+            output_last: advice(),
         };
         config.row_gate(meta, fixed);
         config.order_gate(meta);
@@ -100,15 +111,23 @@ impl StateConfig {
         let t = &self.table;
         let mut cb = ConstraintBuilder::new();
         cb.require_boolean("state: is_write is boolean", t.is_write.cur());
+        // `from_statement + 2·is_output` is one fixed value: both booleans keep it injective.
+        cb.require_boolean("state: from_statement is boolean", self.from_statement.cur());
+        cb.require_boolean("state: is_output is boolean", self.is_output.cur());
         cb.lookup(
             "state: tag properties",
             FixedTableTag::RwTagProperties.tuple(vec![
                 t.tag.cur(),
                 self.is_padding.cur(),
                 self.is_storage.cur(),
-                self.from_statement.cur(),
+                self.from_statement.cur() + constant(2) * self.is_output.cur(),
             ]),
             fixed.table_exprs(),
+        );
+        cb.require_equal(
+            "state: location_id is id but for storage",
+            self.location_id.cur(),
+            t.id.cur() * (constant(1) - self.is_storage.cur()),
         );
         cb.when(self.is_padding.cur(), |cb| {
             let mut zero = t.advice_columns().to_vec();
@@ -144,7 +163,12 @@ impl StateConfig {
         cb.require_equal(
             "state: statement_last marks a statement location's last row",
             self.statement_last.cur(),
-            self.from_statement.cur() * is_last,
+            self.from_statement.cur() * is_last.clone(),
+        );
+        cb.require_equal(
+            "state: output_last marks an output location's last row",
+            self.output_last.cur(),
+            self.is_output.cur() * is_last,
         );
         // Account fields have one location per account and field (the statement has no id).
         cb.require_zero(
@@ -174,7 +198,7 @@ impl StateConfig {
         let key = |prev: bool| {
             [
                 at(prev, t.tag) * constant(256) + at(prev, t.field_tag),
-                at(prev, t.id) * (constant(1) - at(prev, self.is_storage)),
+                at(prev, self.location_id),
                 at(prev, t.address),
                 at(prev, t.key_hi),
                 at(prev, t.key_lo),
@@ -298,6 +322,10 @@ impl StateConfig {
                 || helpers.get(offset + 1).is_some_and(|h| h.first_diff != SORT_COMPONENTS - 1);
             let statement_last = location_ends && row.tag.initial_value_from_statement();
             region.assign_advice(self.statement_last, offset, known(statement_last as u64));
+            let output_last = location_ends && row.tag.is_output();
+            region.assign_advice(self.output_last, offset, known(output_last as u64));
+            region.assign_advice(self.is_output, offset, known(row.tag.is_output() as u64));
+            region.assign_advice(self.location_id, offset, known(row.sort_id()));
             let limbs = |word: U256| {
                 let (lo, hi) = word_limbs(word);
                 (Value::known(F::from_u128(lo)), Value::known(F::from_u128(hi)))

@@ -75,6 +75,12 @@ impl RwTag {
     pub fn initial_value_from_statement(self) -> bool {
         matches!(self, RwTag::Storage | RwTag::Account)
     }
+
+    /// Whether the location is an output of the chunk (a log or receipt field): it starts at
+    /// zero and the statement may list its final value.
+    pub fn is_output(self) -> bool {
+        matches!(self, RwTag::TxLog | RwTag::TxReceipt)
+    }
 }
 
 /// `field_tag` of an account field (1-based; 0 means "no field").

@@ -57,17 +57,23 @@ impl BlockField {
 /// The `field` of the BLOCKHASH rows (its opcode).
 pub const BLOCKHASH_FIELD: u64 = 0x40;
 
+/// The `field` of the chunk's one context row: the gas the block's transactions used before
+/// the chunk (not an opcode: every opcode's field is a byte, so no opcode reads it).
+pub const GAS_USED_BEFORE_FIELD: u64 = 0x100;
+
 /// How many previous blocks BLOCKHASH can see.
 pub const BLOCKHASH_DEPTH: usize = 256;
 
-/// The table's rows after the all-zero one, `(field, index, value)`, in order.
-pub fn block_rows(block: &BlockStatement) -> Vec<(u64, u64, U256)> {
+/// The table's rows after the all-zero one, `(field, index, value)`, in order: the block's
+/// fields, its previous hashes, and the gas its transactions used before the chunk.
+pub fn block_rows(block: &BlockStatement, gas_used_before: u64) -> Vec<(u64, u64, U256)> {
     let fields = BlockField::ALL.iter().map(|field| (*field as u64, 0, block.field(*field)));
     let hashes = (1..=BLOCKHASH_DEPTH).map(|depth| {
         let hash = block.previous_hashes.get(depth - 1).copied().unwrap_or_default();
         (BLOCKHASH_FIELD, depth as u64, U256::from_be_bytes(hash.0))
     });
-    fields.chain(hashes).collect()
+    let chunk = std::iter::once((GAS_USED_BEFORE_FIELD, 0, U256::from(gas_used_before)));
+    fields.chain(hashes).chain(chunk).collect()
 }
 
 /// The block table's columns.
@@ -99,7 +105,7 @@ impl BlockTable {
 
     /// Rows the table occupies.
     pub fn rows() -> usize {
-        1 + BlockField::ALL.len() + BLOCKHASH_DEPTH
+        1 + BlockField::ALL.len() + BLOCKHASH_DEPTH + 1
     }
 
     /// Assigns the block's rows from row 0; returns the `(lo, hi)` value cells of every row,
@@ -115,7 +121,7 @@ impl BlockTable {
             region.assign_advice(self.value_hi, 0, zero).cell(),
         ]];
         for (i, (field, index, value)) in
-            block_rows(&BlockStatement::of(block)).into_iter().enumerate()
+            block_rows(&BlockStatement::of(block), block.gas_used_before).into_iter().enumerate()
         {
             let (lo, hi) = word_limbs(value);
             region.assign_fixed(self.q_enable, i + 1, F::ONE);

@@ -11,13 +11,16 @@
 //! | `PushDataSize` | byte | bytes of push data it is followed by when executed | 0 | 0 | 256 |
 //! | `OpcodeStack` | byte | is valid | stack items popped | stack items pushed | 256 |
 //! | `ConstantGas` | opcode | its constant gas | 0 | 0 | one per opcode that has one |
-//! | `RwTagProperties` | RW tag | is padding | is storage | initial value from the statement | 12 |
+//! | `RwTagProperties` | RW tag | is padding | is storage | publicity: see below | 12 |
 //! | `NibbleAnd` | nibble `a` | nibble `b` | `a AND b` | 0 | 256 |
 //! | `MemoryGas` | opcode | constant gas | gas per word or byte | the range's length: see below | 13 |
 //!
 //! `MemoryGas` rows (from [`zkevm_executor::opcodes::memory_gas`]) encode where the length of
 //! the opcode's memory range comes from in `v3`: 1 or 2 for stack operand 1 or 2 priced per
 //! word, 3 for operand 1 priced per byte, `256 + n` for a fixed `n` bytes.
+//! `RwTagProperties`' `v3` is `from_statement + 2·is_output`: 1 when the location's initial
+//! value comes from the statement (storage, account fields), 2 when it is an output whose
+//! final value the statement may list (log and receipt fields), 0 otherwise.
 //! `ConstantGas` has rows only for opcodes whose gas never depends on operands or state, so a
 //! gadget cannot claim a constant cost for an opcode that has none.
 //!
@@ -50,7 +53,7 @@ pub enum FixedTableTag {
     OpcodeStack = 4,
     /// Opcode `v0` always costs `v1` gas.
     ConstantGas = 5,
-    /// RW tag `v0`: padding `v1`, storage `v2`, initial value from the statement `v3`.
+    /// RW tag `v0`: padding `v1`, storage `v2`, `v3 = from_statement + 2·is_output`.
     RwTagProperties = 6,
     /// `v2 = v0 AND v1` for nibbles `v0`, `v1 < 16`.
     NibbleAnd = 7,
@@ -92,7 +95,7 @@ impl FixedTableTag {
                         tag as u64,
                         (tag == RwTag::Padding) as u64,
                         (tag == RwTag::Storage) as u64,
-                        tag.initial_value_from_statement() as u64,
+                        tag.initial_value_from_statement() as u64 + 2 * tag.is_output() as u64,
                     ]
                 })
                 .collect(),

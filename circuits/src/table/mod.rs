@@ -10,7 +10,9 @@ mod fixed;
 mod rw;
 mod tx;
 
-pub use block::{block_rows, BlockField, BlockTable, BLOCKHASH_DEPTH, BLOCKHASH_FIELD};
+pub use block::{
+    block_rows, BlockField, BlockTable, BLOCKHASH_DEPTH, BLOCKHASH_FIELD, GAS_USED_BEFORE_FIELD,
+};
 pub use calldata::{calldata_rows, calldata_words, CallDataTable};
 pub use fixed::{push_data_size, FixedTable, FixedTableTag, FIXED_VALUES};
 pub use rw::RwTable;

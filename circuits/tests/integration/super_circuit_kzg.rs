@@ -25,7 +25,7 @@ const PARAMS: ChunkParams = ChunkParams {
     bitwise_ops: 2,
     calldata_words: 2,
     copy_words: 4,
-    statement_rows: 16,
+    statement_rows: 32,
     arith_blocks: 2,
 };
 

@@ -263,6 +263,7 @@ pub fn load_entries(file: &Path, fork: &SpecName) -> Result<Vec<StateTestEntry>,
                 pre_state: pre_state.clone(),
                 txs: vec![tx],
                 block_hashes: Default::default(),
+                gas_used_before: 0,
             });
             entries.push(StateTestEntry {
                 id,

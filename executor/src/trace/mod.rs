@@ -87,6 +87,10 @@ pub struct BlockContext {
     pub blob_base_fee: Option<u128>,
     /// Hashes of the up to 256 previous blocks, oldest first: `(number, hash)`.
     pub block_hashes: Vec<(u64, B256)>,
+    /// Gas used by the block's transactions before the trace's first one (0 unless the trace
+    /// is a later chunk of its block): the first receipt's cumulative gas starts here.
+    #[serde(default)]
+    pub gas_used_before: u64,
 }
 
 /// Transaction envelope type.

@@ -3,11 +3,12 @@
 //! RWs, in the executor's order: the root call's IsSuccess and the refund counter (reads); the
 //! sender's balance plus `(gas left + refund) · gas price` when that is not zero; the coinbase's
 //! balance plus `(gas price − base fee) · gas used` when that is not zero; the previous
-//! transaction's cumulative gas (read, from the second transaction on); the receipt's success
+//! transaction's cumulative gas (read, from the second transaction on; the first continues from
+//! the block's gas used before the chunk, a block-table entry); the receipt's success
 //! flag, cumulative gas and log count; the sender's code hash (read: keccak of nothing, EIP-3607).
 //! The refund is `min(counter, spent / 5)` (EIP-3529) with `spent = gas limit − gas left`, the
-//! quotient and the minimum proven with range-checked bytes. The cumulative gas is within the
-//! block's gas limit.
+//! quotient and the minimum proven with range-checked bytes. The cumulative gas, counted over
+//! the whole block, is within the block's gas limit.
 
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
@@ -26,7 +27,7 @@ use crate::evm::witness::StepWitness;
 use crate::keccak::hash_halves;
 use crate::state::rw_row::{address_word, receipt_field_tag, word_limbs};
 use crate::state::RwTag;
-use crate::table::{BlockField, TxField};
+use crate::table::{BlockField, TxField, GAS_USED_BEFORE_FIELD};
 
 /// EIP-3529: at most a fifth of the gas spent is refunded.
 pub const MAX_REFUND_QUOTIENT: u64 = 5;
@@ -197,9 +198,17 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
                 Word::zero(),
             );
         });
-        let cumulative =
-            (constant(1) - is_first_tx.is_zero.expr()) * previous_cumulative.expr() + gas_used;
-        // The chunk's transactions fit the block: cumulative gas ≤ the block's gas limit.
+        // The chunk's first transaction continues from the gas the block used before the
+        // chunk (a public input, in the block table).
+        cb.when(is_first_tx.is_zero.expr(), |cb| {
+            cb.block_lookup_tag(
+                "EndTx: the block's gas before the chunk",
+                constant(GAS_USED_BEFORE_FIELD),
+                Word::small(previous_cumulative.expr()),
+            );
+        });
+        let cumulative = previous_cumulative.expr() + gas_used;
+        // The block's transactions fit it: cumulative gas ≤ the block's gas limit.
         let block_gas_limit = cb.query_cell();
         let limit = Word::small(block_gas_limit.expr());
         cb.block_lookup("EndTx: block gas limit", BlockField::GasLimit, limit);
@@ -355,11 +364,12 @@ impl<F: PrimeField> StepGadget<F> for EndTxGadget {
             a.assign_u64(self.coinbase_carry, low_carry(before, reward) as u64);
         }
         a.assign_is_zero(self.is_first_tx, F::from(w.values.tx_id));
-        let mut previous = 0;
-        if w.values.tx_id > 0 {
-            previous = next_rw()?.value.saturating_to::<u64>();
-            a.assign_u64(self.previous_cumulative, previous);
-        }
+        let previous = if w.values.tx_id > 0 {
+            next_rw()?.value.saturating_to::<u64>()
+        } else {
+            w.block.gas_used_before
+        };
+        a.assign_u64(self.previous_cumulative, previous);
         a.assign_u64(self.block_gas_limit, w.block.gas_limit);
         a.assign_bytes(&self.block_room, w.block.gas_limit.wrapping_sub(previous + gas_used));
         Ok(())
