@@ -8,8 +8,8 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::Args;
 use zkevm_circuits::mutation::{
-    programs, run_campaign, run_cell_campaign, CampaignConfig, CellSummary, MutationKind, Subject,
-    Summary,
+    programs, run_campaign, run_cell_campaign, run_forgery_campaign, CampaignConfig, CellSummary,
+    ForgerySummary, MutationKind, Subject, Summary,
 };
 
 /// Arguments of `zkevm mutate`.
@@ -39,6 +39,11 @@ pub struct MutateArgs {
     /// x-1, random, 0 in turn); `--budget 0 --cells N` runs only those.
     #[arg(long, default_value_t = 0)]
     cells: usize,
+    /// Also tell up to this many coordinated forgeries of each class per subject (values in
+    /// rows past a column's used part, lookup inputs solved to hit another table entry or the
+    /// zero entry, wrapped state keys), judged by the constraints alone.
+    #[arg(long, default_value_t = 0)]
+    forgeries: usize,
     /// Threads judging changed cells at once (default: every core). Each judge is one
     /// MockProver run on one thread.
     #[arg(long)]
@@ -62,7 +67,7 @@ fn subjects(input: &str) -> anyhow::Result<Vec<Subject>> {
 }
 
 /// Runs the command; exits non-zero if any lie survived or stayed undecided, or any changed
-/// cell survived.
+/// cell or forgery survived.
 pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
     let kinds = args
         .kinds
@@ -74,8 +79,8 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    if args.budget == 0 && args.cells == 0 {
-        bail!("nothing to do: --budget and --cells are both 0");
+    if args.budget == 0 && args.cells == 0 && args.forgeries == 0 {
+        bail!("nothing to do: --budget, --cells and --forgeries are all 0");
     }
     let subjects = subjects(&args.input)?;
     let config = CampaignConfig { budget: args.budget, seed: args.seed, kinds };
@@ -120,6 +125,21 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
         });
         CellSummary::new(records, skipped, args.seed, args.cells, started.elapsed().as_secs_f64())
     });
+    let forgeries = (args.forgeries > 0).then(|| {
+        let started = Instant::now();
+        let records = run_forgery_campaign(&subjects, args.forgeries, args.seed, |r| {
+            if !quiet {
+                eprintln!(
+                    "{} forgery {} {}: {}",
+                    r.subject,
+                    r.class.name(),
+                    r.target,
+                    r.verdict.name()
+                );
+            }
+        });
+        ForgerySummary::new(records, args.seed, args.forgeries, started.elapsed().as_secs_f64())
+    });
     std::panic::set_hook(hook);
     let statuses = subjects
         .iter()
@@ -139,8 +159,12 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
     if let Some(cells) = &cells {
         print!("{}", cells.text());
     }
+    if let Some(forgeries) = &forgeries {
+        print!("{}", forgeries.text());
+    }
     if let Some(path) = &args.json {
-        let report = serde_json::json!({ "semantic": summary, "cells": cells });
+        let report =
+            serde_json::json!({ "semantic": summary, "cells": cells, "forgeries": forgeries });
         let bytes = serde_json::to_vec_pretty(&report).context("encoding the report")?;
         super::write_atomically(path, &bytes)?;
     }
@@ -158,8 +182,16 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
         if let Some(cells) = &cells {
             page.push_str(&cells.markdown());
         }
+        if let Some(forgeries) = &forgeries {
+            page.push_str(&forgeries.markdown());
+        }
         super::write_atomically(path, page.as_bytes())?;
     }
     let cells_clean = cells.as_ref().is_none_or(|c| c.survivors.is_empty());
-    Ok(if summary.clean() && cells_clean { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    let forgeries_clean = forgeries.as_ref().is_none_or(ForgerySummary::clean);
+    Ok(if summary.clean() && cells_clean && forgeries_clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

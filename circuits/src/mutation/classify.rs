@@ -4,8 +4,11 @@
 //! - **equivalent** when it equals the honest trace, or when its whole assignment (every
 //!   advice cell and the instance) equals the honest one: the change touched nothing the
 //!   circuit assigns, so no lie reached the witness;
-//! - **refused** when witness generation declines it (`Unsupported`, a capacity error): the
-//!   tool caught it, not the constraints, and a forger would bypass that layer;
+//! - **refused** when witness generation declines it (`Unsupported`, a capacity error) and
+//!   cannot assign it without its support checks either (a synthesis error): the tool caught
+//!   it, not the constraints, and a forger would bypass that layer. A lie witness generation
+//!   declines is first assigned without those checks ([`SuperCircuit::new_unchecked`]) and
+//!   judged by the constraints, as a forger's witness would be;
 //! - **panicked** when witness generation or synthesis panics on it: not accepted either, but
 //!   a robustness bug of its own (it should be `Unsupported`);
 //! - **killed** when the MockProver reports a failed constraint or lookup;
@@ -91,7 +94,7 @@ pub struct Baseline {
 impl Baseline {
     /// Runs the honest trace; `Err(reason)` when it does not pass the MockProver.
     pub fn new(trace: &Trace) -> Result<Self, String> {
-        match run(trace) {
+        match run(trace, true) {
             Run::Passed(digest) => {
                 Ok(Self { trace: trace.clone(), statement: ChunkStatement::of(trace, 0), digest })
             }
@@ -110,7 +113,19 @@ impl Baseline {
         if *mutated == self.trace {
             return Verdict::Equivalent("identical trace".into());
         }
-        match run(mutated) {
+        let outcome = match run(mutated, true) {
+            // A forger does not run our checks: judge the lie by the constraints alone.
+            Run::Refused(why) => match run(mutated, false) {
+                // Our assigner cannot lay it out without the checks either.
+                Run::Refused(_) | Run::Panicked(_) => Run::Refused(why),
+                Run::Failed(failure) => {
+                    Run::Failed(format!("{failure} (witness generation refuses it too: {why})"))
+                }
+                other => other,
+            },
+            other => other,
+        };
+        match outcome {
             Run::Refused(why) => Verdict::Refused(why),
             Run::Panicked(why) => Verdict::Panicked(why),
             Run::Failed(why) => Verdict::Killed(why),
@@ -174,11 +189,17 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "panic".into())
 }
 
-/// Witness generation and the MockProver on `trace`, in a chunk fitted to it.
-fn run(trace: &Trace) -> Run {
+/// Witness generation (with its support checks when `checked`) and the MockProver on `trace`,
+/// in a chunk fitted to it.
+fn run(trace: &Trace, checked: bool) -> Run {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let params = ChunkParams::fitting(trace);
-        let circuit = match SuperCircuit::new(Arc::new(trace.clone()), params) {
+        let built = if checked {
+            SuperCircuit::new(Arc::new(trace.clone()), params)
+        } else {
+            SuperCircuit::new_unchecked(Arc::new(trace.clone()), params)
+        };
+        let circuit = match built {
             Ok(circuit) => circuit,
             Err(e @ CircuitError::Unsupported(_))
             | Err(e @ CircuitError::CapacityExceeded { .. }) => return Run::Refused(e.to_string()),

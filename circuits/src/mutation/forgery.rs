@@ -9,7 +9,7 @@
 //! could not tell (one that needs a challenge drawn after its column is committed) is not told.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use halo2_proofs::circuit::Value;
 use halo2_proofs::dev::MockProver;
@@ -29,6 +29,8 @@ pub struct ForgeryBench {
     usable_rows: usize,
     instances: Vec<Vec<Fr>>,
     config: SuperConfig<Fr>,
+    meta: ConstraintSystem<Fr>,
+    honest: MockProver<Fr>,
     assigned: BTreeMap<usize, (usize, usize)>,
 }
 
@@ -62,7 +64,7 @@ impl ForgeryBench {
         let (prover, plan) = with_plan(Plan::Record(BTreeMap::new()), || {
             MockProver::<Fr>::run(k, &lying, instances.clone())
         });
-        prover.map_err(|e| format!("synthesis: {e:?}"))?;
+        let honest = prover.map_err(|e| format!("synthesis: {e:?}"))?;
         let Plan::Record(cells) = plan else { return Err("the recording was lost".into()) };
         // The lowest and highest assigned rows of each advice column.
         let mut assigned: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
@@ -73,7 +75,27 @@ impl ForgeryBench {
         let mut meta = ConstraintSystem::<Fr>::default();
         let config = <SuperCircuit as Circuit<Fr>>::configure(&mut meta);
         let usable_rows = (1usize << k) - (meta.blinding_factors() + 1);
-        Ok(Self { circuit, params, rws, k, usable_rows, instances, config, assigned })
+        Ok(Self { circuit, params, rws, k, usable_rows, instances, config, meta, honest, assigned })
+    }
+
+    /// The honest layout as the MockProver holds it (every cell's value).
+    pub fn honest_prover(&self) -> &MockProver<Fr> {
+        &self.honest
+    }
+
+    /// The circuit's constraint system.
+    pub fn constraint_system(&self) -> &ConstraintSystem<Fr> {
+        &self.meta
+    }
+
+    /// The circuit's size: `2^k` rows.
+    pub fn k(&self) -> u32 {
+        self.k
+    }
+
+    /// Rows the prover may assign (below the blinding rows).
+    pub fn usable_rows(&self) -> usize {
+        self.usable_rows
     }
 
     /// The rows a region assigns in `column`, lowest and highest (`None` when none).
@@ -104,6 +126,34 @@ impl ForgeryBench {
             .iter()
             .any(|c| self.assigned.get(&c.index()).is_some_and(|(_, top)| *top >= row));
         (!taken).then_some(row)
+    }
+
+    /// The values of `challenges` in this layout's MockProver runs (they are deterministic),
+    /// learnt the way a lie learns them: inside synthesis, in the last phase. A challenge no
+    /// pass knows is left out.
+    pub fn challenge_values(&self, challenges: &[Challenge]) -> BTreeMap<usize, Fr> {
+        let last_phase = self
+            .meta
+            .advice_queries()
+            .iter()
+            .map(|(column, _)| *column)
+            .max_by_key(|column| column.column_type().phase());
+        let (Some(column), Some(row)) = (last_phase, self.usable_rows.checked_sub(1)) else {
+            return BTreeMap::new();
+        };
+        let seen = Arc::new(Mutex::new(BTreeMap::new()));
+        let (sink, wanted) = (seen.clone(), challenges.to_vec());
+        let listen = solved_lie(column, row, move |challenge| {
+            if let Ok(mut values) = sink.lock() {
+                for c in &wanted {
+                    let _ = challenge(*c).map(|v| values.insert(c.index(), v));
+                }
+            }
+            Value::unknown()
+        });
+        let _ = self.verdict(vec![listen]);
+        let values = seen.lock().map(|v| v.clone()).unwrap_or_default();
+        values
     }
 
     /// `Ok` when the MockProver accepts the honest layout with `lies` told over it; else the

@@ -13,7 +13,7 @@
 //! Raw mutations of single assigned cells after an honest assignment are a second campaign
 //! ([`cells`], told through the floor planner of [`cell_lie`]). Coordinated lies (several
 //! cells, rows no region assigns, cells solved against a challenge) are told with a
-//! [`forgery::ForgeryBench`].
+//! [`forgery::ForgeryBench`]; [`forgery_campaign`] tells them by class over every subject.
 //!
 //! Not covered: copy events. The circuits derive copies from the memory and log RW words,
 //! never from `Trace::copy_events`, so the memory word mutations stand for copied bytes.
@@ -24,6 +24,8 @@ pub mod cell_report;
 pub mod cells;
 pub mod classify;
 pub mod forgery;
+pub mod forgery_campaign;
+pub mod forgery_report;
 pub mod kind;
 pub mod mutate;
 pub mod programs;
@@ -34,6 +36,8 @@ pub use campaign::{run_campaign, CampaignConfig, Record, Subject};
 pub use cell_report::{CellSummary, CellTally};
 pub use cells::{run_cell_campaign, sweep_zero_cells, CellChange, CellRecord, CellVerdict};
 pub use classify::{Baseline, Verdict};
+pub use forgery_campaign::{run_forgery_campaign, ForgeryClass, ForgeryRecord, ForgeryVerdict};
+pub use forgery_report::{ForgerySummary, ForgeryTally};
 pub use kind::MutationKind;
 pub use mutate::{mutate, Mutation};
 pub use report::{Summary, Tally};

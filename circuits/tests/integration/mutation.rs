@@ -4,8 +4,8 @@
 use std::ops::Range;
 
 use zkevm_circuits::mutation::{
-    mutate, programs, run_campaign, run_cell_campaign, sweep_zero_cells, CampaignConfig,
-    CellSummary, CellVerdict, MutationKind, SplitMix64, Summary,
+    mutate, programs, run_campaign, run_cell_campaign, run_forgery_campaign, sweep_zero_cells,
+    CampaignConfig, CellSummary, CellVerdict, ForgerySummary, MutationKind, SplitMix64, Summary,
 };
 use zkevm_circuits::super_circuit::{mock_prove, MockVerdict};
 use zkevm_executor::Trace;
@@ -180,4 +180,24 @@ fn an_invalid_opcode_step_leaves_no_cell_free() {
     let subject = subject_named("halted");
     let rows = step_rows(&subject, |k| matches!(k, StepKind::Error { opcode: 0xfe, .. }), 0);
     assert_no_free_cell(&subject, rows);
+}
+
+/// The forgery campaign's fast subset: two forgeries of each class over the transfer, judged
+/// by the constraints alone; none survives, and every class tells a lie that is killed.
+#[test]
+fn the_transfer_survives_no_forgery() {
+    let subjects: Vec<_> = programs::programs()
+        .expect("the built-in programs trace")
+        .into_iter()
+        .filter(|s| s.name == "transfer")
+        .collect();
+    let records = run_forgery_campaign(&subjects, 2, 5, |_| {});
+    let summary = ForgerySummary::new(records, 5, 2, 0.0);
+    assert!(summary.clean(), "survivors: {:?}", summary.survivors);
+    for class in ["table_hit", "key_wrap"] {
+        let tally = summary.per_class.get(class).copied().unwrap_or_default();
+        assert!(tally.killed > 0, "{class}: no forgery killed: {tally:?}");
+    }
+    let free = summary.per_class.get("free_row").copied().unwrap_or_default();
+    assert_eq!(free.forgeries, 2, "two free-row forgeries: {free:?}");
 }

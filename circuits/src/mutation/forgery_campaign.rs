@@ -1,0 +1,638 @@
+//! The forgery campaign: coordinated lies told over each subject's honest layout, the way a
+//! prover that does not run our witness generator would tell them, judged by the constraints
+//! alone ([`ForgeryBench`]). Three classes ([`ForgeryClass`]):
+//!
+//! - **free rows**: a value in a row past the part of its column any region assigns, for
+//!   every column a lookup's table side reads (then others). Accepted, the value is *inert*
+//!   when no table entry a lookup could match changed, and a *survivor* when some lookup's
+//!   table holds a new entry an input could match. An entry no active input can match is
+//!   inert: one whose fixed key (a table component that is fixed, where every active input of
+//!   the lookup is nonzero, as the keccak table's `q_last` against the constant 1) is zero;
+//! - **table hits**: every lookup whose inputs are plain cells (the EVM's lookup cells) gets
+//!   its inputs at an active row solved, with the challenges a real prover knows when it
+//!   commits them, so that the compressed tuple equals another entry of the table (a claim
+//!   retargeted to another RW, stream, transaction field, hash, ...) or the table's all-zero
+//!   entry (a claim dropped);
+//! - **key wraps**: a state row's sort-key and value components changed together so that
+//!   the packed value stays the same in the field (`tag + 1` with `field_tag − 256`, a limb
+//!   pair `(lo + 2^128, hi − 1)`), or pushed past their range (an address plus `2^160`, a
+//!   counter plus `2^64`).
+//!
+//! A lie counts as killed only when the MockProver rejects it; the constraint-only kill rate
+//! is killed over killed plus survived (inert changes and lies that cannot be told are not
+//! lies about anything).
+
+use std::collections::BTreeMap;
+
+use halo2_proofs::circuit::Value;
+use halo2_proofs::dev::{metadata, AdviceCellValue, CellValue, MockProver};
+use halo2_proofs::halo2curves::bn256::Fr;
+use halo2_proofs::halo2curves::ff::{Field, PrimeField};
+use halo2_proofs::plonk::{Advice, Any, Challenge, Column, Expression};
+use serde::{Deserialize, Serialize};
+
+use super::campaign::Subject;
+use super::cell_lie::Lie;
+use super::forgery::{lie, solved_lie, ForgeryBench};
+use super::rng::SplitMix64;
+
+/// A class of coordinated lies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ForgeryClass {
+    /// A value in a row past its column's used part.
+    FreeRow,
+    /// A lookup's input cells solved to hit another table entry or the zero entry.
+    TableHit,
+    /// State key and value components wrapped or pushed past their range.
+    KeyWrap,
+}
+
+impl ForgeryClass {
+    /// Every class, in report order.
+    pub const ALL: [ForgeryClass; 3] =
+        [ForgeryClass::FreeRow, ForgeryClass::TableHit, ForgeryClass::KeyWrap];
+
+    /// The class's name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            ForgeryClass::FreeRow => "free_row",
+            ForgeryClass::TableHit => "table_hit",
+            ForgeryClass::KeyWrap => "key_wrap",
+        }
+    }
+}
+
+/// What the constraints did with one forgery.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "verdict", content = "detail", rename_all = "snake_case")]
+pub enum ForgeryVerdict {
+    /// A constraint, lookup or copy constraint failed (the first failure, shortened).
+    Killed(String),
+    /// Accepted, and it changed what a lookup can match or what the statement says.
+    Survived(String),
+    /// Accepted, and it changed nothing any constraint or table entry reads.
+    Inert(String),
+    /// The lie could not be told (why): it needs a challenge drawn after its cell's phase, or
+    /// the subject has no target for it.
+    Untold(String),
+}
+
+impl ForgeryVerdict {
+    /// The verdict's name in reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ForgeryVerdict::Killed(_) => "killed",
+            ForgeryVerdict::Survived(_) => "survived",
+            ForgeryVerdict::Inert(_) => "inert",
+            ForgeryVerdict::Untold(_) => "untold",
+        }
+    }
+}
+
+/// One forgery and its verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForgeryRecord {
+    /// The subject.
+    pub subject: String,
+    /// The class.
+    pub class: ForgeryClass,
+    /// What was forged (column, lookup, row).
+    pub target: String,
+    /// The verdict.
+    pub verdict: ForgeryVerdict,
+}
+
+/// Runs up to `per_class` forgeries of each class over each subject; `on_record` sees each
+/// verdict as it comes. A subject whose honest layout the MockProver rejects yields one
+/// `untold` record.
+pub fn run_forgery_campaign(
+    subjects: &[Subject],
+    per_class: usize,
+    seed: u64,
+    mut on_record: impl FnMut(&ForgeryRecord),
+) -> Vec<ForgeryRecord> {
+    let mut records = Vec::new();
+    for (s, subject) in subjects.iter().enumerate() {
+        let mut push = |class, target: String, verdict| {
+            let record = ForgeryRecord { subject: subject.name.clone(), class, target, verdict };
+            on_record(&record);
+            records.push(record);
+        };
+        let bench = match ForgeryBench::new(subject.trace.clone()) {
+            Ok(bench) => bench,
+            Err(e) => {
+                push(ForgeryClass::FreeRow, "-".into(), ForgeryVerdict::Untold(e));
+                continue;
+            }
+        };
+        if let Err(failures) = bench.verdict(Vec::new()) {
+            let why = format!("the honest layout fails: {}", first_line(&failures));
+            push(ForgeryClass::FreeRow, "-".into(), ForgeryVerdict::Untold(why));
+            continue;
+        }
+        let probe = Probe::new(&bench);
+        for class in ForgeryClass::ALL {
+            let mut rng = SplitMix64::derive(seed, &[s as u64, class as u64]);
+            let forgeries = match class {
+                ForgeryClass::FreeRow => free_rows(&bench, &probe, per_class, &mut rng),
+                ForgeryClass::TableHit => table_hits(&probe, per_class, &mut rng),
+                ForgeryClass::KeyWrap => key_wraps(&bench, &probe, per_class, &mut rng),
+            };
+            for forgery in forgeries {
+                let verdict = match forgery.lies {
+                    Err(why) => ForgeryVerdict::Untold(why),
+                    Ok(lies) => judge(&bench, &probe, lies, forgery.accepted),
+                };
+                push(class, forgery.target, verdict);
+            }
+        }
+    }
+    records
+}
+
+/// How to read an accepted forgery.
+#[derive(Clone, Copy)]
+enum Accepted {
+    /// Look for a changed table entry near the changed cells: survived if any, else inert.
+    TableEntries,
+    /// The lie changes what the witness says: surviving it is a forgery.
+    Survived,
+}
+
+struct Forgery {
+    target: String,
+    lies: Result<Vec<(Column<Advice>, usize, LieValue)>, String>,
+    accepted: Accepted,
+}
+
+/// A lie's value: a constant, or one solved against the challenges.
+enum LieValue {
+    Known(Fr),
+    /// Evaluate this expression at this row of the honest layout with the real challenges.
+    Solved(Expression<Fr>, Snapshot),
+}
+
+fn judge(
+    bench: &ForgeryBench,
+    probe: &Probe<'_>,
+    lies: Vec<(Column<Advice>, usize, LieValue)>,
+    accepted: Accepted,
+) -> ForgeryVerdict {
+    let changed: Vec<(Column<Advice>, usize, Option<Fr>)> = lies
+        .iter()
+        .map(|(column, row, value)| {
+            let known = match value {
+                LieValue::Known(v) => Some(*v),
+                LieValue::Solved(..) => None,
+            };
+            (*column, *row, known)
+        })
+        .collect();
+    let told: Vec<Lie> = lies
+        .into_iter()
+        .map(|(column, row, value)| match value {
+            LieValue::Known(v) => lie(column, row, v),
+            LieValue::Solved(expr, snapshot) => solved_lie(column, row, move |challenge| {
+                snapshot.evaluate(&expr, &|c| {
+                    let mut known = None;
+                    challenge(c).map(|v| known = Some(v));
+                    known
+                })
+            }),
+        })
+        .collect();
+    match bench.verdict(told) {
+        Err(failures) if failures.iter().any(|f| f.contains("synthesis")) => {
+            ForgeryVerdict::Untold(first_line(&failures))
+        }
+        Err(failures) => ForgeryVerdict::Killed(first_line(&failures)),
+        Ok(()) => match accepted {
+            Accepted::Survived => ForgeryVerdict::Survived("the MockProver accepted it".into()),
+            Accepted::TableEntries => match probe.new_entry(&changed) {
+                Some(lookup) => ForgeryVerdict::Survived(format!("a new entry of {lookup}")),
+                None => ForgeryVerdict::Inert("no table entry changed".into()),
+            },
+        },
+    }
+}
+
+fn first_line(failures: &[String]) -> String {
+    let first = failures.first().map(String::as_str).unwrap_or_default();
+    let line: String = first.lines().next().unwrap_or_default().chars().take(160).collect();
+    format!("{} failures, first: {line}", failures.len())
+}
+
+/// Free rows: table-side columns first, then others, each with a random value in a random
+/// row past its used part.
+fn free_rows(
+    bench: &ForgeryBench,
+    probe: &Probe<'_>,
+    budget: usize,
+    rng: &mut SplitMix64,
+) -> Vec<Forgery> {
+    let mut columns = probe.table_columns.clone();
+    let mut others: Vec<Column<Advice>> =
+        probe.advice.values().filter(|c| !columns.contains(c)).copied().collect();
+    while !others.is_empty() {
+        columns.push(others.swap_remove(rng.below(others.len())));
+    }
+    columns
+        .into_iter()
+        .take(budget)
+        .map(|column| {
+            let from = bench.assigned_rows(column).map_or(0, |(_, top)| top + 1);
+            let name = probe.name(column);
+            let lies = if from >= bench.usable_rows() {
+                Err(format!("{name}: every usable row is assigned"))
+            } else {
+                let row = from + rng.below(bench.usable_rows() - from);
+                let value = Fr::from(rng.next_u64()) + Fr::ONE;
+                Ok(vec![(column, row, LieValue::Known(value))])
+            };
+            let target = match &lies {
+                Ok(lies) => format!("{name} row {}", lies[0].1),
+                Err(_) => name,
+            };
+            Forgery { target, lies, accepted: Accepted::TableEntries }
+        })
+        .collect()
+}
+
+/// Table hits: each lookup with plain-cell inputs, at a random active row, solved to hit
+/// another entry of its table, and the zero entry.
+fn table_hits(probe: &Probe<'_>, budget: usize, rng: &mut SplitMix64) -> Vec<Forgery> {
+    let mut out = Vec::new();
+    for lookup in probe.lookups.iter().filter(|l| l.cells.is_some()) {
+        if out.len() >= budget {
+            break;
+        }
+        let cells = lookup.cells.as_deref().unwrap_or_default();
+        let active: Vec<usize> = (0..probe.usable)
+            .filter(|row| cells.iter().any(|c| probe.advice_at(*c, *row) != Fr::ZERO))
+            .collect();
+        let Some(&row) = rng.pick(&active) else { continue };
+        let here: Vec<Fr> = cells.iter().map(|c| probe.advice_at(*c, row)).collect();
+        let entries: Vec<usize> = (0..probe.usable)
+            .filter(|t| {
+                let entry = probe.tuple(&lookup.table, *t, &[]);
+                entry.iter().any(|v| *v != Fr::ZERO) && entry != here
+            })
+            .collect();
+        let name = &lookup.name;
+        match rng.pick(&entries) {
+            Some(&t) => {
+                let lies = cells
+                    .iter()
+                    .zip(&lookup.table)
+                    .map(|(column, expr)| {
+                        (*column, row, LieValue::Solved(expr.clone(), probe.snapshot(expr, t)))
+                    })
+                    .collect();
+                out.push(Forgery {
+                    target: format!("{name}: row {row} retargeted to the entry at row {t}"),
+                    lies: Ok(lies),
+                    accepted: Accepted::Survived,
+                });
+            }
+            None => out.push(Forgery {
+                target: format!("{name}: row {row}"),
+                lies: Err("the table holds no other entry".into()),
+                accepted: Accepted::Survived,
+            }),
+        }
+        let zero = cells.iter().map(|c| (*c, row, LieValue::Known(Fr::ZERO))).collect();
+        out.push(Forgery {
+            target: format!("{name}: row {row} dropped (the zero entry)"),
+            lies: Ok(zero),
+            accepted: Accepted::Survived,
+        });
+    }
+    out.truncate(budget);
+    out
+}
+
+/// Key wraps on random non-padding state rows.
+fn key_wraps(
+    bench: &ForgeryBench,
+    probe: &Probe<'_>,
+    budget: usize,
+    rng: &mut SplitMix64,
+) -> Vec<Forgery> {
+    let t = &bench.config().state.table;
+    let rows: Vec<usize> = match bench.assigned_rows(t.tag) {
+        Some((lo, hi)) => (lo..=hi).filter(|r| probe.advice_at(t.tag, *r) != Fr::ZERO).collect(),
+        None => Vec::new(),
+    };
+    let two_128 = Fr::from_u128(1 << 127).double();
+    let wraps: [(&str, Vec<(Column<Advice>, Fr)>); 6] = [
+        ("tag + 1, field_tag − 256", vec![(t.tag, Fr::ONE), (t.field_tag, -Fr::from(256))]),
+        ("key (lo + 2^128, hi − 1)", vec![(t.key_lo, two_128), (t.key_hi, -Fr::ONE)]),
+        ("value (lo + 2^128, hi − 1)", vec![(t.value_lo, two_128), (t.value_hi, -Fr::ONE)]),
+        (
+            "value_prev (lo + 2^128, hi − 1)",
+            vec![(t.value_prev_lo, two_128), (t.value_prev_hi, -Fr::ONE)],
+        ),
+        ("address + 2^160", vec![(t.address, two_128 * Fr::from(1u64 << 32))]),
+        ("rw_counter + 2^64", vec![(t.rw_counter, Fr::from_u128(1 << 64))]),
+    ];
+    let mut out = Vec::new();
+    for i in 0..budget {
+        let (what, shifts) = &wraps[i % wraps.len()];
+        let Some(&row) = rng.pick(&rows) else {
+            out.push(Forgery {
+                target: format!("state: {what}"),
+                lies: Err("no state row".into()),
+                accepted: Accepted::Survived,
+            });
+            continue;
+        };
+        let lies = shifts
+            .iter()
+            .map(|(column, shift)| {
+                (*column, row, LieValue::Known(probe.advice_at(*column, row) + shift))
+            })
+            .collect();
+        out.push(Forgery {
+            target: format!("state row {row}: {what}"),
+            lies: Ok(lies),
+            accepted: Accepted::Survived,
+        });
+    }
+    out
+}
+
+/// One lookup of the circuit.
+struct LookupSides {
+    name: String,
+    inputs: Vec<Expression<Fr>>,
+    table: Vec<Expression<Fr>>,
+    /// The input cells, when every input is a plain advice cell at the current row.
+    cells: Option<Vec<Column<Advice>>>,
+}
+
+/// The honest layout's values, and what the lookups read.
+struct Probe<'a> {
+    prover: &'a MockProver<Fr>,
+    advice: BTreeMap<usize, Column<Advice>>,
+    names: BTreeMap<usize, String>,
+    table_columns: Vec<Column<Advice>>,
+    lookups: Vec<LookupSides>,
+    challenges: BTreeMap<usize, Fr>,
+    n: usize,
+    usable: usize,
+}
+
+/// The values an expression reads at one row, taken from the honest layout.
+struct Snapshot {
+    fixed: BTreeMap<(usize, i32), Fr>,
+    advice: BTreeMap<(usize, i32), Fr>,
+}
+
+impl Snapshot {
+    /// The expression's value with `challenge`'s values; `None` when one is unknown.
+    fn evaluate(
+        &self,
+        expr: &Expression<Fr>,
+        challenge: &dyn Fn(Challenge) -> Option<Fr>,
+    ) -> Value<Fr> {
+        let value = expr.evaluate(
+            &|c| Some(c),
+            &|_| None,
+            &|q| self.fixed.get(&(q.column_index(), q.rotation().0)).copied(),
+            &|q| self.advice.get(&(q.column_index(), q.rotation().0)).copied(),
+            &|_| None,
+            &|c| challenge(c),
+            &|a| a.map(|a| -a),
+            &|a, b| Some(a? + b?),
+            &|a, b| Some(a? * b?),
+            &|a, s| a.map(|a| a * s),
+        );
+        value.map_or(Value::unknown(), Value::known)
+    }
+}
+
+impl<'a> Probe<'a> {
+    fn new(bench: &'a ForgeryBench) -> Self {
+        let meta = bench.constraint_system();
+        let mut advice: BTreeMap<usize, Column<Advice>> = BTreeMap::new();
+        for (column, _) in meta.advice_queries() {
+            advice.entry(column.index()).or_insert(*column);
+        }
+        let annotations = meta.general_column_annotations();
+        let names = advice
+            .keys()
+            .filter_map(|index| {
+                let key = metadata::Column::from((Any::advice(), *index));
+                Some((*index, annotations.get(&key)?.clone()))
+            })
+            .collect();
+        let mut table_columns = Vec::new();
+        let mut lookups = Vec::new();
+        let mut challenges = Vec::new();
+        for lookup in meta.lookups() {
+            for expr in lookup.input_expressions().iter().chain(lookup.table_expressions()) {
+                challenges_in(expr, &mut challenges);
+            }
+            for expr in lookup.table_expressions() {
+                for index in advice_in(expr) {
+                    let Some(&column) = advice.get(&index) else { continue };
+                    if !table_columns.contains(&column) {
+                        table_columns.push(column);
+                    }
+                }
+            }
+            let cells: Option<Vec<Column<Advice>>> = lookup
+                .input_expressions()
+                .iter()
+                .map(|e| match e {
+                    Expression::Advice(q) if q.rotation().0 == 0 => {
+                        advice.get(&q.column_index()).copied()
+                    }
+                    _ => None,
+                })
+                .collect();
+            lookups.push(LookupSides {
+                name: lookup.name().to_string(),
+                inputs: lookup.input_expressions().clone(),
+                table: lookup.table_expressions().clone(),
+                cells,
+            });
+        }
+        Self {
+            prover: bench.honest_prover(),
+            advice,
+            names,
+            table_columns,
+            lookups,
+            challenges: bench.challenge_values(&challenges),
+            n: 1 << bench.k(),
+            usable: bench.usable_rows(),
+        }
+    }
+
+    fn name(&self, column: Column<Advice>) -> String {
+        match self.names.get(&column.index()) {
+            Some(name) => format!("{name} (advice {})", column.index()),
+            None => format!("advice {}", column.index()),
+        }
+    }
+
+    fn at(&self, row: usize, rotation: i32) -> usize {
+        (row as i64 + rotation as i64).rem_euclid(self.n as i64) as usize
+    }
+
+    fn advice_at(&self, column: Column<Advice>, row: usize) -> Fr {
+        match self.prover.advice_values(column).get(row) {
+            Some(AdviceCellValue::Assigned(v)) => v.evaluate(),
+            _ => Fr::ZERO,
+        }
+    }
+
+    fn fixed_at(&self, index: usize, row: usize) -> Fr {
+        match self.prover.fixed().get(index).and_then(|c| c.get(row)) {
+            Some(CellValue::Assigned(v)) => *v,
+            _ => Fr::ZERO,
+        }
+    }
+
+    fn snapshot(&self, expr: &Expression<Fr>, row: usize) -> Snapshot {
+        let mut snapshot = Snapshot { fixed: BTreeMap::new(), advice: BTreeMap::new() };
+        collect_queries(expr, &mut |query| match query {
+            Query::Fixed(index, rot) => {
+                snapshot.fixed.insert((index, rot), self.fixed_at(index, self.at(row, rot)));
+            }
+            Query::Advice(index, rot) => {
+                let value = match self.advice.get(&index) {
+                    Some(column) => self.advice_at(*column, self.at(row, rot)),
+                    None => Fr::ZERO,
+                };
+                snapshot.advice.insert((index, rot), value);
+            }
+        });
+        snapshot
+    }
+
+    /// `expr` at `row` with the real challenges and `changed` cells overriding the honest
+    /// ones.
+    fn value(
+        &self,
+        expr: &Expression<Fr>,
+        row: usize,
+        changed: &[(Column<Advice>, usize, Fr)],
+    ) -> Fr {
+        let mut snapshot = self.snapshot(expr, row);
+        for (column, at, value) in changed {
+            for ((index, rot), v) in snapshot.advice.iter_mut() {
+                if *index == column.index() && self.at(row, *rot) == *at {
+                    *v = *value;
+                }
+            }
+        }
+        let value = snapshot.evaluate(expr, &|c| self.challenges.get(&c.index()).copied());
+        let mut out = Fr::ZERO;
+        let _ = value.map(|v| out = v);
+        out
+    }
+
+    fn tuple(
+        &self,
+        exprs: &[Expression<Fr>],
+        row: usize,
+        changed: &[(Column<Advice>, usize, Fr)],
+    ) -> Vec<Fr> {
+        exprs.iter().map(|e| self.value(e, row, changed)).collect()
+    }
+
+    /// Whether the entry of `lookup`'s table at `row` is out of every active input's reach: a
+    /// fixed component is zero there while the lookup's inputs are nonzero at that position
+    /// on every row where they are not all zero.
+    fn unreachable(&self, lookup: &LookupSides, row: usize) -> bool {
+        let keys: Vec<usize> = (0..lookup.table.len())
+            .filter(|i| !has_advice(&lookup.table[*i]))
+            .filter(|i| self.value(&lookup.table[*i], row, &[]) == Fr::ZERO)
+            .collect();
+        if keys.is_empty() {
+            return false;
+        }
+        let mut always_set = vec![true; keys.len()];
+        for r in 0..self.usable {
+            let input = self.tuple(&lookup.inputs, r, &[]);
+            if input.iter().all(|v| *v == Fr::ZERO) {
+                continue;
+            }
+            for (set, key) in always_set.iter_mut().zip(&keys) {
+                *set &= input[*key] != Fr::ZERO;
+            }
+        }
+        always_set.into_iter().any(|set| set)
+    }
+
+    /// The first lookup whose table holds a new entry an input could match near the changed
+    /// cells, if any.
+    fn new_entry(&self, changed: &[(Column<Advice>, usize, Option<Fr>)]) -> Option<String> {
+        let known: Vec<(Column<Advice>, usize, Fr)> =
+            changed.iter().filter_map(|(c, r, v)| Some((*c, *r, (*v)?))).collect();
+        for lookup in &self.lookups {
+            for (_, row, _) in &known {
+                for near in row.saturating_sub(8)..(*row + 9).min(self.n) {
+                    let after = self.tuple(&lookup.table, near, &known);
+                    if after != self.tuple(&lookup.table, near, &[])
+                        && !self.unreachable(lookup, near)
+                    {
+                        return Some(format!("{} at row {near}", lookup.name));
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+fn has_advice(expr: &Expression<Fr>) -> bool {
+    !advice_in(expr).is_empty()
+}
+
+fn challenges_in(expr: &Expression<Fr>, out: &mut Vec<Challenge>) {
+    match expr {
+        Expression::Challenge(c) => {
+            if !out.contains(c) {
+                out.push(*c);
+            }
+        }
+        Expression::Negated(a) | Expression::Scaled(a, _) => challenges_in(a, out),
+        Expression::Sum(a, b) | Expression::Product(a, b) => {
+            challenges_in(a, out);
+            challenges_in(b, out);
+        }
+        _ => {}
+    }
+}
+
+enum Query {
+    Fixed(usize, i32),
+    Advice(usize, i32),
+}
+
+fn collect_queries(expr: &Expression<Fr>, out: &mut impl FnMut(Query)) {
+    match expr {
+        Expression::Fixed(q) => out(Query::Fixed(q.column_index(), q.rotation().0)),
+        Expression::Advice(q) => out(Query::Advice(q.column_index(), q.rotation().0)),
+        Expression::Negated(a) | Expression::Scaled(a, _) => collect_queries(a, out),
+        Expression::Sum(a, b) | Expression::Product(a, b) => {
+            collect_queries(a, out);
+            collect_queries(b, out);
+        }
+        _ => {}
+    }
+}
+
+fn advice_in(expr: &Expression<Fr>) -> Vec<usize> {
+    let mut out = Vec::new();
+    collect_queries(expr, &mut |q| {
+        if let Query::Advice(index, _) = q {
+            out.push(index);
+        }
+    });
+    out
+}
