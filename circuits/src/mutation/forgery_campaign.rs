@@ -312,6 +312,9 @@ fn table_hits(probe: &Probe<'_>, budget: usize, rng: &mut SplitMix64) -> Vec<For
     out
 }
 
+/// Cells of one state row and what is added to each.
+type Shifts = Vec<(Column<Advice>, Fr)>;
+
 /// Key wraps on random non-padding state rows.
 fn key_wraps(
     bench: &ForgeryBench,
@@ -325,7 +328,7 @@ fn key_wraps(
         None => Vec::new(),
     };
     let two_128 = Fr::from_u128(1 << 127).double();
-    let wraps: [(&str, Vec<(Column<Advice>, Fr)>); 6] = [
+    let wraps: [(&str, Shifts); 6] = [
         ("tag + 1, field_tag − 256", vec![(t.tag, Fr::ONE), (t.field_tag, -Fr::from(256))]),
         ("key (lo + 2^128, hi − 1)", vec![(t.key_lo, two_128), (t.key_hi, -Fr::ONE)]),
         ("value (lo + 2^128, hi − 1)", vec![(t.value_lo, two_128), (t.value_hi, -Fr::ONE)]),
@@ -595,11 +598,7 @@ fn has_advice(expr: &Expression<Fr>) -> bool {
 
 fn challenges_in(expr: &Expression<Fr>, out: &mut Vec<Challenge>) {
     match expr {
-        Expression::Challenge(c) => {
-            if !out.contains(c) {
-                out.push(*c);
-            }
-        }
+        Expression::Challenge(c) if !out.contains(c) => out.push(*c),
         Expression::Negated(a) | Expression::Scaled(a, _) => challenges_in(a, out),
         Expression::Sum(a, b) | Expression::Product(a, b) => {
             challenges_in(a, out);

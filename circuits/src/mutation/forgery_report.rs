@@ -208,8 +208,11 @@ fn killer(detail: &str) -> String {
     let name = if let Some(rest) = first.strip_prefix("Lookup ") {
         rest.split("(index:").next().unwrap_or(rest).to_string()
     } else if first.starts_with("Constraint ") {
-        // `Constraint i ('name') in gate g ('gate')`: the constraint's name, else the gate's.
-        first.split('\'').nth(1).unwrap_or(first).to_string()
+        // `Constraint i ('name') in gate g ('gate')`: the constraint's name (which may hold
+        // quotes), else the gate's.
+        let named = first.split_once(" ('").and_then(|(_, rest)| rest.split_once("') in gate"));
+        let gate = first.split_once("('").and_then(|(_, rest)| rest.split_once("')"));
+        named.or(gate).map_or(first, |(name, _)| name).to_string()
     } else if first.starts_with("Equality constraint") {
         "copy constraint".to_string()
     } else {
@@ -254,4 +257,21 @@ fn record_line(r: &ForgeryRecord) -> String {
         | ForgeryVerdict::Untold(d) => d,
     };
     format!("`{}` {} {}: {detail}", r.subject, r.class.name(), r.target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::killer;
+
+    #[test]
+    fn killers_are_named_whole() {
+        let constraint = "1 failures, first: Constraint 3 ('evm: lookup cell holds the step's \
+                          tuple') in gate 9 ('evm lookup cells') is not satisfied in Region 9";
+        assert_eq!(killer(constraint), "evm: lookup cell holds the step's tuple");
+        let unnamed = "Constraint 3 in gate 9 ('state row') is not satisfied";
+        assert_eq!(killer(unnamed), "state row");
+        let lookup = "2 failures, first: Lookup evm: rw lookup(index: 41) is not satisfied";
+        assert_eq!(killer(lookup), "evm: rw lookup");
+        assert_eq!(killer("Equality constraint not satisfied by cell"), "copy constraint");
+    }
 }

@@ -380,7 +380,7 @@ impl ChunkStatement {
         for (tx, receipt) in self.receipts.iter().enumerate() {
             rows.extend(receipt.rows(tx as u64));
         }
-        rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        rows.sort_by_key(StatementRow::sort_key);
         rows
     }
 

@@ -227,10 +227,13 @@ fn the_receipts_and_logs_are_the_statements() {
     assert!(run(&circuit, &params, circuit.instance()).is_empty());
 }
 
+/// A named change of what the prover claims.
+type StatementEdit = fn(&mut ChunkStatement);
+
 #[test]
 fn a_prover_cannot_claim_other_receipts_or_logs() {
     let (circuit, params) = circuit_of(logging_bob());
-    let edits: [(&str, fn(&mut ChunkStatement)); 6] = [
+    let edits: [(&str, StatementEdit); 6] = [
         ("a failed transaction", |s| s.receipts[1].success = false),
         ("other cumulative gas", |s| s.receipts[0].cumulative_gas_used -= 1),
         ("a dropped log", |s| {
