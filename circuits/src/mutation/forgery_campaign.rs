@@ -71,7 +71,7 @@ pub enum ForgeryVerdict {
     Killed(String),
     /// Accepted, and it changed what a lookup can match or what the statement says.
     Survived(String),
-    /// Accepted, and it changed nothing any constraint or table entry reads.
+    /// Accepted, and no table entry an input can reach changed.
     Inert(String),
     /// The lie could not be told (why): it needs a challenge drawn after its cell's phase, or
     /// the subject has no target for it.
@@ -211,7 +211,7 @@ fn judge(
             Accepted::Survived => ForgeryVerdict::Survived("the MockProver accepted it".into()),
             Accepted::TableEntries => match probe.new_entry(&changed) {
                 Some(lookup) => ForgeryVerdict::Survived(format!("a new entry of {lookup}")),
-                None => ForgeryVerdict::Inert("no table entry changed".into()),
+                None => ForgeryVerdict::Inert("no table entry an input can reach changed".into()),
             },
         },
     }

@@ -17,7 +17,7 @@ pub struct ForgeryTally {
     pub killed: usize,
     /// Accepted lies.
     pub survived: usize,
-    /// Accepted changes nothing reads.
+    /// Accepted changes that no table entry an input can reach shows.
     pub inert: usize,
     /// Forgeries that could not be told.
     pub untold: usize,
@@ -118,7 +118,7 @@ impl ForgerySummary {
             t.survived,
             t.inert,
             t.untold,
-            rate(t.kill_rate()),
+            values(t)[5],
             self.seconds
         );
         for class in ForgeryClass::ALL {
@@ -142,7 +142,7 @@ impl ForgerySummary {
             "Seed {}, up to {} forgeries per class and subject, {:.0} s. A forgery is told over \
              the subject's honest layout, without witness generation; it is killed only when \
              the MockProver rejects it. **{} forgeries: {} killed, {} survived, {} inert \
-             (accepted, but no gate or table entry reads the change), {} untold: \
+             (accepted, but no table entry an input can reach changed), {} untold: \
              constraint-only kill rate {}.**\n",
             self.seed,
             self.per_class_budget,
@@ -152,12 +152,13 @@ impl ForgerySummary {
             t.survived,
             t.inert,
             t.untold,
-            rate(t.kill_rate())
+            values(t)[5]
         );
         let _ = writeln!(
             out,
             "- `free_row`: a value in a row past the part of its column any region assigns \
-             (every column a lookup table reads first); inert when no table entry changed.\n\
+             (every column a lookup table reads first); inert when no table entry an input can \
+             reach changed.\n\
              - `table_hit`: a lookup's input cells at an active row solved, with the \
              challenges known when they are committed, to equal another entry of the table \
              (a retargeted claim) or the zero entry (a dropped claim).\n\
@@ -165,8 +166,8 @@ impl ForgerySummary {
              hi − 1)` limb pair of its key, value or previous value, its address plus \
              `2^160`, its counter plus `2^64`.\n"
         );
-        let header = "| | forgeries | killed | survived | inert | untold | kill rate |\n\
-                      |---|---:|---:|---:|---:|---:|---:|";
+        let header =
+            format!("| | {} |\n|---|{}", COLUMNS.join(" | "), "---:|".repeat(COLUMNS.len()));
         let _ = writeln!(out, "### Per class\n\n{header}");
         for class in ForgeryClass::ALL {
             if let Some(tally) = self.per_class.get(class.name()) {
@@ -221,32 +222,31 @@ fn killer(detail: &str) -> String {
     name.chars().take(90).collect()
 }
 
-fn rate(rate: Option<f64>) -> String {
-    rate.map_or("-".into(), |r| format!("{:.1} %", 100.0 * r))
+/// The tally's columns, in report order.
+const COLUMNS: [&str; 6] = ["forgeries", "killed", "survived", "inert", "untold", "kill rate"];
+
+fn values(t: &ForgeryTally) -> [String; 6] {
+    let rate = t.kill_rate().map_or("-".into(), |r| format!("{:.1} %", 100.0 * r));
+    [t.forgeries, t.killed, t.survived, t.inert, t.untold]
+        .map(|n| n.to_string())
+        .into_iter()
+        .chain([rate])
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap_or_default()
 }
 
 fn line(t: &ForgeryTally) -> String {
-    format!(
-        "{} forgeries, {} killed, {} survived, {} inert, {} untold, kill rate {}",
-        t.forgeries,
-        t.killed,
-        t.survived,
-        t.inert,
-        t.untold,
-        rate(t.kill_rate())
-    )
+    let parts: Vec<String> = values(t)
+        .into_iter()
+        .zip(COLUMNS)
+        .map(|(v, c)| if c == "kill rate" { format!("{c} {v}") } else { format!("{v} {c}") })
+        .collect();
+    parts.join(", ")
 }
 
 fn cells(t: &ForgeryTally) -> String {
-    format!(
-        "{} | {} | {} | {} | {} | {}",
-        t.forgeries,
-        t.killed,
-        t.survived,
-        t.inert,
-        t.untold,
-        rate(t.kill_rate())
-    )
+    values(t).join(" | ")
 }
 
 fn record_line(r: &ForgeryRecord) -> String {
