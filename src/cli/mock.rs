@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use zkevm_circuits::evm::witness::{all_steps, block_witnesses};
+use zkevm_circuits::evm::dispatch::block_witnesses;
+use zkevm_circuits::evm::witness::all_steps;
 use zkevm_circuits::halo2_proofs::halo2curves::bn256::Fr;
 use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
 use zkevm_circuits::{mock, CircuitError};

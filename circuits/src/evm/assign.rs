@@ -8,16 +8,7 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Expression;
 
 use super::builder::{IsZeroCells, WordBytes, WordCells, WordEqualCells};
-use super::cell::Cell;
-
-/// Whether a remembered value is in an advice or a fixed column.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ColumnKind {
-    /// Advice.
-    Advice,
-    /// Fixed.
-    Fixed,
-}
+use super::cell::{Cell, ColumnKind};
 
 /// A step's assigned values by `(kind, column index, rotation)`.
 pub type StepValuesMap<F> = HashMap<(ColumnKind, usize, i32), F>;

@@ -77,8 +77,8 @@ impl Cell {
     }
 
     /// The cell's key in a step's assigned values.
-    pub fn key(&self) -> (super::assign::ColumnKind, usize, i32) {
-        (super::assign::ColumnKind::Advice, self.column.index(), self.rotation as i32)
+    pub fn key(&self) -> (ColumnKind, usize, i32) {
+        (ColumnKind::Advice, self.column.index(), self.rotation as i32)
     }
 
     /// Assigns the cell of the step starting at `step_offset`.
@@ -145,4 +145,13 @@ impl CellManager {
     pub fn used(&self, cell_type: CellType) -> usize {
         self.columns.iter().filter(|c| c.cell_type == cell_type).map(|c| c.used).sum()
     }
+}
+
+/// Whether a remembered value is in an advice or a fixed column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ColumnKind {
+    /// Advice.
+    Advice,
+    /// Fixed.
+    Fixed,
 }

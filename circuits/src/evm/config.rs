@@ -13,7 +13,8 @@ use super::assign::{evaluate, AssignedStep, StepAssigner};
 use super::builder::{CellUsage, EvmBuilder, GadgetSpec};
 use super::cell::{Cell, CellManager, CellType, LookupTable};
 use super::execution_state::ExecutionState;
-use super::gadgets::{self, StepGadget};
+use super::gadget::StepGadget;
+use super::gadgets;
 use super::step::{StepColumns, StepValues};
 use super::witness::StepWitness;
 use super::STEP_HEIGHT;
@@ -452,72 +453,10 @@ fn selector_cell(selectors: &[Column<Advice>], state: ExecutionState) -> Cell {
     Cell { column: selectors[index / STEP_HEIGHT], rotation: index % STEP_HEIGHT }
 }
 
-fn state_name(state: ExecutionState) -> &'static str {
-    match state {
-        ExecutionState::BeginTx => "evm BeginTx",
-        ExecutionState::EndTx => "evm EndTx",
-        ExecutionState::Padding => "evm padding",
-        ExecutionState::EndBlock => "evm EndBlock",
-        ExecutionState::Stop => "evm STOP",
-        ExecutionState::Return => "evm RETURN",
-        ExecutionState::AddSub => "evm ADD/SUB",
-        ExecutionState::Mul => "evm MUL",
-        ExecutionState::DivMod => "evm DIV/MOD",
-        ExecutionState::SignedModArith => "evm SDIV/SMOD/ADDMOD/MULMOD",
-        ExecutionState::Exp => "evm EXP",
-        ExecutionState::SignExtend => "evm SIGNEXTEND",
-        ExecutionState::Byte => "evm BYTE",
-        ExecutionState::Shl => "evm SHL",
-        ExecutionState::ShrSar => "evm SHR/SAR",
-        ExecutionState::Bitwise => "evm AND/OR/XOR",
-        ExecutionState::Comparator => "evm LT/GT/SLT/SGT",
-        ExecutionState::Eq => "evm EQ",
-        ExecutionState::IsZero => "evm ISZERO",
-        ExecutionState::Not => "evm NOT",
-        ExecutionState::BlockContext => "evm block context",
-        ExecutionState::TxContext => "evm ORIGIN/GASPRICE",
-        ExecutionState::CallContext => "evm call context",
-        ExecutionState::SelfBalance => "evm SELFBALANCE",
-        ExecutionState::CodeSize => "evm CODESIZE",
-        ExecutionState::CallDataLoad => "evm CALLDATALOAD",
-        ExecutionState::CallDataCopy => "evm CALLDATACOPY",
-        ExecutionState::CodeCopy => "evm CODECOPY",
-        ExecutionState::ExtCodeCopy => "evm EXTCODECOPY",
-        ExecutionState::BlobHash => "evm BLOBHASH",
-        ExecutionState::BlockHash => "evm BLOCKHASH",
-        ExecutionState::Sload => "evm SLOAD",
-        ExecutionState::Sstore => "evm SSTORE",
-        ExecutionState::Tload => "evm TLOAD",
-        ExecutionState::Tstore => "evm TSTORE",
-        ExecutionState::Push => "evm PUSH",
-        ExecutionState::Pop => "evm POP",
-        ExecutionState::Dup => "evm DUP",
-        ExecutionState::Swap => "evm SWAP",
-        ExecutionState::JumpDest => "evm JUMPDEST",
-        ExecutionState::Pc => "evm PC",
-        ExecutionState::Gas => "evm GAS",
-        ExecutionState::Msize => "evm MSIZE",
-        ExecutionState::Mload => "evm MLOAD",
-        ExecutionState::Mstore => "evm MSTORE",
-        ExecutionState::Mstore8 => "evm MSTORE8",
-        ExecutionState::Jump => "evm JUMP",
-        ExecutionState::JumpI => "evm JUMPI",
-        ExecutionState::Sha3 => "evm KECCAK256",
-        ExecutionState::Mcopy => "evm MCOPY",
-        ExecutionState::Log => "evm LOG",
-        ExecutionState::Revert => "evm REVERT",
-        ExecutionState::ErrorHalt => "evm exceptional halt",
-        ExecutionState::ErrorInvalidJump => "evm invalid jump",
-        ExecutionState::ErrorOutOfGasSstore => "evm SSTORE out of gas",
-        ExecutionState::ReturnDataCopy => "evm RETURNDATACOPY",
-        ExecutionState::ErrorReturnDataOutOfBounds => "evm RETURNDATACOPY past the data",
-        ExecutionState::ErrorOutOfGasMemory => "evm memory out of gas",
-        ExecutionState::ErrorOutOfGasExp => "evm EXP out of gas",
-        ExecutionState::ErrorOutOfGasMcopy => "evm MCOPY out of gas",
-        ExecutionState::Balance => "evm BALANCE",
-        ExecutionState::ExtCodeHash => "evm EXTCODEHASH",
-        ExecutionState::ExtCodeSize => "evm EXTCODESIZE",
-    }
+/// The gate name of `state`'s gadget.
+fn state_name(state: ExecutionState) -> String {
+    gadgets::descriptor(state)
+        .map_or_else(|| format!("evm {state:?}"), |d| format!("evm {}", d.name))
 }
 
 fn table_name(table: LookupTable) -> &'static str {

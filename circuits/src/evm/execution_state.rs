@@ -1,9 +1,6 @@
-//! Execution states: which gadget constrains a step. One state per opcode *family*; the
-//! registry maps each step of a trace to its state, or says plainly that none exists yet.
-
-use zkevm_executor::trace::{Step, StepKind};
-
-use crate::error::CircuitError;
+//! Execution states: one per gadget (opcode *family*), in selector order. Which steps a state
+//! takes is its gadget's to say ([`super::gadgets::Gadget::claims`]); a test checks that the
+//! registry lists exactly these states, in this order.
 
 /// The gadget a step runs. Only states with a sound gadget exist.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -224,99 +221,6 @@ impl ExecutionState {
                 | ExecutionState::Padding
                 | ExecutionState::EndBlock
         )
-    }
-
-    /// The state of an opcode that completed, if it has a gadget.
-    pub fn of_opcode(opcode: u8) -> Option<Self> {
-        Some(match opcode {
-            0x00 => ExecutionState::Stop,
-            0xf3 => ExecutionState::Return,
-            0xfd => ExecutionState::Revert,
-            0x01 | 0x03 => ExecutionState::AddSub,
-            0x02 => ExecutionState::Mul,
-            0x04 | 0x06 => ExecutionState::DivMod,
-            0x05 | 0x07 | 0x08 | 0x09 => ExecutionState::SignedModArith,
-            0x0a => ExecutionState::Exp,
-            0x31 => ExecutionState::Balance,
-            0x3f => ExecutionState::ExtCodeHash,
-            0x3b => ExecutionState::ExtCodeSize,
-            0x0b => ExecutionState::SignExtend,
-            0x1a => ExecutionState::Byte,
-            0x1b => ExecutionState::Shl,
-            0x1c | 0x1d => ExecutionState::ShrSar,
-            0x16..=0x18 => ExecutionState::Bitwise,
-            0x10..=0x13 => ExecutionState::Comparator,
-            0x14 => ExecutionState::Eq,
-            0x15 => ExecutionState::IsZero,
-            0x19 => ExecutionState::Not,
-            0x41..=0x46 | 0x48 | 0x4a => ExecutionState::BlockContext,
-            0x32 | 0x3a => ExecutionState::TxContext,
-            0x30 | 0x33 | 0x34 | 0x36 | 0x3d => ExecutionState::CallContext,
-            0x47 => ExecutionState::SelfBalance,
-            0x38 => ExecutionState::CodeSize,
-            0x35 => ExecutionState::CallDataLoad,
-            0x37 => ExecutionState::CallDataCopy,
-            0x39 => ExecutionState::CodeCopy,
-            0x3c => ExecutionState::ExtCodeCopy,
-            0x49 => ExecutionState::BlobHash,
-            0x40 => ExecutionState::BlockHash,
-            0x3e => ExecutionState::ReturnDataCopy,
-            0x54 => ExecutionState::Sload,
-            0x55 => ExecutionState::Sstore,
-            0x5c => ExecutionState::Tload,
-            0x5d => ExecutionState::Tstore,
-            0x50 => ExecutionState::Pop,
-            0x56 => ExecutionState::Jump,
-            0x57 => ExecutionState::JumpI,
-            0x58 => ExecutionState::Pc,
-            0x59 => ExecutionState::Msize,
-            0x51 => ExecutionState::Mload,
-            0x52 => ExecutionState::Mstore,
-            0x53 => ExecutionState::Mstore8,
-            0x5a => ExecutionState::Gas,
-            0x5b => ExecutionState::JumpDest,
-            0x20 => ExecutionState::Sha3,
-            0x5e => ExecutionState::Mcopy,
-            0xa0..=0xa4 => ExecutionState::Log,
-            0x5f..=0x7f => ExecutionState::Push,
-            0x80..=0x8f => ExecutionState::Dup,
-            0x90..=0x9f => ExecutionState::Swap,
-            _ => return None,
-        })
-    }
-
-    /// The state of `step`, or `Unsupported` naming what has no gadget.
-    pub fn of_step(step: &Step) -> Result<Self, CircuitError> {
-        match &step.kind {
-            StepKind::Op(opcode) => Self::of_opcode(*opcode).ok_or_else(|| {
-                CircuitError::Unsupported(format!("opcode {}", opcode_name(*opcode)))
-            }),
-            StepKind::Error { opcode, error } => {
-                if super::gadgets::error::provable(*opcode, error) {
-                    Ok(ExecutionState::ErrorHalt)
-                } else if super::gadgets::invalid_jump::provable(*opcode, error) {
-                    Ok(ExecutionState::ErrorInvalidJump)
-                } else if super::gadgets::sstore_oog::provable(*opcode, error) {
-                    Ok(ExecutionState::ErrorOutOfGasSstore)
-                } else if super::gadgets::returndatacopy::provable(*opcode, error) {
-                    Ok(ExecutionState::ErrorReturnDataOutOfBounds)
-                } else if super::gadgets::memory_oog::provable(*opcode, error) {
-                    Ok(ExecutionState::ErrorOutOfGasMemory)
-                } else if super::gadgets::exp_oog::provable(*opcode, error) {
-                    Ok(ExecutionState::ErrorOutOfGasExp)
-                } else if super::gadgets::mcopy_oog::provable(*opcode, error) {
-                    Ok(ExecutionState::ErrorOutOfGasMcopy)
-                } else {
-                    Err(CircuitError::Unsupported(format!(
-                        "error {error:?} at {}",
-                        opcode_name(*opcode)
-                    )))
-                }
-            }
-            StepKind::BeginTx => Ok(ExecutionState::BeginTx),
-            StepKind::EndTx => Ok(ExecutionState::EndTx),
-            StepKind::EndBlock => Ok(ExecutionState::EndBlock),
-        }
     }
 }
 

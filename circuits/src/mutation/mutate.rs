@@ -16,7 +16,8 @@ use zkevm_executor::Trace;
 
 use super::kind::MutationKind;
 use super::rng::SplitMix64;
-use crate::evm::execution_state::{opcode_name, ExecutionState};
+use crate::evm::execution_state::opcode_name;
+use crate::evm::gadgets::state_of;
 
 /// A mutated clone of a trace and what was changed.
 #[derive(Clone, Debug)]
@@ -58,7 +59,7 @@ pub fn step_label(step: &Step) -> (String, String) {
         StepKind::Error { opcode, .. } => format!("error at {}", opcode_name(*opcode)),
         other => format!("{other:?}"),
     };
-    let family = match ExecutionState::of_step(step) {
+    let family = match state_of(&step.kind) {
         Ok(state) => format!("{state:?}"),
         Err(_) => "unsupported".to_string(),
     };
@@ -474,7 +475,7 @@ fn finish(
 /// Supported opcodes that could stand in for `op`: the same stack effect, and the same gadget
 /// (`same_gadget`) or another one.
 fn replacement_opcodes(op: u8, same_gadget: bool) -> Vec<u8> {
-    let Some(state) = ExecutionState::of_opcode(op) else { return Vec::new() };
+    let Ok(state) = state_of(&StepKind::Op(op)) else { return Vec::new() };
     let p = properties(op);
     (0..=255u8)
         .filter(|&o| o != op)
@@ -482,7 +483,7 @@ fn replacement_opcodes(op: u8, same_gadget: bool) -> Vec<u8> {
             let q = properties(o);
             q.stack_in == p.stack_in
                 && q.stack_out == p.stack_out
-                && ExecutionState::of_opcode(o).is_some_and(|s| (s == state) == same_gadget)
+                && state_of(&StepKind::Op(o)).is_ok_and(|s| (s == state) == same_gadget)
         })
         .collect()
 }

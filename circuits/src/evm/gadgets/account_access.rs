@@ -22,16 +22,17 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Error, Expression};
 use zkevm_executor::trace::AccountField;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
+use zkevm_executor::trace::StepKind;
 
 /// EIP-2929: an access to a warm account.
 const WARM_ACCESS: u64 = 100;
@@ -136,9 +137,16 @@ pub struct BalanceGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for BalanceGadget {
+impl Gadget for BalanceGadget {
+    const NAME: &'static str = "BALANCE";
     const STATE: ExecutionState = ExecutionState::Balance;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x31])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for BalanceGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("BALANCE: opcode", opcode, constant(0x31));
@@ -194,9 +202,16 @@ pub struct ExtCodeHashGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for ExtCodeHashGadget {
+impl Gadget for ExtCodeHashGadget {
+    const NAME: &'static str = "EXTCODEHASH";
     const STATE: ExecutionState = ExecutionState::ExtCodeHash;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x3f])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ExtCodeHashGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("EXTCODEHASH: opcode", opcode, constant(0x3f));
@@ -374,9 +389,16 @@ pub struct ExtCodeSizeGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for ExtCodeSizeGadget {
+impl Gadget for ExtCodeSizeGadget {
+    const NAME: &'static str = "EXTCODESIZE";
     const STATE: ExecutionState = ExecutionState::ExtCodeSize;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x3b])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ExtCodeSizeGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("EXTCODESIZE: opcode", opcode, constant(0x3b));

@@ -7,15 +7,16 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{two_pow_128, EvmBuilder, WordBytes, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
+use zkevm_executor::trace::StepKind;
 
 /// The ADD/SUB gadget.
 #[derive(Clone, Debug)]
@@ -30,9 +31,16 @@ pub struct AddSubGadget {
     carry_hi: Cell,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for AddSubGadget {
+impl Gadget for AddSubGadget {
+    const NAME: &'static str = "ADD/SUB";
     const STATE: ExecutionState = ExecutionState::AddSub;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x01, 0x03])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for AddSubGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let is_sub = cb.query_bool("ADD/SUB: is_sub is boolean");
         let opcode = cb.cur.opcode.clone();

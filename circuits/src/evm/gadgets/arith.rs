@@ -7,7 +7,6 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::arith::ArithTable;
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
@@ -15,8 +14,10 @@ use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::{Cell, LookupTable};
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
+use zkevm_executor::trace::StepKind;
 
 /// EXP's gas: `10 + 50` per byte of the exponent (EIP-160).
 const EXP_GAS: u64 = 10;
@@ -43,9 +44,16 @@ pub struct SignedModArithGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for SignedModArithGadget {
+impl Gadget for SignedModArithGadget {
+    const NAME: &'static str = "SDIV/SMOD/ADDMOD/MULMOD";
     const STATE: ExecutionState = ExecutionState::SignedModArith;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x05, 0x07, 0x08, 0x09])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for SignedModArithGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let three = cb.query_bool("SDIV/SMOD/ADDMOD/MULMOD: three operands is boolean");
         let alt = cb.query_bool("SDIV/SMOD/ADDMOD/MULMOD: alt is boolean");
@@ -114,9 +122,16 @@ pub struct ExpGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for ExpGadget {
+impl Gadget for ExpGadget {
+    const NAME: &'static str = "EXP";
     const STATE: ExecutionState = ExecutionState::Exp;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x0a])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ExpGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("EXP: opcode", opcode.clone(), constant(0x0a));

@@ -17,7 +17,6 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Error, Expression};
 use zkevm_executor::trace::{AccountField, CallContextField};
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{
@@ -26,11 +25,13 @@ use crate::evm::builder::{
 use crate::evm::cell::Cell;
 use crate::evm::common::{opcode_states, require_no_code_state};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::witness::StepWitness;
 use crate::keccak::hash_halves;
 use crate::state::rw_row::{account_field_tag, address_word, word_limbs};
 use crate::state::RwTag;
 use crate::table::{BlockField, TxField};
+use zkevm_executor::trace::StepKind;
 
 /// Gas every transaction pays before its calldata.
 pub const TX_BASE_GAS: u64 = 21_000;
@@ -179,9 +180,48 @@ impl FeeCells {
     }
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
+impl Gadget for BeginTxGadget {
+    const NAME: &'static str = "BeginTx";
     const STATE: ExecutionState = ExecutionState::BeginTx;
 
+    fn claims(step: &StepKind) -> bool {
+        matches!(step, StepKind::BeginTx)
+    }
+
+    fn supports(w: &StepWitness<'_>) -> Result<(), Unsupported> {
+        let Some(tx) = w.tx else { return Ok(()) };
+        let limb = U256::from(1u8) << 128;
+        let Some(to) = tx.to else { return Err(Unsupported::new("contract creation")) };
+        if !tx.access_list.is_empty() {
+            return Err(Unsupported::new("transaction access list"));
+        }
+        if !tx.blob_hashes.is_empty() {
+            return Err(Unsupported::new("blob transaction"));
+        }
+        let to_number = U256::from_be_slice(to.as_slice());
+        if !to_number.is_zero() && to_number <= U256::from(PRECOMPILES) {
+            return Err(Unsupported::new("transaction to a precompile"));
+        }
+        let priority = tx.max_priority_fee_per_gas.unwrap_or(tx.gas_price);
+        if tx.gas_price >= 1 << 64 || priority >= 1 << 64 {
+            return Err(Unsupported::new("gas price of 2^64 wei or more"));
+        }
+        if U256::from(tx.gas_limit) * U256::from(tx.effective_gas_price) >= limb {
+            return Err(Unsupported::new("transaction fee of 2^128 wei or more"));
+        }
+        let transfers = if tx.value.is_zero() { 0 } else { 2 };
+        if w.rws.len() != 28 + transfers {
+            return Err(Unsupported::new("BeginTx with an unexpected RW shape"));
+        }
+        let hash = w.rws[15].value.to_be_bytes::<32>();
+        if hash != EMPTY_CODE_HASH && w.code.is_empty() {
+            return Err(Unsupported::new("callee with an unknown code hash"));
+        }
+        Ok(())
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let tx_id = cb.cur.tx_id.clone();
         let (nonce, gas_limit, gas_price) = (cb.query_cell(), cb.query_cell(), cb.query_cell());

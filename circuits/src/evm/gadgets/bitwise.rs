@@ -5,7 +5,6 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::bitwise::BitwiseTable;
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
@@ -13,8 +12,10 @@ use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::LookupTable;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
+use zkevm_executor::trace::StepKind;
 
 /// AND, OR, XOR.
 #[derive(Clone, Debug)]
@@ -26,9 +27,16 @@ pub struct BitwiseGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for BitwiseGadget {
+impl Gadget for BitwiseGadget {
+    const NAME: &'static str = "AND/OR/XOR";
     const STATE: ExecutionState = ExecutionState::Bitwise;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, 0x16..=0x18)
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for BitwiseGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let (a, b, c) = (cb.query_word(), cb.query_word(), cb.query_word());
         cb.stack_pop("AND/OR/XOR: a", a.expr());

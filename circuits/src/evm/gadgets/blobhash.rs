@@ -10,14 +10,15 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::CallContextField;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word, WordCells};
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
+use zkevm_executor::trace::StepKind;
 
 /// BLOBHASH.
 #[derive(Clone, Debug)]
@@ -27,9 +28,16 @@ pub struct BlobHashGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for BlobHashGadget {
+impl Gadget for BlobHashGadget {
+    const NAME: &'static str = "BLOBHASH";
     const STATE: ExecutionState = ExecutionState::BlobHash;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x49])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for BlobHashGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("BLOBHASH: opcode", opcode, constant(0x49));

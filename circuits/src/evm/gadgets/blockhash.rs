@@ -19,16 +19,17 @@ use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::table::{BlockField, BLOCKHASH_DEPTH, BLOCKHASH_FIELD};
+use zkevm_executor::trace::StepKind;
 
 /// BLOCKHASH.
 #[derive(Clone, Debug)]
@@ -53,9 +54,16 @@ pub struct BlockHashGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for BlockHashGadget {
+impl Gadget for BlockHashGadget {
+    const NAME: &'static str = "BLOCKHASH";
     const STATE: ExecutionState = ExecutionState::BlockHash;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x40])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for BlockHashGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("BLOCKHASH: opcode", opcode, constant(0x40));

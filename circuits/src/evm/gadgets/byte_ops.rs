@@ -9,7 +9,6 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Error, Expression};
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word, WordBytes, WordCells};
@@ -17,8 +16,10 @@ use crate::evm::byte_index::ByteIndex;
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
+use zkevm_executor::trace::StepKind;
 
 /// A word from 32 little-endian byte expressions.
 fn word_of_le<F: PrimeField>(bytes: &[Expression<F>]) -> Word<F> {
@@ -38,9 +39,16 @@ pub struct ByteGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for ByteGadget {
+impl Gadget for ByteGadget {
+    const NAME: &'static str = "BYTE";
     const STATE: ExecutionState = ExecutionState::Byte;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x1a])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ByteGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("BYTE: opcode", opcode, constant(0x1a));
@@ -86,9 +94,16 @@ pub struct SignExtendGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for SignExtendGadget {
+impl Gadget for SignExtendGadget {
+    const NAME: &'static str = "SIGNEXTEND";
     const STATE: ExecutionState = ExecutionState::SignExtend;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x0b])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for SignExtendGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("SIGNEXTEND: opcode", opcode, constant(0x0b));

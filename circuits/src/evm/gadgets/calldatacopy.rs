@@ -22,7 +22,6 @@ use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::CallContextField;
 
 use super::copy_source::{Minimum, SourceWindow};
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::copy::StreamClaim;
 use crate::evm::assign::StepAssigner;
@@ -30,10 +29,12 @@ use crate::evm::builder::{EvmBuilder, Word, WordCells};
 use crate::evm::cell::{Cell, LookupTable};
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
+use zkevm_executor::trace::StepKind;
 
 /// CALLDATACOPY's constant part and its gas per word copied.
 const GAS_COPY: u64 = 3;
@@ -58,9 +59,16 @@ pub struct CallDataCopyGadget {
     expansion: MemoryExpansion,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for CallDataCopyGadget {
+impl Gadget for CallDataCopyGadget {
+    const NAME: &'static str = "CALLDATACOPY";
     const STATE: ExecutionState = ExecutionState::CallDataCopy;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x37])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for CallDataCopyGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("CALLDATACOPY: opcode", opcode, constant(0x37));

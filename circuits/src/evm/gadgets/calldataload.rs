@@ -19,18 +19,19 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Error, Expression};
 use zkevm_executor::trace::CallContextField;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells};
 use crate::evm::cell::{Cell, LookupTable};
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{word_of_be_bytes, MemoryAddress};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::table::calldata_words;
 use alloy_primitives::U256;
+use zkevm_executor::trace::StepKind;
 
 /// CALLDATALOAD.
 #[derive(Clone, Debug)]
@@ -52,9 +53,16 @@ pub struct CallDataLoadGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for CallDataLoadGadget {
+impl Gadget for CallDataLoadGadget {
+    const NAME: &'static str = "CALLDATALOAD";
     const STATE: ExecutionState = ExecutionState::CallDataLoad;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x35])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for CallDataLoadGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("CALLDATALOAD: opcode", opcode, constant(0x35));

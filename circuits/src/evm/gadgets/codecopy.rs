@@ -18,7 +18,6 @@ use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::CallContextField;
 
 use super::copy_source::{Minimum, SourceWindow};
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::copy::{StreamClaim, WORD_BYTES};
 use crate::evm::assign::StepAssigner;
@@ -26,10 +25,12 @@ use crate::evm::builder::{EvmBuilder, Word, WordCells};
 use crate::evm::cell::{Cell, LookupTable};
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
+use zkevm_executor::trace::StepKind;
 
 /// CODECOPY's constant part and its gas per word copied.
 const GAS_COPY: u64 = 3;
@@ -51,9 +52,16 @@ pub struct CodeCopyGadget {
     expansion: MemoryExpansion,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for CodeCopyGadget {
+impl Gadget for CodeCopyGadget {
+    const NAME: &'static str = "CODECOPY";
     const STATE: ExecutionState = ExecutionState::CodeCopy;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x39])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for CodeCopyGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("CODECOPY: opcode", opcode, constant(0x39));

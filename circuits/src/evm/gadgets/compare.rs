@@ -8,7 +8,6 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Error, Expression};
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{
@@ -17,8 +16,10 @@ use crate::evm::builder::{
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
+use zkevm_executor::trace::StepKind;
 
 /// `2^127`.
 fn two_pow_127<F: PrimeField>() -> Expression<F> {
@@ -76,9 +77,16 @@ pub struct ComparatorGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for ComparatorGadget {
+impl Gadget for ComparatorGadget {
+    const NAME: &'static str = "LT/GT/SLT/SGT";
     const STATE: ExecutionState = ExecutionState::Comparator;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, 0x10..=0x13)
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ComparatorGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let is_gt = cb.query_bool("comparison: is_gt is boolean");
         let is_signed = cb.query_bool("comparison: is_signed is boolean");
@@ -203,9 +211,16 @@ pub struct EqGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for EqGadget {
+impl Gadget for EqGadget {
+    const NAME: &'static str = "EQ";
     const STATE: ExecutionState = ExecutionState::Eq;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x14])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for EqGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("EQ: opcode", opcode, constant(0x14));
@@ -253,9 +268,16 @@ pub struct IsZeroOpGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for IsZeroOpGadget {
+impl Gadget for IsZeroOpGadget {
+    const NAME: &'static str = "ISZERO";
     const STATE: ExecutionState = ExecutionState::IsZero;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x15])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for IsZeroOpGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("ISZERO: opcode", opcode, constant(0x15));
@@ -291,9 +313,16 @@ pub struct NotGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for NotGadget {
+impl Gadget for NotGadget {
+    const NAME: &'static str = "NOT";
     const STATE: ExecutionState = ExecutionState::Not;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x19])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for NotGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("NOT: opcode", opcode, constant(0x19));

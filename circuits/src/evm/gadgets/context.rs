@@ -19,16 +19,17 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Error, Expression};
 use zkevm_executor::trace::{AccountField, CallContextField};
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word, WordBytes, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::{call_context_field_tag, word_limbs};
 use crate::table::TxField;
+use zkevm_executor::trace::StepKind;
 
 /// Assigns the pushed value (the step's last RW) and the slot's previous content.
 fn assign_push<F: PrimeField>(
@@ -53,9 +54,16 @@ pub struct BlockContextGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for BlockContextGadget {
+impl Gadget for BlockContextGadget {
+    const NAME: &'static str = "block context";
     const STATE: ExecutionState = ExecutionState::BlockContext;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x48, 0x4a])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for BlockContextGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         let opcode_inverse = cb.query_cell();
@@ -96,9 +104,16 @@ pub struct TxContextGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for TxContextGadget {
+impl Gadget for TxContextGadget {
+    const NAME: &'static str = "ORIGIN/GASPRICE";
     const STATE: ExecutionState = ExecutionState::TxContext;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x32, 0x3a])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for TxContextGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let is_gas_price = cb.query_bool("ORIGIN/GASPRICE: is_gas_price is boolean");
         let opcode = cb.cur.opcode.clone();
@@ -157,9 +172,16 @@ pub struct CallContextGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for CallContextGadget {
+impl Gadget for CallContextGadget {
+    const NAME: &'static str = "call context";
     const STATE: ExecutionState = ExecutionState::CallContext;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x30, 0x33, 0x34, 0x36, 0x3d])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for CallContextGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let which = [(); 5].map(|_| cb.query_bool("call context: opcode flag is boolean"));
         let sum = |f: &dyn Fn(usize) -> u64| {
@@ -204,9 +226,16 @@ pub struct SelfBalanceGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for SelfBalanceGadget {
+impl Gadget for SelfBalanceGadget {
+    const NAME: &'static str = "SELFBALANCE";
     const STATE: ExecutionState = ExecutionState::SelfBalance;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x47])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for SelfBalanceGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("SELFBALANCE: opcode", opcode, constant(0x47));
@@ -252,9 +281,16 @@ pub struct CodeSizeGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for CodeSizeGadget {
+impl Gadget for CodeSizeGadget {
+    const NAME: &'static str = "CODESIZE";
     const STATE: ExecutionState = ExecutionState::CodeSize;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x38])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for CodeSizeGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("CODESIZE: opcode", opcode, constant(0x38));

@@ -8,14 +8,15 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::EvmBuilder;
 use crate::evm::cell::LookupTable;
 use crate::evm::common::require_no_code_state;
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
+use zkevm_executor::trace::StepKind;
 
 /// Padding and EndBlock hold no gas, logs or code state: every step-state cell but the
 /// counters and ids they carry is zero, as in the trace's EndBlock step.
@@ -30,9 +31,17 @@ fn require_closing_state<F: PrimeField>(cb: &mut EvmBuilder<F>) {
 #[derive(Clone, Debug)]
 pub struct PaddingGadget;
 
-impl<F: PrimeField> ExecutionGadget<F> for PaddingGadget {
+impl Gadget for PaddingGadget {
+    const NAME: &'static str = "padding";
     const STATE: ExecutionState = ExecutionState::Padding;
 
+    /// No step of a trace: the framework places padding between the last step and EndBlock.
+    fn claims(_step: &StepKind) -> bool {
+        false
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for PaddingGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         cb.require_next_in(
             "padding: padding or EndBlock follows",
@@ -57,9 +66,16 @@ impl<F: PrimeField> StepGadget<F> for PaddingGadget {
 #[derive(Clone, Debug)]
 pub struct EndBlockGadget;
 
-impl<F: PrimeField> ExecutionGadget<F> for EndBlockGadget {
+impl Gadget for EndBlockGadget {
+    const NAME: &'static str = "EndBlock";
     const STATE: ExecutionState = ExecutionState::EndBlock;
 
+    fn claims(step: &StepKind) -> bool {
+        matches!(step, StepKind::EndBlock)
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for EndBlockGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         // cur.rw_counter is one past the last RW: the padding row to find is capacity − it.
         let counter = cb.rw_capacity.clone() - cb.cur.rw_counter.clone();

@@ -16,18 +16,19 @@ use halo2_proofs::plonk::{Error, Expression};
 use zkevm_executor::trace::{AccountField, CallContextField, ReceiptField};
 
 use super::begin_tx::{low_carry, EMPTY_CODE_HASH};
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordBytes, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::require_no_code_state;
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::witness::StepWitness;
 use crate::keccak::hash_halves;
 use crate::state::rw_row::{address_word, receipt_field_tag, word_limbs};
 use crate::state::RwTag;
 use crate::table::{BlockField, TxField, GAS_USED_BEFORE_FIELD};
+use zkevm_executor::trace::StepKind;
 
 /// EIP-3529: at most a fifth of the gas spent is refunded.
 pub const MAX_REFUND_QUOTIENT: u64 = 5;
@@ -62,9 +63,40 @@ pub struct EndTxGadget {
     block_room: [Cell; 8],
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
+impl Gadget for EndTxGadget {
+    const NAME: &'static str = "EndTx";
     const STATE: ExecutionState = ExecutionState::EndTx;
 
+    fn claims(step: &StepKind) -> bool {
+        matches!(step, StepKind::EndTx)
+    }
+
+    fn supports(w: &StepWitness<'_>) -> Result<(), Unsupported> {
+        let Some(tx) = w.tx else { return Ok(()) };
+        let limb = U256::from(1u8) << 128;
+        let gas_left = w.values.gas_left;
+        let spent = tx.gas_limit.saturating_sub(gas_left);
+        let counter = w.rws.get(1).map_or(0, |rw| rw.value.saturating_to::<u64>());
+        let refund = counter.min(spent / 5);
+        let price = U256::from(tx.effective_gas_price);
+        let returned = U256::from(gas_left + refund) * price;
+        let tip = tx.effective_gas_price.saturating_sub(w.block.base_fee as u128);
+        let reward = U256::from(tip) * U256::from(spent - refund);
+        if returned >= limb || reward >= limb {
+            return Err(Unsupported::new("refund or fee of 2^128 wei or more"));
+        }
+        let expected = 6
+            + usize::from(!returned.is_zero())
+            + usize::from(!reward.is_zero())
+            + usize::from(w.values.tx_id > 0);
+        if w.rws.len() != expected {
+            return Err(Unsupported::new("EndTx with an unexpected RW shape (self-destruct)"));
+        }
+        Ok(())
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let (cur, next) = (cb.cur.clone(), cb.next.clone());
         let tx_id = cur.tx_id.clone();

@@ -25,15 +25,16 @@ use halo2_proofs::plonk::Error;
 use zkevm_executor::opcodes;
 use zkevm_executor::trace::ExecError;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{require_reverted_end, STACK_LIMIT};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::witness::StepWitness;
 use crate::table::FixedTableTag;
+use zkevm_executor::trace::StepKind;
 
 /// INVALID, the designated invalid opcode.
 pub const INVALID: u8 = 0xfe;
@@ -112,9 +113,32 @@ pub struct ErrorGadget {
     is_invalid_byte: IsZeroCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for ErrorGadget {
+impl Gadget for ErrorGadget {
+    const NAME: &'static str = "exceptional halt";
     const STATE: ExecutionState = ExecutionState::ErrorHalt;
 
+    fn claims(step: &StepKind) -> bool {
+        matches!(step, StepKind::Error { opcode, error } if provable(*opcode, error))
+    }
+
+    fn supports(w: &StepWitness<'_>) -> Result<(), Unsupported> {
+        if !covered(w.values.opcode as u8, w.values.stack_pointer, w.values.gas_left) {
+            return Err(Unsupported::new(
+                "exceptional halt whose condition the circuit does not prove",
+            ));
+        }
+        if w.rws.len() as u64 != w.values.reversible_write_counter {
+            // The halt changed state before failing (SSTORE's slot load): not covered yet.
+            return Err(Unsupported::new(format!(
+                "error at {} after a state change",
+                crate::evm::execution_state::opcode_name(w.values.opcode as u8)
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ErrorGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let (cur, next) = (cb.cur.clone(), cb.next.clone());
         let opcode = cur.opcode.clone();

@@ -13,13 +13,13 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::{ExecError, StepKind};
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, WordBytes, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::require_reverted_end;
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 
@@ -54,9 +54,23 @@ pub struct ExpOutOfGasGadget {
     shortfall: [Cell; 2],
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for ExpOutOfGasGadget {
+impl Gadget for ExpOutOfGasGadget {
+    const NAME: &'static str = "EXP out of gas";
     const STATE: ExecutionState = ExecutionState::ErrorOutOfGasExp;
 
+    fn claims(step: &StepKind) -> bool {
+        matches!(step, StepKind::Error { opcode, error } if provable(*opcode, error))
+    }
+
+    fn supports(w: &StepWitness<'_>) -> Result<(), Unsupported> {
+        if w.rws.len() as u64 != w.values.reversible_write_counter + 2 {
+            return Err(Unsupported::new("EXP out of gas with an unexpected RW shape"));
+        }
+        Ok(())
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ExpOutOfGasGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let (cur, next) = (cb.cur.clone(), cb.next.clone());
         let opcode = cur.opcode.clone();

@@ -14,7 +14,6 @@ use zkevm_executor::trace::AccountField;
 
 use super::account_access::{AccessedAccount, CodeOfHash};
 use super::copy_source::{Minimum, SourceWindow};
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::copy::{StreamClaim, WORD_BYTES};
 use crate::evm::assign::StepAssigner;
@@ -22,10 +21,12 @@ use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::{Cell, LookupTable};
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
+use zkevm_executor::trace::StepKind;
 
 /// Gas per word copied.
 const GAS_COPY_WORD: u64 = 3;
@@ -48,9 +49,16 @@ pub struct ExtCodeCopyGadget {
     expansion: MemoryExpansion,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for ExtCodeCopyGadget {
+impl Gadget for ExtCodeCopyGadget {
+    const NAME: &'static str = "EXTCODECOPY";
     const STATE: ExecutionState = ExecutionState::ExtCodeCopy;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x3c])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ExtCodeCopyGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("EXTCODECOPY: opcode", opcode, constant(0x3c));

@@ -16,13 +16,13 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::{ExecError, StepKind};
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::require_reverted_end;
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 
@@ -70,9 +70,24 @@ pub struct InvalidJumpGadget {
     is_jumpdest_byte: IsZeroCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for InvalidJumpGadget {
+impl Gadget for InvalidJumpGadget {
+    const NAME: &'static str = "invalid jump";
     const STATE: ExecutionState = ExecutionState::ErrorInvalidJump;
 
+    fn claims(step: &StepKind) -> bool {
+        matches!(step, StepKind::Error { opcode, error } if provable(*opcode, error))
+    }
+
+    fn supports(w: &StepWitness<'_>) -> Result<(), Unsupported> {
+        let reads = 1 + u64::from(w.values.opcode == 0x57);
+        if w.rws.len() as u64 != w.values.reversible_write_counter + reads {
+            return Err(Unsupported::new("invalid jump with an unexpected RW shape"));
+        }
+        Ok(())
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for InvalidJumpGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let (cur, next) = (cb.cur.clone(), cb.next.clone());
         let is_jumpi = cb.query_bool("invalid jump: JUMPI is boolean");

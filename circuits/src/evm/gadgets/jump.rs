@@ -4,15 +4,16 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
+use zkevm_executor::trace::StepKind;
 
 /// The JUMPDEST opcode.
 const JUMPDEST: u64 = 0x5b;
@@ -34,9 +35,16 @@ pub struct JumpGadget {
     destination: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for JumpGadget {
+impl Gadget for JumpGadget {
+    const NAME: &'static str = "JUMP";
     const STATE: ExecutionState = ExecutionState::Jump;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x56])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for JumpGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("JUMP: opcode", opcode, constant(0x56));
@@ -68,9 +76,16 @@ pub struct JumpIGadget {
     inverse: Cell,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for JumpIGadget {
+impl Gadget for JumpIGadget {
+    const NAME: &'static str = "JUMPI";
     const STATE: ExecutionState = ExecutionState::JumpI;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x57])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for JumpIGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("JUMPI: opcode", opcode, constant(0x57));

@@ -9,7 +9,6 @@ use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::{CallContextField, LogField};
 
 use super::sha3::{memory_bytes, memory_read_claim};
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::copy::StreamClaim;
 use crate::evm::assign::StepAssigner;
@@ -17,10 +16,12 @@ use crate::evm::builder::{EvmBuilder, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::{log_field_tag, word_limbs};
 use crate::state::RwTag;
+use zkevm_executor::trace::StepKind;
 
 /// The most topics a log has.
 const MAX_TOPICS: usize = 4;
@@ -46,9 +47,16 @@ pub struct LogGadget {
     expansion: MemoryExpansion,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for LogGadget {
+impl Gadget for LogGadget {
+    const NAME: &'static str = "LOG";
     const STATE: ExecutionState = ExecutionState::Log;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, 0xa0..=0xa4)
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for LogGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let has_topic = [(); MAX_TOPICS].map(|_| cb.query_bool("LOG: topic flag is boolean"));
         for pair in has_topic.windows(2) {

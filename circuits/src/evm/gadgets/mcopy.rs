@@ -12,7 +12,6 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 
 use super::sha3::{memory_bytes, memory_read_claim};
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::copy::StreamClaim;
 use crate::evm::assign::StepAssigner;
@@ -20,10 +19,12 @@ use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{LargerNeed, MemoryExpansion, MemorySpan};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
+use zkevm_executor::trace::StepKind;
 
 /// MCOPY's constant part and its gas per word copied.
 const GAS_COPY: u64 = 3;
@@ -44,9 +45,16 @@ pub struct McopyGadget {
     expansion: MemoryExpansion,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for McopyGadget {
+impl Gadget for McopyGadget {
+    const NAME: &'static str = "MCOPY";
     const STATE: ExecutionState = ExecutionState::Mcopy;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x5e])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for McopyGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("MCOPY: opcode", opcode, constant(0x5e));

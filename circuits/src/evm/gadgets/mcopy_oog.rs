@@ -14,13 +14,13 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::{ExecError, StepKind};
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::require_reverted_end;
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::memory::{memory_cost, LargerNeed, MemoryExpansion, MemorySpan};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -52,9 +52,29 @@ pub struct McopyOutOfGasGadget {
     shortfall: [Cell; 10],
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for McopyOutOfGasGadget {
+impl Gadget for McopyOutOfGasGadget {
+    const NAME: &'static str = "MCOPY out of gas";
     const STATE: ExecutionState = ExecutionState::ErrorOutOfGasMcopy;
 
+    fn claims(step: &StepKind) -> bool {
+        matches!(step, StepKind::Error { opcode, error } if provable(*opcode, error))
+    }
+
+    fn supports(w: &StepWitness<'_>) -> Result<(), Unsupported> {
+        if w.rws.len() as u64 != w.values.reversible_write_counter + 3 {
+            return Err(Unsupported::new("MCOPY out of gas with an unexpected RW shape"));
+        }
+        let limit = U256::from(super::memory_oog::MAX_RANGE_BYTES);
+        let operand = |i: usize| w.rws.get(i).map(|rw| rw.value).unwrap_or_default();
+        let (dest, src, size) = (operand(0), operand(1), operand(2));
+        if !size.is_zero() && (dest >= limit || src >= limit || size >= limit) {
+            return Err(Unsupported::new("out of gas on a memory range at or past 2^35 bytes"));
+        }
+        Ok(())
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for McopyOutOfGasGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let (cur, next) = (cb.cur.clone(), cb.next.clone());
         let opcode = cur.opcode.clone();

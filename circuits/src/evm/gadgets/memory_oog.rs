@@ -17,13 +17,13 @@ use halo2_proofs::plonk::Error;
 use zkevm_executor::opcodes::{self, RangeLength};
 use zkevm_executor::trace::{ExecError, StepKind};
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::require_reverted_end;
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::memory::{memory_cost, MemoryExpansion, MemorySpan};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -72,9 +72,33 @@ pub struct MemoryOutOfGasGadget {
     shortfall: [Cell; 10],
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for MemoryOutOfGasGadget {
+impl Gadget for MemoryOutOfGasGadget {
+    const NAME: &'static str = "memory out of gas";
     const STATE: ExecutionState = ExecutionState::ErrorOutOfGasMemory;
 
+    fn claims(step: &StepKind) -> bool {
+        matches!(step, StepKind::Error { opcode, error } if provable(*opcode, error))
+    }
+
+    fn supports(w: &StepWitness<'_>) -> Result<(), Unsupported> {
+        let fixed = opcodes::memory_gas(w.values.opcode as u8)
+            .is_some_and(|g| matches!(g.length, opcodes::RangeLength::Fixed(_)));
+        let reads = 1 + u64::from(!fixed);
+        if w.rws.len() as u64 != w.values.reversible_write_counter + reads {
+            return Err(Unsupported::new("memory out of gas with an unexpected RW shape"));
+        }
+        let limit = U256::from(MAX_RANGE_BYTES);
+        let length = if fixed { None } else { w.rws.get(1).map(|rw| rw.value) };
+        let offset = w.rws.first().map(|rw| rw.value).unwrap_or_default();
+        let nonempty = length.is_none_or(|l| !l.is_zero());
+        if nonempty && (offset >= limit || length.is_some_and(|l| l >= limit)) {
+            return Err(Unsupported::new("out of gas on a memory range at or past 2^35 bytes"));
+        }
+        Ok(())
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for MemoryOutOfGasGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let (cur, next) = (cb.cur.clone(), cb.next.clone());
         let opcode = cur.opcode.clone();

@@ -10,16 +10,17 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Error, Expression};
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{word_of_be_bytes, MemoryAddress, MemoryExpansion};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
+use zkevm_executor::trace::StepKind;
 
 /// `G_verylow`, the constant part of every memory opcode's gas.
 const GAS_VERYLOW: u64 = 3;
@@ -76,9 +77,16 @@ pub struct MloadGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for MloadGadget {
+impl Gadget for MloadGadget {
+    const NAME: &'static str = "MLOAD";
     const STATE: ExecutionState = ExecutionState::Mload;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x51])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for MloadGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("MLOAD: opcode", opcode, constant(0x51));
@@ -140,9 +148,16 @@ pub struct MstoreGadget {
     expansion: MemoryExpansion,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for MstoreGadget {
+impl Gadget for MstoreGadget {
+    const NAME: &'static str = "MSTORE";
     const STATE: ExecutionState = ExecutionState::Mstore;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x52])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for MstoreGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("MSTORE: opcode", opcode, constant(0x52));
@@ -220,9 +235,16 @@ pub struct Mstore8Gadget {
     expansion: MemoryExpansion,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for Mstore8Gadget {
+impl Gadget for Mstore8Gadget {
+    const NAME: &'static str = "MSTORE8";
     const STATE: ExecutionState = ExecutionState::Mstore8;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x53])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for Mstore8Gadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("MSTORE8: opcode", opcode, constant(0x53));

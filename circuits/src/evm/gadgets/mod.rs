@@ -1,17 +1,17 @@
 //! One gadget per execution state (opcode family), and the registry that lists them.
 //!
-//! A gadget states its step with the [`EvmBuilder`]: its stack reads and writes (RW lookups in
-//! order), what it computes, and, through [`OpcodeStep`](super::common::OpcodeStep), the
-//! opcode check, gas and transition. Its `assign` fills the same cells from the step's trace
-//! data.
+//! Each gadget is self-describing ([`super::gadget`]: its name, its state, the steps it claims,
+//! the shapes it supports, its constraints and its assignment). The list below is the only
+//! list of gadgets: the configuration, the choice of a step's state and the support checks all
+//! read it, and a test checks it against [`ExecutionState::ALL`].
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
+use zkevm_executor::trace::StepKind;
 
-use super::assign::StepAssigner;
 use super::builder::EvmBuilder;
 use super::execution_state::ExecutionState;
-use super::witness::StepWitness;
+use super::gadget::{Descriptor, ExecutionGadget, Gadget, StepGadget};
+use crate::error::CircuitError;
 
 mod account_access;
 mod add_sub;
@@ -50,20 +50,6 @@ mod step_info;
 mod stop;
 mod storage;
 
-/// A configured gadget, able to assign its step.
-pub trait StepGadget<F: PrimeField>: std::fmt::Debug + Send + Sync {
-    /// Assigns the gadget's cells for `w`.
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error>;
-}
-
-/// A gadget type: its state and how it configures.
-pub trait ExecutionGadget<F: PrimeField>: StepGadget<F> + Sized + 'static {
-    /// The state it constrains.
-    const STATE: ExecutionState;
-    /// States the gadget's constraints.
-    fn configure(cb: &mut EvmBuilder<F>) -> Self;
-}
-
 /// Configures one gadget type.
 pub type Register<F> = fn(&mut EvmBuilder<F>) -> (ExecutionState, Box<dyn StepGadget<F>>);
 
@@ -73,71 +59,109 @@ fn register<F: PrimeField, G: ExecutionGadget<F>>(
     (G::STATE, Box::new(G::configure(cb)))
 }
 
-/// Every gadget, one per [`ExecutionState`].
-pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
-    vec![
-        register::<F, begin_tx::BeginTxGadget>,
-        register::<F, end_tx::EndTxGadget>,
-        register::<F, end_block::PaddingGadget>,
-        register::<F, end_block::EndBlockGadget>,
-        register::<F, stop::StopGadget>,
-        register::<F, stop::ReturnGadget>,
-        register::<F, add_sub::AddSubGadget>,
-        register::<F, mul_div_mod::MulGadget>,
-        register::<F, mul_div_mod::DivModGadget>,
-        register::<F, arith::SignedModArithGadget>,
-        register::<F, arith::ExpGadget>,
-        register::<F, byte_ops::SignExtendGadget>,
-        register::<F, byte_ops::ByteGadget>,
-        register::<F, shift::ShlGadget>,
-        register::<F, shift::ShrSarGadget>,
-        register::<F, bitwise::BitwiseGadget>,
-        register::<F, compare::ComparatorGadget>,
-        register::<F, compare::EqGadget>,
-        register::<F, compare::IsZeroOpGadget>,
-        register::<F, compare::NotGadget>,
-        register::<F, context::BlockContextGadget>,
-        register::<F, context::TxContextGadget>,
-        register::<F, context::CallContextGadget>,
-        register::<F, context::SelfBalanceGadget>,
-        register::<F, context::CodeSizeGadget>,
-        register::<F, account_access::BalanceGadget>,
-        register::<F, account_access::ExtCodeHashGadget>,
-        register::<F, account_access::ExtCodeSizeGadget>,
-        register::<F, calldataload::CallDataLoadGadget>,
-        register::<F, calldatacopy::CallDataCopyGadget>,
-        register::<F, storage::SloadGadget>,
-        register::<F, storage::SstoreGadget>,
-        register::<F, storage::TloadGadget>,
-        register::<F, storage::TstoreGadget>,
-        register::<F, push::PushGadget>,
-        register::<F, stack_ops::PopGadget>,
-        register::<F, stack_ops::DupGadget>,
-        register::<F, stack_ops::SwapGadget>,
-        register::<F, step_info::JumpDestGadget>,
-        register::<F, step_info::PcGadget>,
-        register::<F, step_info::GasGadget>,
-        register::<F, step_info::MsizeGadget>,
-        register::<F, memory_ops::MloadGadget>,
-        register::<F, memory_ops::MstoreGadget>,
-        register::<F, memory_ops::Mstore8Gadget>,
-        register::<F, jump::JumpGadget>,
-        register::<F, jump::JumpIGadget>,
-        register::<F, sha3::Sha3Gadget>,
-        register::<F, mcopy::McopyGadget>,
-        register::<F, log::LogGadget>,
-        register::<F, stop::RevertGadget>,
-        register::<F, error::ErrorGadget>,
-        register::<F, invalid_jump::InvalidJumpGadget>,
-        register::<F, sstore_oog::SstoreOutOfGasGadget>,
-        register::<F, returndatacopy::ReturnDataCopyGadget>,
-        register::<F, returndatacopy::ReturnDataOutOfBoundsGadget>,
-        register::<F, memory_oog::MemoryOutOfGasGadget>,
-        register::<F, codecopy::CodeCopyGadget>,
-        register::<F, extcodecopy::ExtCodeCopyGadget>,
-        register::<F, blobhash::BlobHashGadget>,
-        register::<F, blockhash::BlockHashGadget>,
-        register::<F, exp_oog::ExpOutOfGasGadget>,
-        register::<F, mcopy_oog::McopyOutOfGasGadget>,
-    ]
+fn describe<G: Gadget>() -> Descriptor {
+    Descriptor { name: G::NAME, state: G::STATE, claims: G::claims, supports: G::supports }
+}
+
+/// The list of gadgets, once: [`descriptors`] and [`registry`] are both made from it, in
+/// selector order.
+macro_rules! gadget_list {
+    ($($gadget:path),* $(,)?) => {
+        /// Every gadget's description, in selector order.
+        pub fn descriptors() -> &'static [Descriptor] {
+            static DESCRIPTORS: std::sync::OnceLock<Vec<Descriptor>> = std::sync::OnceLock::new();
+            DESCRIPTORS.get_or_init(|| vec![$(describe::<$gadget>()),*])
+        }
+
+        /// Every gadget's configuration, in selector order.
+        pub fn registry<F: PrimeField>() -> Vec<Register<F>> {
+            vec![$(register::<F, $gadget>),*]
+        }
+    };
+}
+
+gadget_list![
+    begin_tx::BeginTxGadget,
+    end_tx::EndTxGadget,
+    end_block::PaddingGadget,
+    end_block::EndBlockGadget,
+    stop::StopGadget,
+    stop::ReturnGadget,
+    add_sub::AddSubGadget,
+    mul_div_mod::MulGadget,
+    mul_div_mod::DivModGadget,
+    arith::SignedModArithGadget,
+    arith::ExpGadget,
+    byte_ops::SignExtendGadget,
+    byte_ops::ByteGadget,
+    shift::ShlGadget,
+    shift::ShrSarGadget,
+    bitwise::BitwiseGadget,
+    compare::ComparatorGadget,
+    compare::EqGadget,
+    compare::IsZeroOpGadget,
+    compare::NotGadget,
+    context::BlockContextGadget,
+    context::TxContextGadget,
+    context::CallContextGadget,
+    context::SelfBalanceGadget,
+    context::CodeSizeGadget,
+    account_access::BalanceGadget,
+    account_access::ExtCodeHashGadget,
+    account_access::ExtCodeSizeGadget,
+    calldataload::CallDataLoadGadget,
+    calldatacopy::CallDataCopyGadget,
+    storage::SloadGadget,
+    storage::SstoreGadget,
+    storage::TloadGadget,
+    storage::TstoreGadget,
+    push::PushGadget,
+    stack_ops::PopGadget,
+    stack_ops::DupGadget,
+    stack_ops::SwapGadget,
+    step_info::JumpDestGadget,
+    step_info::PcGadget,
+    step_info::GasGadget,
+    step_info::MsizeGadget,
+    memory_ops::MloadGadget,
+    memory_ops::MstoreGadget,
+    memory_ops::Mstore8Gadget,
+    jump::JumpGadget,
+    jump::JumpIGadget,
+    sha3::Sha3Gadget,
+    mcopy::McopyGadget,
+    log::LogGadget,
+    stop::RevertGadget,
+    error::ErrorGadget,
+    invalid_jump::InvalidJumpGadget,
+    sstore_oog::SstoreOutOfGasGadget,
+    returndatacopy::ReturnDataCopyGadget,
+    returndatacopy::ReturnDataOutOfBoundsGadget,
+    memory_oog::MemoryOutOfGasGadget,
+    codecopy::CodeCopyGadget,
+    extcodecopy::ExtCodeCopyGadget,
+    blobhash::BlobHashGadget,
+    blockhash::BlockHashGadget,
+    exp_oog::ExpOutOfGasGadget,
+    mcopy_oog::McopyOutOfGasGadget,
+];
+
+/// The state of a step: the one gadget that claims it, or `Unsupported` naming the step.
+pub fn state_of(step: &StepKind) -> Result<ExecutionState, CircuitError> {
+    descriptors().iter().find(|d| (d.claims)(step)).map(|d| d.state).ok_or_else(|| {
+        CircuitError::Unsupported(match step {
+            StepKind::Op(opcode) => {
+                format!("opcode {}", super::execution_state::opcode_name(*opcode))
+            }
+            StepKind::Error { opcode, error } => {
+                format!("error {error:?} at {}", super::execution_state::opcode_name(*opcode))
+            }
+            other => format!("{other:?}"),
+        })
+    })
+}
+
+/// The description of `state`'s gadget.
+pub fn descriptor(state: ExecutionState) -> Option<Descriptor> {
+    descriptors().iter().find(|d| d.state == state).copied()
 }

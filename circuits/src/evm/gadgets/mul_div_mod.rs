@@ -8,17 +8,18 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{two_pow_128, EvmBuilder, IsZeroCells, Word, WordBytes, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::mul_add::{MulAddWords, Overflow};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use alloy_primitives::U256;
+use zkevm_executor::trace::StepKind;
 
 /// MUL.
 #[derive(Clone, Debug)]
@@ -31,9 +32,16 @@ pub struct MulGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for MulGadget {
+impl Gadget for MulGadget {
+    const NAME: &'static str = "MUL";
     const STATE: ExecutionState = ExecutionState::Mul;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x02])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for MulGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("MUL: opcode", opcode, constant(0x02));
@@ -88,9 +96,16 @@ pub struct DivModGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for DivModGadget {
+impl Gadget for DivModGadget {
+    const NAME: &'static str = "DIV/MOD";
     const STATE: ExecutionState = ExecutionState::DivMod;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x04, 0x06])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for DivModGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let is_mod = cb.query_bool("DIV/MOD: is_mod is boolean");
         let opcode = cb.cur.opcode.clone();

@@ -13,15 +13,16 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
+use zkevm_executor::trace::StepKind;
 
 /// The PUSH gadget.
 #[derive(Clone, Debug)]
@@ -36,9 +37,16 @@ pub struct PushGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for PushGadget {
+impl Gadget for PushGadget {
+    const NAME: &'static str = "PUSH";
     const STATE: ExecutionState = ExecutionState::Push;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, 0x5f..=0x7f)
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for PushGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let pushed = [(); 32].map(|_| cb.query_bool("PUSH: pushed flag is boolean"));
         let missing = [(); 32].map(|_| cb.query_bool("PUSH: missing flag is boolean"));

@@ -19,15 +19,16 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::{CallContextField, ExecError};
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{require_reverted_end, GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
+use zkevm_executor::trace::StepKind;
 
 const RETURNDATACOPY: u64 = 0x3e;
 /// The gas of a copy of nothing.
@@ -81,9 +82,23 @@ pub struct ReturnDataCopyGadget {
     room: [Cell; 8],
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for ReturnDataCopyGadget {
+impl Gadget for ReturnDataCopyGadget {
+    const NAME: &'static str = "RETURNDATACOPY";
     const STATE: ExecutionState = ExecutionState::ReturnDataCopy;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x3e])
+    }
+
+    fn supports(w: &StepWitness<'_>) -> Result<(), Unsupported> {
+        if w.rws.len() != 4 || w.rws.get(2).is_some_and(|rw| !rw.value.is_zero()) {
+            return Err(Unsupported::new("RETURNDATACOPY of return data (needs calls)"));
+        }
+        Ok(())
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ReturnDataCopyGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("RETURNDATACOPY: opcode", opcode, constant(RETURNDATACOPY));
@@ -130,9 +145,25 @@ pub struct ReturnDataOutOfBoundsGadget {
     excess: [Cell; 17],
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for ReturnDataOutOfBoundsGadget {
+impl Gadget for ReturnDataOutOfBoundsGadget {
+    const NAME: &'static str = "RETURNDATACOPY past the data";
     const STATE: ExecutionState = ExecutionState::ErrorReturnDataOutOfBounds;
 
+    fn claims(step: &StepKind) -> bool {
+        matches!(step, StepKind::Error { opcode, error } if provable(*opcode, error))
+    }
+
+    fn supports(w: &StepWitness<'_>) -> Result<(), Unsupported> {
+        if w.rws.len() as u64 != w.values.reversible_write_counter + 4 {
+            return Err(Unsupported::new(
+                "RETURNDATACOPY past the data with an unexpected RW shape",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ReturnDataOutOfBoundsGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let (cur, next) = (cb.cur.clone(), cb.next.clone());
         cb.require_equal(

@@ -5,7 +5,6 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::copy::StreamClaim;
 use crate::evm::assign::StepAssigner;
@@ -13,10 +12,12 @@ use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
+use zkevm_executor::trace::StepKind;
 
 /// KECCAK256's constant part.
 const GAS_KECCAK: u64 = 30;
@@ -64,9 +65,16 @@ pub struct Sha3Gadget {
     expansion: MemoryExpansion,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for Sha3Gadget {
+impl Gadget for Sha3Gadget {
+    const NAME: &'static str = "KECCAK256";
     const STATE: ExecutionState = ExecutionState::Sha3;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x20])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for Sha3Gadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("KECCAK256: opcode", opcode, constant(0x20));

@@ -11,18 +11,19 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Error, Expression};
 
 use super::compare::Sign;
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{two_pow_128, EvmBuilder, Word, WordBytes, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::mul_add::{MulAddWords, Overflow};
 use crate::evm::shift_amount::ShiftAmount;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use alloy_primitives::U256;
+use zkevm_executor::trace::StepKind;
 
 /// `¬w` when `negate` is 1, else `w` (limb-wise `2^128 − 1 − limb`).
 fn negate_if<F: PrimeField>(negate: Expression<F>, w: Word<F>) -> Word<F> {
@@ -45,9 +46,16 @@ pub struct ShlGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for ShlGadget {
+impl Gadget for ShlGadget {
+    const NAME: &'static str = "SHL";
     const STATE: ExecutionState = ExecutionState::Shl;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x1b])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ShlGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("SHL: opcode", opcode, constant(0x1b));
@@ -108,9 +116,16 @@ pub struct ShrSarGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for ShrSarGadget {
+impl Gadget for ShrSarGadget {
+    const NAME: &'static str = "SHR/SAR";
     const STATE: ExecutionState = ExecutionState::ShrSar;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x1c, 0x1d])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for ShrSarGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let is_sar = cb.query_bool("SHR/SAR: is_sar is boolean");
         let opcode = cb.cur.opcode.clone();

@@ -23,16 +23,17 @@ use zkevm_executor::trace::{ExecError, RwTarget};
 
 pub use super::storage::SSTORE_SENTRY;
 use super::storage::{assign_callee, callee, slot_rw, SstoreCost};
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::require_reverted_end_after_writes;
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
+use zkevm_executor::trace::StepKind;
 
 const SSTORE: u64 = 0x55;
 
@@ -61,9 +62,27 @@ pub struct SstoreOutOfGasGadget {
     warms: Cell,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for SstoreOutOfGasGadget {
+impl Gadget for SstoreOutOfGasGadget {
+    const NAME: &'static str = "SSTORE out of gas";
     const STATE: ExecutionState = ExecutionState::ErrorOutOfGasSstore;
 
+    fn claims(step: &StepKind) -> bool {
+        matches!(step, StepKind::Error { opcode, error } if provable(*opcode, error))
+    }
+
+    fn supports(w: &StepWitness<'_>) -> Result<(), Unsupported> {
+        // Five reads; past the sentry, the warm flag (if cold) and the value are written and
+        // undone with the call's writes.
+        let cold = w.rws.get(3).is_some_and(|rw| rw.value.is_zero());
+        let writes = if w.values.gas_left > SSTORE_SENTRY { 1 + u64::from(cold) } else { 0 };
+        if w.rws.len() as u64 != w.values.reversible_write_counter + 5 + 2 * writes {
+            return Err(Unsupported::new("SSTORE out of gas with an unexpected RW shape"));
+        }
+        Ok(())
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for SstoreOutOfGasGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let (cur, next) = (cb.cur.clone(), cb.next.clone());
         cb.require_equal("SSTORE out of gas: opcode", cur.opcode.clone(), constant(SSTORE));

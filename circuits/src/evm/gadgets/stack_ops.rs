@@ -6,15 +6,16 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Error, Expression};
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
+use zkevm_executor::trace::StepKind;
 
 /// POP.
 #[derive(Clone, Debug)]
@@ -23,9 +24,16 @@ pub struct PopGadget {
     value: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for PopGadget {
+impl Gadget for PopGadget {
+    const NAME: &'static str = "POP";
     const STATE: ExecutionState = ExecutionState::Pop;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x50])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for PopGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("POP: opcode", opcode, constant(0x50));
@@ -81,9 +89,16 @@ pub struct DupGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for DupGadget {
+impl Gadget for DupGadget {
+    const NAME: &'static str = "DUP";
     const STATE: ExecutionState = ExecutionState::Dup;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, 0x80..=0x8f)
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for DupGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let (flags, n) = choose_n(cb, 0x7f, "DUP: n is one of 1..=16");
         let value = cb.query_word();
@@ -120,9 +135,16 @@ pub struct SwapGadget {
     deep_prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for SwapGadget {
+impl Gadget for SwapGadget {
+    const NAME: &'static str = "SWAP";
     const STATE: ExecutionState = ExecutionState::Swap;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, 0x90..=0x9f)
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for SwapGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let (flags, n) = choose_n(cb, 0x8f, "SWAP: n is one of 1..=16");
         let (top, deep) = (cb.query_word(), cb.query_word());

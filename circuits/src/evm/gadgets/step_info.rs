@@ -4,14 +4,15 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word, WordCells};
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
+use zkevm_executor::trace::StepKind;
 
 /// JUMPDEST.
 #[derive(Clone, Debug)]
@@ -19,9 +20,16 @@ pub struct JumpDestGadget {
     common: OpcodeStep,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for JumpDestGadget {
+impl Gadget for JumpDestGadget {
+    const NAME: &'static str = "JUMPDEST";
     const STATE: ExecutionState = ExecutionState::JumpDest;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x5b])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for JumpDestGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("JUMPDEST: opcode", opcode, constant(0x5b));
@@ -48,9 +56,16 @@ pub struct PcGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for PcGadget {
+impl Gadget for PcGadget {
+    const NAME: &'static str = "PC";
     const STATE: ExecutionState = ExecutionState::Pc;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x58])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for PcGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let (opcode, pc) = (cb.cur.opcode.clone(), cb.cur.pc.clone());
         cb.require_equal("PC: opcode", opcode, constant(0x58));
@@ -79,9 +94,16 @@ pub struct GasGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for GasGadget {
+impl Gadget for GasGadget {
+    const NAME: &'static str = "GAS";
     const STATE: ExecutionState = ExecutionState::Gas;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x5a])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for GasGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let (opcode, gas_after) = (cb.cur.opcode.clone(), cb.next.gas_left.clone());
         cb.require_equal("GAS: opcode", opcode, constant(0x5a));
@@ -110,9 +132,16 @@ pub struct MsizeGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for MsizeGadget {
+impl Gadget for MsizeGadget {
+    const NAME: &'static str = "MSIZE";
     const STATE: ExecutionState = ExecutionState::Msize;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x59])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for MsizeGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let (opcode, words) = (cb.cur.opcode.clone(), cb.cur.memory_word_size.clone());
         cb.require_equal("MSIZE: opcode", opcode, constant(0x59));

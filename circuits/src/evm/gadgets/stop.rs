@@ -7,14 +7,15 @@ use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::CallContextField;
 
 use super::sha3::{memory_bytes, memory_read_claim};
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word};
 use crate::evm::common::{GasCost, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
 use crate::evm::witness::StepWitness;
+use zkevm_executor::trace::StepKind;
 
 /// STOP, explicit or at or past the end of the code (where the EVM stops as if it read 0x00:
 /// `pc` reaches the code's length `L`, or passes it by up to 32 after a PUSH whose immediate
@@ -30,9 +31,16 @@ pub struct StopGadget {
     overshoot: crate::evm::cell::Cell,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for StopGadget {
+impl Gadget for StopGadget {
+    const NAME: &'static str = "STOP";
     const STATE: ExecutionState = ExecutionState::Stop;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x00])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for StopGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("STOP: opcode", opcode, constant(0x00));
@@ -100,10 +108,17 @@ pub type ReturnGadget = ReturnRevertGadget<false>;
 /// REVERT from the root call.
 pub type RevertGadget = ReturnRevertGadget<true>;
 
-impl<F: PrimeField, const IS_REVERT: bool> ExecutionGadget<F> for ReturnRevertGadget<IS_REVERT> {
+impl<const IS_REVERT: bool> Gadget for ReturnRevertGadget<IS_REVERT> {
+    const NAME: &'static str = if IS_REVERT { "REVERT" } else { "RETURN" };
     const STATE: ExecutionState =
         if IS_REVERT { ExecutionState::Revert } else { ExecutionState::Return };
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [if IS_REVERT { 0xfd } else { 0xf3 }])
+    }
+}
+
+impl<F: PrimeField, const IS_REVERT: bool> ExecutionGadget<F> for ReturnRevertGadget<IS_REVERT> {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         let (expected, success, transition) = if IS_REVERT {

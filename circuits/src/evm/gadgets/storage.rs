@@ -10,16 +10,17 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Error, Expression};
 use zkevm_executor::trace::CallContextField;
 
-use super::{ExecutionGadget, StepGadget};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells, WordEqualCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
 use crate::evm::execution_state::ExecutionState;
+use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
+use zkevm_executor::trace::StepKind;
 
 /// EIP-2929: a warm storage read.
 pub const WARM_STORAGE_READ: u64 = 100;
@@ -192,9 +193,16 @@ pub struct SloadGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for SloadGadget {
+impl Gadget for SloadGadget {
+    const NAME: &'static str = "SLOAD";
     const STATE: ExecutionState = ExecutionState::Sload;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x54])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for SloadGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("SLOAD: opcode", opcode, constant(0x54));
@@ -276,9 +284,16 @@ pub struct SstoreGadget {
     refund_before: Cell,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget {
+impl Gadget for SstoreGadget {
+    const NAME: &'static str = "SSTORE";
     const STATE: ExecutionState = ExecutionState::Sstore;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x55])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("SSTORE: opcode", opcode, constant(0x55));
@@ -461,9 +476,16 @@ pub struct TloadGadget {
     prev: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for TloadGadget {
+impl Gadget for TloadGadget {
+    const NAME: &'static str = "TLOAD";
     const STATE: ExecutionState = ExecutionState::Tload;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x5c])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for TloadGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("TLOAD: opcode", opcode, constant(0x5c));
@@ -513,9 +535,16 @@ pub struct TstoreGadget {
     before: WordCells,
 }
 
-impl<F: PrimeField> ExecutionGadget<F> for TstoreGadget {
+impl Gadget for TstoreGadget {
+    const NAME: &'static str = "TSTORE";
     const STATE: ExecutionState = ExecutionState::Tstore;
 
+    fn claims(step: &StepKind) -> bool {
+        claims_op(step, [0x5d])
+    }
+}
+
+impl<F: PrimeField> ExecutionGadget<F> for TstoreGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("TSTORE: opcode", opcode, constant(0x5d));

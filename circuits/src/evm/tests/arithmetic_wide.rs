@@ -143,7 +143,9 @@ fn the_signed_modular_and_exp_program_passes() {
     let (_, index) = pushed(&circuit, SDIV, 5);
     assert_eq!(circuit.trace.rws[index].value, U256::from(1) << 255, "SDIV(-2^255, -1)");
     let steps = all_steps(&circuit.trace);
-    assert!(steps.iter().any(|s| ExecutionState::of_step(s) == Ok(ExecutionState::SignedModArith)));
+    assert!(steps
+        .iter()
+        .any(|s| crate::evm::gadgets::state_of(&s.kind) == Ok(ExecutionState::SignedModArith)));
     assert_eq!(check(K, &circuit), Ok(()));
     assert_eq!(check(K, &honest(ADDMOD)), Ok(()));
     // EXP's gas: 10 + 50 per exponent byte (3^0x10000: 3 bytes).

@@ -13,7 +13,8 @@ use zkevm_executor::trace::{RwTarget, StepKind};
 use zkevm_executor::{trace_batch, Trace};
 
 use super::assign::AssignedStep;
-use super::witness::{all_steps, step_witnesses};
+use super::dispatch::step_witnesses;
+use super::witness::all_steps;
 use super::{EvmConfig, EvmTables, STEP_HEIGHT};
 use crate::arith::{arith_ops, ArithConfig};
 use crate::bitwise::{bitwise_ops, BitwiseConfig};
@@ -689,4 +690,5 @@ mod extcodecopy;
 mod hashing;
 mod mcopy;
 mod memory;
+mod registry;
 mod shift;
