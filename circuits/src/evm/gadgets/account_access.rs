@@ -26,9 +26,10 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
@@ -161,12 +162,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BalanceGadget {
         );
         let prev = cb.stack_push("BALANCE: balance", balance.expr());
         let gas = account.gas();
-        let writes = cb.reversible_writes();
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Dynamic(gas),
-            Transition::SameContextWrites(NextPc::Advance(1), writes),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Dynamic(gas), transition);
         Self { common, account, balance, prev }
     }
 }
@@ -260,12 +257,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ExtCodeHashGadget {
         cb.require_equal("EXTCODEHASH: result", result.hi.expr(), kept * code_hash.hi.expr());
         let prev = cb.stack_push("EXTCODEHASH: hash", result.expr());
         let gas = account.gas();
-        let writes = cb.reversible_writes();
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Dynamic(gas),
-            Transition::SameContextWrites(NextPc::Advance(1), writes),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Dynamic(gas), transition);
         Self {
             common,
             account,
@@ -414,12 +407,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ExtCodeSizeGadget {
         let code = CodeOfHash::configure(cb, "EXTCODESIZE: the code's length", &code_hash);
         let prev = cb.stack_push("EXTCODESIZE: size", Word::small(code.size()));
         let gas = account.gas();
-        let writes = cb.reversible_writes();
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Dynamic(gas),
-            Transition::SameContextWrites(NextPc::Advance(1), writes),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Dynamic(gas), transition);
         Self { common, account, code_hash, code, prev }
     }
 }

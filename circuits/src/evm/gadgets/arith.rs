@@ -12,9 +12,10 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::{Cell, LookupTable};
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_executor::trace::StepKind;
@@ -79,11 +80,8 @@ impl<F: PrimeField> ExecutionGadget<F> for SignedModArithGadget {
         let tuple =
             ArithTable::lookup_tuple(opcode, [limbs(&a), limbs(&b), limbs(&n), limbs(&result)]);
         cb.lookup(LookupTable::Arith, "SDIV/SMOD/ADDMOD/MULMOD: the arithmetic table", tuple);
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, three, alt, a, b, n, result, prev }
     }
 }
@@ -146,11 +144,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ExpGadget {
         );
         cb.lookup(LookupTable::Arith, "EXP: the arithmetic table", tuple);
         let gas = constant(EXP_GAS) + constant(EXP_BYTE_GAS) * bytes.expr();
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Dynamic(gas),
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Dynamic(gas), transition);
         Self { common, base, exponent, bytes, result, prev }
     }
 }

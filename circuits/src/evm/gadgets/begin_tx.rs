@@ -23,9 +23,10 @@ use crate::evm::builder::{
     from_bytes, two_pow_128, EvmBuilder, IsZeroCells, Reversion, Word, WordBytes, WordCells,
 };
 use crate::evm::cell::Cell;
-use crate::evm::common::{opcode_states, require_no_code_state};
+use crate::evm::common::require_no_code_state;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::transition::opcode_states;
 use crate::evm::witness::StepWitness;
 use crate::keccak::hash_halves;
 use crate::state::rw_row::{account_field_tag, address_word, word_limbs};

@@ -10,9 +10,10 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::LookupTable;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_executor::trace::StepKind;
@@ -50,11 +51,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BitwiseGadget {
         let word = |w: &WordCells| [w.lo.expr(), w.hi.expr()];
         let tuple = BitwiseTable::lookup_tuple(op, word(&a), word(&b), word(&c));
         cb.lookup(LookupTable::Bitwise, "AND/OR/XOR: the bitwise table", tuple);
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, a, b, c, prev }
     }
 }

@@ -13,9 +13,10 @@ use zkevm_executor::trace::CallContextField;
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word, WordCells};
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_executor::trace::StepKind;
@@ -51,11 +52,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BlobHashGadget {
             None,
         );
         let prev = cb.stack_push("BLOBHASH: no blob, 0", Word::zero());
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, index, prev }
     }
 }

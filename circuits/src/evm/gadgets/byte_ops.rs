@@ -14,9 +14,10 @@ use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word, WordBytes, WordCells};
 use crate::evm::byte_index::ByteIndex;
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_executor::trace::StepKind;
@@ -60,11 +61,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ByteGadget {
         let byte =
             (0..32).fold(constant(0), |acc, i| acc + selected.is::<F>(i) * x.bytes[31 - i].expr());
         let prev = cb.stack_push("BYTE: the byte", Word::small(byte));
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, index, selected, x, prev }
     }
 }
@@ -130,11 +128,8 @@ impl<F: PrimeField> ExecutionGadget<F> for SignExtendGadget {
             })
             .collect();
         let prev = cb.stack_push("SIGNEXTEND: result", word_of_le(&result));
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, index, selected, x, sign, low_bits_twice, prev }
     }
 }

@@ -14,9 +14,10 @@ use crate::evm::builder::{
     from_bytes, two_pow_128, EvmBuilder, IsZeroCells, Word, WordBytes, WordCells,
 };
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_executor::trace::StepKind;
@@ -143,11 +144,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ComparatorGadget {
             select(is_signed.expr(), signed_lt.expr(), lt.expr()),
         );
         let prev = cb.stack_push("comparison: result", Word::small(result.expr()));
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self {
             common,
             is_gt,
@@ -236,11 +234,8 @@ impl<F: PrimeField> ExecutionGadget<F> for EqGadget {
             lo_equal.is_zero.expr() * hi_equal.is_zero.expr(),
         );
         let prev = cb.stack_push("EQ: result", Word::small(result.expr()));
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, a, b, lo_equal, hi_equal, result, prev }
     }
 }
@@ -285,11 +280,8 @@ impl<F: PrimeField> ExecutionGadget<F> for IsZeroOpGadget {
         cb.stack_pop("ISZERO: value", value.expr());
         let is_zero = cb.is_zero("ISZERO: value", value.lo.expr() + value.hi.expr());
         let prev = cb.stack_push("ISZERO: result", Word::small(is_zero.is_zero.expr()));
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, value, is_zero, prev }
     }
 }
@@ -331,11 +323,8 @@ impl<F: PrimeField> ExecutionGadget<F> for NotGadget {
         let ones = Expression::Constant(F::from_u128(u128::MAX));
         let result = Word { lo: ones.clone() - value.lo.expr(), hi: ones - value.hi.expr() };
         let prev = cb.stack_push("NOT: result", result);
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, value, prev }
     }
 }

@@ -23,9 +23,10 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word, WordBytes, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::{call_context_field_tag, word_limbs};
 use crate::table::TxField;
@@ -76,11 +77,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BlockContextGadget {
         // Only the eight block fields have rows: any other opcode fails this lookup.
         cb.block_lookup_tag("block context: the block field", opcode, value.expr());
         let prev = cb.stack_push("block context: value", value.expr());
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, opcode_inverse, value, prev }
     }
 }
@@ -135,11 +133,8 @@ impl<F: PrimeField> ExecutionGadget<F> for TxContextGadget {
         let value = cb.query_word_bytes();
         cb.tx_lookup_tag("ORIGIN/GASPRICE: the transaction field", tx_id, field, value.expr());
         let prev = cb.stack_push("ORIGIN/GASPRICE: value", value.expr());
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, is_gas_price, value, prev }
     }
 }
@@ -197,11 +192,8 @@ impl<F: PrimeField> ExecutionGadget<F> for CallContextGadget {
         let value = cb.query_word_bytes();
         cb.call_context_tag("call context: the field", field, value.expr(), None);
         let prev = cb.stack_push("call context: value", value.expr());
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, which, value, prev }
     }
 }
@@ -255,11 +247,8 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfBalanceGadget {
             None,
         );
         let prev = cb.stack_push("SELFBALANCE: balance", balance.expr());
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, address, balance, prev }
     }
 }
@@ -299,11 +288,8 @@ impl<F: PrimeField> ExecutionGadget<F> for CodeSizeGadget {
         let length = cb.query_cell();
         cb.code_length_lookup("CODESIZE: the code's length", length.expr());
         let prev = cb.stack_push("CODESIZE: length", Word::small(length.expr()));
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, length, prev }
     }
 }

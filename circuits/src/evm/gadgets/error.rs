@@ -29,9 +29,10 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{require_reverted_end, STACK_LIMIT};
+use crate::evm::common::STACK_LIMIT;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::table::FixedTableTag;
 use zkevm_executor::trace::StepKind;
@@ -231,7 +232,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorGadget {
 
         // All gas is consumed; the call's writes are undone; EndTx follows.
         cb.require_zero("halt: no gas left", next.gas_left);
-        require_reverted_end(cb, constant(0));
+        StepTransition::end_tx_reverted(cb, constant(0), constant(0)).constrain(cb);
         Self { kind, cost, shortfall, valid, stack_in, stack_out, stack_excess, is_invalid_byte }
     }
 }

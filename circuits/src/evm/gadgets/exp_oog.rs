@@ -17,9 +17,9 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, WordBytes, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::require_reverted_end;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 
@@ -127,7 +127,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ExpOutOfGasGadget {
         // All gas is consumed; the call's writes are undone; EndTx follows.
         cb.require_zero("EXP out of gas: no gas left", next.gas_left);
         let own = cb.rw_count();
-        require_reverted_end(cb, own);
+        StepTransition::end_tx_reverted(cb, own, constant(0)).constrain(cb);
         Self { base, exponent, length, top, top_is_zero, shortfall }
     }
 }

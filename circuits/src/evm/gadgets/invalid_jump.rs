@@ -20,9 +20,9 @@ use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::require_reverted_end;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 
@@ -172,7 +172,7 @@ impl<F: PrimeField> ExecutionGadget<F> for InvalidJumpGadget {
         // All gas is consumed; the call's writes are undone; EndTx follows.
         cb.require_zero("invalid jump: no gas left", next.gas_left);
         let own = cb.rw_count();
-        require_reverted_end(cb, own);
+        StepTransition::end_tx_reverted(cb, own, constant(0)).constrain(cb);
         Self {
             is_jumpi,
             destination,

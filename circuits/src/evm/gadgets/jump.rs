@@ -8,9 +8,10 @@ use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::transition::{StepTransition, Transition};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_executor::trace::StepKind;
@@ -51,8 +52,9 @@ impl<F: PrimeField> ExecutionGadget<F> for JumpGadget {
         let destination = cb.query_word();
         cb.stack_pop("JUMP: destination", destination.expr());
         require_jump_destination(cb, &destination);
-        let next_pc = NextPc::To(destination.lo.expr());
-        let common = OpcodeStep::configure(cb, GasCost::Constant, Transition::SameContext(next_pc));
+        let transition =
+            StepTransition::same_context(cb).with_pc(Transition::To(destination.lo.expr()));
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, destination }
     }
 }
@@ -100,11 +102,8 @@ impl<F: PrimeField> ExecutionGadget<F> for JumpIGadget {
         cb.when(constant(1) - is_zero.clone(), |cb| require_jump_destination(cb, &destination));
         let pc = cb.cur.pc.clone();
         let next_pc = select(is_zero, pc + constant(1), destination.lo.expr());
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::To(next_pc)),
-        );
+        let transition = StepTransition::same_context(cb).with_pc(Transition::To(next_pc));
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, destination, condition, inverse }
     }
 }

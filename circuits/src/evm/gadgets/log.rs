@@ -14,10 +14,11 @@ use crate::copy::StreamClaim;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::{log_field_tag, word_limbs};
 use crate::state::RwTag;
@@ -141,11 +142,8 @@ impl<F: PrimeField> ExecutionGadget<F> for LogGadget {
             + constant(GAS_LOG_TOPIC) * topic_count
             + constant(GAS_LOG_BYTE) * len.lo.expr()
             + memory_gas;
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Dynamic(gas),
-            Transition::SameContextLog(NextPc::Advance(1), size_after),
-        );
+        let transition = StepTransition::same_context(cb).with_memory_size(size_after).with_log();
+        let common = OpcodeStep::configure(cb, GasCost::Dynamic(gas), transition);
         Self { common, offset, len, has_topic, topics, callee, span, rlc, prev, expansion }
     }
 }

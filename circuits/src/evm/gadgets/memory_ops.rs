@@ -14,10 +14,11 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{word_of_be_bytes, MemoryAddress, MemoryExpansion};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_executor::trace::StepKind;
@@ -58,11 +59,9 @@ fn memory_step<F: PrimeField>(
     needed: Expression<F>,
 ) -> (MemoryExpansion, OpcodeStep) {
     let (expansion, size_after, gas) = MemoryExpansion::configure(cb, needed);
-    let common = OpcodeStep::configure(
-        cb,
-        GasCost::Dynamic(constant(GAS_VERYLOW) + gas),
-        Transition::SameContextMemory(NextPc::Advance(1), size_after),
-    );
+    let transition = StepTransition::same_context(cb).with_memory_size(size_after);
+    let common =
+        OpcodeStep::configure(cb, GasCost::Dynamic(constant(GAS_VERYLOW) + gas), transition);
     (expansion, common)
 }
 

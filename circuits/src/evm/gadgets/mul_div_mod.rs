@@ -12,10 +12,11 @@ use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{two_pow_128, EvmBuilder, IsZeroCells, Word, WordBytes, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::mul_add::{MulAddWords, Overflow};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use alloy_primitives::U256;
@@ -57,11 +58,8 @@ impl<F: PrimeField> ExecutionGadget<F> for MulGadget {
             product.expr(),
             Overflow::Wraps,
         );
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, a, b, product, relation, prev }
     }
 }
@@ -153,11 +151,8 @@ impl<F: PrimeField> ExecutionGadget<F> for DivModGadget {
             hi: select(is_mod.expr(), nonzero * r.hi, q.hi),
         };
         let prev = cb.stack_push("DIV/MOD: result", result);
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self {
             common,
             is_mod,

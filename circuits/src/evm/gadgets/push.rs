@@ -17,9 +17,10 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, Word, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::transition::{StepTransition, Transition};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_executor::trace::StepKind;
@@ -92,11 +93,9 @@ impl<F: PrimeField> ExecutionGadget<F> for PushGadget {
         }
         let word = Word { lo: from_bytes(&value[..16]), hi: from_bytes(&value[16..]) };
         let prev = cb.stack_push("PUSH: value", word);
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::To(pc + constant(1) + n)),
-        );
+        let transition =
+            StepTransition::same_context(cb).with_pc(Transition::To(pc + constant(1) + n));
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, pushed, missing, length, value, prev }
     }
 }

@@ -23,9 +23,10 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{require_reverted_end, GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_executor::trace::StepKind;
@@ -112,11 +113,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnDataCopyGadget {
             length.expr() - offset.lo.expr(),
             from_bytes(&room),
         );
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Dynamic(constant(GAS_COPY)),
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Dynamic(constant(GAS_COPY)), transition);
         Self { common, dest, offset, size, length, room }
     }
 }
@@ -191,7 +189,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnDataOutOfBoundsGadget {
         // All gas is consumed; the call's writes are undone; EndTx follows.
         cb.require_zero("RETURNDATACOPY past the data: no gas left", next.gas_left);
         let own = cb.rw_count();
-        require_reverted_end(cb, own);
+        StepTransition::end_tx_reverted(cb, own, constant(0)).constrain(cb);
         Self { dest, offset, size, length, high_is_zero, excess }
     }
 }

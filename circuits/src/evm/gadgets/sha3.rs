@@ -10,10 +10,11 @@ use crate::copy::StreamClaim;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
@@ -93,11 +94,8 @@ impl<F: PrimeField> ExecutionGadget<F> for Sha3Gadget {
         let prev = cb.stack_push("KECCAK256: the hash", hash.expr());
         let (expansion, size_after, memory_gas) = MemoryExpansion::configure(cb, span.needed());
         let gas = constant(GAS_KECCAK) + constant(GAS_KECCAK_WORD) * span.len_words() + memory_gas;
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Dynamic(gas),
-            Transition::SameContextMemory(NextPc::Advance(1), size_after),
-        );
+        let transition = StepTransition::same_context(cb).with_memory_size(size_after);
+        let common = OpcodeStep::configure(cb, GasCost::Dynamic(gas), transition);
         Self { common, offset, len, span, rlc, hash, prev, expansion }
     }
 }

@@ -15,11 +15,12 @@ use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{two_pow_128, EvmBuilder, Word, WordBytes, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::mul_add::{MulAddWords, Overflow};
 use crate::evm::shift_amount::ShiftAmount;
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use alloy_primitives::U256;
@@ -73,11 +74,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ShlGadget {
             Overflow::Wraps,
         );
         let prev = cb.stack_push("SHL: x·2^shift", result.expr());
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, shift, x, amount, result, relation, prev }
     }
 }
@@ -174,11 +172,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ShrSarGadget {
         );
         let result = negate_if(negative.expr(), quotient.expr());
         let prev = cb.stack_push("SHR/SAR: result", result);
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self {
             common,
             is_sar,

@@ -27,9 +27,9 @@ use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, Word, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::require_reverted_end_after_writes;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
@@ -184,7 +184,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreOutOfGasGadget {
         // All gas is consumed; the call's writes (and the step's) are undone; EndTx follows.
         cb.require_zero("SSTORE out of gas: no gas left", next.gas_left);
         let (own, own_writes) = (cb.rw_count(), cb.reversible_writes());
-        require_reverted_end_after_writes(cb, own, own_writes);
+        StepTransition::end_tx_reverted(cb, own, own_writes).constrain(cb);
         Self {
             key,
             value,

@@ -10,9 +10,10 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_executor::trace::StepKind;
@@ -39,11 +40,8 @@ impl<F: PrimeField> ExecutionGadget<F> for PopGadget {
         cb.require_equal("POP: opcode", opcode, constant(0x50));
         let value = cb.query_word();
         cb.stack_pop("POP: value", value.expr());
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, value }
     }
 }
@@ -105,11 +103,8 @@ impl<F: PrimeField> ExecutionGadget<F> for DupGadget {
         let source = cb.cur.stack_pointer.clone() - n;
         cb.stack_read_at("DUP: the item copied", source, value.expr());
         let prev = cb.stack_push("DUP: the copy", value.expr());
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, flags, value, prev }
     }
 }
@@ -154,11 +149,8 @@ impl<F: PrimeField> ExecutionGadget<F> for SwapGadget {
         cb.stack_read_at("SWAP: item n below", deep_slot.clone(), deep.expr());
         let top_prev = cb.stack_write_at("SWAP: top gets the deep item", top_slot, deep.expr());
         let deep_prev = cb.stack_write_at("SWAP: deep slot gets the top", deep_slot, top.expr());
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, flags, top, deep, top_prev, deep_prev }
     }
 }

@@ -7,9 +7,10 @@ use halo2_proofs::plonk::Error;
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word, WordCells};
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_executor::trace::StepKind;
@@ -33,13 +34,8 @@ impl<F: PrimeField> ExecutionGadget<F> for JumpDestGadget {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("JUMPDEST: opcode", opcode, constant(0x5b));
-        Self {
-            common: OpcodeStep::configure(
-                cb,
-                GasCost::Constant,
-                Transition::SameContext(NextPc::Advance(1)),
-            ),
-        }
+        let transition = StepTransition::same_context(cb);
+        Self { common: OpcodeStep::configure(cb, GasCost::Constant, transition) }
     }
 }
 
@@ -70,11 +66,8 @@ impl<F: PrimeField> ExecutionGadget<F> for PcGadget {
         let (opcode, pc) = (cb.cur.opcode.clone(), cb.cur.pc.clone());
         cb.require_equal("PC: opcode", opcode, constant(0x58));
         let prev = cb.stack_push("PC: the program counter", Word::small(pc));
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, prev }
     }
 }
@@ -108,11 +101,8 @@ impl<F: PrimeField> ExecutionGadget<F> for GasGadget {
         let (opcode, gas_after) = (cb.cur.opcode.clone(), cb.next.gas_left.clone());
         cb.require_equal("GAS: opcode", opcode, constant(0x5a));
         let prev = cb.stack_push("GAS: gas left after the step", Word::small(gas_after));
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, prev }
     }
 }
@@ -146,11 +136,8 @@ impl<F: PrimeField> ExecutionGadget<F> for MsizeGadget {
         let (opcode, words) = (cb.cur.opcode.clone(), cb.cur.memory_word_size.clone());
         cb.require_equal("MSIZE: opcode", opcode, constant(0x59));
         let prev = cb.stack_push("MSIZE: memory size", Word::small(words * constant(32)));
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, prev }
     }
 }

@@ -10,10 +10,11 @@ use super::sha3::{memory_bytes, memory_read_claim};
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word};
-use crate::evm::common::{GasCost, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use zkevm_executor::trace::StepKind;
 
@@ -66,8 +67,8 @@ impl<F: PrimeField> ExecutionGadget<F> for StopGadget {
             cb.require_zero("STOP: no length inside the code", overshoot.expr());
         });
         let fetched = constant(1) - past_the_end.expr();
-        let common =
-            OpcodeStep::configure_fetching(cb, GasCost::Constant, Transition::EndTx, fetched);
+        let transition = StepTransition::end_tx(cb);
+        let common = OpcodeStep::configure_fetching(cb, GasCost::Constant, transition, fetched);
         Self { common, past_the_end, length, overshoot }
     }
 }
@@ -91,7 +92,7 @@ impl<F: PrimeField> StepGadget<F> for StopGadget {
 /// through the copy circuit (its words are RWs of this step) and pays for memory expansion;
 /// what a root call returns is not part of the state, so its bytes go nowhere. RETURN's call
 /// succeeded (its IsSuccess flag is 1); REVERT's failed (0), and its reversible writes are
-/// undone by the writes that follow the step's own (see [`Transition::EndTxReverted`]).
+/// undone by the writes that follow the step's own (see [`StepTransition::end_tx_reverted`]).
 #[derive(Clone, Debug)]
 pub struct ReturnRevertGadget<const IS_REVERT: bool> {
     common: OpcodeStep,
@@ -121,11 +122,7 @@ impl<const IS_REVERT: bool> Gadget for ReturnRevertGadget<IS_REVERT> {
 impl<F: PrimeField, const IS_REVERT: bool> ExecutionGadget<F> for ReturnRevertGadget<IS_REVERT> {
     fn configure(cb: &mut EvmBuilder<F>) -> Self {
         let opcode = cb.cur.opcode.clone();
-        let (expected, success, transition) = if IS_REVERT {
-            (0xfd, 0, Transition::EndTxReverted)
-        } else {
-            (0xf3, 1, Transition::EndTx)
-        };
+        let (expected, success) = if IS_REVERT { (0xfd, 0) } else { (0xf3, 1) };
         cb.require_equal("RETURN/REVERT: opcode", opcode, constant(expected));
         let (offset, length) = (cb.query_word(), cb.query_word());
         cb.stack_pop("RETURN/REVERT: offset", offset.expr());
@@ -145,7 +142,18 @@ impl<F: PrimeField, const IS_REVERT: bool> ExecutionGadget<F> for ReturnRevertGa
         let (expansion, size, memory_gas) =
             MemoryExpansion::configure_to(cb, span.needed(), size_after.expr());
         cb.require_equal("RETURN/REVERT: memory size after", size_after.expr(), size);
+        let transition = if IS_REVERT {
+            StepTransition::end_tx_reverted(cb, cb.rw_count(), constant(0))
+        } else {
+            StepTransition::end_tx(cb)
+        };
         let common = OpcodeStep::configure(cb, GasCost::Dynamic(memory_gas), transition);
+        if IS_REVERT {
+            // The reverted end leaves the call and transaction ids to EndTx; REVERT pins them.
+            let (cur, next) = (cb.cur.clone(), cb.next.clone());
+            cb.require_equal("same call", next.call_id, cur.call_id);
+            cb.require_equal("same transaction", next.tx_id, cur.tx_id);
+        }
         Self { common, offset, length, span, rlc, size_after, expansion }
     }
 }

@@ -14,9 +14,10 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells, WordEqualCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::{GasCost, NextPc, OpcodeStep, Transition};
+use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
@@ -237,12 +238,8 @@ impl<F: PrimeField> ExecutionGadget<F> for SloadGadget {
         let prev = cb.stack_push("SLOAD: value", value.expr());
         let gas = constant(WARM_STORAGE_READ)
             + (constant(1) - was_warm.expr()) * constant(COLD_SLOAD - WARM_STORAGE_READ);
-        let writes = cb.reversible_writes();
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Dynamic(gas),
-            Transition::SameContextWrites(NextPc::Advance(1), writes),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Dynamic(gas), transition);
         Self { common, key, address, was_warm, value, committed, prev }
     }
 }
@@ -382,12 +379,8 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget {
                 Word::zero(),
             );
         });
-        let writes = cb.reversible_writes();
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Dynamic(gas),
-            Transition::SameContextWrites(NextPc::Advance(1), writes),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Dynamic(gas), transition);
         Self {
             common,
             key,
@@ -505,11 +498,8 @@ impl<F: PrimeField> ExecutionGadget<F> for TloadGadget {
             Word::zero(),
         );
         let prev = cb.stack_push("TLOAD: value", value.expr());
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContext(NextPc::Advance(1)),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, key, address, value, prev }
     }
 }
@@ -570,12 +560,8 @@ impl<F: PrimeField> ExecutionGadget<F> for TstoreGadget {
             before.expr(),
             Word::zero(),
         );
-        let writes = cb.reversible_writes();
-        let common = OpcodeStep::configure(
-            cb,
-            GasCost::Constant,
-            Transition::SameContextWrites(NextPc::Advance(1), writes),
-        );
+        let transition = StepTransition::same_context(cb);
+        let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
         Self { common, key, value, address, before }
     }
 }
