@@ -20,6 +20,10 @@ use crate::state::RwTag;
 use crate::table::{BlockField, FixedTableTag, TxField};
 use zkevm_executor::trace::{AccountField, CallContextField};
 
+/// The highest degree of a gadget's constraint or lookup entry, conditions included: the EVM
+/// gate multiplies each by the step's fixed selector and the state's selector cell.
+pub const GADGET_DEGREE: usize = crate::lint::MAX_DEGREE - 2;
+
 /// A 256-bit word as `(lo, hi)` 128-bit limb expressions.
 #[derive(Clone, Debug)]
 pub struct Word<F: PrimeField> {
@@ -94,6 +98,110 @@ pub struct WordEqualCells {
     pub equal: Cell,
 }
 
+/// Whether an RW reads its location or writes it, and then the value the write replaces
+/// (which the state circuit pins to the location's previous value).
+#[derive(Clone, Debug)]
+pub enum Access<F: PrimeField> {
+    /// Reads the value (its `value_prev` is the value itself).
+    Read,
+    /// Writes the value over this previous one.
+    Write(Word<F>),
+}
+
+impl<F: PrimeField> Access<F> {
+    fn is_write(&self) -> bool {
+        matches!(self, Access::Write(_))
+    }
+
+    /// The RW's `value_prev` for `value`.
+    fn value_prev(&self, value: &Word<F>) -> Word<F> {
+        match self {
+            Access::Read => value.clone(),
+            Access::Write(prev) => prev.clone(),
+        }
+    }
+}
+
+/// One RW a step makes: its location, value and auxiliary value (the RW counter and whether
+/// it reads or writes are the builder's and the caller's).
+#[derive(Clone, Debug)]
+pub struct RwLookup<F: PrimeField> {
+    /// What kind of location.
+    pub tag: RwTag,
+    /// The call, transaction or 0 the location belongs to.
+    pub id: Expression<F>,
+    /// The address (stack slot, memory word, account, log id).
+    pub address: Expression<F>,
+    /// The field (account field, call-context field, receipt field, log field).
+    pub field_tag: Expression<F>,
+    /// The key (storage slot, log topic index).
+    pub key: Word<F>,
+    /// The value read or written.
+    pub value: Word<F>,
+    /// The auxiliary value (a storage slot's value at the start of the transaction).
+    pub aux: Word<F>,
+}
+
+impl<F: PrimeField> RwLookup<F> {
+    /// `value` at `(tag, id, address)`, with no field, key or auxiliary value.
+    pub fn new(tag: RwTag, id: Expression<F>, address: Expression<F>, value: Word<F>) -> Self {
+        Self {
+            tag,
+            id,
+            address,
+            field_tag: constant(0),
+            key: Word::zero(),
+            value,
+            aux: Word::zero(),
+        }
+    }
+
+    /// With field `field_tag`.
+    pub fn field(mut self, field_tag: Expression<F>) -> Self {
+        self.field_tag = field_tag;
+        self
+    }
+
+    /// With key `key`.
+    pub fn key(mut self, key: Word<F>) -> Self {
+        self.key = key;
+        self
+    }
+
+    /// With auxiliary value `aux`.
+    pub fn aux(mut self, aux: Word<F>) -> Self {
+        self.aux = aux;
+        self
+    }
+
+    /// The RW-table lookup tuple at `rw_counter`: `(1, rw_counter, is_write, tag, id,
+    /// address, field, key, value, value_prev, aux)`.
+    fn tuple(
+        &self,
+        rw_counter: Expression<F>,
+        is_write: bool,
+        value_prev: &Word<F>,
+    ) -> Vec<Expression<F>> {
+        vec![
+            constant(1),
+            rw_counter,
+            constant(is_write as u64),
+            constant(self.tag as u64),
+            self.id.clone(),
+            self.address.clone(),
+            self.field_tag.clone(),
+            self.key.lo.clone(),
+            self.key.hi.clone(),
+            self.value.lo.clone(),
+            self.value.hi.clone(),
+            value_prev.lo.clone(),
+            value_prev.hi.clone(),
+            self.aux.lo.clone(),
+            self.aux.hi.clone(),
+        ]
+    }
+}
+
 /// What a gadget stated, before the selectors are applied.
 #[derive(Debug)]
 pub struct GadgetSpec<F: PrimeField> {
@@ -119,6 +227,8 @@ pub struct CellUsage {
 /// The builder one gadget configures with.
 #[derive(Debug)]
 pub struct EvmBuilder<F: PrimeField> {
+    /// The gadget being configured (named in degree errors).
+    gadget: &'static str,
     /// The step state at this step.
     pub cur: StepExprs<F>,
     /// The step state at the next step.
@@ -154,8 +264,10 @@ pub struct Reversion<F: PrimeField> {
 }
 
 impl<F: PrimeField> EvmBuilder<F> {
-    /// A builder over a fresh cell grid; `selectors` are the execution-state columns.
+    /// A builder for gadget `gadget` over a fresh cell grid; `selectors` are the
+    /// execution-state columns.
     pub fn new(
+        gadget: &'static str,
         cur: StepExprs<F>,
         next: StepExprs<F>,
         cells: CellManager,
@@ -163,6 +275,7 @@ impl<F: PrimeField> EvmBuilder<F> {
         rw_capacity: Expression<F>,
     ) -> Self {
         Self {
+            gadget,
             next,
             cells,
             selectors,
@@ -193,52 +306,20 @@ impl<F: PrimeField> EvmBuilder<F> {
         self.reversible_offset.clone()
     }
 
-    /// A reversible write (storage, transient storage, balance, warm flag, refund counter):
-    /// the step's next RW, and, while the call does not persist, the write that undoes it in
-    /// the call's reversion range (`value` and `value_prev` swapped). The undo does not move
-    /// the step's RW position: the step that ends the call jumps over the range.
-    #[allow(clippy::too_many_arguments)]
-    pub fn reversible_write(
-        &mut self,
-        name: &'static str,
-        tag: RwTag,
-        id: Expression<F>,
-        address: Expression<F>,
-        field_tag: Expression<F>,
-        key: Word<F>,
-        value: Word<F>,
-        value_prev: Word<F>,
-        aux: Word<F>,
-    ) {
-        self.rw_lookup(
-            name,
-            true,
-            tag,
-            id.clone(),
-            address.clone(),
-            field_tag.clone(),
-            key.clone(),
-            value.clone(),
-            value_prev.clone(),
-            aux.clone(),
-        );
+    /// A reversible write (storage, transient storage, balance, warm flag, refund counter) of
+    /// `rw.value` over `prev`: the step's next RW, and, while the call does not persist, the
+    /// write that undoes it in the call's reversion range (`value` and `prev` swapped). The
+    /// undo does not move the step's RW position: the step that ends the call jumps over the
+    /// range.
+    pub fn reversible_write(&mut self, name: &'static str, rw: RwLookup<F>, prev: Word<F>) {
+        self.rw_lookup(name, Access::Write(prev.clone()), rw.clone());
         let step = self.constraints.condition().unwrap_or_else(|| constant(1));
         let r = self.reversion.clone();
         let position = r.end - r.base - self.reversible_offset.clone();
         self.when(constant(1) - r.is_persistent, |cb| {
-            let undo = rw_tuple(
-                position,
-                true,
-                tag,
-                &id,
-                &address,
-                &field_tag,
-                &key,
-                &value_prev,
-                &value,
-                &aux,
-            );
-            cb.lookup(LookupTable::Rw, "reversion: the write is undone", undo);
+            let undo = RwLookup { value: prev, ..rw.clone() };
+            let tuple = undo.tuple(position, true, &rw.value);
+            cb.lookup(LookupTable::Rw, "reversion: the write is undone", tuple);
         });
         self.reversible_offset = self.reversible_offset.clone() + step;
     }
@@ -421,18 +502,35 @@ impl<F: PrimeField> EvmBuilder<F> {
         self.lookups.iter().filter(|(t, _, _)| *t == table).count()
     }
 
+    /// Checks, where a constraint or lookup entry is written, that under the active
+    /// conditions it stays within [`GADGET_DEGREE`]; a gadget that breaks the bound stops the
+    /// configuration, naming itself and the constraint.
+    fn check_degree(&self, what: &str, name: &'static str, degree: usize) {
+        let guard = self.constraints.condition().map_or(0, |c| c.degree());
+        let total = guard + degree;
+        assert!(
+            total <= GADGET_DEGREE,
+            "EVM gadget {}: {what} \"{name}\" has degree {total} (conditions {guard}), above \
+             {GADGET_DEGREE}: the gate multiplies it by the step and state selectors",
+            self.gadget
+        );
+    }
+
     /// `expr == 0` under the active conditions.
     pub fn require_zero(&mut self, name: &'static str, expr: Expression<F>) {
+        self.check_degree("constraint", name, expr.degree());
         self.constraints.require_zero(name, expr);
     }
 
     /// `lhs == rhs`.
     pub fn require_equal(&mut self, name: &'static str, lhs: Expression<F>, rhs: Expression<F>) {
+        self.check_degree("constraint", name, lhs.degree().max(rhs.degree()));
         self.constraints.require_equal(name, lhs, rhs);
     }
 
     /// `expr ∈ {0, 1}`.
     pub fn require_boolean(&mut self, name: &'static str, expr: Expression<F>) {
+        self.check_degree("constraint", name, 2 * expr.degree());
         self.constraints.require_boolean(name, expr);
     }
 
@@ -452,6 +550,8 @@ impl<F: PrimeField> EvmBuilder<F> {
 
     /// Declares a lookup of `tuple` into `table` under the active conditions.
     pub fn lookup(&mut self, table: LookupTable, name: &'static str, tuple: Vec<Expression<F>>) {
+        let degree = tuple.iter().map(|e| e.degree()).max().unwrap_or(0);
+        self.check_degree("lookup", name, degree);
         let tuple = tuple.into_iter().map(|e| self.constraints.guarded(e)).collect();
         self.lookups.push((table, name, tuple));
     }
@@ -510,36 +610,11 @@ impl<F: PrimeField> EvmBuilder<F> {
         self.lookup(LookupTable::Bytecode, name, tuple);
     }
 
-    /// The next RW of the step: `(rw_counter + offset, is_write, tag, id, address, field,
-    /// key, value, value_prev, aux)`. Under a condition, it counts only when the condition
-    /// holds.
-    #[allow(clippy::too_many_arguments)]
-    pub fn rw_lookup(
-        &mut self,
-        name: &'static str,
-        is_write: bool,
-        tag: RwTag,
-        id: Expression<F>,
-        address: Expression<F>,
-        field_tag: Expression<F>,
-        key: Word<F>,
-        value: Word<F>,
-        value_prev: Word<F>,
-        aux: Word<F>,
-    ) {
+    /// The next RW of the step, at `rw_counter + offset`: `rw` read or written (`access`).
+    /// Under a condition, it counts only when the condition holds.
+    pub fn rw_lookup(&mut self, name: &'static str, access: Access<F>, rw: RwLookup<F>) {
         let counter = self.cur.rw_counter.clone() + self.rw_offset.clone();
-        let tuple = rw_tuple(
-            counter,
-            is_write,
-            tag,
-            &id,
-            &address,
-            &field_tag,
-            &key,
-            &value,
-            &value_prev,
-            &aux,
-        );
+        let tuple = rw.tuple(counter, access.is_write(), &access.value_prev(&rw.value));
         self.lookup(LookupTable::Rw, name, tuple);
         let step = self.constraints.condition().unwrap_or_else(|| constant(1));
         self.rw_offset = self.rw_offset.clone() + step;
@@ -548,18 +623,7 @@ impl<F: PrimeField> EvmBuilder<F> {
     /// Reads the stack slot at `address` (counted from the bottom), not moving the pointer.
     pub fn stack_read_at(&mut self, name: &'static str, address: Expression<F>, value: Word<F>) {
         let id = self.cur.call_id.clone();
-        self.rw_lookup(
-            name,
-            false,
-            RwTag::Stack,
-            id,
-            address,
-            constant(0),
-            Word::zero(),
-            value.clone(),
-            value,
-            Word::zero(),
-        );
+        self.rw_lookup(name, Access::Read, RwLookup::new(RwTag::Stack, id, address, value));
     }
 
     /// Writes the stack slot at `address`, not moving the pointer. Returns the cells of the
@@ -573,18 +637,8 @@ impl<F: PrimeField> EvmBuilder<F> {
     ) -> WordCells {
         let id = self.cur.call_id.clone();
         let value_prev = self.query_word();
-        self.rw_lookup(
-            name,
-            true,
-            RwTag::Stack,
-            id,
-            address,
-            constant(0),
-            Word::zero(),
-            value,
-            value_prev.expr(),
-            Word::zero(),
-        );
+        let rw = RwLookup::new(RwTag::Stack, id, address, value);
+        self.rw_lookup(name, Access::Write(value_prev.expr()), rw);
         value_prev
     }
 
@@ -594,39 +648,28 @@ impl<F: PrimeField> EvmBuilder<F> {
         self.stack_address(-1 - depth)
     }
 
-    /// Reads (or writes, with `value_prev`) a field of the current call's context.
+    /// Reads or writes a field of the current call's context.
     pub fn call_context(
         &mut self,
         name: &'static str,
         field: CallContextField,
         value: Word<F>,
-        write_prev: Option<Word<F>>,
+        access: Access<F>,
     ) {
-        self.call_context_tag(name, constant(call_context_field_tag(field)), value, write_prev);
+        self.call_context_tag(name, constant(call_context_field_tag(field)), value, access);
     }
 
-    /// Reads (or writes) the current call's context field with tag expression `field`.
+    /// Reads or writes the current call's context field with tag expression `field`.
     pub fn call_context_tag(
         &mut self,
         name: &'static str,
         field: Expression<F>,
         value: Word<F>,
-        write_prev: Option<Word<F>>,
+        access: Access<F>,
     ) {
         let id = self.cur.call_id.clone();
-        let (is_write, value_prev) = read_or_write(&value, write_prev);
-        self.rw_lookup(
-            name,
-            is_write,
-            RwTag::CallContext,
-            id,
-            constant(0),
-            field,
-            Word::zero(),
-            value,
-            value_prev,
-            Word::zero(),
-        );
+        let rw = RwLookup::new(RwTag::CallContext, id, constant(0), value).field(field);
+        self.rw_lookup(name, access, rw);
     }
 
     /// Reads or writes a field of an account.
@@ -636,45 +679,24 @@ impl<F: PrimeField> EvmBuilder<F> {
         address: Word<F>,
         field: AccountField,
         value: Word<F>,
-        write_prev: Option<Word<F>>,
+        access: Access<F>,
     ) {
-        let (is_write, value_prev) = read_or_write(&value, write_prev);
-        self.rw_lookup(
-            name,
-            is_write,
-            RwTag::Account,
-            constant(0),
-            address.lo + address.hi * two_pow_128(),
-            constant(account_field_tag(field)),
-            Word::zero(),
-            value,
-            value_prev,
-            Word::zero(),
-        );
+        let address = address.lo + address.hi * two_pow_128();
+        let rw = RwLookup::new(RwTag::Account, constant(0), address, value)
+            .field(constant(account_field_tag(field)));
+        self.rw_lookup(name, access, rw);
     }
 
-    /// Reads (or writes, with `value_prev`) memory word `word_addr` of the current call.
+    /// Reads or writes memory word `word_addr` of the current call.
     pub fn memory_word(
         &mut self,
         name: &'static str,
         word_addr: Expression<F>,
         value: Word<F>,
-        write_prev: Option<Word<F>>,
+        access: Access<F>,
     ) {
         let id = self.cur.call_id.clone();
-        let (is_write, value_prev) = read_or_write(&value, write_prev);
-        self.rw_lookup(
-            name,
-            is_write,
-            RwTag::Memory,
-            id,
-            word_addr,
-            constant(0),
-            Word::zero(),
-            value,
-            value_prev,
-            Word::zero(),
-        );
+        self.rw_lookup(name, access, RwLookup::new(RwTag::Memory, id, word_addr, value));
     }
 
     /// Pops the top item.
@@ -752,46 +774,4 @@ pub fn from_bytes<F: PrimeField>(bytes: &[Cell]) -> Expression<F> {
 /// `2^128`, the weight of a word's high limb.
 pub fn two_pow_128<F: PrimeField>() -> Expression<F> {
     Expression::Constant(F::from_u128(1 << 64) * F::from_u128(1 << 64))
-}
-
-/// An RW-table lookup tuple: `(1, rw_counter, is_write, tag, id, address, field, key, value,
-/// value_prev, aux)`.
-#[allow(clippy::too_many_arguments)]
-fn rw_tuple<F: PrimeField>(
-    rw_counter: Expression<F>,
-    is_write: bool,
-    tag: RwTag,
-    id: &Expression<F>,
-    address: &Expression<F>,
-    field_tag: &Expression<F>,
-    key: &Word<F>,
-    value: &Word<F>,
-    value_prev: &Word<F>,
-    aux: &Word<F>,
-) -> Vec<Expression<F>> {
-    vec![
-        constant(1),
-        rw_counter,
-        constant(is_write as u64),
-        constant(tag as u64),
-        id.clone(),
-        address.clone(),
-        field_tag.clone(),
-        key.lo.clone(),
-        key.hi.clone(),
-        value.lo.clone(),
-        value.hi.clone(),
-        value_prev.lo.clone(),
-        value_prev.hi.clone(),
-        aux.lo.clone(),
-        aux.hi.clone(),
-    ]
-}
-
-/// A write with its previous value, or a read (whose `value_prev` is its value).
-fn read_or_write<F: PrimeField>(value: &Word<F>, write_prev: Option<Word<F>>) -> (bool, Word<F>) {
-    match write_prev {
-        Some(prev) => (true, prev),
-        None => (false, value.clone()),
-    }
 }

@@ -205,9 +205,10 @@ impl<F: PrimeField> EvmConfig<F> {
             (0..ExecutionState::ALL.len()).map(|_| None).collect();
         let mut lookups: Vec<StateLookups<F>> = vec![Vec::new(); ExecutionState::ALL.len()];
         let mut usage = Vec::new();
-        for register in gadgets::registry::<F>() {
+        for (register, gadget) in gadgets::registry::<F>().into_iter().zip(gadgets::descriptors()) {
             let cells = CellManager::new(&grid, STEP_HEIGHT);
             let mut cb = EvmBuilder::new(
+                gadget.name,
                 step.cur(),
                 step.next(),
                 cells,

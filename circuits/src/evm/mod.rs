@@ -36,6 +36,7 @@ pub mod memory;
 pub mod mul_add;
 pub mod shift_amount;
 pub mod step;
+pub mod streams;
 pub mod transition;
 pub mod witness;
 

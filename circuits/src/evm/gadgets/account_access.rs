@@ -24,7 +24,7 @@ use zkevm_executor::trace::AccountField;
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
-use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells};
+use crate::evm::builder::{from_bytes, Access, EvmBuilder, IsZeroCells, RwLookup, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
@@ -80,14 +80,13 @@ impl AccessedAccount {
         let tx_id = cb.cur.tx_id.clone();
         cb.reversible_write(
             name,
-            RwTag::TxAccessListAccount,
-            tx_id,
-            EvmBuilder::address_value(&this.address()),
-            constant(0),
-            Word::zero(),
-            Word::small(constant(1)),
+            RwLookup::new(
+                RwTag::TxAccessListAccount,
+                tx_id,
+                EvmBuilder::address_value(&this.address()),
+                Word::small(constant(1)),
+            ),
             Word::small(was_warm.expr()),
-            Word::zero(),
         );
         this
     }
@@ -158,7 +157,7 @@ impl<F: PrimeField> ExecutionGadget<F> for BalanceGadget {
             account.address(),
             AccountField::Balance,
             balance.expr(),
-            None,
+            Access::Read,
         );
         let prev = cb.stack_push("BALANCE: balance", balance.expr());
         let gas = account.gas();
@@ -219,7 +218,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ExtCodeHashGadget {
             ("EXTCODEHASH: balance", AccountField::Balance, &balance),
             ("EXTCODEHASH: code hash", AccountField::CodeHash, &code_hash),
         ] {
-            cb.account(name, account.address(), field, value.expr(), None);
+            cb.account(name, account.address(), field, value.expr(), Access::Read);
         }
         // Limbs are below 2^128, so a limb sum is zero exactly when both limbs are.
         let nonce_is_zero =
@@ -402,7 +401,7 @@ impl<F: PrimeField> ExecutionGadget<F> for ExtCodeSizeGadget {
             account.address(),
             AccountField::CodeHash,
             code_hash.expr(),
-            None,
+            Access::Read,
         );
         let code = CodeOfHash::configure(cb, "EXTCODESIZE: the code's length", &code_hash);
         let prev = cb.stack_push("EXTCODESIZE: size", Word::small(code.size()));

@@ -20,7 +20,8 @@ use zkevm_executor::trace::{AccountField, CallContextField};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{
-    from_bytes, two_pow_128, EvmBuilder, IsZeroCells, Reversion, Word, WordBytes, WordCells,
+    from_bytes, two_pow_128, Access, EvmBuilder, IsZeroCells, Reversion, RwLookup, Word, WordBytes,
+    WordCells,
 };
 use crate::evm::cell::Cell;
 use crate::evm::common::require_no_code_state;
@@ -254,15 +255,13 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
         for (target, prev) in warm_addresses.into_iter().zip(&warm_prev) {
             cb.rw_lookup(
                 "BeginTx: warm account",
-                true,
-                RwTag::TxAccessListAccount,
-                tx_id.clone(),
-                target,
-                constant(0),
-                Word::zero(),
-                Word::small(constant(1)),
-                Word::small(prev.expr()),
-                Word::zero(),
+                Access::Write(Word::small(prev.expr())),
+                RwLookup::new(
+                    RwTag::TxAccessListAccount,
+                    tx_id.clone(),
+                    target,
+                    Word::small(constant(1)),
+                ),
             );
         }
 
@@ -299,14 +298,14 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
             caller.expr(),
             AccountField::Balance,
             after_fee.expr(),
-            Some(balance.expr()),
+            Access::Write(balance.expr()),
         );
         cb.account(
             "BeginTx: nonce",
             caller.expr(),
             AccountField::Nonce,
             Word::small(nonce.expr() + constant(1)),
-            Some(Word::small(nonce.expr())),
+            Access::Write(Word::small(nonce.expr())),
         );
 
         // The callee's code.
@@ -316,7 +315,7 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
             callee.expr(),
             AccountField::CodeHash,
             code_hash.expr(),
-            None,
+            Access::Read,
         );
         let (empty_lo, empty_hi) = hash_halves(&EMPTY_CODE_HASH);
         let code_hash_lo_is_empty = cb.is_zero(
@@ -365,7 +364,7 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
             (CallContextField::LastReturnDataLength, Word::zero()),
         ];
         for (field, word) in context {
-            cb.call_context("BeginTx: call context", field, word, Some(Word::zero()));
+            cb.call_context("BeginTx: call context", field, word, Access::Write(Word::zero()));
         }
 
         // Value transfer: the root call's first reversible writes, undone from the range that
@@ -390,14 +389,14 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
             );
             cb.reversible_write(
                 "BeginTx: sender pays the value",
-                RwTag::Account,
-                constant(0),
-                EvmBuilder::address_value(&caller.expr()),
-                constant(account_field_tag(AccountField::Balance)),
-                Word::zero(),
-                after_value.expr(),
+                RwLookup::new(
+                    RwTag::Account,
+                    constant(0),
+                    EvmBuilder::address_value(&caller.expr()),
+                    after_value.expr(),
+                )
+                .field(constant(account_field_tag(AccountField::Balance))),
                 after_fee.expr(),
-                Word::zero(),
             );
             let callee_carry = cb.require_add(
                 "BeginTx: callee receives the value",
@@ -407,14 +406,14 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
             );
             cb.reversible_write(
                 "BeginTx: callee receives the value",
-                RwTag::Account,
-                constant(0),
-                EvmBuilder::address_value(&callee.expr()),
-                constant(account_field_tag(AccountField::Balance)),
-                Word::zero(),
-                callee_after.expr(),
+                RwLookup::new(
+                    RwTag::Account,
+                    constant(0),
+                    EvmBuilder::address_value(&callee.expr()),
+                    callee_after.expr(),
+                )
+                .field(constant(account_field_tag(AccountField::Balance))),
                 callee_balance.expr(),
-                Word::zero(),
             );
             (value_carry, callee_carry)
         });

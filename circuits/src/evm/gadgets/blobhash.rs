@@ -12,7 +12,7 @@ use zkevm_executor::trace::CallContextField;
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
-use crate::evm::builder::{EvmBuilder, Word, WordCells};
+use crate::evm::builder::{Access, EvmBuilder, Word, WordCells};
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
@@ -49,7 +49,7 @@ impl<F: PrimeField> ExecutionGadget<F> for BlobHashGadget {
             "BLOBHASH: the transaction",
             CallContextField::TxId,
             Word::small(tx_id),
-            None,
+            Access::Read,
         );
         let prev = cb.stack_push("BLOBHASH: no blob, 0", Word::zero());
         let transition = StepTransition::same_context(cb);

@@ -21,7 +21,7 @@ use zkevm_executor::trace::CallContextField;
 
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
-use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells};
+use crate::evm::builder::{from_bytes, Access, EvmBuilder, IsZeroCells, Word, WordCells};
 use crate::evm::cell::{Cell, LookupTable};
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
@@ -74,7 +74,7 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataLoadGadget {
             "CALLDATALOAD: input length",
             CallContextField::CallDataLength,
             Word::small(length.expr()),
-            None,
+            Access::Read,
         );
         let past_end = cb.query_bool("CALLDATALOAD: past_end is boolean");
         let hi_is_zero = cb.is_zero("CALLDATALOAD: offset high limb is zero", offset.hi.expr());

@@ -21,7 +21,7 @@ use zkevm_executor::trace::{AccountField, CallContextField};
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
-use crate::evm::builder::{EvmBuilder, Word, WordBytes, WordCells};
+use crate::evm::builder::{Access, EvmBuilder, Word, WordBytes, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
@@ -125,7 +125,7 @@ impl<F: PrimeField> ExecutionGadget<F> for TxContextGadget {
             "ORIGIN/GASPRICE: the transaction",
             CallContextField::TxId,
             Word::small(tx_id.clone()),
-            None,
+            Access::Read,
         );
         let field = constant::<F>(TxField::Caller as u64)
             + (constant::<F>(TxField::EffectiveGasPrice as u64) - constant(TxField::Caller as u64))
@@ -190,7 +190,7 @@ impl<F: PrimeField> ExecutionGadget<F> for CallContextGadget {
         cb.require_equal("call context: opcode", opcode, sum(&|i| CALL_CONTEXT_READS[i].0 as u64));
         let field: Expression<F> = sum(&|i| call_context_field_tag(CALL_CONTEXT_READS[i].1));
         let value = cb.query_word_bytes();
-        cb.call_context_tag("call context: the field", field, value.expr(), None);
+        cb.call_context_tag("call context: the field", field, value.expr(), Access::Read);
         let prev = cb.stack_push("call context: value", value.expr());
         let transition = StepTransition::same_context(cb);
         let common = OpcodeStep::configure(cb, GasCost::Constant, transition);
@@ -236,7 +236,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfBalanceGadget {
             "SELFBALANCE: the call's account",
             CallContextField::CalleeAddress,
             address.expr(),
-            None,
+            Access::Read,
         );
         let balance = cb.query_word_bytes();
         cb.account(
@@ -244,7 +244,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfBalanceGadget {
             address.expr(),
             AccountField::Balance,
             balance.expr(),
-            None,
+            Access::Read,
         );
         let prev = cb.stack_push("SELFBALANCE: balance", balance.expr());
         let transition = StepTransition::same_context(cb);
@@ -284,7 +284,12 @@ impl<F: PrimeField> ExecutionGadget<F> for CodeSizeGadget {
         let opcode = cb.cur.opcode.clone();
         cb.require_equal("CODESIZE: opcode", opcode, constant(0x38));
         let code_hash = Word { lo: cb.cur.code_hash_lo.clone(), hi: cb.cur.code_hash_hi.clone() };
-        cb.call_context("CODESIZE: the call's code", CallContextField::CodeHash, code_hash, None);
+        cb.call_context(
+            "CODESIZE: the call's code",
+            CallContextField::CodeHash,
+            code_hash,
+            Access::Read,
+        );
         let length = cb.query_cell();
         cb.code_length_lookup("CODESIZE: the code's length", length.expr());
         let prev = cb.stack_push("CODESIZE: length", Word::small(length.expr()));

@@ -18,7 +18,9 @@ use zkevm_executor::trace::{AccountField, CallContextField, ReceiptField};
 use super::begin_tx::{low_carry, EMPTY_CODE_HASH};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
-use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordBytes, WordCells};
+use crate::evm::builder::{
+    from_bytes, Access, EvmBuilder, IsZeroCells, RwLookup, Word, WordBytes, WordCells,
+};
 use crate::evm::cell::Cell;
 use crate::evm::common::require_no_code_state;
 use crate::evm::execution_state::ExecutionState;
@@ -105,21 +107,14 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
             "EndTx: the call's outcome",
             CallContextField::IsSuccess,
             Word::small(is_success.expr()),
-            None,
+            Access::Read,
         );
         let refund_counter = cb.query_cell();
         let counter = Word::small(refund_counter.expr());
         cb.rw_lookup(
             "EndTx: refund counter",
-            false,
-            RwTag::TxRefund,
-            tx_id.clone(),
-            constant(0),
-            constant(0),
-            Word::zero(),
-            counter.clone(),
-            counter,
-            Word::zero(),
+            Access::Read,
+            RwLookup::new(RwTag::TxRefund, tx_id.clone(), constant(0), counter.clone()),
         );
         let (gas_limit, gas_price, caller) = (cb.query_cell(), cb.query_cell(), cb.query_word());
         cb.tx_lookup(
@@ -184,7 +179,7 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
                 caller.expr(),
                 AccountField::Balance,
                 sender_after.expr(),
-                Some(sender_balance.expr()),
+                Access::Write(sender_balance.expr()),
             );
             carry
         });
@@ -206,7 +201,7 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
                 coinbase.expr(),
                 AccountField::Balance,
                 coinbase_after.expr(),
-                Some(coinbase_balance.expr()),
+                Access::Write(coinbase_balance.expr()),
             );
             carry
         });
@@ -219,15 +214,14 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
             let previous = Word::small(previous_cumulative.expr());
             cb.rw_lookup(
                 "EndTx: previous cumulative gas",
-                false,
-                RwTag::TxReceipt,
-                tx_id.clone() - constant(1),
-                constant(0),
-                receipt(ReceiptField::CumulativeGasUsed),
-                Word::zero(),
-                previous.clone(),
-                previous,
-                Word::zero(),
+                Access::Read,
+                RwLookup::new(
+                    RwTag::TxReceipt,
+                    tx_id.clone() - constant(1),
+                    constant(0),
+                    previous.clone(),
+                )
+                .field(receipt(ReceiptField::CumulativeGasUsed)),
             );
         });
         // The chunk's first transaction continues from the gas the block used before the
@@ -255,15 +249,9 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
         ] {
             cb.rw_lookup(
                 "EndTx: receipt",
-                true,
-                RwTag::TxReceipt,
-                tx_id.clone(),
-                constant(0),
-                receipt(field),
-                Word::zero(),
-                Word::small(value),
-                Word::zero(),
-                Word::zero(),
+                Access::Write(Word::zero()),
+                RwLookup::new(RwTag::TxReceipt, tx_id.clone(), constant(0), Word::small(value))
+                    .field(receipt(field)),
             );
         }
 
@@ -279,7 +267,7 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
             caller.expr(),
             AccountField::CodeHash,
             empty,
-            None,
+            Access::Read,
         );
 
         // Transition.

@@ -15,18 +15,18 @@ use zkevm_executor::trace::AccountField;
 use super::account_access::{AccessedAccount, CodeOfHash};
 use super::copy_source::{Minimum, SourceWindow};
 use crate::constraint_builder::constant;
-use crate::copy::{StreamClaim, WORD_BYTES};
+use crate::copy::WORD_BYTES;
 use crate::evm::assign::StepAssigner;
-use crate::evm::builder::{EvmBuilder, WordCells};
+use crate::evm::builder::{Access, EvmBuilder, WordCells};
 use crate::evm::cell::{Cell, LookupTable};
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::streams::{code_stream, memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use crate::state::RwTag;
 use zkevm_executor::trace::StepKind;
 
 /// Gas per word copied.
@@ -79,29 +79,12 @@ impl<F: PrimeField> ExecutionGadget<F> for ExtCodeCopyGadget {
             account.address(),
             AccountField::CodeHash,
             code_hash.expr(),
-            None,
+            Access::Read,
         );
         let code = CodeOfHash::configure(cb, "EXTCODECOPY: the code's length", &code_hash);
         let span = MemorySpan::configure(cb, &dest.expr(), &size.expr());
         let rlc = cb.query_rlc();
-        let write = StreamClaim {
-            rw_counter: constant(0),
-            is_write: constant(1),
-            tag: constant(RwTag::Memory as u64),
-            id: cb.cur.call_id.clone(),
-            address: span.first_word(),
-            field_tag: constant(0),
-            key: constant(0),
-            index_in_key: constant(0),
-            skip: span.skip(),
-            len: size.lo.expr(),
-            words: span.words(),
-            zero_outside: constant(0),
-            calldata: constant(0),
-            code: constant(0),
-            table_words: constant(0),
-            rlc: rlc.expr(),
-        };
+        let write = memory_stream(cb, Direction::Write, &span, size.lo.expr(), rlc.expr());
         cb.when(span.nonempty(), |cb| cb.word_stream("EXTCODECOPY: the written memory", write));
 
         let source = SourceWindow::configure(cb, &src, &size, span.nonempty(), code.size());
@@ -116,24 +99,8 @@ impl<F: PrimeField> ExecutionGadget<F> for ExtCodeCopyGadget {
             // Zeros (or nothing) are copied: their RLC is 0.
             cb.require_zero("EXTCODECOPY: the RLC of zeros", rlc.expr());
         });
-        let read = StreamClaim {
-            rw_counter: constant(0),
-            is_write: constant(0),
-            tag: constant(RwTag::Padding as u64),
-            id: constant(0),
-            address: source.span.first_word(),
-            field_tag: code_hash.lo.expr(),
-            key: code_hash.hi.expr(),
-            index_in_key: constant(0),
-            skip: source.span.skip(),
-            len: size.lo.expr(),
-            words: source.span.words(),
-            zero_outside: constant(0),
-            calldata: constant(0),
-            code: constant(1),
-            table_words: held.expr(),
-            rlc: rlc.expr(),
-        };
+        let read =
+            code_stream(&source.span, code_hash.expr(), size.lo.expr(), held.expr(), rlc.expr());
         cb.when(reads, |cb| {
             cb.lookup(LookupTable::Copy, "EXTCODECOPY: the code bytes", read.tuple())
         });

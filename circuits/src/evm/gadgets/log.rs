@@ -8,16 +8,16 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::{CallContextField, LogField};
 
-use super::sha3::{memory_bytes, memory_read_claim};
+use super::sha3::memory_bytes;
 use crate::constraint_builder::constant;
-use crate::copy::StreamClaim;
 use crate::evm::assign::StepAssigner;
-use crate::evm::builder::{EvmBuilder, Word, WordCells};
+use crate::evm::builder::{Access, EvmBuilder, RwLookup, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::streams::{log_data_stream, memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::{log_field_tag, word_limbs};
@@ -76,12 +76,17 @@ impl<F: PrimeField> ExecutionGadget<F> for LogGadget {
         for (flag, topic) in has_topic.iter().zip(&topics) {
             cb.stack_pop_if("LOG: topic", flag.expr(), topic.expr());
         }
-        cb.call_context("LOG: not static", CallContextField::IsStatic, Word::zero(), None);
+        cb.call_context("LOG: not static", CallContextField::IsStatic, Word::zero(), Access::Read);
         let callee = cb.query_word();
-        cb.call_context("LOG: the emitter", CallContextField::CalleeAddress, callee.expr(), None);
+        cb.call_context(
+            "LOG: the emitter",
+            CallContextField::CalleeAddress,
+            callee.expr(),
+            Access::Read,
+        );
         let span = MemorySpan::configure(cb, &offset.expr(), &len.expr());
         let rlc = cb.query_rlc();
-        let claim = memory_read_claim(cb, &span, len.lo.expr(), rlc.expr());
+        let claim = memory_stream(cb, Direction::Read, &span, len.lo.expr(), rlc.expr());
         cb.when(span.nonempty(), |cb| cb.word_stream("LOG: the data in memory", claim));
 
         let prev = [(); 3 + MAX_TOPICS].map(|_| cb.query_word());
@@ -91,15 +96,10 @@ impl<F: PrimeField> ExecutionGadget<F> for LogGadget {
                 let (tag, key) = log_field_tag(field);
                 cb.rw_lookup(
                     name,
-                    true,
-                    RwTag::TxLog,
-                    tx.clone(),
-                    log_id.clone(),
-                    constant(tag),
-                    Word::small(constant(key)),
-                    value,
-                    prev.expr(),
-                    Word::zero(),
+                    Access::Write(prev.expr()),
+                    RwLookup::new(RwTag::TxLog, tx.clone(), log_id.clone(), value)
+                        .field(constant(tag))
+                        .key(Word::small(constant(key))),
                 );
             };
         write(cb, "LOG: address", LogField::Address, callee.expr(), &prev[0]);
@@ -117,24 +117,8 @@ impl<F: PrimeField> ExecutionGadget<F> for LogGadget {
         }
         write(cb, "LOG: data length", LogField::DataLength, len.expr(), &prev[2 + MAX_TOPICS]);
         let (data_tag, _) = log_field_tag(LogField::DataWord(0));
-        let data = StreamClaim {
-            rw_counter: constant(0),
-            is_write: constant(1),
-            tag: constant(RwTag::TxLog as u64),
-            id: tx,
-            address: log_id,
-            field_tag: constant(data_tag),
-            key: constant(0),
-            index_in_key: constant(1),
-            skip: constant(0),
-            len: len.lo.expr(),
-            words: span.len_words(),
-            calldata: constant(0),
-            code: constant(0),
-            table_words: constant(0),
-            zero_outside: constant(1),
-            rlc: rlc.expr(),
-        };
+        let data =
+            log_data_stream(tx, log_id, data_tag, len.lo.expr(), span.len_words(), rlc.expr());
         cb.when(span.nonempty(), |cb| cb.word_stream("LOG: the data words", data));
 
         let (expansion, size_after, memory_gas) = MemoryExpansion::configure(cb, span.needed());

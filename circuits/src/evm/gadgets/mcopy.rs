@@ -11,9 +11,8 @@
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 
-use super::sha3::{memory_bytes, memory_read_claim};
+use super::sha3::memory_bytes;
 use crate::constraint_builder::constant;
-use crate::copy::StreamClaim;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
@@ -21,10 +20,10 @@ use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{LargerNeed, MemoryExpansion, MemorySpan};
+use crate::evm::streams::{memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use crate::state::RwTag;
 use zkevm_executor::trace::StepKind;
 
 /// MCOPY's constant part and its gas per word copied.
@@ -66,26 +65,9 @@ impl<F: PrimeField> ExecutionGadget<F> for McopyGadget {
         let src_span = MemorySpan::configure(cb, &src.expr(), &size.expr());
         let dest_span = MemorySpan::configure(cb, &dest.expr(), &size.expr());
         let rlc = cb.query_rlc();
-        let read = memory_read_claim(cb, &src_span, size.lo.expr(), rlc.expr());
+        let read = memory_stream(cb, Direction::Read, &src_span, size.lo.expr(), rlc.expr());
         cb.when(src_span.nonempty(), |cb| cb.word_stream("MCOPY: the source bytes", read));
-        let write = StreamClaim {
-            rw_counter: constant(0),
-            is_write: constant(1),
-            tag: constant(RwTag::Memory as u64),
-            id: cb.cur.call_id.clone(),
-            address: dest_span.first_word(),
-            field_tag: constant(0),
-            key: constant(0),
-            index_in_key: constant(0),
-            skip: dest_span.skip(),
-            len: size.lo.expr(),
-            words: dest_span.words(),
-            zero_outside: constant(0),
-            calldata: constant(0),
-            code: constant(0),
-            table_words: constant(0),
-            rlc: rlc.expr(),
-        };
+        let write = memory_stream(cb, Direction::Write, &dest_span, size.lo.expr(), rlc.expr());
         cb.when(dest_span.nonempty(), |cb| cb.word_stream("MCOPY: the written bytes", write));
         cb.when(src_span.is_empty(), |cb| {
             cb.require_zero("MCOPY: nothing copied", rlc.expr());

@@ -12,7 +12,7 @@ use halo2_proofs::plonk::{Error, Expression};
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
-use crate::evm::builder::{EvmBuilder, Word, WordCells};
+use crate::evm::builder::{Access, EvmBuilder, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
@@ -95,11 +95,16 @@ impl<F: PrimeField> ExecutionGadget<F> for MloadGadget {
         let bytes = [(); 64].map(|_| cb.query_byte());
         let all: Vec<Expression<F>> = exprs(&bytes);
         let word = address.word::<F>();
-        cb.memory_word("MLOAD: first word", word.clone(), word_of_be_bytes(&all[..32]), None);
+        cb.memory_word(
+            "MLOAD: first word",
+            word.clone(),
+            word_of_be_bytes(&all[..32]),
+            Access::Read,
+        );
         let aligned = address.aligned::<F>();
         cb.when(constant(1) - aligned.clone(), |cb| {
             let second = word_of_be_bytes(&all[32..]);
-            cb.memory_word("MLOAD: second word", word.clone() + constant(1), second, None);
+            cb.memory_word("MLOAD: second word", word.clone() + constant(1), second, Access::Read);
         });
         cb.when(aligned.clone(), |cb| {
             for byte in &all[32..] {
@@ -184,7 +189,7 @@ impl<F: PrimeField> ExecutionGadget<F> for MstoreGadget {
             "MSTORE: first word",
             word.clone(),
             word_of_be_bytes(&new[..32]),
-            Some(word_of_be_bytes(&p[..32])),
+            Access::Write(word_of_be_bytes(&p[..32])),
         );
         let aligned = address.aligned::<F>();
         cb.when(constant(1) - aligned.clone(), |cb| {
@@ -192,7 +197,7 @@ impl<F: PrimeField> ExecutionGadget<F> for MstoreGadget {
                 "MSTORE: second word",
                 word.clone() + constant(1),
                 word_of_be_bytes(&new[32..]),
-                Some(word_of_be_bytes(&p[32..])),
+                Access::Write(word_of_be_bytes(&p[32..])),
             );
         });
         cb.when(aligned.clone(), |cb| {
@@ -268,7 +273,7 @@ impl<F: PrimeField> ExecutionGadget<F> for Mstore8Gadget {
             "MSTORE8: word",
             word.clone(),
             word_of_be_bytes(&new),
-            Some(word_of_be_bytes(&p)),
+            Access::Write(word_of_be_bytes(&p)),
         );
         let (expansion, common) = memory_step(cb, word + constant(1));
         Self { common, offset, address, value_lo, value_hi, prev, expansion }

@@ -21,7 +21,7 @@ use zkevm_executor::trace::{CallContextField, ExecError};
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
-use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells};
+use crate::evm::builder::{from_bytes, Access, EvmBuilder, IsZeroCells, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
@@ -52,7 +52,12 @@ fn operands<F: PrimeField>(
     cb.stack_pop(what, offset.expr());
     cb.stack_pop(what, size.expr());
     let length = cb.query_cell();
-    cb.call_context(what, CallContextField::LastReturnDataLength, Word::small(length.expr()), None);
+    cb.call_context(
+        what,
+        CallContextField::LastReturnDataLength,
+        Word::small(length.expr()),
+        Access::Read,
+    );
     (dest, offset, size, length)
 }
 

@@ -6,7 +6,6 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 
 use crate::constraint_builder::constant;
-use crate::copy::StreamClaim;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
@@ -14,44 +13,16 @@ use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::streams::{memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use crate::state::RwTag;
 use zkevm_executor::trace::StepKind;
 
 /// KECCAK256's constant part.
 const GAS_KECCAK: u64 = 30;
 /// KECCAK256's gas per input word.
 const GAS_KECCAK_WORD: u64 = 6;
-
-/// A memory stream claim of the current call: `words` reads from `first_word`, window
-/// `[skip, skip + len)`, RLC `rlc`.
-pub(super) fn memory_read_claim<F: PrimeField>(
-    cb: &EvmBuilder<F>,
-    span: &MemorySpan,
-    len: halo2_proofs::plonk::Expression<F>,
-    rlc: halo2_proofs::plonk::Expression<F>,
-) -> StreamClaim<F> {
-    StreamClaim {
-        rw_counter: constant(0),
-        is_write: constant(0),
-        tag: constant(RwTag::Memory as u64),
-        id: cb.cur.call_id.clone(),
-        address: span.first_word(),
-        field_tag: constant(0),
-        key: constant(0),
-        index_in_key: constant(0),
-        skip: span.skip(),
-        len,
-        words: span.words(),
-        calldata: constant(0),
-        code: constant(0),
-        table_words: constant(0),
-        zero_outside: constant(0),
-        rlc,
-    }
-}
 
 /// KECCAK256.
 #[derive(Clone, Debug)]
@@ -84,7 +55,7 @@ impl<F: PrimeField> ExecutionGadget<F> for Sha3Gadget {
         cb.stack_pop("KECCAK256: length", len.expr());
         let span = MemorySpan::configure(cb, &offset.expr(), &len.expr());
         let rlc = cb.query_rlc();
-        let claim = memory_read_claim(cb, &span, len.lo.expr(), rlc.expr());
+        let claim = memory_stream(cb, Direction::Read, &span, len.lo.expr(), rlc.expr());
         cb.when(span.nonempty(), |cb| cb.word_stream("KECCAK256: the hashed bytes", claim));
         cb.when(span.is_empty(), |cb| {
             cb.require_zero("KECCAK256: the empty string's RLC", rlc.expr());

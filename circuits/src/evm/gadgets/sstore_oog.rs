@@ -25,7 +25,7 @@ pub use super::storage::SSTORE_SENTRY;
 use super::storage::{assign_callee, callee, slot_rw, SstoreCost};
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
-use crate::evm::builder::{from_bytes, EvmBuilder, Word, WordCells};
+use crate::evm::builder::{from_bytes, Access, EvmBuilder, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
@@ -102,11 +102,10 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreOutOfGasGadget {
             cb,
             "SSTORE out of gas: warm flag",
             RwTag::TxAccessListStorage,
-            false,
+            Access::Read,
             &address,
             &key,
             warm.clone(),
-            warm,
             Word::zero(),
         );
         let (current, original) = (cb.query_word(), cb.query_word());
@@ -114,10 +113,9 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreOutOfGasGadget {
             cb,
             "SSTORE out of gas: slot",
             RwTag::Storage,
-            false,
+            Access::Read,
             &address,
             &key,
-            current.expr(),
             current.expr(),
             original.expr(),
         );
@@ -159,11 +157,10 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreOutOfGasGadget {
                 cb,
                 "SSTORE out of gas: the slot warmed",
                 RwTag::TxAccessListStorage,
-                true,
+                Access::Write(Word::small(constant(0))),
                 &address,
                 &key,
                 Word::small(constant(1)),
-                Word::small(constant(0)),
                 Word::zero(),
             );
         });
@@ -172,11 +169,10 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreOutOfGasGadget {
                 cb,
                 "SSTORE out of gas: the value stored",
                 RwTag::Storage,
-                true,
+                Access::Write(current.expr()),
                 &address,
                 &key,
                 value.expr(),
-                current.expr(),
                 original.expr(),
             );
         });

@@ -6,14 +6,15 @@ use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::CallContextField;
 
-use super::sha3::{memory_bytes, memory_read_claim};
+use super::sha3::memory_bytes;
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
-use crate::evm::builder::{EvmBuilder, Word};
+use crate::evm::builder::{Access, EvmBuilder, Word};
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::streams::{memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use zkevm_executor::trace::StepKind;
@@ -49,7 +50,7 @@ impl<F: PrimeField> ExecutionGadget<F> for StopGadget {
             "STOP: the call succeeds",
             CallContextField::IsSuccess,
             Word::small(constant(1)),
-            None,
+            Access::Read,
         );
         let past_the_end = cb.query_bool("STOP: past the end is boolean");
         let pc = cb.cur.pc.clone();
@@ -131,11 +132,11 @@ impl<F: PrimeField, const IS_REVERT: bool> ExecutionGadget<F> for ReturnRevertGa
             "RETURN/REVERT: the call's outcome",
             CallContextField::IsSuccess,
             Word::small(constant(success)),
-            None,
+            Access::Read,
         );
         let span = MemorySpan::configure(cb, &offset.expr(), &length.expr());
         let rlc = cb.query_rlc();
-        let claim = memory_read_claim(cb, &span, length.lo.expr(), rlc.expr());
+        let claim = memory_stream(cb, Direction::Read, &span, length.lo.expr(), rlc.expr());
         cb.when(span.nonempty(), |cb| cb.word_stream("RETURN/REVERT: the returned bytes", claim));
         // The call ends: the memory size after the step is a cell, not the next step's.
         let size_after = cb.query_cell();

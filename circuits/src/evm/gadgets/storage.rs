@@ -12,7 +12,9 @@ use zkevm_executor::trace::CallContextField;
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
-use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells, WordEqualCells};
+use crate::evm::builder::{
+    from_bytes, Access, EvmBuilder, IsZeroCells, RwLookup, Word, WordCells, WordEqualCells,
+};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
@@ -43,52 +45,30 @@ pub(super) fn callee<F: PrimeField>(cb: &mut EvmBuilder<F>) -> WordCells {
         "storage: the running account",
         CallContextField::CalleeAddress,
         address.expr(),
-        None,
+        Access::Read,
     );
     address
 }
 
-/// A storage-like RW at `(tx, address, key)`.
+/// A storage-like RW at `(tx, address, key)`: a read, or a write (undone when the call fails).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn slot_rw<F: PrimeField>(
     cb: &mut EvmBuilder<F>,
     name: &'static str,
     tag: RwTag,
-    is_write: bool,
+    access: Access<F>,
     address: &WordCells,
     key: &WordCells,
     value: Word<F>,
-    value_prev: Word<F>,
     aux: Word<F>,
 ) {
     let tx_id = cb.cur.tx_id.clone();
     let address = EvmBuilder::address_value(&address.expr());
-    if is_write {
+    let rw = RwLookup::new(tag, tx_id, address, value).key(key.expr()).aux(aux);
+    match access {
         // Warm flags, storage and transient storage are undone when the call fails.
-        cb.reversible_write(
-            name,
-            tag,
-            tx_id,
-            address,
-            constant(0),
-            key.expr(),
-            value,
-            value_prev,
-            aux,
-        );
-    } else {
-        cb.rw_lookup(
-            name,
-            false,
-            tag,
-            tx_id,
-            address,
-            constant(0),
-            key.expr(),
-            value,
-            value_prev,
-            aux,
-        );
+        Access::Write(prev) => cb.reversible_write(name, rw, prev),
+        Access::Read => cb.rw_lookup(name, Access::Read, rw),
     }
 }
 
@@ -216,11 +196,10 @@ impl<F: PrimeField> ExecutionGadget<F> for SloadGadget {
             cb,
             "SLOAD: warm slot",
             RwTag::TxAccessListStorage,
-            true,
+            Access::Write(Word::small(was_warm.expr())),
             &address,
             &key,
             one,
-            Word::small(was_warm.expr()),
             Word::zero(),
         );
         let (value, committed) = (cb.query_word(), cb.query_word());
@@ -228,10 +207,9 @@ impl<F: PrimeField> ExecutionGadget<F> for SloadGadget {
             cb,
             "SLOAD: slot",
             RwTag::Storage,
-            false,
+            Access::Read,
             &address,
             &key,
-            value.expr(),
             value.expr(),
             committed.expr(),
         );
@@ -301,7 +279,7 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget {
             "SSTORE: not in a static call",
             CallContextField::IsStatic,
             Word::zero(),
-            None,
+            Access::Read,
         );
         let address = callee(cb);
         let was_warm = cb.query_bool("SSTORE: warm flag");
@@ -310,11 +288,10 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget {
             cb,
             "SSTORE: warm slot",
             RwTag::TxAccessListStorage,
-            true,
+            Access::Write(Word::small(was_warm.expr())),
             &address,
             &key,
             one,
-            Word::small(was_warm.expr()),
             Word::zero(),
         );
         let (current, original) = (cb.query_word(), cb.query_word());
@@ -322,11 +299,10 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget {
             cb,
             "SSTORE: slot",
             RwTag::Storage,
-            true,
+            Access::Write(current.expr()),
             &address,
             &key,
             value.expr(),
-            current.expr(),
             original.expr(),
         );
 
@@ -369,14 +345,13 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget {
             let tx_id = cb.cur.tx_id.clone();
             cb.reversible_write(
                 "SSTORE: refund counter",
-                RwTag::TxRefund,
-                tx_id,
-                constant(0),
-                constant(0),
-                Word::zero(),
-                Word::small(refund_before.expr() + refund_delta.expr()),
+                RwLookup::new(
+                    RwTag::TxRefund,
+                    tx_id,
+                    constant(0),
+                    Word::small(refund_before.expr() + refund_delta.expr()),
+                ),
                 Word::small(refund_before.expr()),
-                Word::zero(),
             );
         });
         let transition = StepTransition::same_context(cb);
@@ -490,10 +465,9 @@ impl<F: PrimeField> ExecutionGadget<F> for TloadGadget {
             cb,
             "TLOAD: slot",
             RwTag::TransientStorage,
-            false,
+            Access::Read,
             &address,
             &key,
-            value.expr(),
             value.expr(),
             Word::zero(),
         );
@@ -545,7 +519,7 @@ impl<F: PrimeField> ExecutionGadget<F> for TstoreGadget {
             "TSTORE: not in a static call",
             CallContextField::IsStatic,
             Word::zero(),
-            None,
+            Access::Read,
         );
         let address = callee(cb);
         let before = cb.query_word();
@@ -553,11 +527,10 @@ impl<F: PrimeField> ExecutionGadget<F> for TstoreGadget {
             cb,
             "TSTORE: slot",
             RwTag::TransientStorage,
-            true,
+            Access::Write(before.expr()),
             &address,
             &key,
             value.expr(),
-            before.expr(),
             Word::zero(),
         );
         let transition = StepTransition::same_context(cb);

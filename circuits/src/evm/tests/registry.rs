@@ -331,3 +331,55 @@ fn the_cycle_finder_finds_a_cycle() {
     graph.entry("c".into()).or_default().insert("a".into());
     assert_eq!(find_cycle(&graph), Some(vec!["a".into(), "b".into(), "c".into(), "a".into()]));
 }
+
+/// A builder for a made-up gadget called `probe` over a small grid.
+fn probe_builder() -> crate::evm::builder::EvmBuilder<halo2_proofs::halo2curves::bn256::Fr> {
+    use crate::evm::cell::{CellManager, CellType};
+    use crate::evm::step::StepColumns;
+    let mut meta =
+        halo2_proofs::plonk::ConstraintSystem::<halo2_proofs::halo2curves::bn256::Fr>::default();
+    let step = StepColumns::configure(&mut meta);
+    let grid = vec![(CellType::General, meta.advice_column()); 4];
+    let selectors = vec![meta.advice_column()];
+    crate::evm::builder::EvmBuilder::new(
+        "probe",
+        step.cur(),
+        step.next(),
+        CellManager::new(&grid, crate::evm::STEP_HEIGHT),
+        selectors,
+        crate::constraint_builder::constant(0),
+    )
+}
+
+#[test]
+fn a_constraint_above_the_degree_bound_names_its_gadget_and_itself() {
+    use crate::constraint_builder::constant;
+    let mut cb = probe_builder();
+    let cells: Vec<_> = (0..4).map(|_| cb.query_cell().expr()).collect();
+    // Degree 3 is the bound: accepted, also as a lookup entry.
+    cb.require_zero("cubic", cells[0].clone() * cells[1].clone() * cells[2].clone());
+    cb.fixed_lookup(
+        "cubic entry",
+        crate::table::FixedTableTag::Range8,
+        vec![cells[0].clone() * cells[1].clone() * cells[2].clone()],
+    );
+    let quartic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut cb = probe_builder();
+        let c: Vec<_> = (0..4).map(|_| cb.query_cell().expr()).collect();
+        cb.when(c[0].clone(), |cb| {
+            cb.require_equal("too high", c[1].clone() * c[2].clone() * c[3].clone(), constant(0))
+        });
+    }));
+    let message = quartic.expect_err("a degree-4 constraint is refused");
+    let message = message.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(message.contains("probe") && message.contains("too high"), "{message}");
+    let lookup = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut cb = probe_builder();
+        let c: Vec<_> = (0..4).map(|_| cb.query_cell().expr()).collect();
+        let entry = c[0].clone() * c[1].clone() * c[2].clone() * c[3].clone();
+        cb.fixed_lookup("quartic entry", crate::table::FixedTableTag::Range8, vec![entry]);
+    }));
+    let message = lookup.expect_err("a degree-4 lookup entry is refused");
+    let message = message.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(message.contains("probe") && message.contains("quartic entry"), "{message}");
+}
