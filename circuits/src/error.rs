@@ -18,4 +18,8 @@ pub enum CircuitError {
     /// The input uses a feature that has no sound circuit yet.
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// A step's RWs are not what its gadget reads (a trace the executor did not make, or a
+    /// gadget and the executor out of step).
+    #[error("malformed witness: {0}")]
+    MalformedWitness(String),
 }

@@ -21,6 +21,7 @@ use crate::challenges::Challenges;
 use crate::copy::{stream_words, trace_streams, CopyConfig, WordStream};
 use crate::error::CircuitError;
 use crate::evm::dispatch::block_witnesses;
+use crate::evm::gadget::AssignError;
 use crate::evm::witness::all_steps;
 use crate::evm::{EvmConfig, EvmTables, STEP_HEIGHT};
 use crate::keccak::layout::{permutations_for, region_rows};
@@ -211,13 +212,27 @@ pub struct SuperCircuit {
     checked: bool,
 }
 
+/// An EVM configuration over BN254's scalar field, built once, for checking witnesses
+/// before proving ([`EvmConfig::check_witnesses`]).
+fn checking_evm() -> &'static EvmConfig<halo2_proofs::halo2curves::bn256::Fr> {
+    static CONFIG: std::sync::OnceLock<Arc<EvmConfig<halo2_proofs::halo2curves::bn256::Fr>>> =
+        std::sync::OnceLock::new();
+    CONFIG.get_or_init(|| SuperCircuit::configure_evm_for_report(&mut ConstraintSystem::default()))
+}
+
 impl SuperCircuit {
     /// The circuit of `trace` in a chunk of `params`; `Unsupported` or `CapacityExceeded` when
     /// it cannot be proven.
     pub fn new(trace: Arc<Trace>, params: ChunkParams) -> Result<Self, CircuitError> {
         let statement = ChunkStatement::of(&trace, 0);
         let circuit = Self { trace, params, statement, checked: true };
-        circuit.witnesses()?;
+        let witness = circuit.witnesses()?;
+        // Every step is read by its gadget once before proving: a step whose RWs are not what
+        // the gadget reads is refused here, named, rather than failing synthesis.
+        checking_evm().check_witnesses(&witness.steps).map_err(|e| match e {
+            AssignError::Witness(e) => CircuitError::MalformedWitness(e.to_string()),
+            AssignError::Region(e) => CircuitError::MalformedWitness(e.to_string()),
+        })?;
         Ok(circuit)
     }
 

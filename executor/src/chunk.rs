@@ -86,7 +86,7 @@ mod tests {
                 crate::trace::RwTarget::TxReceipt {
                     field: crate::trace::ReceiptField::CumulativeGasUsed,
                     ..
-                } if rw.is_write => Some(rw.value),
+                } if rw.is_write() => Some(rw.value),
                 _ => None,
             })
         };

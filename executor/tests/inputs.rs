@@ -240,3 +240,42 @@ fn an_out_of_range_state_test_value_fails_the_entry_without_a_crash() {
         );
     }
 }
+
+#[test]
+fn an_invalid_transaction_the_test_expects_is_its_own_outcome() {
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/statetests/VMTests/vmArithmeticTest/add.json");
+    let Ok(text) = std::fs::read_to_string(&source) else {
+        eprintln!("skipping: {} is absent", source.display());
+        return;
+    };
+    let fork = statetest::parse_fork("Cancun").expect("fork");
+    for expect in [true, false] {
+        let mut json: serde_json::Value = serde_json::from_str(&text).expect("json");
+        for (_, unit) in json.as_object_mut().expect("object") {
+            // Below the intrinsic 21,000 gas: every transaction is invalid.
+            let limits = unit["transaction"]["gasLimit"].as_array_mut().expect("limits");
+            limits.iter_mut().for_each(|l| *l = serde_json::json!("0x01"));
+            for post in unit["post"]["Cancun"].as_array_mut().expect("Cancun posts") {
+                if expect {
+                    post["expectException"] =
+                        serde_json::json!("TransactionException.INTRINSIC_GAS_TOO_LOW");
+                }
+            }
+        }
+        let (_dir, path) = write_temp("intrinsic.json", &json.to_string());
+        let entries = statetest::load_entries(&path, &fork).expect("loads");
+        assert!(!entries.is_empty());
+        for entry in &entries {
+            let outcome = statetest::run_entry(entry, None).outcome;
+            match expect {
+                true => assert!(
+                    matches!(&outcome, statetest::Outcome::InvalidTx(r) if r.contains("INTRINSIC_GAS")),
+                    "{outcome:?}"
+                ),
+                false => assert!(matches!(outcome, statetest::Outcome::Failed(_)), "{outcome:?}"),
+            }
+            assert_eq!(outcome.name(), if expect { "invalid-tx" } else { "failed" });
+        }
+    }
+}

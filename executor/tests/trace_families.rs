@@ -45,7 +45,7 @@ fn arithmetic_reads_operands_and_writes_result() {
     let add = rws_of(&trace, StepKind::Op(op::ADD));
     let call = trace.txs[0].steps[3].call_index;
     let summary: Vec<(bool, RwTarget, U256)> =
-        add.iter().map(|rw| (rw.is_write, rw.target, rw.value)).collect();
+        add.iter().map(|rw| (rw.is_write(), rw.target, rw.value)).collect();
     assert_eq!(
         summary,
         vec![
@@ -64,11 +64,11 @@ fn dup_and_swap_touch_only_the_slots_they_move() {
     let trace = trace_code(code, vec![]);
     let dup = rws_of(&trace, StepKind::Op(op::DUP2));
     assert_eq!(dup.len(), 2);
-    assert_eq!((dup[0].is_write, dup[0].value), (false, u(1)));
-    assert_eq!((dup[1].is_write, dup[1].value), (true, u(1)));
+    assert_eq!((dup[0].is_write(), dup[0].value), (false, u(1)));
+    assert_eq!((dup[1].is_write(), dup[1].value), (true, u(1)));
     let swap = rws_of(&trace, StepKind::Op(op::SWAP2));
     assert_eq!(swap.len(), 4);
-    assert!(swap[2].is_write && swap[3].is_write);
+    assert!(swap[2].is_write() && swap[3].is_write());
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn unaligned_memory_access_touches_two_words() {
     let words = |rws: &[Rw], write: bool| -> Vec<u64> {
         rws.iter()
             .filter_map(|rw| match rw.target {
-                RwTarget::Memory { call: c, word_addr } if c == call && rw.is_write == write => {
+                RwTarget::Memory { call: c, word_addr } if c == call && rw.is_write() == write => {
                     Some(word_addr)
                 }
                 _ => None,
@@ -125,21 +125,23 @@ fn storage_records_committed_values_warmth_and_refunds() {
         .iter()
         .find(|rw| matches!(rw.target, RwTarget::TxAccessListStorage { .. }))
         .expect("warm");
-    assert_eq!((warm.value_prev, warm.value), (Some(U256::ZERO), u(1)));
+    assert_eq!((warm.value_prev(), warm.value), (Some(U256::ZERO), u(1)));
     let write =
         sstore.iter().find(|rw| matches!(rw.target, RwTarget::Storage { .. })).expect("storage");
     assert!(
         matches!(write.target, RwTarget::Storage { key, committed_value, .. } if key == u(1) && committed_value == u(3))
     );
-    assert_eq!((write.value_prev, write.value), (Some(u(3)), u(7)));
+    assert_eq!((write.value_prev(), write.value), (Some(u(3)), u(7)));
     let sload = rws_of(trace, StepKind::Op(op::SLOAD));
     let warm = sload
         .iter()
         .find(|rw| matches!(rw.target, RwTarget::TxAccessListStorage { .. }))
         .expect("warm");
-    assert_eq!(warm.value_prev, Some(u(1)), "second access is warm");
-    let refund =
-        trace.rws.iter().rfind(|rw| matches!(rw.target, RwTarget::TxRefund { .. }) && rw.is_write);
+    assert_eq!(warm.value_prev(), Some(u(1)), "second access is warm");
+    let refund = trace
+        .rws
+        .iter()
+        .rfind(|rw| matches!(rw.target, RwTarget::TxRefund { .. }) && rw.is_write());
     assert_eq!(refund.map(|rw| rw.value), Some(u(4800)), "clearing a slot refunds 4800 (EIP-3529)");
     let post = &trace.post_state.accounts[&CONTRACT].storage;
     assert_eq!((post[&u(1)], post[&u(2)]), (u(7), u(0)));
@@ -191,7 +193,7 @@ fn balance_warms_the_account_and_reads_its_balance() {
         .iter()
         .find(|rw| matches!(rw.target, RwTarget::TxAccessListAccount { .. }))
         .expect("warm");
-    assert_eq!(warm.value_prev, Some(U256::ZERO), "OTHER starts cold");
+    assert_eq!(warm.value_prev(), Some(U256::ZERO), "OTHER starts cold");
     let read = rws
         .iter()
         .find(|rw| matches!(rw.target, RwTarget::Account { field: AccountField::Balance, .. }));
@@ -388,7 +390,7 @@ fn a_reverted_call_restores_its_writes() {
         .rws
         .iter()
         .filter(|rw| {
-            rw.is_write
+            rw.is_write()
                 && matches!(rw.target, RwTarget::Storage { address, .. } if address == OTHER)
         })
         .map(|rw| rw.value)
@@ -701,7 +703,7 @@ fn memory_gas_in_the_opcode_table_matches_what_revm_charges() {
             let Some(gas) = memory_gas(opcode) else { continue };
             let operand = |i: u64| {
                 let rw = &t.rws[(step.rw_counter + i - 1) as usize];
-                assert!(!rw.is_write, "operand {i} of 0x{opcode:02x} is a read");
+                assert!(!rw.is_write(), "operand {i} of 0x{opcode:02x} is a read");
                 rw.value.saturating_to::<u64>()
             };
             let offset = operand(0);

@@ -99,5 +99,6 @@ fn verdict(e: CircuitError) -> Outcome {
         e @ CircuitError::CapacityExceeded { .. } => {
             Outcome::Failed(format!("the circuit sized to the trace does not hold it: {e}"))
         }
+        e @ CircuitError::MalformedWitness(_) => Outcome::Failed(e.to_string()),
     }
 }

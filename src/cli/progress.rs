@@ -16,6 +16,8 @@ pub struct Totals {
     pub passed: usize,
     /// Entries that failed.
     pub failed: usize,
+    /// Entries whose transaction is invalid, as the test expects (nothing to prove).
+    pub invalid_tx: usize,
     /// Entries skipped, unsupported or timed out.
     pub skipped: usize,
     /// Unsupported entries by reason.
@@ -75,6 +77,10 @@ impl Progress {
                 t.skipped += 1;
                 Some(format!("TIMEOUT {}: {reason}", report.id))
             }
+            Outcome::InvalidTx(_) => {
+                t.invalid_tx += 1;
+                None
+            }
             Outcome::Unsupported(reason) => {
                 t.skipped += 1;
                 *t.unsupported.entry(reason.clone()).or_default() += 1;
@@ -91,8 +97,8 @@ impl Progress {
             });
         }
         self.bar.set_message(format!(
-            "{} passed, {} failed, {} skipped",
-            t.passed, t.failed, t.skipped
+            "{} passed, {} invalid-tx, {} failed, {} skipped",
+            t.passed, t.invalid_tx, t.failed, t.skipped
         ));
         self.bar.inc(1);
     }

@@ -85,6 +85,7 @@ struct Counts {
     failed: usize,
     skipped: usize,
     timeout: usize,
+    invalid_tx: usize,
 }
 
 impl Counts {
@@ -96,18 +97,26 @@ impl Counts {
             Outcome::Failed(_) => self.failed += 1,
             Outcome::Skipped(_) => self.skipped += 1,
             Outcome::Timeout(_) => self.timeout += 1,
+            Outcome::InvalidTx(_) => self.invalid_tx += 1,
         }
     }
 
     fn row(&self, first: &str) -> String {
         format!(
-            "| {first} | {} | {} | {} | {} | {} | {} |\n",
-            self.entries, self.passed, self.unsupported, self.failed, self.skipped, self.timeout
+            "| {first} | {} | {} | {} | {} | {} | {} | {} |\n",
+            self.entries,
+            self.passed,
+            self.invalid_tx,
+            self.unsupported,
+            self.failed,
+            self.skipped,
+            self.timeout
         )
     }
 }
 
-const COUNT_HEAD: &str = "| entries | passed | unsupported | failed | skipped | timeout |";
+const COUNT_HEAD: &str =
+    "| entries | passed | invalid-tx | unsupported | failed | skipped | timeout |";
 
 /// The Markdown page of `entries`.
 pub fn render(header: &Header, entries: &[EntryReport], top: usize) -> String {
@@ -145,7 +154,8 @@ pub fn render(header: &Header, entries: &[EntryReport], top: usize) -> String {
     }
 
     let _ = writeln!(md, "## Totals\n");
-    let _ = writeln!(md, "| {COUNT_HEAD}\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let _ =
+        writeln!(md, "| {COUNT_HEAD}\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     md.push_str(&totals.row("all"));
     let stage_list: Vec<String> =
         stages.iter().map(|(stage, n)| format!("{} {n}", stage_name(*stage))).collect();
@@ -157,8 +167,10 @@ pub fn render(header: &Header, entries: &[EntryReport], top: usize) -> String {
     );
 
     let _ = writeln!(md, "## By folder\n");
-    let _ =
-        writeln!(md, "| folder {COUNT_HEAD}\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let _ = writeln!(
+        md,
+        "| folder {COUNT_HEAD}\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
     for (folder, counts) in &folders {
         md.push_str(&counts.row(&format!("`{}`", cell(folder))));
     }
@@ -296,6 +308,12 @@ mod tests {
                 9_000_000,
             ),
             entry("B/v.json", Outcome::Skipped("too large".into()), Stage::Loaded, 0),
+            entry(
+                "B/u.json::u::Cancun[0]",
+                Outcome::InvalidTx("TR_NoFunds (rejected: lack of funds)".into()),
+                Stage::Executed,
+                40,
+            ),
         ]
     }
 
@@ -322,10 +340,10 @@ mod tests {
     #[test]
     fn totals_and_folders_are_counted() {
         let md = render(&header(), &sample(), 20);
-        assert!(md.contains("| all | 7 | 1 | 3 | 1 | 1 | 1 |\n"), "{md}");
-        assert!(md.contains("| `A` | 3 | 1 | 2 | 0 | 0 | 0 |\n"), "{md}");
-        assert!(md.contains("| `B` | 4 | 0 | 1 | 1 | 1 | 1 |\n"), "{md}");
-        assert!(md.contains("Furthest stage reached: loaded 2, executed 3, mock 2."), "{md}");
+        assert!(md.contains("| all | 8 | 1 | 1 | 3 | 1 | 1 | 1 |\n"), "{md}");
+        assert!(md.contains("| `A` | 3 | 1 | 0 | 2 | 0 | 0 | 0 |\n"), "{md}");
+        assert!(md.contains("| `B` | 5 | 0 | 1 | 1 | 1 | 1 | 1 |\n"), "{md}");
+        assert!(md.contains("Furthest stage reached: loaded 2, executed 4, mock 2."), "{md}");
     }
 
     #[test]
@@ -359,7 +377,7 @@ mod tests {
     #[test]
     fn an_empty_report_renders() {
         let md = render(&header(), &[], 5);
-        assert!(md.contains("| all | 0 | 0 | 0 | 0 | 0 | 0 |") && md.contains("None."), "{md}");
+        assert!(md.contains("| all | 0 | 0 | 0 | 0 | 0 | 0 | 0 |") && md.contains("None."), "{md}");
     }
 
     #[test]

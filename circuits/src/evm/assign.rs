@@ -24,7 +24,8 @@ pub struct AssignedStep<F: PrimeField> {
 
 /// Writes the cells of the step starting at `offset`.
 pub struct StepAssigner<'r, 'a, F: PrimeField> {
-    region: &'r mut Region<'a, F>,
+    /// The region, or none for a dry run that only computes the values.
+    region: Option<&'r mut Region<'a, F>>,
     offset: usize,
     values: StepValuesMap<F>,
     rlcs: Vec<(Cell, Vec<u8>)>,
@@ -33,12 +34,20 @@ pub struct StepAssigner<'r, 'a, F: PrimeField> {
 impl<'r, 'a, F: PrimeField> StepAssigner<'r, 'a, F> {
     /// An assigner for the step at `offset`.
     pub fn new(region: &'r mut Region<'a, F>, offset: usize) -> Self {
-        Self { region, offset, values: HashMap::new(), rlcs: Vec::new() }
+        Self { region: Some(region), offset, values: HashMap::new(), rlcs: Vec::new() }
+    }
+
+    /// An assigner that writes nowhere: it runs a gadget's `assign` to check that the step's
+    /// witness is what the gadget reads, before any proving.
+    pub fn dry() -> Self {
+        Self { region: None, offset: 0, values: HashMap::new(), rlcs: Vec::new() }
     }
 
     /// Assigns `cell`.
     pub fn assign(&mut self, cell: Cell, value: F) {
-        cell.assign(self.region, self.offset, Value::known(value));
+        if let Some(region) = self.region.as_deref_mut() {
+            cell.assign(region, self.offset, Value::known(value));
+        }
         self.values.insert((ColumnKind::Advice, cell.column.index(), cell.rotation as i32), value);
     }
 

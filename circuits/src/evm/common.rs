@@ -8,13 +8,11 @@ use zkevm_executor::opcodes;
 use super::assign::StepAssigner;
 use super::builder::{from_bytes, EvmBuilder};
 use super::cell::Cell;
+use super::spec::STACK_LIMIT;
 use super::transition::{StepTransition, Transition};
 use super::witness::StepWitness;
 use crate::constraint_builder::constant;
 use crate::table::FixedTableTag;
-
-/// Maximum stack depth.
-pub const STACK_LIMIT: u64 = 1024;
 
 /// How a step's gas cost is known.
 #[derive(Clone, Debug)]

@@ -13,7 +13,7 @@ use super::assign::{evaluate, AssignedStep, StepAssigner};
 use super::builder::{CellUsage, EvmBuilder, GadgetSpec};
 use super::cell::{Cell, CellManager, CellType, LookupTable};
 use super::execution_state::ExecutionState;
-use super::gadget::StepGadget;
+use super::gadget::{AssignError, StepGadget};
 use super::gadgets;
 use super::step::{StepColumns, StepValues};
 use super::witness::StepWitness;
@@ -360,6 +360,16 @@ impl<F: PrimeField> EvmConfig<F> {
             let cell = self.selector_cell(s);
             cell.assign(region, offset, Value::known(F::from((s == state) as u64)));
         }
+    }
+
+    /// Runs every step's `assign` without a region: a step whose RWs are not what its gadget
+    /// reads is refused, naming the step and the gadget, before any proving.
+    pub fn check_witnesses(&self, steps: &[StepWitness<'_>]) -> Result<(), AssignError> {
+        for w in steps {
+            let mut a = StepAssigner::dry();
+            self.gadgets[w.state.index()].assign(&mut a, w)?;
+        }
+        Ok(())
     }
 
     /// Assigns the first-phase cells of `steps` from slot 0 and the state after the last one;

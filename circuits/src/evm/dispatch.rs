@@ -54,6 +54,7 @@ pub fn step_witnesses(
             tx,
             block: &trace.block,
             bytecodes: &trace.bytecodes,
+            checked: false,
         });
     }
     Ok(witnesses)
@@ -77,8 +78,9 @@ pub fn block_witnesses(
         });
     }
     let mut witnesses = step_witnesses(trace, 0..real)?;
-    for w in witnesses.iter().filter(|_| check) {
+    for w in witnesses.iter_mut().filter(|_| check) {
         check_supported(trace, w)?;
+        w.checked = true;
     }
     // Padding and EndBlock carry the last transaction's ids.
     let mut end = step_values(trace, &trace.end_block, &[]);
@@ -97,6 +99,7 @@ pub fn block_witnesses(
         tx: None,
         block: &trace.block,
         bytecodes: &trace.bytecodes,
+        checked: check,
     };
     witnesses.extend((real + 1..slots).map(|_| closing(ExecutionState::Padding)));
     witnesses.push(closing(ExecutionState::EndBlock));

@@ -14,6 +14,7 @@ use zkevm_executor::trace::StepKind;
 use super::assign::StepAssigner;
 use super::builder::EvmBuilder;
 use super::execution_state::ExecutionState;
+use super::reader::WitnessError;
 use super::witness::StepWitness;
 use crate::error::CircuitError;
 
@@ -56,10 +57,41 @@ pub fn claims_op(step: &StepKind, opcodes: impl IntoIterator<Item = u8>) -> bool
     matches!(step, StepKind::Op(op) if opcodes.into_iter().any(|o| o == *op))
 }
 
+/// Why a step could not be assigned.
+#[derive(Debug, thiserror::Error)]
+pub enum AssignError {
+    /// Its RWs are not what its gadget reads.
+    #[error(transparent)]
+    Witness(#[from] WitnessError),
+    /// The region refused an assignment.
+    #[error("assignment failed: {0}")]
+    Region(Error),
+}
+
+impl From<Error> for AssignError {
+    fn from(e: Error) -> Self {
+        AssignError::Region(e)
+    }
+}
+
+impl From<AssignError> for Error {
+    fn from(e: AssignError) -> Self {
+        match e {
+            AssignError::Region(e) => e,
+            AssignError::Witness(_) => Error::Synthesis,
+        }
+    }
+}
+
 /// A configured gadget, able to assign its step.
 pub trait StepGadget<F: PrimeField>: std::fmt::Debug + Send + Sync {
-    /// Assigns the gadget's cells for `w`.
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error>;
+    /// Assigns the gadget's cells for `w`, reading its RWs through a
+    /// [`StepReader`](super::reader::StepReader).
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError>;
 }
 
 /// A gadget type: what it is ([`Gadget`]), how it configures, and how it assigns

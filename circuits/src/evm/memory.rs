@@ -109,10 +109,7 @@ impl QuadraticCost {
     }
 }
 
-/// `C_mem(words) = 3·words + words²/512` (Yellow Paper, appendix H), natively.
-pub fn memory_cost(words: u64) -> u64 {
-    3 * words + words * words / 512
-}
+pub use super::spec::memory_cost;
 
 /// The memory size after an access that needs `needed` words, and its expansion gas.
 #[derive(Clone, Debug)]

@@ -72,6 +72,23 @@ pub struct StepTransition<F: PrimeField> {
     pub rw_counter_end_of_reversion: Transition<F>,
     /// Conditions the transition relies on, stated before it (a reverted call's range).
     pub preconditions: Vec<(&'static str, Expression<F>)>,
+    /// Constraint names that say more than a field's default name (which names the field).
+    pub names: FieldNames,
+}
+
+/// The names of a transition's field constraints that depend on the transition.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldNames {
+    /// The RW counter's.
+    pub rw_counter: &'static str,
+    /// The log id's.
+    pub log_id: &'static str,
+}
+
+impl Default for FieldNames {
+    fn default() -> Self {
+        Self { rw_counter: "rw_counter advances", log_id: "log id counts logs" }
+    }
 }
 
 impl<F: PrimeField> StepTransition<F> {
@@ -93,6 +110,7 @@ impl<F: PrimeField> StepTransition<F> {
             is_persistent: Transition::Any,
             rw_counter_end_of_reversion: Transition::Any,
             preconditions: Vec::new(),
+            names: FieldNames::default(),
         }
     }
 
@@ -146,6 +164,7 @@ impl<F: PrimeField> StepTransition<F> {
                 vec![ExecutionState::EndTx],
             ),
             log_id: Transition::Same,
+            names: FieldNames { log_id: "log id carried to EndTx", ..FieldNames::default() },
             ..Self::any()
         }
     }
@@ -172,6 +191,10 @@ impl<F: PrimeField> StepTransition<F> {
                 vec![ExecutionState::EndTx],
             ),
             log_id: Transition::To(constant(0)),
+            names: FieldNames {
+                rw_counter: "reverted: rw_counter jumps over the reversion range",
+                log_id: "reverted: the call's logs are dropped",
+            },
             preconditions: vec![
                 ("reverted: the call does not persist", cur.is_persistent.clone()),
                 (
@@ -203,7 +226,7 @@ impl<F: PrimeField> StepTransition<F> {
             log_id: Transition::Same,
             is_persistent: Transition::To(callee.is_persistent),
             rw_counter_end_of_reversion: Transition::To(callee.rw_counter_end_of_reversion),
-            preconditions: Vec::new(),
+            ..Self::any()
         }
     }
 
@@ -228,7 +251,7 @@ impl<F: PrimeField> StepTransition<F> {
             log_id: Transition::Same,
             is_persistent: Transition::To(caller.is_persistent),
             rw_counter_end_of_reversion: Transition::To(caller.rw_counter_end_of_reversion),
-            preconditions: Vec::new(),
+            ..Self::any()
         }
     }
 
@@ -252,7 +275,8 @@ impl<F: PrimeField> StepTransition<F> {
             Transition::Any => {}
         };
         field(cb, "gas is charged", self.gas_left, cur.gas_left, next.gas_left);
-        field(cb, "rw_counter advances", self.rw_counter, cur.rw_counter, next.rw_counter);
+        let names = self.names;
+        field(cb, names.rw_counter, self.rw_counter, cur.rw_counter, next.rw_counter);
         field(cb, "same call", self.call_id, cur.call_id, next.call_id);
         field(cb, "same transaction", self.tx_id, cur.tx_id, next.tx_id);
         if let NextStates::OneOf(name, states) = &self.next_states {
@@ -280,7 +304,7 @@ impl<F: PrimeField> StepTransition<F> {
             cur.reversible_write_counter,
             next.reversible_write_counter,
         );
-        field(cb, "log id counts logs", self.log_id, cur.log_id, next.log_id);
+        field(cb, names.log_id, self.log_id, cur.log_id, next.log_id);
         field(cb, "same persistence", self.is_persistent, cur.is_persistent, next.is_persistent);
         field(
             cb,

@@ -31,6 +31,9 @@ pub struct StepWitness<'t> {
     pub block: &'t BlockContext,
     /// Every code of the trace, by hash.
     pub bytecodes: &'t BTreeMap<B256, Bytes>,
+    /// Whether witness generation checked the step (then its gadget's reader insists on the
+    /// RWs it expects; a forged witness is read as it is, for the constraints to judge).
+    pub checked: bool,
 }
 
 impl<'t> StepWitness<'t> {

@@ -202,6 +202,7 @@ fn run(trace: &Trace, checked: bool) -> Run {
         let circuit = match built {
             Ok(circuit) => circuit,
             Err(e @ CircuitError::Unsupported(_))
+            | Err(e @ CircuitError::MalformedWitness(_))
             | Err(e @ CircuitError::CapacityExceeded { .. }) => return Run::Refused(e.to_string()),
         };
         let instances = circuit.instances::<Fr>();

@@ -10,7 +10,7 @@
 use alloy_primitives::{Address, U256};
 use zkevm_executor::opcodes::properties;
 use zkevm_executor::trace::{
-    AccountField, CallContextField, ReceiptField, RwTarget, Step, StepKind,
+    AccountField, CallContextField, ReceiptField, RwAccess, RwTarget, Step, StepKind,
 };
 use zkevm_executor::Trace;
 
@@ -128,8 +128,8 @@ fn propagate(trace: &mut Trace, index: usize, value: U256) -> usize {
             continue;
         }
         changed += 1;
-        if rw.is_write {
-            rw.value_prev = Some(value);
+        if rw.is_write() {
+            rw.access = RwAccess::Write { prev: value };
             break;
         }
         rw.value = value;
@@ -213,7 +213,7 @@ pub fn mutate(trace: &Trace, kind: MutationKind, rng: &mut SplitMix64) -> Option
                 .filter(|&j| {
                     let rw = &trace.rws[j];
                     let owner = owners[j].and_then(|o| steps(trace).get(o).map(|s| s.kind.clone()));
-                    rw.is_write
+                    rw.is_write()
                         && match (kind, rw.target) {
                             (MutationKind::StackPush, RwTarget::Stack { .. }) => {
                                 matches!(owner, Some(StepKind::Op(_)))
@@ -242,7 +242,8 @@ pub fn mutate(trace: &Trace, kind: MutationKind, rng: &mut SplitMix64) -> Option
         MutationKind::StackInput => {
             let candidates: Vec<usize> = (0..trace.rws.len())
                 .filter(|&j| {
-                    !trace.rws[j].is_write && matches!(trace.rws[j].target, RwTarget::Stack { .. })
+                    !trace.rws[j].is_write()
+                        && matches!(trace.rws[j].target, RwTarget::Stack { .. })
                 })
                 .collect();
             let j = *rng.pick(&candidates)?;
@@ -261,7 +262,7 @@ pub fn mutate(trace: &Trace, kind: MutationKind, rng: &mut SplitMix64) -> Option
                         matches!(trace.rws[j].target, RwTarget::TxRefund { .. })
                     }
                     MutationKind::LogTopic => {
-                        trace.rws[j].is_write
+                        trace.rws[j].is_write()
                             && matches!(
                                 trace.rws[j].target,
                                 RwTarget::TxLog {
@@ -276,7 +277,7 @@ pub fn mutate(trace: &Trace, kind: MutationKind, rng: &mut SplitMix64) -> Option
             let j = *rng.pick(&candidates)?;
             let rw = &trace.rws[j];
             let new = tweak_word(rng, rw.value);
-            let detail = if rw.is_write {
+            let detail = if rw.is_write() {
                 let later = propagate(&mut t, j, new);
                 format!("write, +{later} later rows")
             } else {
@@ -295,11 +296,11 @@ pub fn mutate(trace: &Trace, kind: MutationKind, rng: &mut SplitMix64) -> Option
         }
         MutationKind::RwValuePrev => {
             let candidates: Vec<usize> =
-                (0..trace.rws.len()).filter(|&j| trace.rws[j].is_write).collect();
+                (0..trace.rws.len()).filter(|&j| trace.rws[j].is_write()).collect();
             let j = *rng.pick(&candidates)?;
-            let old = trace.rws[j].value_prev.unwrap_or_default();
+            let old = trace.rws[j].value_prev().unwrap_or_default();
             let new = tweak_word(rng, old);
-            t.rws[j].value_prev = Some(new);
+            t.rws[j].access = RwAccess::Write { prev: new };
             (
                 owners[j],
                 format!("rw {} {:?} value_prev {old:#x} -> {new:#x}", j + 1, trace.rws[j].target),
@@ -315,9 +316,11 @@ pub fn mutate(trace: &Trace, kind: MutationKind, rng: &mut SplitMix64) -> Option
         MutationKind::RwIsWrite => {
             let j = rng.below(trace.rws.len());
             let row = t.rws.get_mut(j)?;
-            row.is_write = !row.is_write;
-            row.value_prev = if row.is_write { Some(row.value) } else { None };
-            let what = if row.is_write { "read -> write" } else { "write -> read" };
+            row.access = match row.access {
+                RwAccess::Read => RwAccess::Write { prev: row.value },
+                RwAccess::Write { .. } => RwAccess::Read,
+            };
+            let what = if row.is_write() { "read -> write" } else { "write -> read" };
             (owners[j], format!("rw {} {:?}: {what}", j + 1, row.target))
         }
         MutationKind::StorageCommitted => {
@@ -370,8 +373,8 @@ pub fn mutate(trace: &Trace, kind: MutationKind, rng: &mut SplitMix64) -> Option
                 (Some(owner), format!("rw {} {:?} dropped", j + 1, row.target))
             } else {
                 let mut copy = row.clone();
-                if copy.is_write {
-                    copy.value_prev = Some(copy.value);
+                if copy.is_write() {
+                    copy.access = RwAccess::Write { prev: copy.value };
                 }
                 t.rws.insert(j + 1, copy);
                 renumber(&mut t, j, owner, 1);

@@ -190,9 +190,9 @@ impl RwRow {
     pub fn from_rw(rw: &Rw) -> Self {
         let mut row = Self {
             rw_counter: rw.rw_counter,
-            is_write: rw.is_write,
+            is_write: rw.is_write(),
             value: rw.value,
-            value_prev: rw.value_prev.unwrap_or(rw.value),
+            value_prev: rw.value_prev().unwrap_or(rw.value),
             ..Self::padding(0)
         };
         let address = |a: Address| address_word(a);

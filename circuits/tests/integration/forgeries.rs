@@ -42,13 +42,13 @@ fn forge_push(trace: &mut Trace, opcode: u8, value: U256) {
         .clone();
     let push = (step.rw_counter + step.rw_count - 2) as usize;
     let (target, honest) = (trace.rws[push].target, trace.rws[push].value);
-    assert!(matches!(target, RwTarget::Stack { .. }) && trace.rws[push].is_write);
+    assert!(matches!(target, RwTarget::Stack { .. }) && trace.rws[push].is_write());
     trace.rws[push].value = value;
     let pop = trace.rws[push + 1..]
         .iter_mut()
         .find(|rw| rw.target == target)
         .expect("the pushed word is popped");
-    assert!(!pop.is_write && pop.value == honest);
+    assert!(!pop.is_write() && pop.value == honest);
     pop.value = value;
 }
 
@@ -151,13 +151,8 @@ fn the_state_circuit_cannot_hold_a_write_no_step_made() {
         .find(|rw| matches!(rw.target, RwTarget::Storage { key, .. } if key == U256::from(1)))
         .expect("the program reads slot 1")
         .clone();
-    let forged_write = Rw {
-        rw_counter: trace.rws.len() as u64 + 1,
-        is_write: true,
-        target: read.target,
-        value: U256::from(999),
-        value_prev: Some(read.value),
-    };
+    let forged_write =
+        Rw::write(trace.rws.len() as u64 + 1, read.target, U256::from(999), read.value);
     trace.rws.push(forged_write);
     // Room for a few padding rows.
     let mut params = ChunkParams::fitting(&trace);
@@ -215,7 +210,7 @@ fn a_transaction_to_a_precompile_cannot_be_proven_a_plain_transfer() {
                 // The callee's warm write comes first; precompile 4's then finds it warm.
                 if *address == identity {
                     if warmed {
-                        rw.value_prev = Some(U256::from(1));
+                        rw.access = zkevm_executor::trace::RwAccess::Write { prev: U256::from(1) };
                     }
                     warmed = true;
                 }

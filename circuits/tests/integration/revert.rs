@@ -174,7 +174,7 @@ fn a_wrong_undo_is_rejected() {
     trace.rws[undo].value = U256::from(7);
     let target = trace.rws[undo].target;
     for rw in trace.rws[undo + 1..].iter_mut().filter(|rw| rw.target == target) {
-        rw.value_prev = Some(U256::from(7));
+        rw.access = zkevm_executor::trace::RwAccess::Write { prev: U256::from(7) };
     }
     assert_rejected(trace, "evm: rw lookup");
 }
@@ -197,6 +197,23 @@ fn an_rw_counter_that_skips_the_range_wrongly_is_rejected() {
     step.rw_count -= 1;
     trace.txs[0].steps[end + 1].rw_counter -= 1;
     assert_rejected(trace, "reverted: rw_counter jumps over the reversion range");
+}
+
+#[test]
+fn witness_generation_names_a_step_whose_rws_its_gadget_does_not_read() {
+    // The same lie: EndTx now starts one RW early, on the reverted call's last undo.
+    let mut trace = reverting();
+    let end = ending_step(&trace);
+    trace.txs[0].steps[end].rw_count -= 1;
+    trace.txs[0].steps[end + 1].rw_counter -= 1;
+    let params = zkevm_circuits::super_circuit::ChunkParams::fitting(&trace);
+    let refused =
+        zkevm_circuits::super_circuit::SuperCircuit::new(std::sync::Arc::new(trace), params);
+    let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.starts_with("malformed witness: step EndTx"), "{message}");
+    assert!(message.contains("gadget EndTx"), "{message}");
+    assert!(message.contains("should be a read of call context IsSuccess"), "{message}");
+    assert!(message.contains("found a write of Account"), "{message}");
 }
 
 /// Inserts RW `rw` at `index` of the log, renumbering the RWs and steps after it.
@@ -231,13 +248,8 @@ fn gas_left_after_a_halt_is_zero() {
         RwTarget::Account { address: ALICE, field: zkevm_executor::trace::AccountField::Balance };
     let balance =
         trace.rws[..first].iter().rev().find(|rw| rw.target == sender).expect("paid").value;
-    let refund = zkevm_executor::trace::Rw {
-        rw_counter: 0,
-        is_write: true,
-        target: sender,
-        value: balance + U256::from(kept) * price,
-        value_prev: Some(balance),
-    };
+    let refund =
+        zkevm_executor::trace::Rw::write(0, sender, balance + U256::from(kept) * price, balance);
     insert_rw(&mut trace, first + 2, refund);
     for rw in trace.rws[first..].iter_mut() {
         match rw.target {
@@ -401,7 +413,7 @@ fn an_affordable_sstore_cannot_be_claimed_out_of_gas() {
     for rw in trace.rws.iter_mut() {
         if matches!(rw.target, RwTarget::Stack { .. }) && rw.value == U256::from(7) {
             rw.value = U256::from(5);
-            if let Some(prev) = rw.value_prev.as_mut().filter(|p| **p == U256::from(7)) {
+            if let Some(prev) = rw.value_prev().as_mut().filter(|p| **p == U256::from(7)) {
                 *prev = U256::from(5);
             }
             changed += 1;

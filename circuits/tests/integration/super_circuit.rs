@@ -94,11 +94,11 @@ fn storage_calls() -> Trace {
 /// Changes a write's value and every later access of that location until its next write.
 fn lie_about_write(trace: &mut Trace, index: usize, value: U256) {
     let key = trace.rws[index].target.key();
-    assert!(trace.rws[index].is_write);
+    assert!(trace.rws[index].is_write());
     trace.rws[index].value = value;
     for rw in trace.rws[index + 1..].iter_mut().filter(|rw| rw.target.key() == key) {
-        if rw.is_write {
-            rw.value_prev = Some(value);
+        if rw.is_write() {
+            rw.access = zkevm_executor::trace::RwAccess::Write { prev: value };
             break;
         }
         rw.value = value;
@@ -176,7 +176,7 @@ fn a_wrong_refund_counter_is_rejected() {
 fn a_cold_slot_cannot_be_claimed_warm() {
     let mut trace = storage_calls();
     let warm = find(&trace, |t| matches!(t, RwTarget::TxAccessListStorage { .. }), 0);
-    trace.rws[warm].value_prev = Some(U256::from(1));
+    trace.rws[warm].access = zkevm_executor::trace::RwAccess::Write { prev: U256::from(1) };
     assert_rejected(trace, "gas is charged");
 }
 
@@ -250,7 +250,7 @@ fn a_wrong_cumulative_gas_is_rejected() {
         .iter()
         .enumerate()
         .filter(|(_, rw)| {
-            rw.is_write
+            rw.is_write()
                 && matches!(
                     rw.target,
                     RwTarget::TxReceipt { field: ReceiptField::CumulativeGasUsed, .. }
@@ -313,7 +313,7 @@ fn a_push_cut_short_by_the_end_of_the_code_reads_zeros() {
     let push = trace
         .rws
         .iter()
-        .position(|rw| matches!(rw.target, RwTarget::Stack { .. }) && rw.is_write)
+        .position(|rw| matches!(rw.target, RwTarget::Stack { .. }) && rw.is_write())
         .expect("the PUSH3 writes the stack");
     assert_eq!(trace.rws[push].value, U256::from(0x010200));
     assert_eq!(mock(trace.clone()), Ok(()));

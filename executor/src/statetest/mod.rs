@@ -58,6 +58,9 @@ pub enum Outcome {
     Unsupported(String),
     /// The entry ran past its time limit and was abandoned; the reason gives the limit.
     Timeout(String),
+    /// The entry's transaction is invalid and the executor rejects it, as the test expects:
+    /// there is nothing to prove. The reason gives the expected exception.
+    InvalidTx(String),
 }
 
 impl Outcome {
@@ -69,6 +72,7 @@ impl Outcome {
             Outcome::Skipped(_) => "skipped",
             Outcome::Unsupported(_) => "unsupported",
             Outcome::Timeout(_) => "timeout",
+            Outcome::InvalidTx(_) => "invalid-tx",
         }
     }
 
@@ -79,7 +83,8 @@ impl Outcome {
             Outcome::Failed(r)
             | Outcome::Skipped(r)
             | Outcome::Unsupported(r)
-            | Outcome::Timeout(r) => r,
+            | Outcome::Timeout(r)
+            | Outcome::InvalidTx(r) => r,
         }
     }
 }
@@ -318,10 +323,10 @@ pub fn run_entry_with(
     let start = Instant::now();
     let mut report = EntryReport::unexecuted(entry.id.clone(), entry.fork.clone(), Outcome::Passed);
     report.outcome = match &entry.input {
-        Err(_) if entry.expect_exception.is_some() => match next {
-            Some(_) => Outcome::Unsupported("no transaction to prove".into()),
-            None => Outcome::Passed,
-        },
+        Err(e) if entry.expect_exception.is_some() => Outcome::InvalidTx(format!(
+            "{} (the transaction cannot be built: {e})",
+            entry.expect_exception.as_deref().unwrap_or_default()
+        )),
         Err(e) => Outcome::Failed(format!("cannot build the transaction: {e}")),
         Ok(input) => match contain_panic(|| execute_traced_within(input, max_rws)) {
             Err(e @ ExecutorError::TraceTooLarge { .. }) => Outcome::Skipped(e.to_string()),
@@ -361,7 +366,9 @@ fn judge(
 ) -> Outcome {
     let status = execution.statuses.first();
     match (status, &entry.expect_exception) {
-        (Some(TxStatus::Rejected(_)), Some(_)) => return Outcome::Passed,
+        (Some(TxStatus::Rejected(e)), Some(expected)) => {
+            return Outcome::InvalidTx(format!("{expected} (rejected: {e})"))
+        }
         (Some(TxStatus::Rejected(e)), None) => {
             return Outcome::Failed(format!("revm rejected the transaction: {e}"))
         }

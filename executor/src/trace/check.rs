@@ -24,7 +24,7 @@ use alloy_primitives::map::HashMap;
 use alloy_primitives::{keccak256, Address, U256};
 use revm::bytecode::opcode;
 
-use super::{AccountField, LogField, ReceiptField, Rw, RwTarget, StepKind, Trace};
+use super::{AccountField, LogField, ReceiptField, Rw, RwAccess, RwTarget, StepKind, Trace};
 use crate::trace::rw::RwKey;
 use crate::tracer::opcode_io::stack_io;
 
@@ -74,14 +74,6 @@ pub enum CheckError {
         rw_counter: u64,
         /// Location.
         target: RwTarget,
-    },
-    /// An entry is malformed (a read with a previous value, a write without one).
-    #[error("rw {rw_counter} is malformed: {reason}")]
-    Malformed {
-        /// The entry.
-        rw_counter: u64,
-        /// What is wrong.
-        reason: &'static str,
     },
     /// An account or slot touched by the log is missing from the pre-state summary.
     #[error("rw {rw_counter} touches {target:?}, which the pre-state summary does not list")]
@@ -189,18 +181,18 @@ impl Replay<'_> {
             stack.resize(ptr + 1, None);
         }
         let current = stack[ptr];
-        match (rw.is_write, rw.value_prev, current) {
-            (false, None, None) => {
+        match (rw.access, current) {
+            (RwAccess::Read, None) => {
                 Err(CheckError::ReadBeforeWrite { rw_counter: rw.rw_counter, target: rw.target })
             }
-            (false, None, Some(v)) if v != rw.value => Err(CheckError::StaleRead {
+            (RwAccess::Read, Some(v)) if v != rw.value => Err(CheckError::StaleRead {
                 rw_counter: rw.rw_counter,
                 target: rw.target,
                 expected: v,
                 got: rw.value,
             }),
-            (false, None, Some(_)) => Ok(()),
-            (true, Some(prev), current) if prev != current.unwrap_or_default() => {
+            (RwAccess::Read, Some(_)) => Ok(()),
+            (RwAccess::Write { prev }, current) if prev != current.unwrap_or_default() => {
                 Err(CheckError::WrongPrevious {
                     rw_counter: rw.rw_counter,
                     target: rw.target,
@@ -208,18 +200,10 @@ impl Replay<'_> {
                     got: prev,
                 })
             }
-            (true, Some(_), _) => {
+            (RwAccess::Write { .. }, _) => {
                 stack[ptr] = Some(rw.value);
                 Ok(())
             }
-            (false, Some(_), _) => Err(CheckError::Malformed {
-                rw_counter: rw.rw_counter,
-                reason: "read with a previous value",
-            }),
-            (true, None, _) => Err(CheckError::Malformed {
-                rw_counter: rw.rw_counter,
-                reason: "write without a previous value",
-            }),
         }
     }
 
@@ -261,7 +245,7 @@ impl Replay<'_> {
         let key = rw.target.key();
         let current = match self.values.get(&key) {
             Some(v) => *v,
-            None if rw.is_write && must_be_written_first(&rw.target) => U256::ZERO,
+            None if rw.is_write() && must_be_written_first(&rw.target) => U256::ZERO,
             None => self.initial(rw)?,
         };
         if let RwTarget::Storage { tx, address, key: slot, committed_value } = rw.target {
@@ -277,8 +261,8 @@ impl Replay<'_> {
                 });
             }
         }
-        match (rw.is_write, rw.value_prev) {
-            (false, None) => {
+        match rw.access {
+            RwAccess::Read => {
                 if rw.value != current {
                     return Err(CheckError::StaleRead {
                         rw_counter: rw.rw_counter,
@@ -288,7 +272,7 @@ impl Replay<'_> {
                     });
                 }
             }
-            (true, Some(prev)) => {
+            RwAccess::Write { prev } => {
                 if prev != current {
                     return Err(CheckError::WrongPrevious {
                         rw_counter: rw.rw_counter,
@@ -298,18 +282,6 @@ impl Replay<'_> {
                     });
                 }
                 self.values.insert(key, rw.value);
-            }
-            (false, Some(_)) => {
-                return Err(CheckError::Malformed {
-                    rw_counter: rw.rw_counter,
-                    reason: "read with a previous value",
-                })
-            }
-            (true, None) => {
-                return Err(CheckError::Malformed {
-                    rw_counter: rw.rw_counter,
-                    reason: "write without a previous value",
-                })
             }
         }
         Ok(())
@@ -511,10 +483,10 @@ fn check_stack_shape(op: u8, sp: usize, call: usize, rws: &[Rw]) -> Result<(), S
             continue;
         }
         let want = expected(seen);
-        if (rw.is_write, ptr as usize) != want {
+        if (rw.is_write(), ptr as usize) != want {
             return Err(format!(
                 "stack access #{seen} is {:?}, expected {want:?}",
-                (rw.is_write, ptr)
+                (rw.is_write(), ptr)
             ));
         }
         seen += 1;

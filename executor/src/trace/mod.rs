@@ -17,7 +17,9 @@ pub mod check;
 pub(crate) mod rw;
 mod step;
 
-pub use rw::{AccountField, CallContextField, LogField, ReceiptField, Rw, RwKey, RwTarget};
+pub use rw::{
+    AccountField, CallContextField, LogField, ReceiptField, Rw, RwAccess, RwKey, RwTarget,
+};
 pub use step::{ExecError, Step, StepKind};
 
 use alloy_primitives::{Address, Bytes, B256, U256};

@@ -8,14 +8,49 @@ use serde::{Deserialize, Serialize};
 pub struct Rw {
     /// 1-based position in the batch's RW log.
     pub rw_counter: u64,
-    /// Whether this entry writes `value` (a read observes it).
-    pub is_write: bool,
     /// What is read or written.
     pub target: RwTarget,
     /// The value read, or the value written.
     pub value: U256,
-    /// For writes: the value before the write. `None` for reads.
-    pub value_prev: Option<U256>,
+    /// A read, or a write with the value it replaced.
+    pub access: RwAccess,
+}
+
+/// Whether an [`Rw`] reads its target or writes it, and then over which value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RwAccess {
+    /// The value is observed.
+    Read,
+    /// The value is written over `prev`.
+    Write {
+        /// The value before the write.
+        prev: U256,
+    },
+}
+
+impl Rw {
+    /// A read of `value` at `target`.
+    pub fn read(rw_counter: u64, target: RwTarget, value: U256) -> Self {
+        Self { rw_counter, target, value, access: RwAccess::Read }
+    }
+
+    /// A write of `value` over `prev` at `target`.
+    pub fn write(rw_counter: u64, target: RwTarget, value: U256, prev: U256) -> Self {
+        Self { rw_counter, target, value, access: RwAccess::Write { prev } }
+    }
+
+    /// Whether it writes.
+    pub fn is_write(&self) -> bool {
+        matches!(self.access, RwAccess::Write { .. })
+    }
+
+    /// The value a write replaced (`None` for a read).
+    pub fn value_prev(&self) -> Option<U256> {
+        match self.access {
+            RwAccess::Read => None,
+            RwAccess::Write { prev } => Some(prev),
+        }
+    }
 }
 
 /// What an [`Rw`] reads or writes. Every value is a 256-bit word: addresses and hashes are

@@ -10,7 +10,9 @@ use revm::Database;
 
 use super::recorder::{DbInitial, Frame, TraceRecorder};
 use super::state_view::{address_value, hash_value};
-use crate::trace::{CallContextField, CallKind, CallRecord, CopyEvent, CopyLocation, RwTarget};
+use crate::trace::{
+    CallContextField, CallKind, CallRecord, CopyEvent, CopyLocation, RwAccess, RwTarget,
+};
 
 /// What a frame input says about the new frame.
 pub(crate) struct FrameInfo {
@@ -211,7 +213,8 @@ impl TraceRecorder {
     /// before anything reads it: the frame has made no step yet.
     fn patch_call_context(&mut self, call: usize, field: CallContextField, value: U256) {
         let target = RwTarget::CallContext { call, field };
-        if let Some(rw) = self.rws.iter_mut().rev().find(|rw| rw.is_write && rw.target == target) {
+        if let Some(rw) = self.rws.iter_mut().rev().find(|rw| rw.is_write() && rw.target == target)
+        {
             rw.value = value;
             self.state.set(&target, value);
         }
@@ -292,7 +295,7 @@ impl TraceRecorder {
             self.rws[index].value = flag;
             for rw in self.rws[index + 1..].iter_mut().filter(|rw| rw.target == target) {
                 rw.value = flag;
-                if let Some(prev) = rw.value_prev.as_mut() {
+                if let RwAccess::Write { prev } = &mut rw.access {
                     *prev = flag;
                 }
             }

@@ -182,7 +182,7 @@ impl TraceRecorder {
         let target = self.with_committed(target, db);
         let value = self.current(&target, db);
         let rw_counter = self.next_rw_counter();
-        self.rws.push(Rw { rw_counter, is_write: false, target, value, value_prev: None });
+        self.rws.push(Rw::read(rw_counter, target, value));
         value
     }
 
@@ -192,7 +192,7 @@ impl TraceRecorder {
         let prev = self.current(&target, db);
         let rw_counter = self.next_rw_counter();
         let index = self.rws.len();
-        self.rws.push(Rw { rw_counter, is_write: true, target, value, value_prev: Some(prev) });
+        self.rws.push(Rw::write(rw_counter, target, value, prev));
         self.state.set(&target, value);
         if is_reversible(&target) {
             if let Some(frame) = self.tx.as_mut().and_then(|t| t.frames.last_mut()) {
@@ -208,15 +208,9 @@ impl TraceRecorder {
     pub(crate) fn revert_writes(&mut self, indices: &[usize]) {
         for &index in indices.iter().rev() {
             let original = self.rws[index].clone();
-            let Some(restored) = original.value_prev else { continue };
+            let Some(restored) = original.value_prev() else { continue };
             let rw_counter = self.next_rw_counter();
-            self.rws.push(Rw {
-                rw_counter,
-                is_write: true,
-                target: original.target,
-                value: restored,
-                value_prev: Some(original.value),
-            });
+            self.rws.push(Rw::write(rw_counter, original.target, restored, original.value));
             self.state.set(&original.target, restored);
         }
     }

@@ -19,7 +19,7 @@
 
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::{Error, Expression};
+use halo2_proofs::plonk::Expression;
 use zkevm_executor::trace::AccountField;
 
 use crate::constraint_builder::constant;
@@ -28,7 +28,8 @@ use crate::evm::builder::{from_bytes, Access, EvmBuilder, IsZeroCells, RwLookup,
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::reader::{StepReader, WitnessError};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -52,8 +53,8 @@ pub(super) struct AccessedAccount {
     /// The operand's high limb in bytes, least significant first.
     high: [Cell; 16],
     was_warm: Cell,
-    /// The RW index of the warm flag's write within the step.
-    warm_rw: usize,
+    /// Operands popped after the address, before the warm flag is written.
+    more: usize,
 }
 
 impl AccessedAccount {
@@ -76,7 +77,7 @@ impl AccessedAccount {
         let high = [(); 16].map(|_| cb.query_byte());
         cb.require_equal(name, operand.hi.expr(), from_bytes(&high));
         let was_warm = cb.query_bool(name);
-        let this = Self { operand, high, was_warm, warm_rw: 1 + more.len() };
+        let this = Self { operand, high, was_warm, more: more.len() };
         let tx_id = cb.cur.tx_id.clone();
         cb.reversible_write(
             name,
@@ -102,30 +103,24 @@ impl AccessedAccount {
             + (constant(1) - self.was_warm.expr()) * constant(COLD_ACCOUNT_ACCESS - WARM_ACCESS)
     }
 
+    /// Reads the address pop, the other operands' pops and the warm flag's write from `r`
+    /// (in [`AccessedAccount::configure_with`]'s order) and assigns the access. Returns the
+    /// other operands, in order (for the gadget to assign).
     pub(super) fn assign<F: PrimeField>(
         &self,
         a: &mut StepAssigner<'_, '_, F>,
-        w: &StepWitness<'_>,
-    ) -> Result<(), Error> {
-        let (lo, hi) = word_limbs(w.rw(0)?.value);
+        r: &mut StepReader<'_, '_>,
+    ) -> Result<Vec<U256>, WitnessError> {
+        let (lo, hi) = word_limbs(r.stack_pop()?);
         a.assign_word(self.operand, (lo, hi));
         for (cell, byte) in self.high.iter().zip(hi.to_le_bytes()) {
             a.assign_u64(*cell, u64::from(byte));
         }
-        let was_warm = w.rw(self.warm_rw)?.value_prev.unwrap_or_default();
-        a.assign_u64(self.was_warm, u64::from(!was_warm.is_zero()));
-        Ok(())
+        let more = (0..self.more).map(|_| r.stack_pop()).collect::<Result<Vec<_>, _>>()?;
+        let (_, warm) = r.warm_account_write()?;
+        a.assign_u64(self.was_warm, u64::from(!warm.prev.is_zero()));
+        Ok(more)
     }
-}
-
-/// The push's previous slot content, from the step's last RW.
-fn assign_push_prev<F: PrimeField>(
-    a: &mut StepAssigner<'_, '_, F>,
-    w: &StepWitness<'_>,
-    prev: WordCells,
-) -> Result<(), Error> {
-    a.assign_word(prev, word_limbs(w.last_rw()?.value_prev.unwrap_or_default()));
-    Ok(())
 }
 
 /// BALANCE.
@@ -168,11 +163,18 @@ impl<F: PrimeField> ExecutionGadget<F> for BalanceGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for BalanceGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        self.account.assign(a, w)?;
-        a.assign_word(self.balance, word_limbs(w.rw(2)?.value));
-        assign_push_prev(a, w, self.prev)
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        self.account.assign(a, &mut r)?;
+        let (_, balance) = r.account(AccountField::Balance)?;
+        a.assign_word(self.balance, word_limbs(balance));
+        a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
+        Ok(())
     }
 }
 
@@ -282,12 +284,17 @@ fn constant_u128<F: PrimeField>(value: u128) -> Expression<F> {
 }
 
 impl<F: PrimeField> StepGadget<F> for ExtCodeHashGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        self.account.assign(a, w)?;
-        let nonce = word_limbs(w.rw(2)?.value);
-        let balance = word_limbs(w.rw(3)?.value);
-        let hash = word_limbs(w.rw(4)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        self.account.assign(a, &mut r)?;
+        let nonce = word_limbs(r.account(AccountField::Nonce)?.1);
+        let balance = word_limbs(r.account(AccountField::Balance)?.1);
+        let hash = word_limbs(r.account(AccountField::CodeHash)?.1);
         a.assign_word(self.nonce, nonce);
         a.assign_word(self.balance, balance);
         a.assign_word(self.code_hash, hash);
@@ -304,7 +311,8 @@ impl<F: PrimeField> StepGadget<F> for ExtCodeHashGadget {
         let is_empty = unfunded && codeless;
         a.assign_u64(self.is_empty, is_empty as u64);
         a.assign_word(self.result, if is_empty { (0, 0) } else { hash });
-        assign_push_prev(a, w, self.prev)
+        a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
+        Ok(())
     }
 }
 
@@ -413,13 +421,20 @@ impl<F: PrimeField> ExecutionGadget<F> for ExtCodeSizeGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for ExtCodeSizeGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        self.account.assign(a, w)?;
-        let hash = word_limbs(w.rw(2)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        self.account.assign(a, &mut r)?;
+        let hash = word_limbs(r.account(AccountField::CodeHash)?.1);
         a.assign_word(self.code_hash, hash);
-        let size = word_limbs(w.last_rw()?.value).0;
+        let push = r.stack_push()?;
+        let size = word_limbs(push.value).0;
         self.code.assign(a, hash, size as u64);
-        assign_push_prev(a, w, self.prev)
+        a.assign_word(self.prev, word_limbs(push.prev));
+        Ok(())
     }
 }

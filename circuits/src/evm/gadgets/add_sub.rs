@@ -5,7 +5,6 @@
 //! range-checked bytes, so every limb is below `2^128` and the carries are unique.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
@@ -13,7 +12,8 @@ use crate::evm::builder::{two_pow_128, EvmBuilder, WordBytes, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -76,17 +76,24 @@ impl<F: PrimeField> ExecutionGadget<F> for AddSubGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for AddSubGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
         let is_sub = w.values.opcode == 0x03;
         a.assign_u64(self.is_sub, is_sub as u64);
-        let (x, y, z) = (w.rw(0)?.value, w.rw(1)?.value, w.rw(2)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (x, y) = (r.stack_pop()?, r.stack_pop()?);
+        let pushed = r.stack_push()?;
+        let z = pushed.value;
         a.assign_word(self.a, word_limbs(x));
         a.assign_word(self.b, word_limbs(y));
         for (cell, byte) in self.c.bytes.iter().zip(z.to_le_bytes::<32>()) {
             a.assign_u64(*cell, byte as u64);
         }
-        a.assign_word(self.c_prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
+        a.assign_word(self.c_prev, word_limbs(pushed.prev));
         // Carries of x + y = z (ADD) or of c + y = a (SUB): the addend is z for SUB.
         let addend = word_limbs(if is_sub { z } else { x });
         let y = word_limbs(y);

@@ -4,8 +4,8 @@
 //! `10 + 50·bytes(exponent)`, with the byte length taken from the same claim). The table's
 //! words are canonical, so the values pushed are.
 
+use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 
 use crate::arith::ArithTable;
 use crate::constraint_builder::constant;
@@ -14,16 +14,13 @@ use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::{Cell, LookupTable};
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::reader::StepReader;
+use crate::evm::spec::{EXP_BYTE_GAS, EXP_GAS};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_executor::trace::StepKind;
-
-/// EXP's gas: `10 + 50` per byte of the exponent (EIP-160).
-const EXP_GAS: u64 = 10;
-/// EXP's gas per exponent byte.
-const EXP_BYTE_GAS: u64 = 50;
 
 fn limbs<F: PrimeField>(w: &WordCells) -> [halo2_proofs::plonk::Expression<F>; 2] {
     [w.lo.expr(), w.hi.expr()]
@@ -87,23 +84,24 @@ impl<F: PrimeField> ExecutionGadget<F> for SignedModArithGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for SignedModArithGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
         let opcode = w.values.opcode;
         let three = matches!(opcode, 0x08 | 0x09);
         a.assign_u64(self.three, three as u64);
         a.assign_u64(self.alt, matches!(opcode, 0x07 | 0x09) as u64);
-        a.assign_word(self.a, word_limbs(w.rw(0)?.value));
-        a.assign_word(self.b, word_limbs(w.rw(1)?.value));
-        let pushed = if three {
-            a.assign_word(self.n, word_limbs(w.rw(2)?.value));
-            w.rw(3)?
-        } else {
-            a.assign_word(self.n, (0, 0));
-            w.rw(2)?
-        };
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        a.assign_word(self.a, word_limbs(r.stack_pop()?));
+        a.assign_word(self.b, word_limbs(r.stack_pop()?));
+        let n = if three { r.stack_pop()? } else { U256::ZERO };
+        a.assign_word(self.n, word_limbs(n));
+        let pushed = r.stack_push()?;
         a.assign_word(self.result, word_limbs(pushed.value));
-        a.assign_word(self.prev, word_limbs(pushed.value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(pushed.prev));
         Ok(())
     }
 }
@@ -151,14 +149,20 @@ impl<F: PrimeField> ExecutionGadget<F> for ExpGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for ExpGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let exponent = w.rw(1)?.value;
-        a.assign_word(self.base, word_limbs(w.rw(0)?.value));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (base, exponent) = (r.stack_pop()?, r.stack_pop()?);
+        let pushed = r.stack_push()?;
+        a.assign_word(self.base, word_limbs(base));
         a.assign_word(self.exponent, word_limbs(exponent));
         a.assign_u64(self.bytes, exponent.bit_len().div_ceil(8) as u64);
-        a.assign_word(self.result, word_limbs(w.rw(2)?.value));
-        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
+        a.assign_word(self.result, word_limbs(pushed.value));
+        a.assign_word(self.prev, word_limbs(pushed.prev));
         Ok(())
     }
 }

@@ -26,7 +26,8 @@ use crate::evm::builder::{
 use crate::evm::cell::Cell;
 use crate::evm::common::require_no_code_state;
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::opcode_states;
 use crate::evm::witness::StepWitness;
 use crate::keccak::hash_halves;
@@ -46,6 +47,22 @@ pub const EMPTY_CODE_HASH: [u8; 32] = [
 pub const WARM_WRITES: usize = 13;
 /// Precompile addresses under Cancun rules.
 pub const PRECOMPILES: u64 = 10;
+
+/// The root call's context fields BeginTx writes, in order.
+const ROOT_CONTEXT: [CallContextField; 12] = [
+    CallContextField::TxId,
+    CallContextField::Depth,
+    CallContextField::ParentCall,
+    CallContextField::CallerAddress,
+    CallContextField::CalleeAddress,
+    CallContextField::CodeHash,
+    CallContextField::Value,
+    CallContextField::IsStatic,
+    CallContextField::IsCreate,
+    CallContextField::CallDataLength,
+    CallContextField::IsSuccess,
+    CallContextField::LastReturnDataLength,
+];
 
 /// BeginTx.
 #[derive(Clone, Debug)]
@@ -551,9 +568,13 @@ pub fn low_carry(a: U256, b: U256) -> bool {
 }
 
 impl<F: PrimeField> StepGadget<F> for BeginTxGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         let tx = w.tx.ok_or(Error::Synthesis)?;
-        let rws = w.rws;
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
         a.assign_u64(self.nonce, tx.nonce);
         a.assign_u64(self.gas_limit, tx.gas_limit);
         a.assign(self.gas_price, F::from_u128(tx.effective_gas_price));
@@ -564,15 +585,17 @@ impl<F: PrimeField> StepGadget<F> for BeginTxGadget {
         let calldata_gas: u64 = tx.input.iter().map(|b| if *b == 0 { 4 } else { 16 }).sum();
         a.assign_u64(self.calldata_gas, calldata_gas);
         a.assign_word(self.coinbase, word_limbs(address_word(w.block.coinbase)));
-        for (cell, rw) in self.warm_prev.iter().zip(rws) {
-            a.assign_u64(*cell, rw.value_prev.unwrap_or_default().saturating_to::<u64>());
+        for cell in &self.warm_prev {
+            let (_, warm) = r.warm_account_write()?;
+            a.assign_u64(*cell, warm.prev.saturating_to::<u64>());
         }
         let fee = U256::from(tx.gas_limit) * U256::from(tx.effective_gas_price);
-        let balance = rws[13].value_prev.unwrap_or_default();
-        a.assign_word(self.balance, word_limbs(balance));
-        a.assign_word_bytes(&self.after_fee, rws[13].value);
-        a.assign_u64(self.fee_carry, low_carry(rws[13].value, fee) as u64);
-        let code_hash = rws[15].value;
+        let (_, paid) = r.account_write(AccountField::Balance)?;
+        a.assign_word(self.balance, word_limbs(paid.prev));
+        a.assign_word_bytes(&self.after_fee, paid.value);
+        a.assign_u64(self.fee_carry, low_carry(paid.value, fee) as u64);
+        r.account_write(AccountField::Nonce)?;
+        let (_, code_hash) = r.account(AccountField::CodeHash)?;
         let (lo, hi) = word_limbs(code_hash);
         a.assign_word(self.code_hash, (lo, hi));
         let (empty_lo, empty_hi) = hash_halves(&EMPTY_CODE_HASH);
@@ -580,16 +603,28 @@ impl<F: PrimeField> StepGadget<F> for BeginTxGadget {
         a.assign_is_zero(self.code_hash_hi_is_empty, F::from_u128(hi) - F::from_u128(empty_hi));
         let is_empty = code_hash.to_be_bytes::<32>() == EMPTY_CODE_HASH;
         a.assign_u64(self.is_empty, is_empty as u64);
-        a.assign_u64(self.is_success, rws[26].value.saturating_to::<u64>());
+        // The root call's context, in `configure`'s order.
+        let mut is_success = U256::ZERO;
+        for field in ROOT_CONTEXT {
+            let written = r.call_context_write(field)?;
+            if field == CallContextField::IsSuccess {
+                is_success = written.value;
+            }
+        }
+        a.assign_u64(self.is_success, is_success.saturating_to::<u64>());
         let (value_lo, value_hi) = word_limbs(tx.value);
         a.assign_is_zero(self.value_is_zero, F::from_u128(value_lo) + F::from_u128(value_hi));
+        let mut left = paid.value;
         if !tx.value.is_zero() {
-            a.assign_word_bytes(&self.after_value, rws[28].value);
-            a.assign_u64(self.value_carry, low_carry(rws[28].value, tx.value) as u64);
-            let callee_balance = rws[29].value_prev.unwrap_or_default();
+            let (_, sent) = r.account_write(AccountField::Balance)?;
+            a.assign_word_bytes(&self.after_value, sent.value);
+            a.assign_u64(self.value_carry, low_carry(sent.value, tx.value) as u64);
+            let (_, received) = r.account_write(AccountField::Balance)?;
+            let callee_balance = received.prev;
             a.assign_word(self.callee_balance, word_limbs(callee_balance));
-            a.assign_word_bytes(&self.callee_after, rws[29].value);
+            a.assign_word_bytes(&self.callee_after, received.value);
             a.assign_u64(self.callee_carry, low_carry(callee_balance, tx.value) as u64);
+            left = sent.value;
         }
         a.assign_bytes(&self.gas_after, w.next.gas_left);
         let (callee_lo, callee_hi) = word_limbs(tx.to.map(address_word).unwrap_or_default());
@@ -604,7 +639,6 @@ impl<F: PrimeField> StepGadget<F> for BeginTxGadget {
         // before this, so only a forged witness gets here.
         a.assign(self.precompile_inverse, product.invert().unwrap_or(F::ZERO));
         self.fees.assign(a, w);
-        let left = if tx.value.is_zero() { rws[13].value } else { rws[28].value };
         let (left_lo, left_hi) = word_limbs(left);
         a.assign_word(self.left, (left_lo, left_hi));
         a.assign_is_zero(self.left_hi_is_zero, F::from_u128(left_hi));

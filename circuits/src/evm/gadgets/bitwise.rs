@@ -3,7 +3,6 @@
 //! because every limb the table exports is 32 nibbles.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 
 use crate::bitwise::BitwiseTable;
 use crate::constraint_builder::constant;
@@ -12,7 +11,8 @@ use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::LookupTable;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -58,12 +58,18 @@ impl<F: PrimeField> ExecutionGadget<F> for BitwiseGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for BitwiseGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        a.assign_word(self.a, word_limbs(w.rw(0)?.value));
-        a.assign_word(self.b, word_limbs(w.rw(1)?.value));
-        a.assign_word(self.c, word_limbs(w.rw(2)?.value));
-        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        a.assign_word(self.a, word_limbs(r.stack_pop()?));
+        a.assign_word(self.b, word_limbs(r.stack_pop()?));
+        let pushed = r.stack_push()?;
+        a.assign_word(self.c, word_limbs(pushed.value));
+        a.assign_word(self.prev, word_limbs(pushed.prev));
         Ok(())
     }
 }

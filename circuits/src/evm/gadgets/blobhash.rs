@@ -7,7 +7,6 @@
 //! call's transaction id, as the executor records it.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::CallContextField;
 
 use crate::constraint_builder::constant;
@@ -15,7 +14,8 @@ use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{Access, EvmBuilder, Word, WordCells};
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -59,10 +59,16 @@ impl<F: PrimeField> ExecutionGadget<F> for BlobHashGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for BlobHashGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        a.assign_word(self.index, word_limbs(w.rw(0)?.value));
-        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        a.assign_word(self.index, word_limbs(r.stack_pop()?));
+        r.call_context(CallContextField::TxId)?;
+        a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
         Ok(())
     }
 }

@@ -17,7 +17,6 @@
 
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
@@ -25,7 +24,8 @@ use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -170,9 +170,14 @@ fn standing(n: U256, number: u64) -> Standing {
 }
 
 impl<F: PrimeField> StepGadget<F> for BlockHashGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let popped = w.rw(0)?.value;
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let popped = r.stack_pop()?;
         let (lo, hi) = word_limbs(popped);
         a.assign_word(self.block, (lo, hi));
         a.assign_u64(self.number, w.block.number);
@@ -190,9 +195,9 @@ impl<F: PrimeField> StepGadget<F> for BlockHashGadget {
         for (cell, byte) in self.distance.iter().zip(distance.to_le_bytes()) {
             a.assign_u64(*cell, byte as u64);
         }
-        let push = w.last_rw()?;
+        let push = r.stack_push()?;
         a.assign_word(self.hash, word_limbs(push.value));
-        a.assign_word(self.prev, word_limbs(push.value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(push.prev));
         Ok(())
     }
 }

@@ -7,7 +7,7 @@
 //!   The sign is split off as `2·byte = 256·s + 2·low7`, where `2·low7` is a byte cell.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::{Error, Expression};
+use halo2_proofs::plonk::Expression;
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
@@ -16,7 +16,8 @@ use crate::evm::byte_index::ByteIndex;
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -68,13 +69,19 @@ impl<F: PrimeField> ExecutionGadget<F> for ByteGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for ByteGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let (index, x) = (w.rw(0)?.value, w.rw(1)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (index, x) = (r.stack_pop()?, r.stack_pop()?);
+        let pushed = r.stack_push()?;
         a.assign_word(self.index, word_limbs(index));
         self.selected.assign(a, index);
         a.assign_word_bytes(&self.x, x);
-        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(pushed.prev));
         Ok(())
     }
 }
@@ -135,9 +142,15 @@ impl<F: PrimeField> ExecutionGadget<F> for SignExtendGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for SignExtendGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let (index, x) = (w.rw(0)?.value, w.rw(1)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (index, x) = (r.stack_pop()?, r.stack_pop()?);
+        let pushed = r.stack_push()?;
         a.assign_word(self.index, word_limbs(index));
         self.selected.assign(a, index);
         a.assign_word_bytes(&self.x, x);
@@ -148,7 +161,7 @@ impl<F: PrimeField> StepGadget<F> for SignExtendGadget {
         };
         a.assign_u64(self.sign, (byte >> 7) as u64);
         a.assign_u64(self.low_bits_twice, ((byte & 0x7f) * 2) as u64);
-        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(pushed.prev));
         Ok(())
     }
 }

@@ -18,7 +18,6 @@
 
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::CallContextField;
 
 use super::copy_source::{Minimum, SourceWindow};
@@ -28,8 +27,9 @@ use crate::evm::builder::{Access, EvmBuilder, Word, WordCells};
 use crate::evm::cell::{Cell, LookupTable};
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::reader::StepReader;
 use crate::evm::streams::{calldata_stream, memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
@@ -141,10 +141,17 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataCopyGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for CallDataCopyGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let value = |i: usize| w.rws.get(i).map(|rw| rw.value).unwrap_or_default();
-        let (dest, src, size) = (value(0), value(1), value(2));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (dest, src, size) = (r.stack_pop()?, r.stack_pop()?, r.stack_pop()?);
+        r.call_context(CallContextField::CallDataLength)?;
+        let (_, written, needed) = MemorySpan::native(dest, size);
+        r.memory_words(written as usize, true)?;
         let input: &[u8] = w.tx.map(|tx| tx.input.as_ref()).unwrap_or_default();
         let len = input.len() as u64;
         a.assign_word(self.dest, word_limbs(dest));
@@ -175,7 +182,6 @@ impl<F: PrimeField> StepGadget<F> for CallDataCopyGadget {
             None => Vec::new(),
         };
         a.assign_rlc(self.rlc, bytes);
-        let (_, _, needed) = MemorySpan::native(dest, size);
         self.expansion.assign(a, w.values.memory_word_size, needed);
         Ok(())
     }

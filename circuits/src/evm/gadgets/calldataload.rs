@@ -16,7 +16,7 @@
 //! [`CallDataTable`]: crate::table::CallDataTable
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::{Error, Expression};
+use halo2_proofs::plonk::Expression;
 use zkevm_executor::trace::CallContextField;
 
 use crate::constraint_builder::{constant, select};
@@ -25,8 +25,9 @@ use crate::evm::builder::{from_bytes, Access, EvmBuilder, IsZeroCells, Word, Wor
 use crate::evm::cell::{Cell, LookupTable};
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{word_of_be_bytes, MemoryAddress};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -179,9 +180,15 @@ impl<F: PrimeField> ExecutionGadget<F> for CallDataLoadGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for CallDataLoadGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let offset = w.rw(0)?.value;
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let offset = r.stack_pop()?;
+        r.call_context(CallContextField::CallDataLength)?;
         let input: &[u8] = w.tx.map(|tx| tx.input.as_ref()).unwrap_or_default();
         let len = input.len() as u64;
         a.assign_word(self.offset, word_limbs(offset));
@@ -227,8 +234,8 @@ impl<F: PrimeField> StepGadget<F> for CallDataLoadGadget {
         for (cell, byte) in self.bytes.iter().zip(bytes) {
             a.assign_u64(*cell, byte as u64);
         }
-        let push = w.last_rw()?;
-        a.assign_word(self.prev, word_limbs(push.value_prev.unwrap_or_default()));
+        let push = r.stack_push()?;
+        a.assign_word(self.prev, word_limbs(push.prev));
         Ok(())
     }
 }

@@ -6,7 +6,7 @@
 //! answer is `x < 0 ≤ y`, or `lt` when the signs agree.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::{Error, Expression};
+use halo2_proofs::plonk::Expression;
 
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
@@ -16,7 +16,8 @@ use crate::evm::builder::{
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -166,13 +167,19 @@ impl<F: PrimeField> ExecutionGadget<F> for ComparatorGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for ComparatorGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
         let opcode = w.values.opcode;
         let (is_gt, is_signed) = (opcode & 1 == 1, opcode & 2 == 2);
         a.assign_u64(self.is_gt, is_gt as u64);
         a.assign_u64(self.is_signed, is_signed as u64);
-        let (av, bv) = (w.rw(0)?.value, w.rw(1)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (av, bv) = (r.stack_pop()?, r.stack_pop()?);
+        let pushed = r.stack_push()?;
         a.assign_word(self.a, word_limbs(av));
         a.assign_word(self.b, word_limbs(bv));
         let (x, y) = if is_gt { (bv, av) } else { (av, bv) };
@@ -192,7 +199,7 @@ impl<F: PrimeField> StepGadget<F> for ComparatorGadget {
         a.assign_u64(self.signed_lt, signed_lt as u64);
         let result = if is_signed { signed_lt } else { lt };
         a.assign_u64(self.result, result as u64);
-        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(pushed.prev));
         Ok(())
     }
 }
@@ -241,15 +248,21 @@ impl<F: PrimeField> ExecutionGadget<F> for EqGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for EqGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let (x, y) = (word_limbs(w.rw(0)?.value), word_limbs(w.rw(1)?.value));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (x, y) = (word_limbs(r.stack_pop()?), word_limbs(r.stack_pop()?));
+        let pushed = r.stack_push()?;
         a.assign_word(self.a, x);
         a.assign_word(self.b, y);
         a.assign_is_zero(self.lo_equal, F::from_u128(x.0) - F::from_u128(y.0));
         a.assign_is_zero(self.hi_equal, F::from_u128(x.1) - F::from_u128(y.1));
         a.assign_u64(self.result, (x == y) as u64);
-        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(pushed.prev));
         Ok(())
     }
 }
@@ -287,12 +300,18 @@ impl<F: PrimeField> ExecutionGadget<F> for IsZeroOpGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for IsZeroOpGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let value = word_limbs(w.rw(0)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let value = word_limbs(r.stack_pop()?);
+        let pushed = r.stack_push()?;
         a.assign_word(self.value, value);
         a.assign_is_zero(self.is_zero, F::from_u128(value.0) + F::from_u128(value.1));
-        a.assign_word(self.prev, word_limbs(w.rw(1)?.value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(pushed.prev));
         Ok(())
     }
 }
@@ -330,10 +349,15 @@ impl<F: PrimeField> ExecutionGadget<F> for NotGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for NotGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        a.assign_word(self.value, word_limbs(w.rw(0)?.value));
-        a.assign_word(self.prev, word_limbs(w.rw(1)?.value_prev.unwrap_or_default()));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        a.assign_word(self.value, word_limbs(r.stack_pop()?));
+        a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
         Ok(())
     }
 }

@@ -16,7 +16,7 @@
 //! [`BlockField`]: crate::table::BlockField
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::{Error, Expression};
+use halo2_proofs::plonk::Expression;
 use zkevm_executor::trace::{AccountField, CallContextField};
 
 use crate::constraint_builder::constant;
@@ -25,7 +25,8 @@ use crate::evm::builder::{Access, EvmBuilder, Word, WordBytes, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::{call_context_field_tag, word_limbs};
@@ -35,13 +36,14 @@ use zkevm_executor::trace::StepKind;
 /// Assigns the pushed value (the step's last RW) and the slot's previous content.
 fn assign_push<F: PrimeField>(
     a: &mut StepAssigner<'_, '_, F>,
-    w: &StepWitness<'_>,
+    r: &mut StepReader<'_, '_>,
     value: &WordBytes,
     prev: WordCells,
-) -> Result<(), Error> {
-    let push = w.last_rw()?;
+) -> Result<(), AssignError> {
+    let push = r.stack_push()?;
     a.assign_word_bytes(value, push.value);
-    a.assign_word(prev, word_limbs(push.value_prev.unwrap_or_default()));
+    a.assign_word(prev, word_limbs(push.prev));
+    r.finish()?;
     Ok(())
 }
 
@@ -84,11 +86,16 @@ impl<F: PrimeField> ExecutionGadget<F> for BlockContextGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for BlockContextGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
         let inverse = F::from(w.values.opcode).invert().unwrap_or(F::ZERO);
         a.assign(self.opcode_inverse, inverse);
-        assign_push(a, w, &self.value, self.prev)?;
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        assign_push(a, &mut r, &self.value, self.prev)?;
         Ok(())
     }
 }
@@ -140,10 +147,16 @@ impl<F: PrimeField> ExecutionGadget<F> for TxContextGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for TxContextGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
         a.assign_u64(self.is_gas_price, (w.values.opcode == 0x3a) as u64);
-        assign_push(a, w, &self.value, self.prev)?;
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        r.call_context(CallContextField::TxId)?;
+        assign_push(a, &mut r, &self.value, self.prev)?;
         Ok(())
     }
 }
@@ -199,12 +212,27 @@ impl<F: PrimeField> ExecutionGadget<F> for CallContextGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for CallContextGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        for (cell, (opcode, _)) in self.which.iter().zip(CALL_CONTEXT_READS) {
-            a.assign_u64(*cell, (w.values.opcode == opcode as u64) as u64);
+        let mut field = None;
+        for (cell, (opcode, read)) in self.which.iter().zip(CALL_CONTEXT_READS) {
+            let this = w.values.opcode == opcode as u64;
+            a.assign_u64(*cell, this as u64);
+            field = field.or(this.then_some(read));
         }
-        assign_push(a, w, &self.value, self.prev)?;
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        // An opcode outside the list (a forged step) reads whatever field its RW names.
+        match field {
+            Some(field) => r.call_context(field)?,
+            None => {
+                r.skip(1, "a call-context field")?.first().map(|rw| rw.value).unwrap_or_default()
+            }
+        };
+        assign_push(a, &mut r, &self.value, self.prev)?;
         Ok(())
     }
 }
@@ -254,10 +282,16 @@ impl<F: PrimeField> ExecutionGadget<F> for SelfBalanceGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for SelfBalanceGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        a.assign_word(self.address, word_limbs(w.rw(0)?.value));
-        assign_push(a, w, &self.balance, self.prev)?;
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        a.assign_word(self.address, word_limbs(r.call_context(CallContextField::CalleeAddress)?));
+        r.account(AccountField::Balance)?;
+        assign_push(a, &mut r, &self.balance, self.prev)?;
         Ok(())
     }
 }
@@ -300,11 +334,17 @@ impl<F: PrimeField> ExecutionGadget<F> for CodeSizeGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for CodeSizeGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
         a.assign_u64(self.length, w.code.len() as u64);
-        let push = w.last_rw()?;
-        a.assign_word(self.prev, word_limbs(push.value_prev.unwrap_or_default()));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        r.call_context(CallContextField::CodeHash)?;
+        a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
+        r.finish()?;
         Ok(())
     }
 }

@@ -6,7 +6,6 @@
 //! `total` RW rows, all of which the steps looked up with distinct counters.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
@@ -14,7 +13,7 @@ use crate::evm::builder::EvmBuilder;
 use crate::evm::cell::LookupTable;
 use crate::evm::common::require_no_code_state;
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
 use zkevm_executor::trace::StepKind;
 
@@ -57,7 +56,11 @@ impl<F: PrimeField> ExecutionGadget<F> for PaddingGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for PaddingGadget {
-    fn assign(&self, _: &mut StepAssigner<'_, '_, F>, _: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        _: &mut StepAssigner<'_, '_, F>,
+        _: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         Ok(())
     }
 }
@@ -88,7 +91,11 @@ impl<F: PrimeField> ExecutionGadget<F> for EndBlockGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for EndBlockGadget {
-    fn assign(&self, _: &mut StepAssigner<'_, '_, F>, _: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        _: &mut StepAssigner<'_, '_, F>,
+        _: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         Ok(())
     }
 }

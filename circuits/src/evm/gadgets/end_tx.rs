@@ -24,7 +24,8 @@ use crate::evm::builder::{
 use crate::evm::cell::Cell;
 use crate::evm::common::require_no_code_state;
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::reader::StepReader;
 use crate::evm::witness::StepWitness;
 use crate::keccak::hash_halves;
 use crate::state::rw_row::{address_word, receipt_field_tag, word_limbs};
@@ -334,13 +335,16 @@ impl<F: PrimeField> ExecutionGadget<F> for EndTxGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for EndTxGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         let tx = w.tx.ok_or(Error::Synthesis)?;
-        let mut rws = w.rws.iter();
-        let mut next_rw = || rws.next().ok_or(Error::Synthesis);
-        let is_success = next_rw()?.value.saturating_to::<u64>();
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let is_success = r.call_context(CallContextField::IsSuccess)?.saturating_to::<u64>();
         a.assign_u64(self.is_success, is_success);
-        let counter = next_rw()?.value.saturating_to::<u64>();
+        let counter = r.refund()?.saturating_to::<u64>();
         a.assign_u64(self.refund_counter, counter);
         a.assign_u64(self.gas_limit, tx.gas_limit);
         a.assign(self.gas_price, F::from_u128(tx.effective_gas_price));
@@ -366,10 +370,10 @@ impl<F: PrimeField> StepGadget<F> for EndTxGadget {
             F::from(gas_left + refund) * F::from_u128(tx.effective_gas_price),
         );
         if !returned.is_zero() {
-            let rw = next_rw()?;
-            let before = rw.value_prev.unwrap_or_default();
+            let (_, paid) = r.account_write(AccountField::Balance)?;
+            let before = paid.prev;
             a.assign_word(self.sender_balance, word_limbs(before));
-            a.assign_word_bytes(&self.sender_after, rw.value);
+            a.assign_word_bytes(&self.sender_after, paid.value);
             a.assign_u64(self.sender_carry, low_carry(before, returned) as u64);
         }
         let gas_used = spent - refund;
@@ -377,21 +381,29 @@ impl<F: PrimeField> StepGadget<F> for EndTxGadget {
         let reward = U256::from(tip) * U256::from(gas_used);
         a.assign_is_zero(self.reward_is_zero, F::from_u128(tip) * F::from(gas_used));
         if !reward.is_zero() {
-            let rw = next_rw()?;
-            let before = rw.value_prev.unwrap_or_default();
+            let (_, rewarded) = r.account_write(AccountField::Balance)?;
+            let before = rewarded.prev;
             a.assign_word(self.coinbase_balance, word_limbs(before));
-            a.assign_word_bytes(&self.coinbase_after, rw.value);
+            a.assign_word_bytes(&self.coinbase_after, rewarded.value);
             a.assign_u64(self.coinbase_carry, low_carry(before, reward) as u64);
         }
         a.assign_is_zero(self.is_first_tx, F::from(w.values.tx_id));
         let previous = if w.values.tx_id > 0 {
-            next_rw()?.value.saturating_to::<u64>()
+            let before = w.values.tx_id as usize - 1;
+            r.receipt_of(before, ReceiptField::CumulativeGasUsed)?.saturating_to::<u64>()
         } else {
             w.block.gas_used_before
         };
         a.assign_u64(self.previous_cumulative, previous);
         a.assign_u64(self.block_gas_limit, w.block.gas_limit);
         a.assign_bytes(&self.block_room, w.block.gas_limit.wrapping_sub(previous + gas_used));
+        // The receipt, then the sender's code hash (EIP-3607).
+        for field in
+            [ReceiptField::Success, ReceiptField::CumulativeGasUsed, ReceiptField::LogCount]
+        {
+            r.receipt_write(field)?;
+        }
+        r.account(AccountField::CodeHash)?;
         Ok(())
     }
 }

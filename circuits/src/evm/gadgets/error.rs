@@ -29,9 +29,9 @@ use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells};
 use crate::evm::cell::Cell;
-use crate::evm::common::STACK_LIMIT;
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::spec::STACK_LIMIT;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::table::FixedTableTag;
@@ -238,9 +238,13 @@ impl<F: PrimeField> ExecutionGadget<F> for ErrorGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for ErrorGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         let zkevm_executor::trace::StepKind::Error { opcode, error } = &w.step.kind else {
-            return Err(Error::Synthesis);
+            return Err(Error::Synthesis.into());
         };
         // Witness generation refuses a halt no condition of which holds; a forged witness
         // (built without that check) claims the label's, and the constraints judge it.

@@ -18,26 +18,19 @@ use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, WordBytes, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::reader::StepReader;
+use crate::evm::spec::{exp_gas, EXP_BYTE_GAS, EXP_GAS};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 
 /// EXP's opcode byte.
 const EXP: u8 = 0x0a;
-/// EXP's constant gas.
-const EXP_GAS: u64 = 10;
-/// EXP's gas per byte of the exponent.
-const EXP_BYTE_GAS: u64 = 50;
 
 /// Whether a halt with `error` at `opcode` is the out of gas this gadget proves.
 pub fn provable(opcode: u8, error: &ExecError) -> bool {
     opcode == EXP && *error == ExecError::OutOfGas
-}
-
-/// EXP's cost for an exponent of `bytes` bytes.
-fn cost(bytes: usize) -> u64 {
-    EXP_GAS + EXP_BYTE_GAS * bytes as u64
 }
 
 /// Out of gas on EXP.
@@ -133,15 +126,20 @@ impl<F: PrimeField> ExecutionGadget<F> for ExpOutOfGasGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for ExpOutOfGasGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         let StepKind::Error { opcode, error } = &w.step.kind else {
-            return Err(Error::Synthesis);
+            return Err(Error::Synthesis.into());
         };
         if !provable(*opcode, error) {
-            return Err(Error::Synthesis);
+            return Err(Error::Synthesis.into());
         }
-        let exponent = w.rw(1)?.value;
-        a.assign_word(self.base, word_limbs(w.rw(0)?.value));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (base, exponent) = (r.stack_pop()?, r.stack_pop()?);
+        a.assign_word(self.base, word_limbs(base));
         a.assign_word_bytes(&self.exponent, exponent);
         let length = exponent.byte_len();
         for (l, cell) in self.length.iter().enumerate() {
@@ -153,7 +151,7 @@ impl<F: PrimeField> StepGadget<F> for ExpOutOfGasGadget {
         };
         a.assign_u64(self.top, u64::from(top));
         a.assign_is_zero(self.top_is_zero, F::from(u64::from(top)));
-        let shortfall = cost(length).wrapping_sub(1).wrapping_sub(w.values.gas_left);
+        let shortfall = exp_gas(exponent).wrapping_sub(1).wrapping_sub(w.values.gas_left);
         a.assign_bytes(&self.shortfall, shortfall);
         Ok(())
     }
@@ -164,10 +162,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_cost_is_eip_160s() {
-        assert_eq!(cost(0), 10);
-        assert_eq!(cost(1), 60);
-        assert_eq!(cost(32), 1_610);
-        assert!(cost(32) - 1 < 1 << 16, "the shortfall fits its 2 bytes");
+    fn the_largest_shortfall_fits_its_two_bytes() {
+        assert!(exp_gas(alloy_primitives::U256::MAX) - 1 < 1 << 16);
     }
 }

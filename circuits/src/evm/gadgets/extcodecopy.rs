@@ -9,7 +9,6 @@
 
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::AccountField;
 
 use super::account_access::{AccessedAccount, CodeOfHash};
@@ -21,8 +20,9 @@ use crate::evm::builder::{Access, EvmBuilder, WordCells};
 use crate::evm::cell::{Cell, LookupTable};
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::reader::StepReader;
 use crate::evm::streams::{code_stream, memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
@@ -127,15 +127,22 @@ impl<F: PrimeField> ExecutionGadget<F> for ExtCodeCopyGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for ExtCodeCopyGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        self.account.assign(a, w)?;
-        let value = |i: usize| w.rws.get(i).map(|rw| rw.value).unwrap_or_default();
-        let (dest, src, size) = (value(1), value(2), value(3));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let operands = self.account.assign(a, &mut r)?;
+        let operand = |i: usize| operands.get(i).copied().unwrap_or_default();
+        let (dest, src, size) = (operand(0), operand(1), operand(2));
         a.assign_word(self.dest, word_limbs(dest));
         a.assign_word(self.src, word_limbs(src));
         a.assign_word(self.size, word_limbs(size));
-        let hash = value(5);
+        let (_, hash) = r.account(AccountField::CodeHash)?;
+        let (_, written, needed) = MemorySpan::native(dest, size);
+        r.memory_words(written as usize, true)?;
         a.assign_word(self.code_hash, word_limbs(hash));
         let code = w.bytecode(hash).unwrap_or_default();
         let len = code.len() as u64;
@@ -157,7 +164,6 @@ impl<F: PrimeField> StepGadget<F> for ExtCodeCopyGadget {
             None => Vec::new(),
         };
         a.assign_rlc(self.rlc, bytes);
-        let (_, _, needed) = MemorySpan::native(dest, size);
         self.expansion.assign(a, w.values.memory_word_size, needed);
         Ok(())
     }

@@ -21,7 +21,8 @@ use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, IsZeroCells, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -191,14 +192,21 @@ impl<F: PrimeField> ExecutionGadget<F> for InvalidJumpGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for InvalidJumpGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
-        let StepKind::Error { opcode, .. } = &w.step.kind else { return Err(Error::Synthesis) };
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
+        let StepKind::Error { opcode, .. } = &w.step.kind else {
+            return Err(Error::Synthesis.into());
+        };
         let is_jumpi = u64::from(*opcode) == JUMP + 1;
         a.assign_u64(self.is_jumpi, is_jumpi as u64);
-        let destination = word_limbs(w.rw(0)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let destination = word_limbs(r.stack_pop()?);
         a.assign_word(self.destination, destination);
         if is_jumpi {
-            let condition = word_limbs(w.rw(1)?.value);
+            let condition = word_limbs(r.stack_pop()?);
             a.assign_word(self.condition, condition);
             let sum = F::from_u128(condition.0) + F::from_u128(condition.1);
             a.assign(self.condition_inverse, sum.invert().unwrap_or(F::ZERO));

@@ -2,7 +2,6 @@
 //! running code, found by bytecode lookup; its high limb must be zero.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
@@ -10,7 +9,8 @@ use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::{StepTransition, Transition};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -60,9 +60,15 @@ impl<F: PrimeField> ExecutionGadget<F> for JumpGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for JumpGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        a.assign_word(self.destination, word_limbs(w.rw(0)?.value));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        a.assign_word(self.destination, word_limbs(r.stack_pop()?));
+        r.finish()?;
         Ok(())
     }
 }
@@ -109,10 +115,16 @@ impl<F: PrimeField> ExecutionGadget<F> for JumpIGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for JumpIGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let condition = word_limbs(w.rw(1)?.value);
-        a.assign_word(self.destination, word_limbs(w.rw(0)?.value));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        a.assign_word(self.destination, word_limbs(r.stack_pop()?));
+        let condition = word_limbs(r.stack_pop()?);
+        r.finish()?;
         a.assign_word(self.condition, condition);
         let sum = F::from_u128(condition.0) + F::from_u128(condition.1);
         a.assign(self.inverse, sum.invert().unwrap_or(F::ZERO));

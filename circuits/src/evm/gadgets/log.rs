@@ -5,18 +5,18 @@
 //! Gas: 375 + 375 per topic + 8 per data byte + memory expansion.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::{CallContextField, LogField};
 
-use super::sha3::memory_bytes;
+use super::sha3::span_bytes;
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{Access, EvmBuilder, RwLookup, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::reader::StepReader;
 use crate::evm::streams::{log_data_stream, memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
@@ -133,36 +133,41 @@ impl<F: PrimeField> ExecutionGadget<F> for LogGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for LogGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
         let count = (w.values.opcode as usize).saturating_sub(0xa0).min(MAX_TOPICS);
-        let value = |i: usize| w.rws.get(i).map(|rw| rw.value).unwrap_or_default();
-        let (offset, len) = (value(0), value(1));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (offset, len) = (r.stack_pop()?, r.stack_pop()?);
         a.assign_word(self.offset, word_limbs(offset));
         a.assign_word(self.len, word_limbs(len));
         for i in 0..MAX_TOPICS {
             a.assign_u64(self.has_topic[i], (i < count) as u64);
             if i < count {
-                a.assign_word(self.topics[i], word_limbs(value(2 + i)));
+                a.assign_word(self.topics[i], word_limbs(r.stack_pop()?));
             }
         }
-        let callee_at = 3 + count;
-        a.assign_word(self.callee, word_limbs(value(callee_at)));
+        r.call_context(CallContextField::IsStatic)?;
+        a.assign_word(self.callee, word_limbs(r.call_context(CallContextField::CalleeAddress)?));
         self.span.assign(a, offset, len);
         let (_, words, needed) = MemorySpan::native(offset, len);
-        let memory_at = callee_at + 1;
-        a.assign_rlc(self.rlc, memory_bytes(w, memory_at, words as usize, offset, len));
+        let data = r.memory_words(words as usize, false)?;
+        a.assign_rlc(self.rlc, span_bytes(data, offset, len));
         // Address, TopicCount, the topics, then DataLength.
-        let writes = memory_at + words as usize;
-        let prev = |i: usize| {
-            word_limbs(w.rws.get(writes + i).and_then(|rw| rw.value_prev).unwrap_or_default())
-        };
-        a.assign_word(self.prev[0], prev(0));
-        a.assign_word(self.prev[1], prev(1));
+        a.assign_word(self.prev[0], word_limbs(r.log_write(LogField::Address)?.prev));
+        a.assign_word(self.prev[1], word_limbs(r.log_write(LogField::TopicCount)?.prev));
         for i in 0..count {
-            a.assign_word(self.prev[2 + i], prev(2 + i));
+            let topic = r.log_write(LogField::Topic(i as u8))?;
+            a.assign_word(self.prev[2 + i], word_limbs(topic.prev));
         }
-        a.assign_word(self.prev[2 + MAX_TOPICS], prev(2 + count));
+        let data_length = r.log_write(LogField::DataLength)?;
+        a.assign_word(self.prev[2 + MAX_TOPICS], word_limbs(data_length.prev));
+        if !len.is_zero() {
+            r.log_data_words(len.saturating_to::<u64>().div_ceil(32) as usize)?;
+        }
         self.expansion.assign(a, w.values.memory_word_size, needed);
         Ok(())
     }

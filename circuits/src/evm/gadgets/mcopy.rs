@@ -9,17 +9,17 @@
 //! whatever its offsets.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 
-use super::sha3::memory_bytes;
+use super::sha3::span_bytes;
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{LargerNeed, MemoryExpansion, MemorySpan};
+use crate::evm::reader::StepReader;
 use crate::evm::streams::{memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
@@ -89,18 +89,24 @@ impl<F: PrimeField> ExecutionGadget<F> for McopyGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for McopyGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let value = |i: usize| w.rws.get(i).map(|rw| rw.value).unwrap_or_default();
-        let (dest, src, size) = (value(0), value(1), value(2));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (dest, src, size) = (r.stack_pop()?, r.stack_pop()?, r.stack_pop()?);
         a.assign_word(self.dest, word_limbs(dest));
         a.assign_word(self.src, word_limbs(src));
         a.assign_word(self.size, word_limbs(size));
         self.src_span.assign(a, src, size);
         self.dest_span.assign(a, dest, size);
         let (_, src_words, src_needed) = MemorySpan::native(src, size);
-        let (_, _, dest_needed) = MemorySpan::native(dest, size);
-        a.assign_rlc(self.rlc, memory_bytes(w, 3, src_words as usize, src, size));
+        let (_, dest_words, dest_needed) = MemorySpan::native(dest, size);
+        let source = r.memory_words(src_words as usize, false)?;
+        r.memory_words(dest_words as usize, true)?;
+        a.assign_rlc(self.rlc, span_bytes(source, src, size));
         self.needed.assign(a, src_needed, dest_needed);
         self.expansion.assign(a, w.values.memory_word_size, src_needed.max(dest_needed));
         Ok(())

@@ -19,8 +19,9 @@ use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::memory::{memory_cost, LargerNeed, MemoryExpansion, MemorySpan};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -136,14 +137,19 @@ impl<F: PrimeField> ExecutionGadget<F> for McopyOutOfGasGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for McopyOutOfGasGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         let StepKind::Error { opcode, error } = &w.step.kind else {
-            return Err(Error::Synthesis);
+            return Err(Error::Synthesis.into());
         };
         if !provable(*opcode, error) {
-            return Err(Error::Synthesis);
+            return Err(Error::Synthesis.into());
         }
-        let (dest, src, size) = (w.rw(0)?.value, w.rw(1)?.value, w.rw(2)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (dest, src, size) = (r.stack_pop()?, r.stack_pop()?, r.stack_pop()?);
         a.assign_word(self.dest, word_limbs(dest));
         a.assign_word(self.src, word_limbs(src));
         a.assign_word(self.size, word_limbs(size));

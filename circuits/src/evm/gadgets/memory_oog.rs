@@ -22,8 +22,9 @@ use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::memory::{memory_cost, MemoryExpansion, MemorySpan};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -191,8 +192,14 @@ impl<F: PrimeField> ExecutionGadget<F> for MemoryOutOfGasGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for MemoryOutOfGasGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
-        let StepKind::Error { opcode, .. } = &w.step.kind else { return Err(Error::Synthesis) };
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
+        let StepKind::Error { opcode, .. } = &w.step.kind else {
+            return Err(Error::Synthesis.into());
+        };
         let gas = opcodes::memory_gas(*opcode).ok_or(Error::Synthesis)?;
         let shape = shape_of(gas.length);
         for (i, cell) in self.shape.iter().enumerate() {
@@ -200,13 +207,15 @@ impl<F: PrimeField> StepGadget<F> for MemoryOutOfGasGadget {
         }
         a.assign_u64(self.constant_gas, gas.constant);
         a.assign_u64(self.unit_gas, gas.unit);
-        let offset = w.rw(0)?.value;
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let offset = r.stack_pop()?;
         let length = match gas.length {
             RangeLength::Fixed(n) => {
                 a.assign_u64(self.fixed_length, u64::from(n));
                 U256::from(n)
             }
-            _ => w.rw(1)?.value,
+            // Operand 1 is the item now on top; operand 2 the one below it.
+            _ => r.stack_peek(u64::from(shape == Shape::WordsOfOperand2))?,
         };
         a.assign_word(self.offset, word_limbs(offset));
         a.assign_word(self.length, word_limbs(length));

@@ -8,7 +8,7 @@
 //! state circuit pins through each write's `value_prev`.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::{Error, Expression};
+use halo2_proofs::plonk::Expression;
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
@@ -16,8 +16,9 @@ use crate::evm::builder::{Access, EvmBuilder, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{word_of_be_bytes, MemoryAddress, MemoryExpansion};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -43,8 +44,13 @@ fn assign_be<F: PrimeField>(
 }
 
 /// The offset operand of a step that succeeded (below `2^48`, see [`MemoryAddress`]).
-fn offset_of(w: &StepWitness<'_>) -> Result<u64, Error> {
-    Ok(w.rw(0)?.value.saturating_to())
+fn offset_of(value: alloy_primitives::U256) -> u64 {
+    value.saturating_to()
+}
+
+/// Whether a 32-byte access at `offset` touches a second word (the builder's `aligned` is 0).
+fn touches_second_word(offset: u64) -> bool {
+    offset % 32 != 0
 }
 
 /// Words a 32-byte access at `offset` needs.
@@ -126,16 +132,24 @@ impl<F: PrimeField> ExecutionGadget<F> for MloadGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for MloadGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let offset = offset_of(w)?;
-        a.assign_word(self.offset, word_limbs(w.rw(0)?.value));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let offset_value = r.stack_pop()?;
+        let offset = offset_of(offset_value);
+        a.assign_word(self.offset, word_limbs(offset_value));
         self.address.assign(a, offset);
-        let inner = w.rws.get(1..w.rws.len().saturating_sub(1)).ok_or(Error::Synthesis)?;
-        let words: Vec<_> = inner.iter().map(|rw| rw.value).collect();
+        let mut words = vec![r.memory()?.1];
+        if touches_second_word(offset) {
+            words.push(r.memory()?.1);
+        }
         assign_be(a, &self.bytes, &words);
-        let push = w.last_rw()?;
-        a.assign_word(self.prev, word_limbs(push.value_prev.unwrap_or_default()));
+        let push = r.stack_push()?;
+        a.assign_word(self.prev, word_limbs(push.prev));
         self.expansion.assign(a, w.values.memory_word_size, words_needed(offset, 32));
         Ok(())
     }
@@ -212,14 +226,22 @@ impl<F: PrimeField> ExecutionGadget<F> for MstoreGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for MstoreGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let offset = offset_of(w)?;
-        a.assign_word(self.offset, word_limbs(w.rw(0)?.value));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let offset_value = r.stack_pop()?;
+        let offset = offset_of(offset_value);
+        a.assign_word(self.offset, word_limbs(offset_value));
         self.address.assign(a, offset);
-        assign_be(a, &self.value, &[w.rw(1)?.value]);
-        let writes = w.rws.get(2..).ok_or(Error::Synthesis)?;
-        let prevs: Vec<_> = writes.iter().map(|rw| rw.value_prev.unwrap_or_default()).collect();
+        assign_be(a, &self.value, &[r.stack_pop()?]);
+        let mut prevs = vec![r.memory_write()?.1.prev];
+        if touches_second_word(offset) {
+            prevs.push(r.memory_write()?.1.prev);
+        }
         assign_be(a, &self.prev, &prevs);
         self.expansion.assign(a, w.values.memory_word_size, words_needed(offset, 32));
         Ok(())
@@ -281,17 +303,23 @@ impl<F: PrimeField> ExecutionGadget<F> for Mstore8Gadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for Mstore8Gadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let offset = offset_of(w)?;
-        a.assign_word(self.offset, word_limbs(w.rw(0)?.value));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let offset_value = r.stack_pop()?;
+        let offset = offset_of(offset_value);
+        a.assign_word(self.offset, word_limbs(offset_value));
         self.address.assign(a, offset);
-        let (lo, hi) = word_limbs(w.rw(1)?.value);
+        let (lo, hi) = word_limbs(r.stack_pop()?);
         for (i, cell) in self.value_lo.iter().enumerate() {
             a.assign_u64(*cell, ((lo >> (8 * i)) & 0xff) as u64);
         }
         a.assign(self.value_hi, F::from_u128(hi));
-        assign_be(a, &self.prev, &[w.rw(2)?.value_prev.unwrap_or_default()]);
+        assign_be(a, &self.prev, &[r.memory_write()?.1.prev]);
         self.expansion.assign(a, w.values.memory_word_size, words_needed(offset, 1));
         Ok(())
     }

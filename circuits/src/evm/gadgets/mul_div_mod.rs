@@ -6,7 +6,6 @@
 //! quotient is forced to 0, so the relation leaves `r = a`, and MOD pushes 0.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
@@ -14,8 +13,9 @@ use crate::evm::builder::{two_pow_128, EvmBuilder, IsZeroCells, Word, WordBytes,
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::mul_add::{MulAddWords, Overflow};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -65,14 +65,20 @@ impl<F: PrimeField> ExecutionGadget<F> for MulGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for MulGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let (x, y) = (w.rw(0)?.value, w.rw(1)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (x, y) = (r.stack_pop()?, r.stack_pop()?);
+        let pushed = r.stack_push()?;
         a.assign_word_bytes(&self.a, x);
         a.assign_word_bytes(&self.b, y);
         a.assign_word_bytes(&self.product, x.wrapping_mul(y));
         self.relation.assign(a, x, y, U256::ZERO);
-        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(pushed.prev));
         Ok(())
     }
 }
@@ -170,10 +176,16 @@ impl<F: PrimeField> ExecutionGadget<F> for DivModGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for DivModGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
         a.assign_u64(self.is_mod, (w.values.opcode == 0x06) as u64);
-        let (x, y) = (w.rw(0)?.value, w.rw(1)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (x, y) = (r.stack_pop()?, r.stack_pop()?);
+        let pushed = r.stack_push()?;
         a.assign_word(self.dividend, word_limbs(x));
         a.assign_word_bytes(&self.divisor, y);
         let (lo, hi) = word_limbs(y);
@@ -188,7 +200,7 @@ impl<F: PrimeField> StepGadget<F> for DivModGadget {
             U256::from(word_limbs(r).0) + U256::from(word_limbs(gap).0) + U256::from(1u8);
         let carry = !y.is_zero() && !(low_sum >> 128usize).is_zero();
         a.assign_u64(self.gap_carry, carry as u64);
-        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(pushed.prev));
         Ok(())
     }
 }

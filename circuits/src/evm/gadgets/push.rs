@@ -11,7 +11,6 @@
 //! looked up are exactly those inside the code.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
@@ -19,7 +18,8 @@ use crate::evm::builder::{from_bytes, EvmBuilder, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::{StepTransition, Transition};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -101,19 +101,26 @@ impl<F: PrimeField> ExecutionGadget<F> for PushGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for PushGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
         let n = (w.values.opcode - 0x5f) as usize;
         let length = w.code.len();
         let missing = (w.values.pc as usize + n + 1).saturating_sub(length).min(n);
         a.assign_u64(self.length, length as u64);
-        let value = w.rw(0)?.value.to_le_bytes::<32>();
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let pushed = r.stack_push()?;
+        r.finish()?;
+        let value = pushed.value.to_le_bytes::<32>();
         for (j, (pushed, byte)) in self.pushed.iter().zip(&self.value).enumerate() {
             a.assign_u64(*pushed, (j < n) as u64);
             a.assign_u64(self.missing[j], (j < missing) as u64);
             a.assign_u64(*byte, value[j] as u64);
         }
-        a.assign_word(self.prev, word_limbs(w.rw(0)?.value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(pushed.prev));
         Ok(())
     }
 }

@@ -16,7 +16,6 @@
 
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::{CallContextField, ExecError};
 
 use crate::constraint_builder::constant;
@@ -25,7 +24,10 @@ use crate::evm::builder::{from_bytes, Access, EvmBuilder, IsZeroCells, Word, Wor
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::gadget::{
+    claims_op, AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported,
+};
+use crate::evm::reader::{StepReader, WitnessError};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -61,19 +63,22 @@ fn operands<F: PrimeField>(
     (dest, offset, size, length)
 }
 
+/// Reads [`operands`]' RWs from `r` and assigns them; returns the three operands and the
+/// return data's length.
 fn assign_operands<F: PrimeField>(
     a: &mut StepAssigner<'_, '_, F>,
-    w: &StepWitness<'_>,
+    r: &mut StepReader<'_, '_>,
     cells: [WordCells; 3],
     length: Cell,
-) -> Result<[U256; 3], Error> {
+) -> Result<([U256; 3], U256), WitnessError> {
     let mut values = [U256::ZERO; 3];
-    for (i, (cells, value)) in cells.into_iter().zip(values.iter_mut()).enumerate() {
-        *value = w.rw(i)?.value;
+    for (cells, value) in cells.into_iter().zip(values.iter_mut()) {
+        *value = r.stack_pop()?;
         a.assign_word(cells, word_limbs(*value));
     }
-    a.assign_u64(length, w.rw(3)?.value.saturating_to::<u64>());
-    Ok(values)
+    let data_length = r.call_context(CallContextField::LastReturnDataLength)?;
+    a.assign_u64(length, data_length.saturating_to::<u64>());
+    Ok((values, data_length))
 }
 
 /// RETURNDATACOPY that succeeds (of nothing; see the module docs).
@@ -125,11 +130,16 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnDataCopyGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for ReturnDataCopyGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let [_, offset, _] =
-            assign_operands(a, w, [self.dest, self.offset, self.size], self.length)?;
-        let length = w.rw(3)?.value.saturating_to::<u64>();
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let ([_, offset, _], length) =
+            assign_operands(a, &mut r, [self.dest, self.offset, self.size], self.length)?;
+        let length = length.saturating_to::<u64>();
         a.assign_bytes(&self.room, length.wrapping_sub(offset.saturating_to::<u64>()));
         Ok(())
     }
@@ -200,14 +210,19 @@ impl<F: PrimeField> ExecutionGadget<F> for ReturnDataOutOfBoundsGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for ReturnDataOutOfBoundsGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
-        let [_, offset, size] =
-            assign_operands(a, w, [self.dest, self.offset, self.size], self.length)?;
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let ([_, offset, size], length) =
+            assign_operands(a, &mut r, [self.dest, self.offset, self.size], self.length)?;
         let (offset, size) = (word_limbs(offset), word_limbs(size));
         let high = F::from_u128(offset.1) + F::from_u128(size.1);
         a.assign_is_zero(self.high_is_zero, high);
         if offset.1 == 0 && size.1 == 0 {
-            let length = w.rw(3)?.value.saturating_to::<u128>();
+            let length = length.saturating_to::<u128>();
             let end = U256::from(offset.0) + U256::from(size.0);
             // Honest halts have `end > L`; a false claim wraps, and the bytes cannot rebuild it.
             let excess = end.wrapping_sub(U256::from(length) + U256::from(1));

@@ -3,7 +3,6 @@
 //! Gas: 30 + 6 per word of input + memory expansion.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
@@ -11,13 +10,14 @@ use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::reader::StepReader;
 use crate::evm::streams::{memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use zkevm_executor::trace::StepKind;
+use zkevm_executor::trace::{Rw, StepKind};
 
 /// KECCAK256's constant part.
 const GAS_KECCAK: u64 = 30;
@@ -72,37 +72,39 @@ impl<F: PrimeField> ExecutionGadget<F> for Sha3Gadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for Sha3Gadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let (offset, len) = (w.rw(0)?.value, w.rw(1)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (offset, len) = (r.stack_pop()?, r.stack_pop()?);
         a.assign_word(self.offset, word_limbs(offset));
         a.assign_word(self.len, word_limbs(len));
         self.span.assign(a, offset, len);
         let (_, words, needed) = MemorySpan::native(offset, len);
-        let bytes = memory_bytes(w, 2, words as usize, offset, len);
+        let bytes = span_bytes(r.memory_words(words as usize, false)?, offset, len);
         a.assign_rlc(self.rlc, bytes);
-        let push = w.rws.last().ok_or(Error::Synthesis)?;
+        let push = r.stack_push()?;
         a.assign_word(self.hash, word_limbs(push.value));
-        a.assign_word(self.prev, word_limbs(push.value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(push.prev));
         self.expansion.assign(a, w.values.memory_word_size, needed);
         Ok(())
     }
 }
 
-/// The bytes `[offset, offset + len)` of memory, from the `words` memory reads of the step
-/// starting at RW `at`.
-pub(super) fn memory_bytes(
-    w: &StepWitness<'_>,
-    at: usize,
-    words: usize,
+/// The bytes `[offset, offset + len)` of memory, from `words`: the memory words of the range
+/// (as [`StepReader::memory_words`] returns them).
+pub(super) fn span_bytes(
+    words: &[Rw],
     offset: alloy_primitives::U256,
     len: alloy_primitives::U256,
 ) -> Vec<u8> {
     if len.is_zero() {
         return Vec::new();
     }
-    let bytes: Vec<u8> =
-        w.rws.iter().skip(at).take(words).flat_map(|rw| rw.value.to_be_bytes::<32>()).collect();
+    let bytes: Vec<u8> = words.iter().flat_map(|rw| rw.value.to_be_bytes::<32>()).collect();
     let skip = (offset.saturating_to::<u64>() % 32) as usize;
     let len = len.saturating_to::<usize>();
     bytes.get(skip..skip + len).map(|b| b.to_vec()).unwrap_or_default()

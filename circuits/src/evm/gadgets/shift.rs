@@ -8,7 +8,7 @@
 //! - SAR: SHR of `¬x` for negative `x`, negated back (`¬x` has limbs `2^128 − 1 − limb`).
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::{Error, Expression};
+use halo2_proofs::plonk::Expression;
 
 use super::compare::Sign;
 use crate::constraint_builder::{constant, select};
@@ -17,8 +17,9 @@ use crate::evm::builder::{two_pow_128, EvmBuilder, Word, WordBytes, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::mul_add::{MulAddWords, Overflow};
+use crate::evm::reader::StepReader;
 use crate::evm::shift_amount::ShiftAmount;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
@@ -81,16 +82,22 @@ impl<F: PrimeField> ExecutionGadget<F> for ShlGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for ShlGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let (shift, x) = (w.rw(0)?.value, w.rw(1)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (shift, x) = (r.stack_pop()?, r.stack_pop()?);
+        let pushed = r.stack_push()?;
         a.assign_word(self.shift, word_limbs(shift));
         a.assign_word_bytes(&self.x, x);
         self.amount.assign(a, shift);
         let power = ShiftAmount::power_of(shift);
         a.assign_word_bytes(&self.result, x.wrapping_mul(power));
         self.relation.assign(a, x, power, U256::ZERO);
-        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(pushed.prev));
         Ok(())
     }
 }
@@ -192,11 +199,17 @@ impl<F: PrimeField> ExecutionGadget<F> for ShrSarGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for ShrSarGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
         let is_sar = w.values.opcode == 0x1d;
         a.assign_u64(self.is_sar, is_sar as u64);
-        let (shift, x) = (w.rw(0)?.value, w.rw(1)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (shift, x) = (r.stack_pop()?, r.stack_pop()?);
+        let pushed = r.stack_push()?;
         a.assign_word(self.shift, word_limbs(shift));
         a.assign_word(self.x, word_limbs(x));
         self.amount.assign(a, shift);
@@ -222,7 +235,7 @@ impl<F: PrimeField> StepGadget<F> for ShrSarGadget {
             ((r.to_le_bytes::<32>()[j] as u64) * 256) >> t
         };
         a.assign_u64(self.remainder_scaled, scaled);
-        a.assign_word(self.prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
+        a.assign_word(self.prev, word_limbs(pushed.prev));
         Ok(())
     }
 }

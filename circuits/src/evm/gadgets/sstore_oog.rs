@@ -18,8 +18,7 @@
 //! reversion undoes with the rest of the call's.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
-use zkevm_executor::trace::{ExecError, RwTarget};
+use zkevm_executor::trace::ExecError;
 
 pub use super::storage::SSTORE_SENTRY;
 use super::storage::{assign_callee, callee, slot_rw, SstoreCost};
@@ -28,7 +27,8 @@ use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{from_bytes, Access, EvmBuilder, Word, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -198,18 +198,20 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreOutOfGasGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for SstoreOutOfGasGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
-        let (key, new) = (w.rw(0)?.value, w.rw(1)?.value);
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (key, new) = (r.stack_pop()?, r.stack_pop()?);
         a.assign_word(self.key, word_limbs(key));
         a.assign_word(self.value, word_limbs(new));
-        assign_callee(a, self.address, w, 2)?;
-        let was_warm = w.rw(3)?.value == alloy_primitives::U256::from(1);
+        assign_callee(a, self.address, &mut r)?;
+        let was_warm = r.warm_slot()?.value == alloy_primitives::U256::from(1);
         a.assign_u64(self.was_warm, was_warm as u64);
-        let slot = w.rw(4)?;
-        let RwTarget::Storage { committed_value: original, .. } = slot.target else {
-            return Err(Error::Synthesis);
-        };
-        let current = slot.value;
+        let slot = r.storage()?;
+        let (current, original) = (slot.value, slot.committed);
         a.assign_word(self.current, word_limbs(current));
         a.assign_word(self.original, word_limbs(original));
         let cost = self.cost.assign(a, was_warm, new, current, original);
@@ -223,7 +225,15 @@ impl<F: PrimeField> StepGadget<F> for SstoreOutOfGasGadget {
             cost.wrapping_sub(1).wrapping_sub(gas_left)
         };
         a.assign_bytes(&self.shortfall, shortfall);
-        a.assign_u64(self.warms, (!is_sentry && !was_warm) as u64);
+        let warms = !is_sentry && !was_warm;
+        a.assign_u64(self.warms, warms as u64);
+        // Past the sentry, revm's writes: the warm flag (if cold), then the value.
+        if warms {
+            r.warm_slot_write()?;
+        }
+        if !is_sentry {
+            r.storage_write()?;
+        }
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 //! opcode can pose as one and every stack address stays within the items present.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::{Error, Expression};
+use halo2_proofs::plonk::Expression;
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
@@ -12,7 +12,8 @@ use crate::evm::builder::{EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -47,9 +48,15 @@ impl<F: PrimeField> ExecutionGadget<F> for PopGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for PopGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        a.assign_word(self.value, word_limbs(w.rw(0)?.value));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        a.assign_word(self.value, word_limbs(r.stack_pop()?));
+        r.finish()?;
         Ok(())
     }
 }
@@ -110,11 +117,18 @@ impl<F: PrimeField> ExecutionGadget<F> for DupGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for DupGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
         assign_n(a, &self.flags, w.values.opcode - 0x7f);
-        a.assign_word(self.value, word_limbs(w.rw(0)?.value));
-        a.assign_word(self.prev, word_limbs(w.rw(1)?.value_prev.unwrap_or_default()));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let n = w.values.opcode.wrapping_sub(0x7f);
+        a.assign_word(self.value, word_limbs(r.stack_peek(n.wrapping_sub(1))?));
+        a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
+        r.finish()?;
         Ok(())
     }
 }
@@ -156,13 +170,20 @@ impl<F: PrimeField> ExecutionGadget<F> for SwapGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for SwapGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
         assign_n(a, &self.flags, w.values.opcode - 0x8f);
-        a.assign_word(self.top, word_limbs(w.rw(0)?.value));
-        a.assign_word(self.deep, word_limbs(w.rw(1)?.value));
-        a.assign_word(self.top_prev, word_limbs(w.rw(2)?.value_prev.unwrap_or_default()));
-        a.assign_word(self.deep_prev, word_limbs(w.rw(3)?.value_prev.unwrap_or_default()));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let n = w.values.opcode.wrapping_sub(0x8f);
+        a.assign_word(self.top, word_limbs(r.stack_peek(0)?));
+        a.assign_word(self.deep, word_limbs(r.stack_peek(n)?));
+        a.assign_word(self.top_prev, word_limbs(r.stack_write_at(0)?.prev));
+        a.assign_word(self.deep_prev, word_limbs(r.stack_write_at(n)?.prev));
+        r.finish()?;
         Ok(())
     }
 }

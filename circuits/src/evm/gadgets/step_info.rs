@@ -2,14 +2,14 @@
 //! the step).
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{EvmBuilder, Word, WordCells};
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -40,8 +40,14 @@ impl<F: PrimeField> ExecutionGadget<F> for JumpDestGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for JumpDestGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
-        self.common.assign(a, w)
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
+        self.common.assign(a, w)?;
+        StepReader::new(w, <Self as Gadget>::NAME).finish()?;
+        Ok(())
     }
 }
 
@@ -73,9 +79,15 @@ impl<F: PrimeField> ExecutionGadget<F> for PcGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for PcGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        a.assign_word(self.prev, word_limbs(w.rw(0)?.value_prev.unwrap_or_default()));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
+        r.finish()?;
         Ok(())
     }
 }
@@ -108,9 +120,15 @@ impl<F: PrimeField> ExecutionGadget<F> for GasGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for GasGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        a.assign_word(self.prev, word_limbs(w.rw(0)?.value_prev.unwrap_or_default()));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
+        r.finish()?;
         Ok(())
     }
 }
@@ -143,9 +161,15 @@ impl<F: PrimeField> ExecutionGadget<F> for MsizeGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for MsizeGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        a.assign_word(self.prev, word_limbs(w.rw(0)?.value_prev.unwrap_or_default()));
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
+        r.finish()?;
         Ok(())
     }
 }

@@ -3,17 +3,17 @@
 //! (0), its writes are undone, and EndTx follows.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::Error;
 use zkevm_executor::trace::CallContextField;
 
-use super::sha3::memory_bytes;
+use super::sha3::span_bytes;
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
 use crate::evm::builder::{Access, EvmBuilder, Word};
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
+use crate::evm::reader::StepReader;
 use crate::evm::streams::{memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
@@ -75,7 +75,11 @@ impl<F: PrimeField> ExecutionGadget<F> for StopGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for StopGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
         let past_the_end = w.values.pc as usize >= w.code.len();
         a.assign_u64(self.past_the_end, past_the_end as u64);
@@ -160,14 +164,21 @@ impl<F: PrimeField, const IS_REVERT: bool> ExecutionGadget<F> for ReturnRevertGa
 }
 
 impl<F: PrimeField, const IS_REVERT: bool> StepGadget<F> for ReturnRevertGadget<IS_REVERT> {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        let (offset, length) = (w.rw(0)?.value, w.rw(1)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (offset, length) = (r.stack_pop()?, r.stack_pop()?);
+        r.call_context(CallContextField::IsSuccess)?;
         a.assign_word(self.offset, crate::state::rw_row::word_limbs(offset));
         a.assign_word(self.length, crate::state::rw_row::word_limbs(length));
         self.span.assign(a, offset, length);
         let (_, words, needed) = MemorySpan::native(offset, length);
-        a.assign_rlc(self.rlc, memory_bytes(w, 3, words as usize, offset, length));
+        let read = r.memory_words(words as usize, false)?;
+        a.assign_rlc(self.rlc, span_bytes(read, offset, length));
         a.assign_u64(self.size_after, w.values.memory_word_size.max(needed));
         self.expansion.assign(a, w.values.memory_word_size, needed);
         Ok(())

@@ -7,7 +7,7 @@
 //! RW, the refund counter's update.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::{Error, Expression};
+use halo2_proofs::plonk::Expression;
 use zkevm_executor::trace::CallContextField;
 
 use crate::constraint_builder::constant;
@@ -18,7 +18,8 @@ use crate::evm::builder::{
 use crate::evm::cell::Cell;
 use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
-use crate::evm::gadget::{claims_op, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
+use crate::evm::reader::{StepReader, WitnessError};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -72,18 +73,14 @@ pub(super) fn slot_rw<F: PrimeField>(
     }
 }
 
+/// Reads the running account ([`callee`]'s RW) from `r` and assigns it to `cells`.
 pub(super) fn assign_callee<F: PrimeField>(
     a: &mut StepAssigner<'_, '_, F>,
     cells: WordCells,
-    w: &StepWitness<'_>,
-    index: usize,
-) -> Result<(), Error> {
-    a.assign_word(cells, word_limbs(w.rw(index)?.value));
+    r: &mut StepReader<'_, '_>,
+) -> Result<(), WitnessError> {
+    a.assign_word(cells, word_limbs(r.call_context(CallContextField::CalleeAddress)?));
     Ok(())
-}
-
-fn prev_of(w: &StepWitness<'_>, index: usize) -> Result<(u128, u128), Error> {
-    Ok(word_limbs(w.rw(index)?.value_prev.unwrap_or_default()))
 }
 
 /// SSTORE's gas (EIP-2929 cold surcharge, EIP-2200 schedule) from the slot's warm flag and
@@ -223,18 +220,20 @@ impl<F: PrimeField> ExecutionGadget<F> for SloadGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for SloadGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        a.assign_word(self.key, word_limbs(w.rw(0)?.value));
-        assign_callee(a, self.address, w, 1)?;
-        a.assign_u64(self.was_warm, prev_of(w, 2)?.0 as u64);
-        a.assign_word(self.value, word_limbs(w.rw(3)?.value));
-        let committed = match w.rw(3)?.target {
-            zkevm_executor::trace::RwTarget::Storage { committed_value, .. } => committed_value,
-            _ => return Err(Error::Synthesis),
-        };
-        a.assign_word(self.committed, word_limbs(committed));
-        a.assign_word(self.prev, prev_of(w, 4)?);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        a.assign_word(self.key, word_limbs(r.stack_pop()?));
+        assign_callee(a, self.address, &mut r)?;
+        a.assign_u64(self.was_warm, word_limbs(r.warm_slot_write()?.prev).0 as u64);
+        let slot = r.storage()?;
+        a.assign_word(self.value, word_limbs(slot.value));
+        a.assign_word(self.committed, word_limbs(slot.committed));
+        a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
         Ok(())
     }
 }
@@ -377,24 +376,27 @@ impl<F: PrimeField> ExecutionGadget<F> for SstoreGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for SstoreGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         use alloy_primitives::U256;
         self.common.assign(a, w)?;
-        let (key, new) = (w.rw(0)?.value, w.rw(1)?.value);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        let (key, new) = (r.stack_pop()?, r.stack_pop()?);
         a.assign_word(self.key, word_limbs(key));
         a.assign_word(self.value, word_limbs(new));
-        assign_callee(a, self.address, w, 3)?;
-        a.assign_u64(self.was_warm, prev_of(w, 4)?.0 as u64);
-        let slot = w.rw(5)?;
-        let current = slot.value_prev.unwrap_or_default();
-        let original = match slot.target {
-            zkevm_executor::trace::RwTarget::Storage { committed_value, .. } => committed_value,
-            _ => return Err(Error::Synthesis),
-        };
+        r.call_context(CallContextField::IsStatic)?;
+        assign_callee(a, self.address, &mut r)?;
+        let warm_prev = word_limbs(r.warm_slot_write()?.prev).0;
+        a.assign_u64(self.was_warm, warm_prev as u64);
+        let slot = r.storage_write()?;
+        let (current, original) = (slot.prev, slot.committed);
         a.assign_word(self.current, word_limbs(current));
         a.assign_word(self.original, word_limbs(original));
         a.assign_bytes(&self.sentry, w.values.gas_left.saturating_sub(SSTORE_SENTRY + 1));
-        let was_warm = prev_of(w, 4)?.0 == 1;
+        let was_warm = warm_prev == 1;
         self.cost.assign(a, was_warm, new, current, original);
         a.assign_word_equal(self.original_is_new, original, new);
         a.assign_word_equal(self.current_is_zero, current, U256::ZERO);
@@ -427,7 +429,7 @@ impl<F: PrimeField> StepGadget<F> for SstoreGadget {
         a.assign(self.refund_delta, delta_field);
         a.assign_is_zero(self.refund_unchanged, delta_field);
         if delta != 0 {
-            let before = w.rws.get(6).and_then(|rw| rw.value_prev).ok_or(Error::Synthesis)?;
+            let before = r.refund_write()?.prev;
             a.assign_u64(self.refund_before, before.saturating_to::<u64>());
         }
         Ok(())
@@ -479,12 +481,17 @@ impl<F: PrimeField> ExecutionGadget<F> for TloadGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for TloadGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        a.assign_word(self.key, word_limbs(w.rw(0)?.value));
-        assign_callee(a, self.address, w, 1)?;
-        a.assign_word(self.value, word_limbs(w.rw(2)?.value));
-        a.assign_word(self.prev, prev_of(w, 3)?);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        a.assign_word(self.key, word_limbs(r.stack_pop()?));
+        assign_callee(a, self.address, &mut r)?;
+        a.assign_word(self.value, word_limbs(r.transient()?.value));
+        a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
         Ok(())
     }
 }
@@ -540,12 +547,18 @@ impl<F: PrimeField> ExecutionGadget<F> for TstoreGadget {
 }
 
 impl<F: PrimeField> StepGadget<F> for TstoreGadget {
-    fn assign(&self, a: &mut StepAssigner<'_, '_, F>, w: &StepWitness<'_>) -> Result<(), Error> {
+    fn assign(
+        &self,
+        a: &mut StepAssigner<'_, '_, F>,
+        w: &StepWitness<'_>,
+    ) -> Result<(), AssignError> {
         self.common.assign(a, w)?;
-        a.assign_word(self.key, word_limbs(w.rw(0)?.value));
-        a.assign_word(self.value, word_limbs(w.rw(1)?.value));
-        assign_callee(a, self.address, w, 3)?;
-        a.assign_word(self.before, prev_of(w, 4)?);
+        let mut r = StepReader::new(w, <Self as Gadget>::NAME);
+        a.assign_word(self.key, word_limbs(r.stack_pop()?));
+        a.assign_word(self.value, word_limbs(r.stack_pop()?));
+        r.call_context(CallContextField::IsStatic)?;
+        assign_callee(a, self.address, &mut r)?;
+        a.assign_word(self.before, word_limbs(r.transient_write()?.prev));
         Ok(())
     }
 }

@@ -117,7 +117,7 @@ fn a_cold_access_cannot_be_claimed_warm() {
     let mut trace = honest();
     let step = step_of(&trace, BALANCE, 0);
     let warm = rw_index(&trace, step, 1);
-    trace.rws[warm].value_prev = Some(U256::from(1));
+    trace.rws[warm].access = zkevm_executor::trace::RwAccess::Write { prev: U256::from(1) };
     trace.txs[0].steps[step].gas_cost = 100;
     for later in &mut trace.txs[0].steps[step + 1..] {
         later.gas_left += 2_500;

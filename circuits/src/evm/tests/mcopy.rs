@@ -47,7 +47,7 @@ fn assert_fails(trace: &Trace, what: &str, first: &str) {
 fn lie_about_written_byte(trace: &mut Trace, nth: usize, reads: usize, word: usize, byte: usize) {
     let step = step_of(trace, MCOPY, nth);
     let index = rw_index(trace, step, 3 + reads + word);
-    assert!(trace.rws[index].is_write);
+    assert!(trace.rws[index].is_write());
     let value = trace.rws[index].value ^ (U256::from(0x81) << (8 * (31 - byte)));
     lie_about_write(trace, index, value);
 }

@@ -340,11 +340,11 @@ fn low_or_high_lie(high: bool) -> impl Fn(U256) -> U256 {
 /// location until its next write, so that only the gadget that wrote can object.
 fn lie_about_write(trace: &mut Trace, index: usize, value: U256) {
     let target = trace.rws[index].target;
-    assert!(trace.rws[index].is_write);
+    assert!(trace.rws[index].is_write());
     trace.rws[index].value = value;
     for rw in trace.rws[index + 1..].iter_mut().filter(|rw| rw.target == target) {
-        if rw.is_write {
-            rw.value_prev = Some(value);
+        if rw.is_write() {
+            rw.access = zkevm_executor::trace::RwAccess::Write { prev: value };
             break;
         }
         rw.value = value;
@@ -444,9 +444,9 @@ fn assert_reads_unchanged(honest: &Trace, lied: &Trace, step: usize) {
     let dup_or_swap = matches!(steps[step].kind, StepKind::Op(0x80..=0x9f));
     for counter in steps[step].rw_counter..steps[step + 1].rw_counter {
         let (h, l) = (&honest.rws[counter as usize - 1], &lied.rws[counter as usize - 1]);
-        let seen = |rw: &zkevm_executor::trace::Rw| match (rw.is_write, rw.target) {
+        let seen = |rw: &zkevm_executor::trace::Rw| match (rw.is_write(), rw.target) {
             (true, RwTarget::Stack { .. }) if !dup_or_swap => None,
-            (true, _) => rw.value_prev,
+            (true, _) => rw.value_prev(),
             (false, _) => Some(rw.value),
         };
         assert_eq!(
