@@ -156,7 +156,7 @@ fn lower_bound_section(md: &mut String, f: &Figures) {
          generic cost of committing 2^k values; most of this circuit's advice cells are small \
          (bytes, flags, zeros), whose MSMs cost less, so the prover's own commitments take \
          less than this bound and a ratio near 1 does not mean the prover is near the \
-         hardware's minimum: the README's profile shows where proving time goes.\n",
+         hardware's minimum: docs/performance.md (\"Where proving time goes\") profiles where it goes.\n",
         c.advice(),
         c.advice_per_phase
             .iter()

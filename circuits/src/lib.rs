@@ -17,17 +17,19 @@
 //! - [`state`]: the state circuit (the RW table, sorted and proven consistent);
 //! - [`arith`]: SDIV, SMOD, ADDMOD, MULMOD and EXP and its [`arith::ArithTable`];
 //! - [`bitwise`]: AND/OR/XOR nibble by nibble and its [`bitwise::BitwiseTable`];
-//! - [`copy`]: byte windows of memory and log-data word streams and their RLC, the
-//!   [`copy::CopyTable`] (KECCAK256, LOG data, RETURN data);
+//! - [`copy`]: byte windows of memory, log-data, calldata and code streams and their RLC, the
+//!   [`copy::CopyTable`] (KECCAK256, LOG data, RETURN data, the *COPY opcodes);
 //! - [`evm`]: the EVM circuit, one gadget per opcode family;
 //! - [`super_circuit`]: all of them in one constraint system per chunk;
 //! - [`mutation`]: the soundness campaign (lies told in traces, and how many are rejected);
 //! - [`mock`]: MockProver checks that skip the all-zero rows past the tallest region;
 //! - [`lint`]: the constraint-system linter (guarded tables, phases under challenges, read
-//!   columns, degree).
+//!   columns, degree);
+//! - [`testkit`]: an assembler, a trace builder, a lie builder and the circuit's verdicts, for
+//!   gadget tests.
 //!
-//! The *COPY opcodes (calldata, code, return data and memory sources) are not built on the copy
-//! circuit yet: steps that need them are reported `Unsupported`.
+//! The design these follow is `docs/spec.md`. Calls and creations are not built yet: steps
+//! that need them are reported `Unsupported`.
 
 pub mod arith;
 pub mod bitwise;
@@ -46,6 +48,7 @@ pub mod public;
 pub mod state;
 pub mod super_circuit;
 pub mod table;
+pub mod testkit;
 
 pub use error::CircuitError;
 pub use halo2_proofs;

@@ -19,7 +19,7 @@
 //! ```
 //!
 //! A transaction is either `raw` (a signed EIP-2718 envelope; the sender is recovered from
-//! its signature) or a set of fields with `sender` given. See the README for every field.
+//! its signature) or a set of fields with `sender` given. `docs/cli.md` (batch files) lists every field.
 
 use std::collections::BTreeMap;
 use std::path::Path;

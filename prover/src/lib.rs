@@ -27,3 +27,8 @@ pub use plan::{
 };
 pub use prove::{prove_batch, prove_trace, ProveOptions, ProveReport, ProvenBatch};
 pub use setup::{load_params, ParamsSource, INSECURE_SEED};
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -28,6 +28,18 @@ pub struct Totals {
     pub plain: Duration,
 }
 
+impl Totals {
+    /// `N passed, N failed, N skipped`, and the invalid transactions when there are any.
+    pub fn summary(&self) -> String {
+        let mut line =
+            format!("{} passed, {} failed, {} skipped", self.passed, self.failed, self.skipped);
+        if self.invalid_tx > 0 {
+            line += &format!(", {} invalid-tx", self.invalid_tx);
+        }
+        line
+    }
+}
+
 /// The running counts and the bar that shows them.
 pub struct Progress {
     totals: Mutex<Totals>,
@@ -96,10 +108,7 @@ impl Progress {
                 let _ = writeln!(std::io::stdout().lock(), "{line}");
             });
         }
-        self.bar.set_message(format!(
-            "{} passed, {} invalid-tx, {} failed, {} skipped",
-            t.passed, t.invalid_tx, t.failed, t.skipped
-        ));
+        self.bar.set_message(t.summary());
         self.bar.inc(1);
     }
 

@@ -157,10 +157,7 @@ pub fn run(args: StatetestArgs) -> anyhow::Result<ExitCode> {
             t.traced.as_secs_f64() / t.plain.as_secs_f64()
         );
     }
-    println!(
-        "{} passed, {} invalid-tx, {} failed, {} skipped",
-        t.passed, t.invalid_tx, t.failed, t.skipped
-    );
+    println!("{}", t.summary());
     Ok(if t.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 

@@ -13,14 +13,19 @@
 //! and each lookup column is one halo2 lookup into the θ-compressed table. Every table has an
 //! all-zero row, which compresses to zero.
 //!
-//! **Gadgets** ([`gadgets`]): one per opcode family; each states its stack reads and writes in
-//! the executor's RW order, its result, and (through [`common::OpcodeStep`]) the opcode at `pc`,
-//! stack bounds, gas and the transition. Values pushed are canonical (limbs below `2^128`),
-//! because every gadget range-checks what it computes; the stack starts empty, so every stack
-//! value is canonical.
+//! **Gadgets** (`docs/spec.md#evm-framework`): one per execution state (opcode family),
+//! self-describing ([`gadget`]: name, state, the steps it claims, the shapes it supports), all
+//! listed once in the registry ([`gadgets`]); [`dispatch`] asks the registry which gadget takes
+//! each step. A gadget states its RWs with the builder ([`builder`]: [`builder::RwLookup`] with
+//! a typed [`builder::Access`], copy streams from [`streams`]) in the executor's RW order, its
+//! result, and (through [`common::OpcodeStep`]) the opcode at `pc`, stack bounds, gas and its
+//! declarative [`transition`] (`docs/spec.md#step-transitions`); it assigns by reading the step's
+//! RWs through [`reader`] in the same order, and computes what the EVM's rules say with
+//! [`spec`]. Values pushed are canonical (limbs below `2^128`), because every gadget
+//! range-checks what it computes; the stack starts empty, so every stack value is canonical.
 //!
-//! Not built yet: calls and creations, reverts and error states, and the opcodes that copy
-//! memory ranges; a step without a gadget makes witness generation return `Unsupported`.
+//! Not built yet: calls and creations (a step without a gadget makes witness generation return
+//! `Unsupported`, naming it).
 
 pub mod assign;
 pub mod builder;

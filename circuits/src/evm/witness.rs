@@ -37,20 +37,9 @@ pub struct StepWitness<'t> {
 }
 
 impl<'t> StepWitness<'t> {
-    /// The step's RW at `index`. A malformed trace whose step has fewer RWs than its gadget
-    /// reads is a synthesis error, never a panic.
-    pub fn rw(&self, index: usize) -> Result<&'t Rw, halo2_proofs::plonk::Error> {
-        self.rws.get(index).ok_or(halo2_proofs::plonk::Error::Synthesis)
-    }
-
     /// The code whose hash is `hash`, if the trace keeps it.
     pub fn bytecode(&self, hash: U256) -> Option<&'t [u8]> {
         self.bytecodes.get(&B256::from(hash.to_be_bytes::<32>())).map(|code| code.as_ref())
-    }
-
-    /// The step's last RW (see [`StepWitness::rw`]).
-    pub fn last_rw(&self) -> Result<&'t Rw, halo2_proofs::plonk::Error> {
-        self.rws.last().ok_or(halo2_proofs::plonk::Error::Synthesis)
     }
 }
 

@@ -1,4 +1,4 @@
-//! Public inputs: what a chunk proof binds (DESIGN.md, "What a proof binds").
+//! Public inputs: what a chunk proof binds (`docs/spec.md#what-a-proof-binds`).
 //!
 //! The instance is one column of field elements, laid out by [`InstanceLayout`] from the
 //! [`ChunkParams`](crate::super_circuit::ChunkParams) only:

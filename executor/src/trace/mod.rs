@@ -1,7 +1,7 @@
 //! The execution trace: the complete, self-contained witness of one batch.
 //!
 //! A [`Trace`] is plain data (serde) and knows nothing of revm or halo2. Everything a circuit
-//! assigns is derived from it. Its shape follows the witness model of `DESIGN.md`:
+//! assigns is derived from it. Its shape follows the witness model of `docs/spec.md#witness-model`:
 //!
 //! - [`BlockContext`]: the block the batch executes in;
 //! - [`TxTrace`]: per transaction, its fields, result, and [`Step`]s;
