@@ -133,10 +133,10 @@ impl<'a, 't> StepReader<'a, 't> {
         let Some(rw) = self.w.rws.get(self.next) else {
             return Err(self.error(what(), "no more RWs".into()));
         };
-        let kind_ok = match (kind, rw.access) {
-            (Kind::Read, RwAccess::Read) | (Kind::Write, RwAccess::Write { .. }) => true,
-            _ => false,
-        };
+        let kind_ok = matches!(
+            (kind, rw.access),
+            (Kind::Read, RwAccess::Read) | (Kind::Write, RwAccess::Write { .. })
+        );
         if self.w.checked && !(kind_ok && matches(&rw.target)) {
             let found = match rw.access {
                 RwAccess::Read => format!("a read of {:?}", rw.target),

@@ -50,7 +50,7 @@ fn offset_of(value: alloy_primitives::U256) -> u64 {
 
 /// Whether a 32-byte access at `offset` touches a second word (the builder's `aligned` is 0).
 fn touches_second_word(offset: u64) -> bool {
-    offset % 32 != 0
+    !offset.is_multiple_of(32)
 }
 
 /// Words a 32-byte access at `offset` needs.

@@ -64,11 +64,12 @@ fn no_two_gadgets_claim_the_same_step() {
 
 #[test]
 fn a_step_without_a_gadget_is_named() {
-    let err = state_of(&StepKind::Op(0xf1)).unwrap_err().to_string();
+    let err = state_of(&StepKind::Op(0xf1)).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(err.contains("CALL"), "{err}");
     let err = state_of(&StepKind::Error { opcode: 0x55, error: ExecError::WriteInStaticContext })
-        .unwrap_err()
-        .to_string();
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(err.contains("WriteInStaticContext") && err.contains("SSTORE"), "{err}");
 }
 
