@@ -45,9 +45,11 @@
 
 mod circuit;
 mod stream;
+mod table;
 
-pub use circuit::{rlc_value, CopyConfig, CopyTable, StreamClaim};
+pub use circuit::{rlc_value, CopyConfig};
 pub use stream::{stream_words, trace_streams, word_span, WordStream, WORD_BYTES};
+pub use table::{CopyTable, StreamClaim};
 
 #[cfg(test)]
 mod tests;

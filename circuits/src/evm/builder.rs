@@ -4,6 +4,9 @@
 //! table; stack and RW helpers keep the RW counter and stack offsets in order, so a gadget
 //! reads like the opcode's definition. The [`super::config::EvmConfig`] multiplies everything
 //! by the step selector and the state's selector and places the lookups in lookup cells.
+//!
+//! The word types ([`Word`], [`WordCells`], [`WordBytes`], ...) live in `evm/word.rs` and the
+//! RW description ([`RwLookup`], [`Access`]) in `evm/rw_lookup.rs`; both are re-exported here.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Expression;
@@ -20,187 +23,14 @@ use crate::state::RwTag;
 use crate::table::{BlockField, FixedTableTag, TxField};
 use zkevm_executor::trace::{AccountField, CallContextField};
 
+pub use super::rw_lookup::{Access, RwLookup};
+pub use super::word::{
+    from_bytes, two_pow_128, IsZeroCells, Word, WordBytes, WordCells, WordEqualCells,
+};
+
 /// The highest degree of a gadget's constraint or lookup entry, conditions included: the EVM
 /// gate multiplies each by the step's fixed selector and the state's selector cell.
 pub const GADGET_DEGREE: usize = crate::lint::MAX_DEGREE - 2;
-
-/// A 256-bit word as `(lo, hi)` 128-bit limb expressions.
-#[derive(Clone, Debug)]
-pub struct Word<F: PrimeField> {
-    /// Low 128 bits.
-    pub lo: Expression<F>,
-    /// High 128 bits.
-    pub hi: Expression<F>,
-}
-
-impl<F: PrimeField> Word<F> {
-    /// A word below `2^128`.
-    pub fn small(value: Expression<F>) -> Self {
-        Self { lo: value, hi: constant(0) }
-    }
-
-    /// The zero word.
-    pub fn zero() -> Self {
-        Self::small(constant(0))
-    }
-}
-
-/// A word held in two general cells (canonical because of where it comes from).
-#[derive(Clone, Copy, Debug)]
-pub struct WordCells {
-    /// Low limb.
-    pub lo: Cell,
-    /// High limb.
-    pub hi: Cell,
-}
-
-impl WordCells {
-    /// The word as expressions.
-    pub fn expr<F: PrimeField>(&self) -> Word<F> {
-        Word { lo: self.lo.expr(), hi: self.hi.expr() }
-    }
-}
-
-/// A word held as 32 range-checked little-endian bytes: canonical by construction.
-#[derive(Clone, Copy, Debug)]
-pub struct WordBytes {
-    /// Byte `i` is the coefficient of `256^i`.
-    pub bytes: [Cell; 32],
-}
-
-impl WordBytes {
-    /// The word as limb expressions.
-    pub fn expr<F: PrimeField>(&self) -> Word<F> {
-        let limb = |cells: &[Cell]| {
-            cells.iter().rev().fold(constant(0), |acc, c| acc * constant(256) + c.expr())
-        };
-        Word { lo: limb(&self.bytes[..16]), hi: limb(&self.bytes[16..]) }
-    }
-}
-
-/// The cells of an IsZero check.
-#[derive(Clone, Copy, Debug)]
-pub struct IsZeroCells {
-    /// Inverse of the value, or 0.
-    pub inverse: Cell,
-    /// 1 if the value is zero.
-    pub is_zero: Cell,
-}
-
-/// The cells of a word comparison.
-#[derive(Clone, Copy, Debug)]
-pub struct WordEqualCells {
-    /// Low limbs equal.
-    pub lo: IsZeroCells,
-    /// High limbs equal.
-    pub hi: IsZeroCells,
-    /// Both equal.
-    pub equal: Cell,
-}
-
-/// Whether an RW reads its location or writes it, and then the value the write replaces
-/// (which the state circuit pins to the location's previous value).
-#[derive(Clone, Debug)]
-pub enum Access<F: PrimeField> {
-    /// Reads the value (its `value_prev` is the value itself).
-    Read,
-    /// Writes the value over this previous one.
-    Write(Word<F>),
-}
-
-impl<F: PrimeField> Access<F> {
-    fn is_write(&self) -> bool {
-        matches!(self, Access::Write(_))
-    }
-
-    /// The RW's `value_prev` for `value`.
-    fn value_prev(&self, value: &Word<F>) -> Word<F> {
-        match self {
-            Access::Read => value.clone(),
-            Access::Write(prev) => prev.clone(),
-        }
-    }
-}
-
-/// One RW a step makes: its location, value and auxiliary value (the RW counter and whether
-/// it reads or writes are the builder's and the caller's).
-#[derive(Clone, Debug)]
-pub struct RwLookup<F: PrimeField> {
-    /// What kind of location.
-    pub tag: RwTag,
-    /// The call, transaction or 0 the location belongs to.
-    pub id: Expression<F>,
-    /// The address (stack slot, memory word, account, log id).
-    pub address: Expression<F>,
-    /// The field (account field, call-context field, receipt field, log field).
-    pub field_tag: Expression<F>,
-    /// The key (storage slot, log topic index).
-    pub key: Word<F>,
-    /// The value read or written.
-    pub value: Word<F>,
-    /// The auxiliary value (a storage slot's value at the start of the transaction).
-    pub aux: Word<F>,
-}
-
-impl<F: PrimeField> RwLookup<F> {
-    /// `value` at `(tag, id, address)`, with no field, key or auxiliary value.
-    pub fn new(tag: RwTag, id: Expression<F>, address: Expression<F>, value: Word<F>) -> Self {
-        Self {
-            tag,
-            id,
-            address,
-            field_tag: constant(0),
-            key: Word::zero(),
-            value,
-            aux: Word::zero(),
-        }
-    }
-
-    /// With field `field_tag`.
-    pub fn field(mut self, field_tag: Expression<F>) -> Self {
-        self.field_tag = field_tag;
-        self
-    }
-
-    /// With key `key`.
-    pub fn key(mut self, key: Word<F>) -> Self {
-        self.key = key;
-        self
-    }
-
-    /// With auxiliary value `aux`.
-    pub fn aux(mut self, aux: Word<F>) -> Self {
-        self.aux = aux;
-        self
-    }
-
-    /// The RW-table lookup tuple at `rw_counter`: `(1, rw_counter, is_write, tag, id,
-    /// address, field, key, value, value_prev, aux)`.
-    fn tuple(
-        &self,
-        rw_counter: Expression<F>,
-        is_write: bool,
-        value_prev: &Word<F>,
-    ) -> Vec<Expression<F>> {
-        vec![
-            constant(1),
-            rw_counter,
-            constant(is_write as u64),
-            constant(self.tag as u64),
-            self.id.clone(),
-            self.address.clone(),
-            self.field_tag.clone(),
-            self.key.lo.clone(),
-            self.key.hi.clone(),
-            self.value.lo.clone(),
-            self.value.hi.clone(),
-            value_prev.lo.clone(),
-            value_prev.hi.clone(),
-            self.aux.lo.clone(),
-            self.aux.hi.clone(),
-        ]
-    }
-}
 
 /// What a gadget stated, before the selectors are applied.
 #[derive(Debug)]
@@ -764,14 +594,4 @@ impl<F: PrimeField> EvmBuilder<F> {
             usage,
         }
     }
-}
-
-/// `a + b·256 + …` for little-endian byte cells.
-pub fn from_bytes<F: PrimeField>(bytes: &[Cell]) -> Expression<F> {
-    bytes.iter().rev().fold(constant(0), |acc, c| acc * constant(256) + c.expr())
-}
-
-/// `2^128`, the weight of a word's high limb.
-pub fn two_pow_128<F: PrimeField>() -> Expression<F> {
-    Expression::Constant(F::from_u128(1 << 64) * F::from_u128(1 << 64))
 }

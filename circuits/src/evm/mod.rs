@@ -40,12 +40,14 @@ pub mod gadgets;
 pub mod memory;
 pub mod mul_add;
 pub mod reader;
+mod rw_lookup;
 pub mod shift_amount;
 pub mod spec;
 pub mod step;
 pub mod streams;
 pub mod transition;
 pub mod witness;
+mod word;
 
 pub use config::{EvmConfig, EvmTables};
 pub use execution_state::ExecutionState;

@@ -25,6 +25,7 @@ pub mod cells;
 pub mod classify;
 pub mod forgery;
 pub mod forgery_campaign;
+mod forgery_probe;
 pub mod forgery_report;
 pub mod kind;
 pub mod mutate;

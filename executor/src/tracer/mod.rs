@@ -3,6 +3,7 @@
 //! - [`opcode_io`]: per-opcode memory ranges, call-context reads and account accesses;
 //! - `recorder`: the trace under construction and its primitive operations;
 //! - `steps`: one step per opcode, with its stack, memory and state RWs;
+//! - `copies`: the copy events, keccak inputs and log writes of the opcodes that move bytes;
 //! - `frames`: entering and leaving calls and creates;
 //! - `journal_sync`: state changes read off revm's journal (fees, transfers, reverts);
 //! - `transactions`: BeginTx/EndTx and assembling the final trace.
@@ -11,6 +12,7 @@
 //! sub-call results) is compared with what revm did; any difference is an error, so a
 //! recorder bug cannot silently produce a wrong trace.
 
+mod copies;
 mod frames;
 mod inspector;
 mod journal_sync;

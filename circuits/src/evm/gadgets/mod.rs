@@ -17,6 +17,7 @@ mod account_access;
 mod add_sub;
 mod arith;
 pub mod begin_tx;
+mod begin_tx_fees;
 mod bitwise;
 mod blobhash;
 mod blockhash;
