@@ -59,6 +59,8 @@ pub struct CellUsage {
 pub struct EvmBuilder<F: PrimeField> {
     /// The gadget being configured (named in degree errors).
     gadget: &'static str,
+    /// Every execution state, in selector order (the registry's).
+    states: Vec<ExecutionState>,
     /// The step state at this step.
     pub cur: StepExprs<F>,
     /// The step state at the next step.
@@ -103,9 +105,11 @@ impl<F: PrimeField> EvmBuilder<F> {
         cells: CellManager,
         selectors: Vec<halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>>,
         rw_capacity: Expression<F>,
+        states: &[ExecutionState],
     ) -> Self {
         Self {
             gadget,
+            states: states.to_vec(),
             next,
             cells,
             selectors,
@@ -152,6 +156,11 @@ impl<F: PrimeField> EvmBuilder<F> {
             cb.lookup(LookupTable::Rw, "reversion: the write is undone", tuple);
         });
         self.reversible_offset = self.reversible_offset.clone() + step;
+    }
+
+    /// The states that run an opcode, in selector order.
+    pub fn opcode_states(&self) -> Vec<ExecutionState> {
+        self.states.iter().copied().filter(|s| s.is_opcode()).collect()
     }
 
     /// 1 if the next step runs `state`.

@@ -118,8 +118,10 @@ pub struct EvmConfig<F: PrimeField> {
     pub challenges: Challenges,
     gadgets: Vec<Box<dyn StepGadget<F>>>,
     lookups: Vec<StateLookups<F>>,
-    /// Cells each state's gadget uses, in [`ExecutionState::ALL`] order.
+    /// Cells each state's gadget uses, in selector order.
     pub usage: Vec<(ExecutionState, CellUsage)>,
+    /// Every execution state, in selector order (the registry's).
+    pub states: Vec<ExecutionState>,
 }
 
 impl<F: PrimeField> EvmConfig<F> {
@@ -138,7 +140,8 @@ impl<F: PrimeField> EvmConfig<F> {
             (meta.fixed_column(), meta.fixed_column(), meta.fixed_column());
         let rw_capacity = meta.fixed_column();
         let step = StepColumns::configure(meta);
-        let selector_columns = ExecutionState::ALL.len().div_ceil(STEP_HEIGHT);
+        let states: Vec<ExecutionState> = gadgets::descriptors().iter().map(|d| d.state).collect();
+        let selector_columns = states.len().div_ceil(STEP_HEIGHT);
         let selectors: Vec<_> = (0..selector_columns).map(|_| meta.advice_column()).collect();
         let mut grid = Vec::new();
         for _ in 0..GENERAL_COLUMNS {
@@ -166,7 +169,7 @@ impl<F: PrimeField> EvmConfig<F> {
         let q = q_step.cur();
         let mut state_gate = ConstraintBuilder::new();
         let mut one_hot = constant(0);
-        for state in ExecutionState::ALL {
+        for &state in &states {
             let sel = selector_cell(&selectors, state).expr();
             state_gate.require_boolean("evm: state selector is boolean", sel.clone());
             one_hot = one_hot + sel;
@@ -202,8 +205,8 @@ impl<F: PrimeField> EvmConfig<F> {
             .map(|(table, cells)| (*table, vec![constant(0); cells.len()]))
             .collect();
         let mut gadgets_by_state: Vec<Option<Box<dyn StepGadget<F>>>> =
-            (0..ExecutionState::ALL.len()).map(|_| None).collect();
-        let mut lookups: Vec<StateLookups<F>> = vec![Vec::new(); ExecutionState::ALL.len()];
+            (0..states.len()).map(|_| None).collect();
+        let mut lookups: Vec<StateLookups<F>> = vec![Vec::new(); states.len()];
         let mut usage = Vec::new();
         for (register, gadget) in gadgets::registry::<F>().into_iter().zip(gadgets::descriptors()) {
             let cells = CellManager::new(&grid, STEP_HEIGHT);
@@ -214,6 +217,7 @@ impl<F: PrimeField> EvmConfig<F> {
                 cells,
                 selectors.clone(),
                 rw_capacity.cur(),
+                &states,
             );
             let (state, gadget) = register(&mut cb);
             let GadgetSpec { constraints, lookups: declared, usage: cells_used } = cb.finish();
@@ -249,7 +253,7 @@ impl<F: PrimeField> EvmConfig<F> {
         }
         let gadgets: Vec<Box<dyn StepGadget<F>>> = gadgets_by_state
             .into_iter()
-            .zip(ExecutionState::ALL)
+            .zip(states.iter().copied())
             .map(|(g, state)| g.unwrap_or_else(|| panic!("no gadget registered for {state:?}")))
             .collect();
 
@@ -314,6 +318,7 @@ impl<F: PrimeField> EvmConfig<F> {
             gadgets,
             lookups,
             usage,
+            states,
         }
     }
 
@@ -356,7 +361,7 @@ impl<F: PrimeField> EvmConfig<F> {
         offset: usize,
         state: ExecutionState,
     ) {
-        for s in ExecutionState::ALL {
+        for &s in &self.states {
             let cell = self.selector_cell(s);
             cell.assign(region, offset, Value::known(F::from((s == state) as u64)));
         }
@@ -392,7 +397,7 @@ impl<F: PrimeField> EvmConfig<F> {
                 a.remember(column.index(), STEP_HEIGHT as i32, value);
             }
             a.remember_fixed(self.rw_capacity.index(), 0, F::from(rw_capacity as u64));
-            for state in ExecutionState::ALL {
+            for &state in &self.states {
                 a.assign_u64(self.selector_cell(state), (state == w.state) as u64);
             }
             self.gadgets[w.state.index()].assign(&mut a, w)?;

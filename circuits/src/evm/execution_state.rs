@@ -53,26 +53,18 @@ pub enum ExecutionState {
     CallContext,
     /// SELFBALANCE.
     SelfBalance,
+    /// CODESIZE.
+    CodeSize,
     /// BALANCE (warm/cold account access).
     Balance,
     /// EXTCODEHASH (warm/cold account access).
     ExtCodeHash,
     /// EXTCODESIZE (warm/cold account access).
     ExtCodeSize,
-    /// CODESIZE.
-    CodeSize,
     /// CALLDATALOAD.
     CallDataLoad,
     /// CALLDATACOPY (root call).
     CallDataCopy,
-    /// CODECOPY.
-    CodeCopy,
-    /// EXTCODECOPY (warm/cold account access).
-    ExtCodeCopy,
-    /// BLOBHASH (no blobs: always 0).
-    BlobHash,
-    /// BLOCKHASH (the 256-block window).
-    BlockHash,
     /// SLOAD.
     Sload,
     /// SSTORE.
@@ -131,6 +123,14 @@ pub enum ExecutionState {
     /// Out of gas on an opcode priced by a memory range (MLOAD … LOG4): all gas is consumed,
     /// writes are undone.
     ErrorOutOfGasMemory,
+    /// CODECOPY.
+    CodeCopy,
+    /// EXTCODECOPY (warm/cold account access).
+    ExtCodeCopy,
+    /// BLOBHASH (no blobs: always 0).
+    BlobHash,
+    /// BLOCKHASH (the 256-block window).
+    BlockHash,
     /// EXP with less gas than its exponent's byte length prices it at: all gas is consumed,
     /// writes are undone.
     ErrorOutOfGasExp,
@@ -140,76 +140,10 @@ pub enum ExecutionState {
 }
 
 impl ExecutionState {
-    /// Every state, in selector order.
-    pub const ALL: [ExecutionState; 63] = [
-        ExecutionState::BeginTx,
-        ExecutionState::EndTx,
-        ExecutionState::Padding,
-        ExecutionState::EndBlock,
-        ExecutionState::Stop,
-        ExecutionState::Return,
-        ExecutionState::AddSub,
-        ExecutionState::Mul,
-        ExecutionState::DivMod,
-        ExecutionState::SignedModArith,
-        ExecutionState::Exp,
-        ExecutionState::SignExtend,
-        ExecutionState::Byte,
-        ExecutionState::Shl,
-        ExecutionState::ShrSar,
-        ExecutionState::Bitwise,
-        ExecutionState::Comparator,
-        ExecutionState::Eq,
-        ExecutionState::IsZero,
-        ExecutionState::Not,
-        ExecutionState::BlockContext,
-        ExecutionState::TxContext,
-        ExecutionState::CallContext,
-        ExecutionState::SelfBalance,
-        ExecutionState::CodeSize,
-        ExecutionState::Balance,
-        ExecutionState::ExtCodeHash,
-        ExecutionState::ExtCodeSize,
-        ExecutionState::CallDataLoad,
-        ExecutionState::CallDataCopy,
-        ExecutionState::Sload,
-        ExecutionState::Sstore,
-        ExecutionState::Tload,
-        ExecutionState::Tstore,
-        ExecutionState::Push,
-        ExecutionState::Pop,
-        ExecutionState::Dup,
-        ExecutionState::Swap,
-        ExecutionState::JumpDest,
-        ExecutionState::Pc,
-        ExecutionState::Gas,
-        ExecutionState::Msize,
-        ExecutionState::Mload,
-        ExecutionState::Mstore,
-        ExecutionState::Mstore8,
-        ExecutionState::Jump,
-        ExecutionState::JumpI,
-        ExecutionState::Sha3,
-        ExecutionState::Mcopy,
-        ExecutionState::Log,
-        ExecutionState::Revert,
-        ExecutionState::ErrorHalt,
-        ExecutionState::ErrorInvalidJump,
-        ExecutionState::ErrorOutOfGasSstore,
-        ExecutionState::ReturnDataCopy,
-        ExecutionState::ErrorReturnDataOutOfBounds,
-        ExecutionState::ErrorOutOfGasMemory,
-        ExecutionState::CodeCopy,
-        ExecutionState::ExtCodeCopy,
-        ExecutionState::BlobHash,
-        ExecutionState::BlockHash,
-        ExecutionState::ErrorOutOfGasExp,
-        ExecutionState::ErrorOutOfGasMcopy,
-    ];
-
-    /// Index of the state's selector cell.
+    /// Index of the state's selector cell: its place in the registry, which lists the states
+    /// in declaration order (a test checks it).
     pub fn index(self) -> usize {
-        Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
+        self as usize
     }
 
     /// Whether the state runs an opcode of the current call's code.

@@ -122,7 +122,7 @@ impl<F: PrimeField> StepTransition<F> {
             rw_counter: Transition::Delta(cb.rw_count()),
             call_id: Transition::Same,
             tx_id: Transition::Same,
-            next_states: NextStates::OneOf("an opcode follows", opcode_states()),
+            next_states: NextStates::OneOf("an opcode follows", cb.opcode_states()),
             code_hash: Transition::Same,
             pc: Transition::Delta(constant(1)),
             stack_pointer: Transition::Delta(cb.stack_delta_expr()),
@@ -216,7 +216,7 @@ impl<F: PrimeField> StepTransition<F> {
             rw_counter: Transition::Delta(cb.rw_count()),
             call_id: Transition::To(callee.call_id),
             tx_id: Transition::Same,
-            next_states: NextStates::OneOf("a callee's opcode follows", opcode_states()),
+            next_states: NextStates::OneOf("a callee's opcode follows", cb.opcode_states()),
             code_hash: Transition::To(callee.code_hash.0),
             code_hash_hi: Some(callee.code_hash.1),
             pc: Transition::To(constant(0)),
@@ -241,7 +241,7 @@ impl<F: PrimeField> StepTransition<F> {
             rw_counter: Transition::Delta(cb.rw_count()),
             call_id: Transition::To(caller.call_id),
             tx_id: Transition::Same,
-            next_states: NextStates::OneOf("the caller's opcode follows", opcode_states()),
+            next_states: NextStates::OneOf("the caller's opcode follows", cb.opcode_states()),
             code_hash: Transition::To(caller.code_hash.0),
             code_hash_hi: Some(caller.code_hash.1),
             pc: Transition::To(caller.pc),
@@ -338,9 +338,4 @@ pub struct CallFrame<F: PrimeField> {
     pub is_persistent: Expression<F>,
     /// The last RW counter of its reversion range.
     pub rw_counter_end_of_reversion: Expression<F>,
-}
-
-/// The states that run an opcode.
-pub fn opcode_states() -> Vec<ExecutionState> {
-    ExecutionState::ALL.into_iter().filter(|s| s.is_opcode()).collect()
 }

@@ -29,7 +29,6 @@ use crate::evm::common::require_no_code_state;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::reader::StepReader;
-use crate::evm::transition::opcode_states;
 use crate::evm::witness::StepWitness;
 use crate::keccak::hash_halves;
 use crate::state::rw_row::{account_field_tag, address_word, word_limbs};
@@ -397,7 +396,8 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
             );
         });
         cb.when(has_code, |cb| {
-            cb.require_next_in("BeginTx: the code runs", &opcode_states());
+            let opcode_states = cb.opcode_states();
+            cb.require_next_in("BeginTx: the code runs", &opcode_states);
             cb.require_zero("BeginTx: code starts at pc 0", next.pc);
             cb.require_zero("BeginTx: empty stack", next.stack_pointer);
             cb.require_zero("BeginTx: empty memory", next.memory_word_size);

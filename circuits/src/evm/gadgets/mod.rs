@@ -3,7 +3,7 @@
 //! Each gadget is self-describing ([`super::gadget`]: its name, its state, the steps it claims,
 //! the shapes it supports, its constraints and its assignment). The list below is the only
 //! list of gadgets: the configuration, the choice of a step's state and the support checks all
-//! read it, and a test checks it against [`ExecutionState::ALL`].
+//! read it, and a test checks that it follows [`ExecutionState`]'s declaration order.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
 use zkevm_executor::trace::StepKind;

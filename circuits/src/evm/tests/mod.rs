@@ -210,7 +210,7 @@ fn the_shape_report_lists_every_state() {
     let report = super::config::shape_markdown::<Fr>();
     eprintln!("{report}");
     let rows = report.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| state")).count();
-    assert_eq!(rows, super::ExecutionState::ALL.len());
+    assert_eq!(rows, crate::evm::gadgets::descriptors().len());
 }
 
 mod account_access;
