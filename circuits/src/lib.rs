@@ -49,6 +49,8 @@ pub mod state;
 pub mod super_circuit;
 pub mod table;
 pub mod testkit;
+pub mod version;
 
 pub use error::CircuitError;
 pub use halo2_proofs;
+pub use version::CIRCUIT_VERSION;

@@ -23,9 +23,8 @@ use zkevm_verifier::VerifierKey;
 use crate::cache::Cache;
 use crate::error::ProverError;
 
-/// Bumped whenever the circuit changes in a way that changes its keys; part of the cache
-/// digest.
-pub const CIRCUIT_VERSION: u32 = 26;
+/// The circuit's version ([`zkevm_circuits::version`]); part of the cache digest.
+pub use zkevm_circuits::CIRCUIT_VERSION;
 
 /// The cache name of the keys of `chunk` under `params`.
 pub fn key_digest(chunk: &ChunkParams, params: &ParamsKZG<Bn256>) -> String {

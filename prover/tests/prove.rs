@@ -186,14 +186,14 @@ fn a_transaction_too_large_for_a_chunk_is_named() {
     assert_eq!(second.txs[0].nonce, 1);
 }
 
-/// The fingerprints the verifier pins (`verifier/pinned_vk_fingerprints.txt`) are those of
+/// The fingerprints the verifier pins (`circuits/pinned_vk_fingerprints.txt`) are those of
 /// every preset's verifying key under the insecure setup. Regenerate after a deliberate circuit
-/// change (and a new `keys::CIRCUIT_VERSION`) with
+/// change (and a new `zkevm_circuits::CIRCUIT_VERSION`) with
 /// `ZKEVM_REGENERATE_FIXTURES=1 cargo test --release -p zkevm-prover --test prove`.
 #[test]
 fn every_preset_verifying_key_is_pinned_in_the_verifier() {
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../verifier/pinned_vk_fingerprints.txt");
+        .join("../circuits/pinned_vk_fingerprints.txt");
     let dir = tempfile::tempdir().expect("tempdir");
     let cache = Cache::at(dir.path());
     let mut lines = String::new();
@@ -211,7 +211,7 @@ fn every_preset_verifying_key_is_pinned_in_the_verifier() {
     }
     assert_eq!(
         lines, PINNED_VK_FINGERPRINTS,
-        "a preset's verifying key changed; if deliberate, bump keys::CIRCUIT_VERSION and \
+        "a preset's verifying key changed; if deliberate, bump zkevm_circuits::CIRCUIT_VERSION and \
          regenerate with ZKEVM_REGENERATE_FIXTURES=1"
     );
 }

@@ -1,6 +1,7 @@
 //! Verifying-key fingerprints pinned for this circuit version under the insecure
 //! deterministic setup (public seed): one line per chunk-parameter preset in
-//! `pinned_vk_fingerprints.txt`, `<fingerprint hex> <chunk parameters as JSON>`.
+//! `circuits/pinned_vk_fingerprints.txt` ([`zkevm_circuits::version`]), `<fingerprint hex>
+//! <chunk parameters as JSON>`.
 //!
 //! A verifier must not trust a key that someone else wrote to a cache: the prover writes the
 //! cache, and a key of its choosing accepts proofs of its choosing. Under the insecure setup
@@ -14,7 +15,7 @@ use crate::error::VerifyError;
 use crate::key::VerifierKey;
 
 /// The pinned fingerprints, as committed.
-pub const PINNED_VK_FINGERPRINTS: &str = include_str!("../pinned_vk_fingerprints.txt");
+pub use zkevm_circuits::version::PINNED_VK_FINGERPRINTS;
 
 /// The fingerprint pinned for `chunk` under the insecure setup, if `chunk` is pinned.
 pub fn pinned_insecure_fingerprint(chunk: &ChunkParams) -> Option<[u8; 32]> {
