@@ -16,6 +16,7 @@
 
 pub mod batch;
 pub mod chunk;
+mod collision;
 pub mod demo;
 mod error;
 pub mod mpt;

@@ -1,5 +1,6 @@
 //! Executing a batch on revm with the tracing inspector, and without it.
 
+use crate::collision::CreateCollisionGuard;
 use std::collections::{BTreeMap, BTreeSet};
 
 use alloy_primitives::{Address, Log, B256, U256};
@@ -104,10 +105,10 @@ pub fn execute_plain(input: &ExecutionInput) -> Result<Execution, ExecutorError>
         .with_block(input.block.clone())
         .with_cfg(input.cfg.clone())
         .with_db(state);
-    let mut evm = ctx.build_mainnet();
+    let mut evm = ctx.build_mainnet_with_inspector(collision_guard(input));
     let mut statuses = Vec::with_capacity(input.txs.len());
     for tx in &input.txs {
-        match evm.transact_one(tx.clone()) {
+        match evm.inspect_one_tx(tx.clone()) {
             Ok(result) => {
                 evm.commit_inner();
                 statuses.push(TxStatus::Executed(result));
@@ -145,8 +146,7 @@ pub fn execute_traced_within(
         .with_block(input.block.clone())
         .with_cfg(input.cfg.clone())
         .with_db(state);
-    let mut recorder =
-        TraceRecorder::new(precompiles, max_rws, accounts_with_storage(&input.pre_state));
+    let mut recorder = TraceRecorder::new(precompiles, max_rws, collision_guard(input));
     recorder.cumulative_gas = input.gas_used_before;
     let mut evm = ctx.build_mainnet_with_inspector(recorder);
     let mut statuses = Vec::with_capacity(input.txs.len());
@@ -179,9 +179,13 @@ pub fn execute_traced_within(
     Ok(TracedExecution { trace, execution })
 }
 
-/// Pre-state accounts with a nonzero storage slot. An account without code and with nonce 0
-/// can only hold storage from the pre-state (no code runs at its address), so these are the
-/// addresses where a create collides on storage alone (EIP-7610).
+/// EIP-7610's check for a batch, shared by plain and traced runs: the pre-state accounts
+/// with a nonzero storage slot.
+fn collision_guard(input: &ExecutionInput) -> CreateCollisionGuard {
+    CreateCollisionGuard::new(accounts_with_storage(&input.pre_state))
+}
+
+/// Pre-state accounts with a nonzero storage slot (see [`CreateCollisionGuard`]).
 fn accounts_with_storage(pre_state: &CacheState) -> BTreeSet<Address> {
     pre_state
         .accounts

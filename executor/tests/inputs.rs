@@ -279,3 +279,25 @@ fn an_invalid_transaction_the_test_expects_is_its_own_outcome() {
         }
     }
 }
+
+/// EIP-7610 is part of the EVM set-up of every run: a create at an address that holds storage
+/// collides in a plain run as in a traced one, and both reach the state the test expects.
+#[test]
+fn a_create_colliding_on_storage_alone_fails_in_plain_and_traced_runs() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/statetests/stSStoreTest/InitCollisionParis.json");
+    if !path.exists() {
+        eprintln!("skipping: {} is absent", path.display());
+        return;
+    }
+    let fork = statetest::parse_fork("Cancun").expect("fork");
+    let entries = statetest::load_entries(&path, &fork).expect("loads");
+    assert!(!entries.is_empty());
+    for entry in &entries {
+        let input = entry.input.as_ref().expect("the transaction builds");
+        let plain = zkevm_executor::run::execute_plain(input).expect("plain run");
+        let traced = zkevm_executor::execute_traced(input).expect("traced run").execution;
+        assert_eq!(plain.state_root, entry.expected_hash, "{}: plain", entry.id);
+        assert_eq!(traced.state_root, entry.expected_hash, "{}: traced", entry.id);
+    }
+}

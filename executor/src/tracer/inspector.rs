@@ -3,7 +3,7 @@
 use revm::handler::{FrameResult, MainnetContext};
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::interpreter::interpreter_types::LoopControl;
-use revm::interpreter::{FrameInput, InstructionResult, Interpreter};
+use revm::interpreter::{FrameInput, Interpreter};
 use revm::{Database, Inspector};
 
 use super::frames::FrameInfo;
@@ -15,14 +15,11 @@ impl<DB: Database> Inspector<MainnetContext<DB>, EthInterpreter> for TraceRecord
         interp: &mut Interpreter<EthInterpreter>,
         ctx: &mut MainnetContext<DB>,
     ) {
-        // Execution, not recording: checked even when recording has stopped.
-        let address = interp.input.target_address;
-        let is_create = interp.input.bytecode_address.is_none();
-        if is_create && self.storage_accounts.contains(&address) {
-            // EIP-7610: revm 43 checks only the nonce and code of a create's address.
-            interp.halt(InstructionResult::CreateCollision);
+        // Execution, not recording: checked even when recording has stopped, as in a plain run.
+        if self.collisions.check(interp) {
             return;
         }
+        let address = interp.input.target_address;
         if self.stopped() {
             return;
         }

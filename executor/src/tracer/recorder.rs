@@ -1,7 +1,8 @@
 //! The recorder: the trace under construction and the primitive operations that extend it
 //! (push an RW, open and close a step, a frame, a transaction).
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::collision::CreateCollisionGuard;
+use std::collections::BTreeMap;
 
 use alloy_primitives::map::{HashMap, HashSet};
 
@@ -108,8 +109,8 @@ pub struct TraceRecorder {
     /// Set when the trace outgrew `max_rws`: everything recorded is dropped and the hooks do
     /// nothing more.
     pub(crate) overflowed: bool,
-    /// Accounts whose storage is not empty: a create at one of them collides (EIP-7610).
-    pub(crate) storage_accounts: BTreeSet<Address>,
+    /// EIP-7610's check, the same as a plain run's.
+    pub(crate) collisions: CreateCollisionGuard,
 }
 
 /// [`InitialState`] over a revm database: values at the start of the current transaction.
@@ -136,9 +137,9 @@ impl TraceRecorder {
     pub(crate) fn new(
         precompiles: Vec<Address>,
         max_rws: Option<usize>,
-        storage_accounts: BTreeSet<Address>,
+        collisions: CreateCollisionGuard,
     ) -> Self {
-        Self { precompiles, max_rws, storage_accounts, ..Default::default() }
+        Self { precompiles, max_rws, collisions, ..Default::default() }
     }
 
     /// Whether recording has stopped; checks the RW budget first.
