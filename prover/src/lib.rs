@@ -25,7 +25,9 @@ pub use error::ProverError;
 pub use plan::{
     plan, preset_name, smallest_preset, Chunk, CHUNK_PRESETS, DEFAULT_CHUNK, LARGE_CHUNK,
 };
-pub use prove::{prove_batch, prove_trace, ProveOptions, ProveReport, ProvenBatch};
+pub use prove::{
+    prove_batch, prove_trace, ProveOptions, ProveReport, ProvenBatch, PROGRESS_TARGET,
+};
 pub use setup::{load_params, ParamsSource, INSECURE_SEED};
 
 /// The README's examples, compiled as doc tests.

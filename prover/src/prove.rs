@@ -10,7 +10,6 @@ use halo2_proofs::plonk::{create_proof, ProvingKey};
 use halo2_proofs::poly::kzg::commitment::{KZGCommitmentScheme, ParamsKZG};
 use halo2_proofs::poly::kzg::multiopen::ProverSHPLONK;
 use halo2_proofs::transcript::{Blake2bWrite, Challenge255, TranscriptWriterBuffer};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
 use zkevm_circuits::CircuitError;
@@ -34,7 +33,9 @@ pub struct ProveOptions {
     pub jobs: usize,
     /// Where parameters and keys are cached.
     pub cache: Cache,
-    /// Show progress bars on stderr.
+    /// Emit progress events: a `tracing` event at target [`PROGRESS_TARGET`] when proving
+    /// starts (field `chunks`) and after each chunk (field `proven`), for whoever draws
+    /// progress (the CLI's bar).
     pub progress: bool,
     /// Memory budget in MiB: fewer chunks are proven at once when each needs more than its
     /// share (an estimate from the circuit's size).
@@ -128,6 +129,9 @@ fn witness_error(chunk: usize, e: CircuitError) -> ProverError {
     }
 }
 
+/// The `tracing` target of progress events (see [`ProveOptions::progress`]).
+pub const PROGRESS_TARGET: &str = "zkevm::progress";
+
 /// Proves the batch `input` (`context` names it in messages) as `options` say.
 pub fn prove_batch(
     input: &ExecutionInput,
@@ -202,16 +206,11 @@ fn prove_circuits(
     }
     let jobs = jobs.min(circuits.len()).max(1);
 
-    let bar = if options.progress {
-        ProgressBar::with_draw_target(Some(circuits.len() as u64), ProgressDrawTarget::stderr())
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} proving chunks {pos}/{len} [{elapsed}] {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar.enable_steady_tick(Duration::from_millis(200));
+    let _span = tracing::info_span!("prove_chunks", chunks = circuits.len(), k).entered();
+    if options.progress {
+        tracing::info!(target: PROGRESS_TARGET, chunks = circuits.len() as u64, "proving chunks");
+    }
+    let proven_count = std::sync::atomic::AtomicU64::new(0);
     // Chunks run `jobs` at a time; each proof uses the whole pool for its own parallel work.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cores.max(jobs))
@@ -227,7 +226,10 @@ fn prove_circuits(
                     let index = batch * jobs + offset;
                     let started = Instant::now();
                     let proof = prove_chunk(index, circuit, &params, &pk)?;
-                    bar.inc(1);
+                    let done = proven_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if options.progress {
+                        tracing::info!(target: PROGRESS_TARGET, proven = done + 1, "chunk proven");
+                    }
                     let artifact = ProofArtifact {
                         chunk_index: index as u64,
                         chunk_params: options.chunk,
@@ -242,7 +244,6 @@ fn prove_circuits(
         })?;
         proven.extend(done);
     }
-    bar.finish_and_clear();
 
     let statement = BatchStatement::new(circuits.iter().map(|c| c.statement().clone()).collect());
     let report = ProveReport {

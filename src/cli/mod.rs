@@ -1,6 +1,7 @@
 //! Command-line parsing and dispatch.
 
 mod bench;
+mod chunk_bar;
 mod deadline;
 mod journal;
 mod mock;

@@ -74,6 +74,7 @@ pub fn run(args: ProveArgs) -> anyhow::Result<ExitCode> {
         progress: true,
         max_memory_mib: args.max_memory,
     };
+    super::chunk_bar::install();
     let proven =
         prove_batch(&input, &context, &options).with_context(|| format!("proving {context}"))?;
     std::fs::create_dir_all(&args.out)
