@@ -52,6 +52,9 @@ pub struct CellUsage {
     pub bytes: usize,
     /// Lookups, all tables together.
     pub lookups: usize,
+    /// The rows its cells and lookups reach (the tallest column it uses): the step height it
+    /// needs, selectors aside.
+    pub rows: usize,
 }
 
 /// The builder one gadget configures with.
@@ -596,6 +599,7 @@ impl<F: PrimeField> EvmBuilder<F> {
             general: self.cells.used(CellType::General),
             bytes: self.cells.used(CellType::Byte),
             lookups: self.lookups.len(),
+            rows: self.cells.rows_used(),
         };
         GadgetSpec {
             constraints: self.constraints.into_constraints(),

@@ -141,6 +141,11 @@ impl CellManager {
         Cell { column: column.column, rotation: column.used - 1 }
     }
 
+    /// The rows used so far: the tallest column's.
+    pub fn rows_used(&self) -> usize {
+        self.columns.iter().map(|c| c.used).max().unwrap_or(0)
+    }
+
     /// Cells of `cell_type` used so far.
     pub fn used(&self, cell_type: CellType) -> usize {
         self.columns.iter().filter(|c| c.cell_type == cell_type).map(|c| c.used).sum()

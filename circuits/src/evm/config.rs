@@ -220,7 +220,12 @@ impl<F: PrimeField> EvmConfig<F> {
                 &states,
             );
             let (state, gadget) = register(&mut cb);
-            let GadgetSpec { constraints, lookups: declared, usage: cells_used } = cb.finish();
+            let GadgetSpec { constraints, lookups: declared, usage: mut cells_used } = cb.finish();
+            // Lookup `i` of a table sits on row `i / columns`.
+            for table in LookupTable::ALL {
+                let count = declared.iter().filter(|(t, _, _)| *t == table).count();
+                cells_used.rows = cells_used.rows.max(count.div_ceil(lookup_columns(table)));
+            }
             usage.push((state, cells_used));
             let sel = selector_cell(&selectors, state).expr();
             let enable = q.clone() * sel.clone();
@@ -499,18 +504,21 @@ pub fn shape_markdown<F: PrimeField + Ord + halo2_proofs::halo2curves::ff::FromU
     let config = crate::super_circuit::SuperCircuit::configure_evm_for_report(&mut meta);
     let mut out = format!(
         "Grid per step: {STEP_HEIGHT} rows × ({GENERAL_COLUMNS} general + {BYTE_COLUMNS} byte \
-         columns) = {} general and {} byte cells.\n\n| state | general | bytes | lookups |\n|---|---|---|---|\n",
+         columns) = {} general and {} byte cells. `rows` is the rows a state's cells and lookups \
+         reach: the step height it would need with a height per state (selectors aside).\n\n\
+         | state | general | bytes | lookups | rows |\n|---|---|---|---|---|\n",
         GENERAL_COLUMNS * STEP_HEIGHT,
         BYTE_COLUMNS * STEP_HEIGHT
     );
     for (state, usage) in &config.usage {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             state_name(*state).trim_start_matches("evm "),
             usage.general,
             usage.bytes,
-            usage.lookups
+            usage.lookups,
+            usage.rows
         );
     }
     out

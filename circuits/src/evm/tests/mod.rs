@@ -229,3 +229,24 @@ mod mcopy;
 mod memory;
 mod registry;
 mod shift;
+
+/// The EVM rows of the demo batch today (a fixed height per step) and with a height per state
+/// (each state's `rows`, selectors aside): the figure behind variable step height.
+#[test]
+fn the_demo_batchs_evm_rows_with_a_height_per_state() {
+    let input = zkevm_executor::demo::demo_batch().to_input("demo").expect("demo input");
+    let trace = zkevm_executor::trace_batch(&input, "demo").expect("demo traces").trace;
+    let mut meta = halo2_proofs::plonk::ConstraintSystem::<Fr>::default();
+    let config = crate::super_circuit::SuperCircuit::configure_evm_for_report(&mut meta);
+    let rows: BTreeMap<_, usize> = config.usage.iter().map(|(s, u)| (*s, u.rows)).collect();
+    let steps = all_steps(&trace);
+    let states: Vec<_> = steps
+        .iter()
+        .map(|s| crate::evm::gadgets::state_of(&s.kind).expect("the demo is supported"))
+        .collect();
+    let fixed = states.len() * STEP_HEIGHT;
+    let variable: usize = states.iter().map(|s| rows[s]).sum();
+    eprintln!("demo batch: {} steps, {fixed} EVM rows at {STEP_HEIGHT} per step, {variable} with a height per state", states.len());
+    assert!(rows.values().all(|&r| r <= STEP_HEIGHT));
+    assert!(variable < fixed);
+}
