@@ -9,8 +9,8 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use zkevm_benches::{demo_workload, loop_workload, state_test_workloads, Workload};
 use zkevm_executor::{execute_plain, execute_traced, ExecutionInput};
+use zkevm_workloads::{demo_workload, loop_workload, state_test_workloads, Workload};
 
 fn compare(c: &mut Criterion, name: &str, inputs: &[ExecutionInput]) {
     let mut group = c.benchmark_group(format!("execute/{name}"));

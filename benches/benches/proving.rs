@@ -1,6 +1,6 @@
 //! Proving phases, one criterion group each: `witness` (circuit construction from a chunk's
 //! trace), `keygen`, `prove` (one chunk) and `verify` (that chunk's proof), parametrised by
-//! workload and `k` (the chunk family of `zkevm_benches::chunk`). The setup is the insecure
+//! workload and `k` (the chunk family of `zkevm_workloads::chunk`). The setup is the insecure
 //! seeded one, cached in a temporary folder.
 //!
 //! By default only `transfers` at k = 11 runs, which keeps the CI smoke (each bench run once
@@ -15,8 +15,6 @@
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use zkevm_benches::chunk::chunk_for_k;
-use zkevm_benches::Workload;
 use zkevm_circuits::halo2_proofs::halo2curves::bn256::{Bn256, G1Affine};
 use zkevm_circuits::halo2_proofs::plonk::{keygen_pk, keygen_vk, ProvingKey};
 use zkevm_circuits::halo2_proofs::poly::kzg::commitment::ParamsKZG;
@@ -27,6 +25,8 @@ use zkevm_prover::{load_params, Cache, ParamsSource};
 use zkevm_verifier::{
     verify, vk_fingerprint, BatchStatement, Bundle, ProofArtifact, StatementSummary, VerifierKey,
 };
+use zkevm_workloads::chunk::chunk_for_k;
+use zkevm_workloads::Workload;
 
 /// One (workload, k) case, ready to bench.
 struct Case {

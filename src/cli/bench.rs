@@ -6,12 +6,12 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use zkevm_benches::markdown;
-use zkevm_benches::throughput::{
+use zkevm_prover::{Cache, ParamsSource};
+use zkevm_workloads::markdown;
+use zkevm_workloads::throughput::{
     run_workload, BenchOptions, BenchReport, Machine, WorkloadReport, REPORT_FORMAT,
 };
-use zkevm_benches::Workload;
-use zkevm_prover::{Cache, ParamsSource};
+use zkevm_workloads::Workload;
 
 /// Arguments of `zkevm bench`.
 #[derive(Debug, Args)]
