@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::process::{Command, Output};
+use zkevm_executor::ReplayCheck;
 
 fn zkevm(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zkevm")).args(args).output().expect("runs")

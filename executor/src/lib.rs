@@ -20,7 +20,7 @@ mod collision;
 pub mod demo;
 mod error;
 pub mod mpt;
-pub mod opcodes;
+pub use zkevm_trace::opcodes;
 pub mod run;
 pub mod statetest;
 pub mod trace;
@@ -31,5 +31,6 @@ pub use run::{
     execute_plain, execute_traced, execute_traced_within, trace_batch, Execution, ExecutionInput,
     TracedExecution, TxStatus,
 };
+pub use trace::check::ReplayCheck;
 pub use trace::Trace;
 pub use tracer::TraceRecorder;

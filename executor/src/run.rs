@@ -1,6 +1,7 @@
 //! Executing a batch on revm with the tracing inspector, and without it.
 
 use crate::collision::CreateCollisionGuard;
+use crate::trace::check::ReplayCheck;
 use std::collections::{BTreeMap, BTreeSet};
 
 use alloy_primitives::{Address, Log, B256, U256};

@@ -12,6 +12,7 @@ use zkevm_executor::batch::{Batch, BatchAccount, BatchTx};
 use zkevm_executor::demo;
 use zkevm_executor::statetest;
 use zkevm_executor::trace::{RwTarget, TxOutcome};
+use zkevm_executor::ReplayCheck;
 use zkevm_executor::{trace_batch, ExecutorError};
 
 #[test]

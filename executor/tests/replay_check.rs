@@ -8,6 +8,7 @@ use common::*;
 use revm::bytecode::opcode as op;
 use zkevm_executor::trace::check::CheckError;
 use zkevm_executor::trace::{AccountField, RwAccess, RwTarget, Trace};
+use zkevm_executor::ReplayCheck;
 
 /// An honest trace with storage, memory, a log and a keccak input.
 fn honest() -> Trace {

@@ -536,3 +536,21 @@ fn memory_gas_in_the_opcode_table_matches_what_revm_charges() {
     }
     assert_eq!(checked.len(), 13, "every memory-priced opcode: {checked:?}");
 }
+
+/// The opcode table (`zkevm_trace::opcodes::TABLE`, plain data so that the circuits need not
+/// link revm) is revm's under Cancun rules: every byte's name and stack effect, and the bytes
+/// revm assigns only after Cancun unassigned.
+#[test]
+fn the_opcode_table_is_revms_under_cancun() {
+    use revm::bytecode::opcode::OpCode;
+    use zkevm_executor::opcodes::{after_cancun, TABLE};
+    for byte in 0..=255u8 {
+        let expected = match OpCode::new(byte).filter(|_| !after_cancun(byte)) {
+            Some(code) => (Some(code.as_str()), code.inputs(), code.outputs()),
+            None => (None, 0, 0),
+        };
+        let ours = TABLE[byte as usize];
+        let ours = if ours.0.is_none() { (None, 0, 0) } else { ours };
+        assert_eq!(ours, expected, "byte 0x{byte:02x}");
+    }
+}

@@ -402,7 +402,8 @@ mod tests {
             let size = 3;
             let input = workload.input(size).expect("builds");
             let traced = trace_batch(&input, workload.name()).expect("executes");
-            traced.trace.check().unwrap_or_else(|e| panic!("{workload}: replay: {e}"));
+            zkevm_executor::ReplayCheck::check(&traced.trace)
+                .unwrap_or_else(|e| panic!("{workload}: replay: {e}"));
             assert_eq!(traced.trace.txs.len(), size, "{workload}");
             for (i, status) in traced.execution.statuses.iter().enumerate() {
                 match status {

@@ -2,6 +2,7 @@
 //! through the kinds, each classified.
 
 use std::time::Instant;
+use zkevm_executor::ReplayCheck;
 
 use serde::{Deserialize, Serialize};
 use zkevm_executor::Trace;

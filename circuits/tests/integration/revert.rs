@@ -85,7 +85,7 @@ fn invalid() -> Trace {
 }
 
 pub(crate) fn mock(trace: Trace) -> Result<(), Vec<String>> {
-    trace.check().map_err(|e| vec![format!("replay: {e}")])?;
+    zkevm_executor::ReplayCheck::check(&trace).map_err(|e| vec![format!("replay: {e}")])?;
     mock_super_circuit(trace)
 }
 

@@ -24,8 +24,7 @@ use alloy_primitives::map::HashMap;
 use alloy_primitives::{keccak256, Address, U256};
 use revm::bytecode::opcode;
 
-use super::{AccountField, LogField, ReceiptField, Rw, RwAccess, RwTarget, StepKind, Trace};
-use crate::trace::rw::RwKey;
+use super::{AccountField, LogField, ReceiptField, Rw, RwAccess, RwKey, RwTarget, StepKind, Trace};
 use crate::tracer::opcode_io::stack_io;
 
 /// The first way a trace fails the replay check.
@@ -288,10 +287,16 @@ impl Replay<'_> {
     }
 }
 
-impl Trace {
+/// The replay check of a trace (the trace is plain data of `zkevm-trace`; the check, which
+/// knows revm's opcodes, is the executor's).
+pub trait ReplayCheck {
     /// Runs the replay check (see the module docs); `Ok` means the RW log is a faithful,
     /// self-consistent account of the execution.
-    pub fn check(&self) -> Result<(), CheckError> {
+    fn check(&self) -> Result<(), CheckError>;
+}
+
+impl ReplayCheck for Trace {
+    fn check(&self) -> Result<(), CheckError> {
         let mut replay = Replay {
             trace: self,
             stacks: Vec::new(),
@@ -301,9 +306,9 @@ impl Trace {
         for (index, rw) in self.rws.iter().enumerate() {
             replay.apply(index, rw)?;
         }
-        self.check_post_state(&replay)?;
-        self.check_steps()?;
-        self.check_logs(&replay)?;
+        check_post_state(self, &replay)?;
+        check_steps(self)?;
+        check_logs(self, &replay)?;
         for (index, input) in self.keccak_inputs.iter().enumerate() {
             if keccak256(&input.input) != input.hash {
                 return Err(CheckError::KeccakMismatch { index });
@@ -311,136 +316,132 @@ impl Trace {
         }
         Ok(())
     }
+}
 
-    fn check_post_state(&self, replay: &Replay<'_>) -> Result<(), CheckError> {
-        let pre = &self.pre_state.accounts;
-        for (address, post) in &self.post_state.accounts {
-            let Some(pre_acc) = pre.get(address) else {
+fn check_post_state(trace: &Trace, replay: &Replay<'_>) -> Result<(), CheckError> {
+    let pre = &trace.pre_state.accounts;
+    for (address, post) in &trace.post_state.accounts {
+        let Some(pre_acc) = pre.get(address) else {
+            return Err(CheckError::PostStateMismatch {
+                address: *address,
+                what: "presence in the pre-state".into(),
+                replayed: U256::ZERO,
+                expected: U256::from(1),
+            });
+        };
+        let fields = [
+            (AccountField::Nonce, U256::from(post.nonce), U256::from(pre_acc.nonce)),
+            (AccountField::Balance, post.balance, pre_acc.balance),
+            (
+                AccountField::CodeHash,
+                U256::from_be_bytes(post.code_hash.0),
+                U256::from_be_bytes(pre_acc.code_hash.0),
+            ),
+        ];
+        for (field, expected, initial) in fields {
+            let key = RwTarget::Account { address: *address, field }.key();
+            let replayed = replay.values.get(&key).copied().unwrap_or(initial);
+            if replayed != expected {
                 return Err(CheckError::PostStateMismatch {
                     address: *address,
-                    what: "presence in the pre-state".into(),
-                    replayed: U256::ZERO,
-                    expected: U256::from(1),
+                    what: format!("{field:?}"),
+                    replayed,
+                    expected,
                 });
-            };
-            let fields = [
-                (AccountField::Nonce, U256::from(post.nonce), U256::from(pre_acc.nonce)),
-                (AccountField::Balance, post.balance, pre_acc.balance),
-                (
-                    AccountField::CodeHash,
-                    U256::from_be_bytes(post.code_hash.0),
-                    U256::from_be_bytes(pre_acc.code_hash.0),
-                ),
-            ];
-            for (field, expected, initial) in fields {
-                let key = RwTarget::Account { address: *address, field }.key();
-                let replayed = replay.values.get(&key).copied().unwrap_or(initial);
-                if replayed != expected {
-                    return Err(CheckError::PostStateMismatch {
-                        address: *address,
-                        what: format!("{field:?}"),
-                        replayed,
-                        expected,
-                    });
-                }
-            }
-            for (slot, expected) in &post.storage {
-                let key = RwKey::Storage { address: *address, key: *slot };
-                let initial = pre_acc.storage.get(slot).copied().unwrap_or_default();
-                let replayed = replay.values.get(&key).copied().unwrap_or(initial);
-                if replayed != *expected {
-                    return Err(CheckError::PostStateMismatch {
-                        address: *address,
-                        what: format!("storage slot {slot}"),
-                        replayed,
-                        expected: *expected,
-                    });
-                }
             }
         }
-        if pre.len() != self.post_state.accounts.len() {
-            return Err(CheckError::PostStateMismatch {
-                address: Address::ZERO,
-                what: "number of touched accounts".into(),
-                replayed: U256::from(pre.len()),
-                expected: U256::from(self.post_state.accounts.len()),
-            });
+        for (slot, expected) in &post.storage {
+            let key = RwKey::Storage { address: *address, key: *slot };
+            let initial = pre_acc.storage.get(slot).copied().unwrap_or_default();
+            let replayed = replay.values.get(&key).copied().unwrap_or(initial);
+            if replayed != *expected {
+                return Err(CheckError::PostStateMismatch {
+                    address: *address,
+                    what: format!("storage slot {slot}"),
+                    replayed,
+                    expected: *expected,
+                });
+            }
         }
-        Ok(())
     }
+    if pre.len() != trace.post_state.accounts.len() {
+        return Err(CheckError::PostStateMismatch {
+            address: Address::ZERO,
+            what: "number of touched accounts".into(),
+            replayed: U256::from(pre.len()),
+            expected: U256::from(trace.post_state.accounts.len()),
+        });
+    }
+    Ok(())
+}
 
-    fn check_steps(&self) -> Result<(), CheckError> {
-        let mut next = 1u64;
-        for (t, tx) in self.txs.iter().enumerate() {
-            for (s, step) in tx.steps.iter().enumerate() {
-                let err = |reason: String| CheckError::StepRange { tx: t, step: s, reason };
-                if step.rw_counter != next {
-                    return Err(err(format!("starts at rw {}, expected {next}", step.rw_counter)));
-                }
-                next += step.rw_count;
-                if next > self.rws.len() as u64 + 1 {
-                    return Err(err("claims RWs past the end of the log".into()));
-                }
-                if step.stack_pointer > 1024 {
-                    return Err(err(format!("stack pointer {} above 1024", step.stack_pointer)));
-                }
-                if let StepKind::Op(op) = step.kind {
-                    let rws = &self.rws[(step.rw_counter - 1) as usize..(next - 1) as usize];
-                    check_stack_shape(op, step.stack_pointer as usize, step.call_index, rws)
-                        .map_err(|reason| CheckError::StackShape {
-                            tx: t,
-                            step: s,
-                            opcode: op,
-                            reason,
-                        })?;
-                }
+fn check_steps(trace: &Trace) -> Result<(), CheckError> {
+    let mut next = 1u64;
+    for (t, tx) in trace.txs.iter().enumerate() {
+        for (s, step) in tx.steps.iter().enumerate() {
+            let err = |reason: String| CheckError::StepRange { tx: t, step: s, reason };
+            if step.rw_counter != next {
+                return Err(err(format!("starts at rw {}, expected {next}", step.rw_counter)));
+            }
+            next += step.rw_count;
+            if next > trace.rws.len() as u64 + 1 {
+                return Err(err("claims RWs past the end of the log".into()));
+            }
+            if step.stack_pointer > 1024 {
+                return Err(err(format!("stack pointer {} above 1024", step.stack_pointer)));
+            }
+            if let StepKind::Op(op) = step.kind {
+                let rws = &trace.rws[(step.rw_counter - 1) as usize..(next - 1) as usize];
+                check_stack_shape(op, step.stack_pointer as usize, step.call_index, rws).map_err(
+                    |reason| CheckError::StackShape { tx: t, step: s, opcode: op, reason },
+                )?;
             }
         }
-        if next != self.rws.len() as u64 + 1 {
-            return Err(CheckError::StepRange {
-                tx: self.txs.len(),
-                step: 0,
-                reason: format!("steps cover {} RWs of {}", next - 1, self.rws.len()),
-            });
-        }
-        Ok(())
     }
+    if next != trace.rws.len() as u64 + 1 {
+        return Err(CheckError::StepRange {
+            tx: trace.txs.len(),
+            step: 0,
+            reason: format!("steps cover {} RWs of {}", next - 1, trace.rws.len()),
+        });
+    }
+    Ok(())
+}
 
-    fn check_logs(&self, replay: &Replay<'_>) -> Result<(), CheckError> {
-        for (t, tx) in self.txs.iter().enumerate() {
-            let get = |target: RwTarget| replay.values.get(&target.key()).copied();
-            let err = |reason: String| CheckError::Logs { tx: t, reason };
-            let count = get(RwTarget::TxReceipt { tx: t, field: ReceiptField::LogCount })
-                .ok_or_else(|| err("no receipt log count".into()))?;
-            if count != U256::from(tx.logs.len()) {
+fn check_logs(trace: &Trace, replay: &Replay<'_>) -> Result<(), CheckError> {
+    for (t, tx) in trace.txs.iter().enumerate() {
+        let get = |target: RwTarget| replay.values.get(&target.key()).copied();
+        let err = |reason: String| CheckError::Logs { tx: t, reason };
+        let count = get(RwTarget::TxReceipt { tx: t, field: ReceiptField::LogCount })
+            .ok_or_else(|| err("no receipt log count".into()))?;
+        if count != U256::from(tx.logs.len()) {
+            return Err(err(format!(
+                "receipt counts {count} logs, the transaction has {}",
+                tx.logs.len()
+            )));
+        }
+        for (id, log) in tx.logs.iter().enumerate() {
+            let field = |field| get(RwTarget::TxLog { tx: t, log_id: id as u64, field });
+            let address = U256::from_be_slice(log.address.as_slice());
+            let mut ok = field(LogField::Address) == Some(address)
+                && field(LogField::TopicCount) == Some(U256::from(log.topics.len()))
+                && field(LogField::DataLength) == Some(U256::from(log.data.len()));
+            for (i, topic) in log.topics.iter().enumerate() {
+                ok &= field(LogField::Topic(i as u8)) == Some(U256::from_be_bytes(topic.0));
+            }
+            for (i, chunk) in log.data.chunks(32).enumerate() {
+                let mut word = [0u8; 32];
+                word[..chunk.len()].copy_from_slice(chunk);
+                ok &= field(LogField::DataWord(i as u32)) == Some(U256::from_be_bytes(word));
+            }
+            if !ok {
                 return Err(err(format!(
-                    "receipt counts {count} logs, the transaction has {}",
-                    tx.logs.len()
+                    "log {id} rebuilt from the RW log differs from the receipt"
                 )));
             }
-            for (id, log) in tx.logs.iter().enumerate() {
-                let field = |field| get(RwTarget::TxLog { tx: t, log_id: id as u64, field });
-                let address = U256::from_be_slice(log.address.as_slice());
-                let mut ok = field(LogField::Address) == Some(address)
-                    && field(LogField::TopicCount) == Some(U256::from(log.topics.len()))
-                    && field(LogField::DataLength) == Some(U256::from(log.data.len()));
-                for (i, topic) in log.topics.iter().enumerate() {
-                    ok &= field(LogField::Topic(i as u8)) == Some(U256::from_be_bytes(topic.0));
-                }
-                for (i, chunk) in log.data.chunks(32).enumerate() {
-                    let mut word = [0u8; 32];
-                    word[..chunk.len()].copy_from_slice(chunk);
-                    ok &= field(LogField::DataWord(i as u32)) == Some(U256::from_be_bytes(word));
-                }
-                if !ok {
-                    return Err(err(format!(
-                        "log {id} rebuilt from the RW log differs from the receipt"
-                    )));
-                }
-            }
         }
-        Ok(())
     }
+    Ok(())
 }
 
 /// The stack RWs of a completed opcode must be: reads of its operands from the top down,
