@@ -2,12 +2,12 @@
 //!
 //! Built on `halo2-axiom` (imported as `halo2_proofs`: KZG on BN254). Sub-circuits (EVM,
 //! state, bytecode, keccak, copy) and the tables they share live here; they consume
-//! `zkevm_executor::trace` types only and never see revm.
+//! `zkevm_trace` types only and never see revm.
 //!
 //! Built so far:
 //! - [`constraint_builder`]: named constraints and lookups under nested conditions;
 //! - [`table`]: the [`table::LookupTable`] shape and the fixed table (ranges, push sizes,
-//!   opcode properties from `zkevm_executor::opcodes`);
+//!   opcode properties from `zkevm_trace::opcodes`);
 //! - [`gadgets`]: is-zero, byte decomposition, less-than, random linear combinations;
 //! - [`keccak`]: the keccak-256 circuit and its [`keccak::KeccakTable`];
 //! - [`bytecode`]: the bytecode circuit and its [`bytecode::BytecodeTable`];
@@ -21,12 +21,11 @@
 //!   [`copy::CopyTable`] (KECCAK256, LOG data, RETURN data, the *COPY opcodes);
 //! - [`evm`]: the EVM circuit, one gadget per opcode family;
 //! - [`super_circuit`]: all of them in one constraint system per chunk;
-//! - [`mutation`]: the soundness campaign (lies told in traces, and how many are rejected);
 //! - [`mock`]: MockProver checks that skip the all-zero rows past the tallest region;
 //! - [`lint`]: the constraint-system linter (guarded tables, phases under challenges, read
-//!   columns, degree);
-//! - [`testkit`]: an assembler, a trace builder, a lie builder and the circuit's verdicts, for
-//!   gadget tests.
+//!   columns, degree).
+//!
+//! The soundness campaigns and the test kit that attack these circuits are `zkevm-soundness`.
 //!
 //! The design these follow is `docs/spec.md`. Calls and creations are not built yet: steps
 //! that need them are reported `Unsupported`.
@@ -43,12 +42,10 @@ pub mod gadgets;
 pub mod keccak;
 pub mod lint;
 pub mod mock;
-pub mod mutation;
 pub mod public;
 pub mod state;
 pub mod super_circuit;
 pub mod table;
-pub mod testkit;
 pub mod version;
 
 pub use error::CircuitError;

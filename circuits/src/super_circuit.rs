@@ -12,7 +12,7 @@ use std::sync::Arc;
 use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner};
 use halo2_proofs::halo2curves::ff::{FromUniformBytes, PrimeField};
 use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error};
-use zkevm_executor::trace::Trace;
+use zkevm_trace::trace::Trace;
 
 use crate::arith::{arith_ops, ArithConfig};
 use crate::bitwise::{bitwise_ops, BitwiseConfig};

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use clap::Args;
-use zkevm_circuits::mutation::{
+use zkevm_soundness::mutation::{
     programs, run_campaign, run_cell_campaign, run_forgery_campaign, CampaignConfig, CellSummary,
     ForgerySummary, MutationKind, Subject, Summary,
 };

@@ -1,7 +1,7 @@
 //! The arithmetic operations a trace performs, and the blocks that prove each one.
 
 use alloy_primitives::{I256, U256, U512};
-use zkevm_executor::trace::{StepKind, Trace};
+use zkevm_trace::trace::{StepKind, Trace};
 
 use super::layout::{aux, CarrySlot, MISC_A, MISC_B, MISC_PAD, WORDS};
 use super::layout::{W_4, W_5, W_6, W_7, W_8, W_A, W_B, W_C, W_RES};

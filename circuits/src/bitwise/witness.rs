@@ -1,7 +1,7 @@
 //! The bitwise operations a trace performs: one per AND, OR or XOR step, with its operands.
 
 use alloy_primitives::U256;
-use zkevm_executor::trace::{StepKind, Trace};
+use zkevm_trace::trace::{StepKind, Trace};
 
 use super::BitwiseOp;
 

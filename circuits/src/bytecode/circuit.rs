@@ -4,7 +4,7 @@
 use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner};
 use halo2_proofs::halo2curves::ff::{FromUniformBytes, PrimeField};
 use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error};
-use zkevm_executor::trace::Trace;
+use zkevm_trace::trace::Trace;
 
 use super::config::BytecodeConfig;
 use super::witness::BytecodeWitness;

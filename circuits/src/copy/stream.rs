@@ -6,7 +6,7 @@
 //! the copy circuit proves the words, their bytes and the window's RLC.
 
 use alloy_primitives::{B256, U256};
-use zkevm_executor::trace::{StepKind, Trace};
+use zkevm_trace::trace::{StepKind, Trace};
 
 use crate::error::CircuitError;
 use crate::state::rw_row::RwRow;
@@ -275,7 +275,7 @@ pub fn trace_streams(trace: &Trace) -> Result<Vec<WordStream>, CircuitError> {
 fn calldata_copy_streams(
     tx: u64,
     input: &[u8],
-    rws: &[zkevm_executor::trace::Rw],
+    rws: &[zkevm_trace::trace::Rw],
 ) -> Result<Vec<WordStream>, CircuitError> {
     let operand = |i: usize| rws.get(i).map(|rw| rw.value).unwrap_or_default();
     let (dest, src, size) = (operand(0), operand(1), operand(2));
@@ -296,9 +296,9 @@ fn calldata_copy_streams(
 /// word writes.
 fn code_copy_streams(
     trace: &Trace,
-    operands: &[zkevm_executor::trace::Rw],
+    operands: &[zkevm_trace::trace::Rw],
     hash: U256,
-    writes: &[zkevm_executor::trace::Rw],
+    writes: &[zkevm_trace::trace::Rw],
 ) -> Result<Vec<WordStream>, CircuitError> {
     let operand = |i: usize| operands.get(i).map(|rw| rw.value).unwrap_or_default();
     let (dest, src, size) = (operand(0), operand(1), operand(2));
@@ -324,7 +324,7 @@ fn code_copy_streams(
 
 /// The streams of an MCOPY whose RWs are `rws`: the popped `dest`, `src`, `size`, the source
 /// word reads, then the destination word writes.
-fn mcopy_streams(rws: &[zkevm_executor::trace::Rw]) -> Result<Vec<WordStream>, CircuitError> {
+fn mcopy_streams(rws: &[zkevm_trace::trace::Rw]) -> Result<Vec<WordStream>, CircuitError> {
     let operand = |i: usize| rws.get(i).map(|rw| rw.value).unwrap_or_default();
     let (dest, src, size) = (operand(0), operand(1), operand(2));
     if size.is_zero() {
@@ -349,7 +349,7 @@ fn small(value: U256) -> Result<u64, CircuitError> {
 /// The memory stream of the nonempty range `[offset, offset + size)` from RW `at` of a step's
 /// `rws`: reads, or writes when `write`.
 fn memory_stream(
-    rws: &[zkevm_executor::trace::Rw],
+    rws: &[zkevm_trace::trace::Rw],
     at: usize,
     offset: u64,
     size: u64,

@@ -21,7 +21,7 @@ use crate::copy::StreamClaim;
 use crate::state::rw_row::{account_field_tag, call_context_field_tag};
 use crate::state::RwTag;
 use crate::table::{BlockField, FixedTableTag, TxField};
-use zkevm_executor::trace::{AccountField, CallContextField};
+use zkevm_trace::trace::{AccountField, CallContextField};
 
 pub use super::rw_lookup::{Access, RwLookup};
 pub use super::word::{

@@ -3,7 +3,7 @@
 
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Error, Expression};
-use zkevm_executor::opcodes;
+use zkevm_trace::opcodes;
 
 use super::assign::StepAssigner;
 use super::builder::{from_bytes, EvmBuilder};

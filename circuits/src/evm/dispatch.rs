@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use zkevm_executor::trace::{StepKind, Trace};
+use zkevm_trace::trace::{StepKind, Trace};
 
 use super::execution_state::ExecutionState;
 use super::gadget::Unsupported;

@@ -160,7 +160,7 @@ impl ExecutionState {
 
 /// The mnemonic of an opcode byte (`0x0c` style for unassigned bytes).
 pub fn opcode_name(opcode: u8) -> String {
-    match zkevm_executor::opcodes::name(opcode) {
+    match zkevm_trace::opcodes::name(opcode) {
         Some(name) => name.to_string(),
         None => format!("0x{opcode:02x}"),
     }

@@ -9,7 +9,7 @@
 
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 use super::assign::StepAssigner;
 use super::builder::EvmBuilder;

@@ -1,4 +1,4 @@
-//! The EVM circuit: one step of the EVM state machine per [`Step`](zkevm_executor::trace::Step).
+//! The EVM circuit: one step of the EVM state machine per [`Step`](zkevm_trace::trace::Step).
 //!
 //! **Layout.** Every step occupies [`STEP_HEIGHT`] rows. The step state (rw_counter, call,
 //! transaction, code hash, pc, gas left, stack pointer, memory size, reversible writes, log id,

@@ -12,13 +12,13 @@
 //! are the judges of a forgery. A missing RW is an error either way.
 
 use alloy_primitives::{Address, U256};
-use zkevm_executor::trace::{
+use zkevm_trace::trace::{
     AccountField, CallContextField, LogField, ReceiptField, Rw, RwAccess, RwTarget,
 };
 
 use super::execution_state::opcode_name;
 use super::witness::StepWitness;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// A step's RWs do not match what its gadget reads.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

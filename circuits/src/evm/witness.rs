@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use alloy_primitives::{Bytes, B256, U256};
 
-use zkevm_executor::trace::{BlockContext, Rw, Step, StepKind, Trace, TxTrace};
+use zkevm_trace::trace::{BlockContext, Rw, Step, StepKind, Trace, TxTrace};
 
 use super::execution_state::ExecutionState;
 use super::step::StepValues;

@@ -13,7 +13,7 @@
 
 use alloy_primitives::{Address, Bytes, B256, U256};
 use serde::{Deserialize, Serialize};
-use zkevm_executor::trace::{LogField, ReceiptField, Trace, TxOutcome, TxTrace};
+use zkevm_trace::trace::{LogField, ReceiptField, Trace, TxOutcome, TxTrace};
 
 use super::statement::StatementRow;
 use crate::state::rw_row::{address_word, log_field_tag, receipt_field_tag};

@@ -5,14 +5,14 @@ use alloy_primitives::{Address, Bytes, B256, U256};
 use halo2_proofs::halo2curves::ff::PrimeField;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
-use zkevm_executor::trace::{BlockContext, Trace, TxTrace};
+use zkevm_trace::trace::{BlockContext, Trace, TxTrace};
 
 use super::layout::{InstanceLayout, STATEMENT_COLUMNS};
 use super::outputs::{receipts, Receipt, MAX_TOPICS};
 use crate::state::rw_row::{account_field_tag, address_word, word_limbs, RwRow, RwTag};
 use crate::super_circuit::ChunkParams;
 use crate::table::{block_rows, calldata_rows, BlockField, TxField, BLOCKHASH_DEPTH};
-use zkevm_executor::trace::AccountField;
+use zkevm_trace::trace::AccountField;
 
 /// Why a statement cannot be turned into an instance.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

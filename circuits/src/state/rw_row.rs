@@ -22,7 +22,7 @@
 //! is `(address, key)`, so `id` is left out of the sort key for storage.
 
 use alloy_primitives::{Address, U256};
-use zkevm_executor::trace::{AccountField, CallContextField, LogField, ReceiptField, Rw, RwTarget};
+use zkevm_trace::trace::{AccountField, CallContextField, LogField, ReceiptField, Rw, RwTarget};
 
 /// The `tag` column: which kind of location a row reads or writes. 0 is padding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -2,7 +2,7 @@
 //! `rw_counter`, with the helper values each row's constraints need.
 
 use alloy_primitives::U256;
-use zkevm_executor::trace::Rw;
+use zkevm_trace::trace::Rw;
 
 use super::rw_row::{RwRow, SORT_COMPONENTS};
 use crate::error::CircuitError;

@@ -1,7 +1,7 @@
 //! The fixed table: `(tag, v0, v1, v2, v3)` rows for range checks and opcode facts.
 //!
 //! Rows: the all-zero row, then the rows of each loaded tag. Every column is fixed: the prover
-//! chooses nothing here. Opcode rows are generated from [`zkevm_executor::opcodes`], the one
+//! chooses nothing here. Opcode rows are generated from [`zkevm_trace::opcodes`], the one
 //! source of truth the executor's recorder also uses; nothing about opcodes is restated here.
 //!
 //! | tag | v0 | v1 | v2 | v3 | rows |
@@ -15,7 +15,7 @@
 //! | `NibbleAnd` | nibble `a` | nibble `b` | `a AND b` | 0 | 256 |
 //! | `MemoryGas` | opcode | constant gas | gas per word or byte | the range's length: see below | 13 |
 //!
-//! `MemoryGas` rows (from [`zkevm_executor::opcodes::memory_gas`]) encode where the length of
+//! `MemoryGas` rows (from [`zkevm_trace::opcodes::memory_gas`]) encode where the length of
 //! the opcode's memory range comes from in `v3`: 1 or 2 for stack operand 1 or 2 priced per
 //! word, 3 for operand 1 priced per byte, `256 + n` for a fixed `n` bytes.
 //! `RwTagProperties`' `v3` is `from_statement + 2·is_output`: 1 when the location's initial
@@ -31,7 +31,7 @@
 use halo2_proofs::circuit::Layouter;
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Column, ConstraintSystem, Error, Expression, Fixed};
-use zkevm_executor::opcodes;
+use zkevm_trace::opcodes;
 
 use super::LookupTable;
 use crate::constraint_builder::constant;

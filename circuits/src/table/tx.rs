@@ -7,7 +7,7 @@ use alloy_primitives::U256;
 use halo2_proofs::circuit::{Cell, Region, Value};
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed};
-use zkevm_executor::trace::TxTrace;
+use zkevm_trace::trace::TxTrace;
 
 use super::LookupTable;
 use crate::challenges::compress_expr;

@@ -9,12 +9,12 @@ use alloy_primitives::{address, keccak256, Address, U256};
 use halo2_proofs::arithmetic::Field;
 use halo2_proofs::halo2curves::bn256::Fr;
 use halo2_proofs::halo2curves::ff::PrimeField;
-use zkevm_circuits::mutation::forgery::{lie, solved_lie, ForgeryBench};
 use zkevm_circuits::state::RwTag;
 use zkevm_circuits::super_circuit::ChunkParams;
 use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock};
 use zkevm_executor::trace::{AccountField, Rw, RwTarget, StepKind};
 use zkevm_executor::{trace_batch, Trace};
+use zkevm_soundness::mutation::forgery::{lie, solved_lie, ForgeryBench};
 
 use crate::revert::trace_call_input;
 use crate::support::assert_forgery_rejected;

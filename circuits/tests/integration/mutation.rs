@@ -3,12 +3,12 @@
 
 use std::ops::Range;
 
-use zkevm_circuits::mutation::{
+use zkevm_circuits::super_circuit::{mock_prove, MockVerdict};
+use zkevm_executor::Trace;
+use zkevm_soundness::mutation::{
     mutate, programs, run_campaign, run_cell_campaign, run_forgery_campaign, sweep_zero_cells,
     CampaignConfig, CellSummary, CellVerdict, ForgerySummary, MutationKind, SplitMix64, Summary,
 };
-use zkevm_circuits::super_circuit::{mock_prove, MockVerdict};
-use zkevm_executor::Trace;
 
 fn transfer() -> Trace {
     let subjects = programs::programs().expect("the built-in programs trace");
@@ -117,7 +117,7 @@ fn a_fixed_subset_of_cell_lies_is_all_rejected() {
 }
 
 /// The built-in subject named `name`.
-fn subject_named(name: &str) -> zkevm_circuits::mutation::Subject {
+fn subject_named(name: &str) -> zkevm_soundness::mutation::Subject {
     programs::programs()
         .expect("the built-in programs trace")
         .into_iter()
@@ -127,7 +127,7 @@ fn subject_named(name: &str) -> zkevm_circuits::mutation::Subject {
 
 /// The step rows (relative to the EVM region) of the `nth` step of `subject` that `is` picks.
 fn step_rows(
-    subject: &zkevm_circuits::mutation::Subject,
+    subject: &zkevm_soundness::mutation::Subject,
     is: impl Fn(&zkevm_executor::trace::StepKind) -> bool,
     nth: usize,
 ) -> Range<usize> {
@@ -143,7 +143,7 @@ fn step_rows(
 }
 
 /// Sets every zero cell of `rows` to 1, one at a time: each must be rejected.
-fn assert_no_free_cell(subject: &zkevm_circuits::mutation::Subject, rows: Range<usize>) {
+fn assert_no_free_cell(subject: &zkevm_soundness::mutation::Subject, rows: Range<usize>) {
     let started = std::time::Instant::now();
     let records = sweep_zero_cells(subject, "evm", rows, 2).expect("a baseline");
     let survivors: Vec<_> =

@@ -14,7 +14,7 @@ use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
 use zkevm_executor::trace::{ExecError, ReceiptField, RwTarget, StepKind};
 use zkevm_executor::{trace_batch, Trace};
 
-use zkevm_circuits::mutation::forgery::ForgeryBench;
+use zkevm_soundness::mutation::forgery::ForgeryBench;
 
 use crate::support::{assert_forgery_rejected, assert_rejected, mock_super_circuit};
 

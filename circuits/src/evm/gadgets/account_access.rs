@@ -20,7 +20,7 @@
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Expression;
-use zkevm_executor::trace::AccountField;
+use zkevm_trace::trace::AccountField;
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
@@ -34,7 +34,7 @@ use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// EIP-2929: an access to a warm account.
 const WARM_ACCESS: u64 = 100;

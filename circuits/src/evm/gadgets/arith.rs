@@ -20,7 +20,7 @@ use crate::evm::spec::{EXP_BYTE_GAS, EXP_GAS};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 fn limbs<F: PrimeField>(w: &WordCells) -> [halo2_proofs::plonk::Expression<F>; 2] {
     [w.lo.expr(), w.hi.expr()]

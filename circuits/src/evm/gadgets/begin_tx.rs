@@ -15,7 +15,7 @@
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Error, Expression};
-use zkevm_executor::trace::{AccountField, CallContextField};
+use zkevm_trace::trace::{AccountField, CallContextField};
 
 use super::begin_tx_fees::FeeCells;
 use crate::constraint_builder::{constant, select};
@@ -34,7 +34,7 @@ use crate::keccak::hash_halves;
 use crate::state::rw_row::{account_field_tag, address_word, word_limbs};
 use crate::state::RwTag;
 use crate::table::{BlockField, TxField};
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// Gas every transaction pays before its calldata.
 pub const TX_BASE_GAS: u64 = 21_000;

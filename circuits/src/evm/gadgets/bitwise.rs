@@ -16,7 +16,7 @@ use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// AND, OR, XOR.
 #[derive(Clone, Debug)]

@@ -7,7 +7,7 @@
 //! call's transaction id, as the executor records it.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use zkevm_executor::trace::CallContextField;
+use zkevm_trace::trace::CallContextField;
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
@@ -19,7 +19,7 @@ use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// BLOBHASH.
 #[derive(Clone, Debug)]

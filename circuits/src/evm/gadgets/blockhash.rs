@@ -30,7 +30,7 @@ use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::table::{BlockField, BLOCKHASH_DEPTH, BLOCKHASH_FIELD};
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// BLOCKHASH.
 #[derive(Clone, Debug)]

@@ -21,7 +21,7 @@ use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// A word from 32 little-endian byte expressions.
 fn word_of_le<F: PrimeField>(bytes: &[Expression<F>]) -> Word<F> {

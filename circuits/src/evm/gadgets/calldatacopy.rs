@@ -18,7 +18,7 @@
 
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
-use zkevm_executor::trace::CallContextField;
+use zkevm_trace::trace::CallContextField;
 
 use super::copy_source::{Minimum, SourceWindow};
 use crate::constraint_builder::constant;
@@ -34,7 +34,7 @@ use crate::evm::streams::{calldata_stream, memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// CALLDATACOPY's constant part and its gas per word copied.
 const GAS_COPY: u64 = 3;

@@ -17,7 +17,7 @@
 
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Expression;
-use zkevm_executor::trace::CallContextField;
+use zkevm_trace::trace::CallContextField;
 
 use crate::constraint_builder::{constant, select};
 use crate::evm::assign::StepAssigner;
@@ -33,7 +33,7 @@ use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::table::calldata_words;
 use alloy_primitives::U256;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// CALLDATALOAD.
 #[derive(Clone, Debug)]

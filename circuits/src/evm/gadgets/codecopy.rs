@@ -14,7 +14,7 @@
 //! (`size = 0`) touches no memory and reads nothing, whatever its offsets.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use zkevm_executor::trace::CallContextField;
+use zkevm_trace::trace::CallContextField;
 
 use super::copy_source::{Minimum, SourceWindow};
 use crate::constraint_builder::constant;
@@ -31,7 +31,7 @@ use crate::evm::streams::{code_stream, memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// CODECOPY's constant part and its gas per word copied.
 const GAS_COPY: u64 = 3;

@@ -21,7 +21,7 @@ use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// `2^127`.
 fn two_pow_127<F: PrimeField>() -> Expression<F> {

@@ -17,7 +17,7 @@
 
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Expression;
-use zkevm_executor::trace::{AccountField, CallContextField};
+use zkevm_trace::trace::{AccountField, CallContextField};
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
@@ -31,7 +31,7 @@ use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::{call_context_field_tag, word_limbs};
 use crate::table::TxField;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// Assigns the pushed value (the step's last RW) and the slot's previous content.
 fn assign_push<F: PrimeField>(

@@ -15,7 +15,7 @@ use crate::evm::common::require_no_code_state;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::witness::StepWitness;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// Padding and EndBlock hold no gas, logs or code state: every step-state cell but the
 /// counters and ids they carry is zero, as in the trace's EndBlock step.

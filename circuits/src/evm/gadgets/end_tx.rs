@@ -13,7 +13,7 @@
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Error, Expression};
-use zkevm_executor::trace::{AccountField, CallContextField, ReceiptField};
+use zkevm_trace::trace::{AccountField, CallContextField, ReceiptField};
 
 use super::begin_tx::{low_carry, EMPTY_CODE_HASH};
 use crate::constraint_builder::{constant, select};
@@ -31,7 +31,7 @@ use crate::keccak::hash_halves;
 use crate::state::rw_row::{address_word, receipt_field_tag, word_limbs};
 use crate::state::RwTag;
 use crate::table::{BlockField, TxField, GAS_USED_BEFORE_FIELD};
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// EIP-3529: at most a fifth of the gas spent is refunded.
 pub const MAX_REFUND_QUOTIENT: u64 = 5;

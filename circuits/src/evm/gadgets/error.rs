@@ -22,8 +22,8 @@
 
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
-use zkevm_executor::opcodes;
-use zkevm_executor::trace::ExecError;
+use zkevm_trace::opcodes;
+use zkevm_trace::trace::ExecError;
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
@@ -35,7 +35,7 @@ use crate::evm::spec::STACK_LIMIT;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::table::FixedTableTag;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// INVALID, the designated invalid opcode.
 pub const INVALID: u8 = 0xfe;
@@ -243,7 +243,7 @@ impl<F: PrimeField> StepGadget<F> for ErrorGadget {
         a: &mut StepAssigner<'_, '_, F>,
         w: &StepWitness<'_>,
     ) -> Result<(), AssignError> {
-        let zkevm_executor::trace::StepKind::Error { opcode, error } = &w.step.kind else {
+        let zkevm_trace::trace::StepKind::Error { opcode, error } = &w.step.kind else {
             return Err(Error::Synthesis.into());
         };
         // Witness generation refuses a halt no condition of which holds; a forged witness

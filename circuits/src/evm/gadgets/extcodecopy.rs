@@ -9,7 +9,7 @@
 
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
-use zkevm_executor::trace::AccountField;
+use zkevm_trace::trace::AccountField;
 
 use super::account_access::{AccessedAccount, CodeOfHash};
 use super::copy_source::{Minimum, SourceWindow};
@@ -27,7 +27,7 @@ use crate::evm::streams::{code_stream, memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// Gas per word copied.
 const GAS_COPY_WORD: u64 = 3;

@@ -14,7 +14,7 @@ use crate::evm::reader::StepReader;
 use crate::evm::transition::{StepTransition, Transition};
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// The JUMPDEST opcode.
 const JUMPDEST: u64 = 0x5b;

@@ -5,7 +5,7 @@
 //! Gas: 375 + 375 per topic + 8 per data byte + memory expansion.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use zkevm_executor::trace::{CallContextField, LogField};
+use zkevm_trace::trace::{CallContextField, LogField};
 
 use super::sha3::span_bytes;
 use crate::constraint_builder::constant;
@@ -22,7 +22,7 @@ use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::{log_field_tag, word_limbs};
 use crate::state::RwTag;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// The most topics a log has.
 const MAX_TOPICS: usize = 4;

@@ -24,7 +24,7 @@ use crate::evm::streams::{memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// MCOPY's constant part and its gas per word copied.
 const GAS_COPY: u64 = 3;

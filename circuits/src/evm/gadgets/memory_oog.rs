@@ -14,8 +14,8 @@
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Error;
-use zkevm_executor::opcodes::{self, RangeLength};
-use zkevm_executor::trace::{ExecError, StepKind};
+use zkevm_trace::opcodes::{self, RangeLength};
+use zkevm_trace::trace::{ExecError, StepKind};
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;

@@ -22,7 +22,7 @@ use crate::evm::reader::StepReader;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// `G_verylow`, the constant part of every memory opcode's gas.
 const GAS_VERYLOW: u64 = 3;

@@ -6,7 +6,7 @@
 //! read it, and a test checks that it follows [`ExecutionState`]'s declaration order.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 use super::builder::EvmBuilder;
 use super::execution_state::ExecutionState;

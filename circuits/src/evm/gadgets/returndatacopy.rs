@@ -16,7 +16,7 @@
 
 use alloy_primitives::U256;
 use halo2_proofs::halo2curves::ff::PrimeField;
-use zkevm_executor::trace::{CallContextField, ExecError};
+use zkevm_trace::trace::{CallContextField, ExecError};
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
@@ -31,7 +31,7 @@ use crate::evm::reader::{StepReader, WitnessError};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 const RETURNDATACOPY: u64 = 0x3e;
 /// The gas of a copy of nothing.

@@ -17,7 +17,7 @@ use crate::evm::streams::{memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
-use zkevm_executor::trace::{Rw, StepKind};
+use zkevm_trace::trace::{Rw, StepKind};
 
 /// KECCAK256's constant part.
 const GAS_KECCAK: u64 = 30;

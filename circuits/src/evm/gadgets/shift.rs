@@ -25,7 +25,7 @@ use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use alloy_primitives::U256;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// `¬w` when `negate` is 1, else `w` (limb-wise `2^128 − 1 − limb`).
 fn negate_if<F: PrimeField>(negate: Expression<F>, w: Word<F>) -> Word<F> {

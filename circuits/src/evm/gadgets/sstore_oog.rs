@@ -18,7 +18,7 @@
 //! reversion undoes with the rest of the call's.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use zkevm_executor::trace::ExecError;
+use zkevm_trace::trace::ExecError;
 
 pub use super::storage::SSTORE_SENTRY;
 use super::storage::{assign_callee, callee, slot_rw, SstoreCost};
@@ -33,7 +33,7 @@ use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 const SSTORE: u64 = 0x55;
 

@@ -3,7 +3,7 @@
 //! (0), its writes are undone, and EndTx follows.
 
 use halo2_proofs::halo2curves::ff::PrimeField;
-use zkevm_executor::trace::CallContextField;
+use zkevm_trace::trace::CallContextField;
 
 use super::sha3::span_bytes;
 use crate::constraint_builder::constant;
@@ -17,7 +17,7 @@ use crate::evm::reader::StepReader;
 use crate::evm::streams::{memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// STOP, explicit or at or past the end of the code (where the EVM stops as if it read 0x00:
 /// `pc` reaches the code's length `L`, or passes it by up to 32 after a PUSH whose immediate

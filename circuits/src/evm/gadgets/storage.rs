@@ -8,7 +8,7 @@
 
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::Expression;
-use zkevm_executor::trace::CallContextField;
+use zkevm_trace::trace::CallContextField;
 
 use crate::constraint_builder::constant;
 use crate::evm::assign::StepAssigner;
@@ -24,7 +24,7 @@ use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
-use zkevm_executor::trace::StepKind;
+use zkevm_trace::trace::StepKind;
 
 /// EIP-2929: a warm storage read.
 pub const WARM_STORAGE_READ: u64 = 100;

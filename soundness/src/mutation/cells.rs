@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use super::campaign::Subject;
 use super::cell_lie::{with_plan, CellAt, LyingCircuit, Plan};
 use super::rng::SplitMix64;
-use crate::super_circuit::{ChunkParams, SuperCircuit};
+use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
 
 /// How a cell is changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -144,7 +144,7 @@ impl CellBaseline {
             MockProver::<Fr>::run(k, &lying, instances.clone())
         });
         let prover = prover.map_err(|e| format!("synthesis: {e:?}"))?;
-        crate::mock::verify(&prover, &lying, k, &instances)
+        zkevm_circuits::mock::verify(&prover, &lying, k, &instances)
             .map_err(|f| format!("the honest assignment fails: {} failures", f.len()))?;
         let Plan::Record(cells) = plan else { return Err("the recording was lost".into()) };
         let mut regions: BTreeMap<String, Vec<(CellAt, Fr)>> = BTreeMap::new();
@@ -177,7 +177,7 @@ impl CellBaseline {
             Ok(Err(e)) => return CellVerdict::Error(format!("synthesis: {e:?}")),
             Err(payload) => return CellVerdict::Error(format!("synthesis: {}", text(&*payload))),
         };
-        let verdict = || crate::mock::verify(&prover, &lying, self.k, &self.instances);
+        let verdict = || zkevm_circuits::mock::verify(&prover, &lying, self.k, &self.instances);
         match catch_unwind(AssertUnwindSafe(verdict)) {
             Ok(Ok(())) => CellVerdict::Survived,
             Ok(Err(failures)) => {

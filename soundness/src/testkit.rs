@@ -4,7 +4,7 @@
 //! [`rejects`]) of the whole circuit on a trace. A gadget test is a few lines:
 //!
 //! ```no_run
-//! use zkevm_circuits::testkit::{asm, rejects, passes, Lie, TraceBuilder};
+//! use zkevm_soundness::testkit::{asm, rejects, passes, Lie, TraceBuilder};
 //! let trace = TraceBuilder::calling(asm("PUSH1 5 PUSH1 7 ADD STOP")).trace();
 //! passes(&trace);
 //! let lie = Lie::new(trace).at_op("ADD", 0).pushed(alloy_primitives::U256::from(13)).done();
@@ -22,7 +22,7 @@ use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
 use zkevm_executor::trace::{RwAccess, StepKind};
 use zkevm_executor::{opcodes, trace_batch, Trace};
 
-use crate::super_circuit::{ChunkParams, SuperCircuit};
+use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
 
 /// The sender of the kit's transactions.
 pub const SENDER: Address = address!("0x5e00000000000000000000000000000000000001");
@@ -265,7 +265,7 @@ pub fn failures(trace: &Trace, checked: bool) -> Vec<String> {
         Ok(circuit) => circuit,
         Err(e) => return vec![e.to_string()],
     };
-    match crate::mock::run(params.k::<Fr>(), &circuit, circuit.instances()) {
+    match zkevm_circuits::mock::run(params.k::<Fr>(), &circuit, circuit.instances()) {
         Ok(failures) => failures.iter().map(|f| f.to_string()).collect(),
         Err(e) => vec![format!("{e:?}")],
     }

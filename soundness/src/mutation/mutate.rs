@@ -16,8 +16,8 @@ use zkevm_executor::Trace;
 
 use super::kind::MutationKind;
 use super::rng::SplitMix64;
-use crate::evm::execution_state::opcode_name;
-use crate::evm::gadgets::state_of;
+use zkevm_circuits::evm::execution_state::opcode_name;
+use zkevm_circuits::evm::gadgets::state_of;
 
 /// A mutated clone of a trace and what was changed.
 #[derive(Clone, Debug)]
@@ -38,7 +38,7 @@ pub struct Mutation {
 
 /// The steps of `trace` in order, EndBlock last.
 fn steps(trace: &Trace) -> Vec<&Step> {
-    crate::evm::witness::all_steps(trace)
+    zkevm_circuits::evm::witness::all_steps(trace)
 }
 
 fn step_mut(trace: &mut Trace, index: usize) -> Option<&mut Step> {

@@ -22,7 +22,7 @@ use halo2_proofs::plonk::{
     Error, Fixed, FloorPlanner, Instance, Selector,
 };
 
-use crate::super_circuit::SuperCircuit;
+use zkevm_circuits::super_circuit::SuperCircuit;
 
 /// An advice cell: its column (kept whole, phase included) and absolute row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

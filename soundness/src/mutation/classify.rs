@@ -31,9 +31,9 @@ use halo2_proofs::plonk::{Circuit, ConstraintSystem};
 use serde::{Deserialize, Serialize};
 use zkevm_executor::Trace;
 
-use crate::error::CircuitError;
-use crate::public::ChunkStatement;
-use crate::super_circuit::{ChunkParams, SuperCircuit};
+use zkevm_circuits::error::CircuitError;
+use zkevm_circuits::public::ChunkStatement;
+use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
 
 /// What the circuits did with one mutated trace.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,7 +210,7 @@ fn run(trace: &Trace, checked: bool) -> Run {
             Ok(prover) => prover,
             Err(e) => return Run::Refused(format!("synthesis: {e:?}")),
         };
-        match crate::mock::verify(&prover, &circuit, params.k::<Fr>(), &instances) {
+        match zkevm_circuits::mock::verify(&prover, &circuit, params.k::<Fr>(), &instances) {
             Ok(()) => Run::Passed(digest(&prover, &instances)),
             Err(failures) => {
                 let first = failures.first().map(|f| f.to_string()).unwrap_or_default();

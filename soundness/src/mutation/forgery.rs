@@ -18,7 +18,7 @@ use halo2_proofs::plonk::{Advice, Challenge, Circuit, Column, ConstraintSystem};
 use zkevm_executor::Trace;
 
 use super::cell_lie::{with_plan, CellAt, ChallengeLie, Lie, LyingCircuit, Plan};
-use crate::super_circuit::{ChunkParams, SuperCircuit, SuperConfig};
+use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit, SuperConfig};
 
 /// A trace's SuperCircuit, laid out honestly, ready to judge forgeries.
 pub struct ForgeryBench {
@@ -164,7 +164,7 @@ impl ForgeryBench {
         let (prover, _) =
             with_plan(plan, || MockProver::<Fr>::run(self.k, &lying, self.instances.clone()));
         let prover = prover.map_err(|e| vec![format!("synthesis: {e:?}")])?;
-        crate::mock::verify(&prover, &lying, self.k, &self.instances)
+        zkevm_circuits::mock::verify(&prover, &lying, self.k, &self.instances)
             .map_err(|failures| failures.iter().map(|f| f.to_string()).collect())
     }
 }
