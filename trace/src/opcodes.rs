@@ -71,7 +71,8 @@ const fn constant_gas(opcode: u8) -> Option<u64> {
         | 0x1d /* SAR */
         | 0x35 /* CALLDATALOAD */
         | 0x49 /* BLOBHASH */ => 3,
-        0x60 /* PUSH1 */..=0x7f /* PUSH32 */ | 0x80 /* DUP1 */..=0x8f /* DUP16 */ | 0x90 /* SWAP1 */..=0x9f /* SWAP16 */ => 3,
+        // PUSH1..=PUSH32, DUP1..=DUP16, SWAP1..=SWAP16
+        0x60..=0x9f => 3,
         // Glow
         0x02 /* MUL */ | 0x04 /* DIV */ | 0x05 /* SDIV */ | 0x06 /* MOD */ | 0x07 /* SMOD */ | 0x0b /* SIGNEXTEND */ | 0x47 /* SELFBALANCE */ => 5,
         // Gmid

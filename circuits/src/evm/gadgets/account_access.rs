@@ -30,16 +30,13 @@ use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::reader::{StepReader, WitnessError};
+use crate::evm::spec::{COLD_ACCOUNT_ACCESS, WARM_ACCESS};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
 use zkevm_trace::trace::StepKind;
 
-/// EIP-2929: an access to a warm account.
-const WARM_ACCESS: u64 = 100;
-/// EIP-2929: the first access to an account in the transaction.
-const COLD_ACCOUNT_ACCESS: u64 = 2_600;
 /// keccak-256 of no bytes, the code hash of an account without code.
 const EMPTY_CODE_HASH: U256 = alloy_primitives::uint!(
     0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470_U256

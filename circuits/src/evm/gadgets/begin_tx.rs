@@ -29,6 +29,7 @@ use crate::evm::common::require_no_code_state;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::reader::StepReader;
+pub use crate::evm::spec::TX_BASE_GAS;
 use crate::evm::witness::StepWitness;
 use crate::keccak::hash_halves;
 use crate::state::rw_row::{account_field_tag, address_word, word_limbs};
@@ -36,8 +37,6 @@ use crate::state::RwTag;
 use crate::table::{BlockField, TxField};
 use zkevm_trace::trace::StepKind;
 
-/// Gas every transaction pays before its calldata.
-pub const TX_BASE_GAS: u64 = 21_000;
 /// keccak-256 of the empty string: the code hash of an account without code.
 pub const EMPTY_CODE_HASH: [u8; 32] = [
     0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d, 0xb2, 0xdc, 0xc7, 0x03, 0xc0,

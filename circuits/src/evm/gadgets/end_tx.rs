@@ -26,15 +26,13 @@ use crate::evm::common::require_no_code_state;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::reader::StepReader;
+pub use crate::evm::spec::MAX_REFUND_QUOTIENT;
 use crate::evm::witness::StepWitness;
 use crate::keccak::hash_halves;
 use crate::state::rw_row::{address_word, receipt_field_tag, word_limbs};
 use crate::state::RwTag;
 use crate::table::{BlockField, TxField, GAS_USED_BEFORE_FIELD};
 use zkevm_trace::trace::StepKind;
-
-/// EIP-3529: at most a fifth of the gas spent is refunded.
-pub const MAX_REFUND_QUOTIENT: u64 = 5;
 
 /// EndTx.
 #[derive(Clone, Debug)]

@@ -17,6 +17,7 @@ use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
 use crate::evm::reader::StepReader;
+use crate::evm::spec::{GAS_LOG, GAS_LOG_BYTE, GAS_LOG_TOPIC};
 use crate::evm::streams::{log_data_stream, memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
@@ -26,10 +27,6 @@ use zkevm_trace::trace::StepKind;
 
 /// The most topics a log has.
 const MAX_TOPICS: usize = 4;
-/// LOG's constant part, per topic and per data byte.
-const GAS_LOG: u64 = 375;
-const GAS_LOG_TOPIC: u64 = 375;
-const GAS_LOG_BYTE: u64 = 8;
 
 /// LOG0..LOG4.
 #[derive(Clone, Debug)]

@@ -20,15 +20,12 @@ use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{LargerNeed, MemoryExpansion, MemorySpan};
 use crate::evm::reader::StepReader;
+use crate::evm::spec::{GAS_COPY_WORD, GAS_VERYLOW as GAS_COPY};
 use crate::evm::streams::{memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_trace::trace::StepKind;
-
-/// MCOPY's constant part and its gas per word copied.
-const GAS_COPY: u64 = 3;
-const GAS_COPY_WORD: u64 = 3;
 
 /// MCOPY.
 #[derive(Clone, Debug)]

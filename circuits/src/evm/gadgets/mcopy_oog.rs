@@ -22,15 +22,13 @@ use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported};
 use crate::evm::memory::{memory_cost, LargerNeed, MemoryExpansion, MemorySpan};
 use crate::evm::reader::StepReader;
+use crate::evm::spec::{GAS_COPY_WORD, GAS_VERYLOW as GAS_COPY};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 
 /// MCOPY's opcode byte.
 const MCOPY: u8 = 0x5e;
-/// MCOPY's constant gas and its gas per word copied.
-const GAS_COPY: u64 = 3;
-const GAS_COPY_WORD: u64 = 3;
 
 /// Whether a halt with `error` at `opcode` is the out of gas this gadget proves.
 pub fn provable(opcode: u8, error: &ExecError) -> bool {

@@ -19,13 +19,11 @@ use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{word_of_be_bytes, MemoryAddress, MemoryExpansion};
 use crate::evm::reader::StepReader;
+use crate::evm::spec::GAS_VERYLOW;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_trace::trace::StepKind;
-
-/// `G_verylow`, the constant part of every memory opcode's gas.
-const GAS_VERYLOW: u64 = 3;
 
 fn exprs<F: PrimeField>(cells: &[Cell]) -> Vec<Expression<F>> {
     cells.iter().map(|c| c.expr()).collect()

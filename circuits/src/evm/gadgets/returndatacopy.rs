@@ -28,14 +28,13 @@ use crate::evm::gadget::{
     claims_op, AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported,
 };
 use crate::evm::reader::{StepReader, WitnessError};
+use crate::evm::spec::GAS_VERYLOW as GAS_COPY;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_trace::trace::StepKind;
 
 const RETURNDATACOPY: u64 = 0x3e;
-/// The gas of a copy of nothing.
-const GAS_COPY: u64 = 3;
 
 /// Whether a halt with `error` at `opcode` is a RETURNDATACOPY past its data that
 /// [`ReturnDataOutOfBoundsGadget`] proves.

@@ -13,16 +13,12 @@ use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::memory::{MemoryExpansion, MemorySpan};
 use crate::evm::reader::StepReader;
+use crate::evm::spec::{GAS_KECCAK, GAS_KECCAK_WORD};
 use crate::evm::streams::{memory_stream, Direction};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use zkevm_trace::trace::{Rw, StepKind};
-
-/// KECCAK256's constant part.
-const GAS_KECCAK: u64 = 30;
-/// KECCAK256's gas per input word.
-const GAS_KECCAK_WORD: u64 = 6;
 
 /// KECCAK256.
 #[derive(Clone, Debug)]

@@ -20,24 +20,15 @@ use crate::evm::common::{GasCost, OpcodeStep};
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{claims_op, AssignError, ExecutionGadget, Gadget, StepGadget};
 use crate::evm::reader::{StepReader, WitnessError};
+pub use crate::evm::spec::{
+    COLD_SLOAD, SSTORE_CLEARS, SSTORE_RESET, SSTORE_SENTRY, SSTORE_SET,
+    WARM_ACCESS as WARM_STORAGE_READ,
+};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
 use crate::state::RwTag;
 use zkevm_trace::trace::StepKind;
-
-/// EIP-2929: a warm storage read.
-pub const WARM_STORAGE_READ: u64 = 100;
-/// EIP-2929: a cold slot's first access.
-pub const COLD_SLOAD: u64 = 2100;
-/// EIP-2200: a zero slot set to non-zero.
-pub const SSTORE_SET: u64 = 20_000;
-/// EIP-2200: a non-zero slot changed.
-pub const SSTORE_RESET: u64 = 5_000;
-/// EIP-3529: refund for clearing a slot.
-pub const SSTORE_CLEARS: u64 = 4_800;
-/// EIP-2200: SSTORE needs more than this much gas left.
-pub const SSTORE_SENTRY: u64 = 2_300;
 
 /// The running account, read from the call context.
 pub(super) fn callee<F: PrimeField>(cb: &mut EvmBuilder<F>) -> WordCells {
@@ -149,13 +140,7 @@ impl SstoreCost {
         let dirty = current != new && original != current;
         a.assign_u64(self.clean_change, clean as u64);
         a.assign_u64(self.dirty_change, dirty as u64);
-        let cold = if was_warm { 0 } else { COLD_SLOAD };
-        let schedule = match (clean, original.is_zero()) {
-            (true, true) => SSTORE_SET,
-            (true, false) => SSTORE_RESET - COLD_SLOAD,
-            (false, _) => WARM_STORAGE_READ,
-        };
-        cold + schedule
+        crate::evm::spec::sstore_gas(was_warm, new, current, original)
     }
 }
 
