@@ -526,20 +526,7 @@ fn other_target(rng: &mut SplitMix64, target: RwTarget) -> RwTarget {
             }
         }
         RwTarget::CallContext { call, field } => {
-            const FIELDS: [CallContextField; 12] = [
-                CallContextField::TxId,
-                CallContextField::Depth,
-                CallContextField::ParentCall,
-                CallContextField::CallerAddress,
-                CallContextField::CalleeAddress,
-                CallContextField::CodeHash,
-                CallContextField::Value,
-                CallContextField::IsStatic,
-                CallContextField::IsCreate,
-                CallContextField::CallDataLength,
-                CallContextField::IsSuccess,
-                CallContextField::LastReturnDataLength,
-            ];
+            const FIELDS: [CallContextField; 12] = CallContextField::ALL;
             let at = FIELDS.iter().position(|f| *f == field).unwrap_or(0);
             let field = FIELDS[(at + 1 + rng.below(FIELDS.len() - 1)) % FIELDS.len()];
             RwTarget::CallContext { call, field }

@@ -212,6 +212,24 @@ pub enum CallContextField {
     LastReturnDataLength,
 }
 
+impl CallContextField {
+    /// Every field, in declaration order (the order a root call's context is written in).
+    pub const ALL: [CallContextField; 12] = [
+        CallContextField::TxId,
+        CallContextField::Depth,
+        CallContextField::ParentCall,
+        CallContextField::CallerAddress,
+        CallContextField::CalleeAddress,
+        CallContextField::CodeHash,
+        CallContextField::Value,
+        CallContextField::IsStatic,
+        CallContextField::IsCreate,
+        CallContextField::CallDataLength,
+        CallContextField::IsSuccess,
+        CallContextField::LastReturnDataLength,
+    ];
+}
+
 /// A field of a log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum LogField {

@@ -47,21 +47,8 @@ pub const WARM_WRITES: usize = 13;
 /// Precompile addresses under Cancun rules.
 pub const PRECOMPILES: u64 = 10;
 
-/// The root call's context fields BeginTx writes, in order.
-const ROOT_CONTEXT: [CallContextField; 12] = [
-    CallContextField::TxId,
-    CallContextField::Depth,
-    CallContextField::ParentCall,
-    CallContextField::CallerAddress,
-    CallContextField::CalleeAddress,
-    CallContextField::CodeHash,
-    CallContextField::Value,
-    CallContextField::IsStatic,
-    CallContextField::IsCreate,
-    CallContextField::CallDataLength,
-    CallContextField::IsSuccess,
-    CallContextField::LastReturnDataLength,
-];
+/// The root call's context fields BeginTx writes, in order: every field.
+const ROOT_CONTEXT: [CallContextField; 12] = CallContextField::ALL;
 
 /// BeginTx.
 #[derive(Clone, Debug)]
@@ -260,26 +247,24 @@ impl<F: PrimeField> ExecutionGadget<F> for BeginTxGadget {
                 constant(1),
             );
         });
-        let context = [
-            (CallContextField::TxId, Word::small(tx_id.clone())),
-            (CallContextField::Depth, Word::zero()),
-            (CallContextField::ParentCall, Word::zero()),
-            (CallContextField::CallerAddress, caller.expr()),
-            (CallContextField::CalleeAddress, callee.expr()),
-            (
-                CallContextField::CodeHash,
-                Word {
-                    lo: has_code.clone() * code_hash.lo.expr(),
-                    hi: has_code.clone() * code_hash.hi.expr(),
-                },
-            ),
-            (CallContextField::Value, value.expr()),
-            (CallContextField::IsStatic, Word::zero()),
-            (CallContextField::IsCreate, Word::zero()),
-            (CallContextField::CallDataLength, Word::small(calldata_length.expr())),
-            (CallContextField::IsSuccess, Word::small(is_success.expr())),
-            (CallContextField::LastReturnDataLength, Word::zero()),
+        let values = [
+            Word::small(tx_id.clone()),
+            Word::zero(),
+            Word::zero(),
+            caller.expr(),
+            callee.expr(),
+            Word {
+                lo: has_code.clone() * code_hash.lo.expr(),
+                hi: has_code.clone() * code_hash.hi.expr(),
+            },
+            value.expr(),
+            Word::zero(),
+            Word::zero(),
+            Word::small(calldata_length.expr()),
+            Word::small(is_success.expr()),
+            Word::zero(),
         ];
+        let context = ROOT_CONTEXT.into_iter().zip(values);
         for (field, word) in context {
             cb.call_context("BeginTx: call context", field, word, Access::Write(Word::zero()));
         }
