@@ -23,7 +23,7 @@ use crate::state::RwTag;
 use crate::table::{BlockField, FixedTableTag, TxField};
 use zkevm_trace::trace::{AccountField, CallContextField};
 
-pub use super::rw_lookup::{Access, RwLookup};
+pub use super::rw_lookup::{Access, Reversion, RwLookup};
 pub use super::word::{
     from_bytes, two_pow_128, IsZeroCells, Word, WordBytes, WordCells, WordEqualCells,
 };
@@ -82,20 +82,6 @@ pub struct EvmBuilder<F: PrimeField> {
     reversion: Reversion<F>,
     /// Reversible writes declared so far (an expression when some are conditional).
     reversible_offset: Expression<F>,
-}
-
-/// How a step's reversible writes pair with the writes that undo them: while the call does
-/// not persist, write number `base + i` is undone by a write at `end − base − i` that puts
-/// back the value it replaced (the state circuit then checks that this is the value the
-/// location held at that point of the undo, so a wrong or missing undo is rejected).
-#[derive(Clone, Debug)]
-pub struct Reversion<F: PrimeField> {
-    /// 1 if the call's writes persist (no undo).
-    pub is_persistent: Expression<F>,
-    /// RW counter of the last write of the call's reversion range.
-    pub end: Expression<F>,
-    /// The call's reversible writes made before this step.
-    pub base: Expression<F>,
 }
 
 impl<F: PrimeField> EvmBuilder<F> {
