@@ -83,13 +83,8 @@ impl<'a, 't> StepReader<'a, 't> {
         Self { w, gadget, next: 0, stack_pointer: w.values.stack_pointer }
     }
 
-    /// The index of the next RW.
-    pub fn position(&self) -> usize {
-        self.next
-    }
-
-    /// The step's RWs not read yet (a reverted call's undo writes, a copy's words).
-    pub fn rest(&self) -> &'t [Rw] {
+    /// The step's RWs not read yet.
+    fn rest(&self) -> &'t [Rw] {
         self.w.rws.get(self.next..).unwrap_or_default()
     }
 
@@ -209,11 +204,6 @@ impl<'a, 't> StepReader<'a, 't> {
     pub fn stack_write_at(&mut self, depth: u64) -> Result<Written, WitnessError> {
         let ptr = self.stack_pointer.wrapping_sub(1 + depth);
         Ok(self.write(self.stack_what(ptr), self.stack_at(ptr))?.1)
-    }
-
-    /// Moves the reader's stack pointer without an RW (DUP's push after its read).
-    pub fn stack_move(&mut self, delta: i64) {
-        self.stack_pointer = self.stack_pointer.wrapping_add_signed(delta);
     }
 
     fn call_context_of(&self, field: CallContextField) -> impl Fn(&RwTarget) -> bool {

@@ -78,7 +78,7 @@ impl Gadget for EndTxGadget {
         let gas_left = w.values.gas_left;
         let spent = tx.gas_limit.saturating_sub(gas_left);
         let counter = w.rws.get(1).map_or(0, |rw| rw.value.saturating_to::<u64>());
-        let refund = counter.min(spent / 5);
+        let refund = crate::evm::spec::capped_refund(counter, spent);
         let price = U256::from(tx.effective_gas_price);
         let returned = U256::from(gas_left + refund) * price;
         let tip = tx.effective_gas_price.saturating_sub(w.block.base_fee as u128);

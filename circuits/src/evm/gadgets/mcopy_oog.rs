@@ -20,9 +20,9 @@ use crate::evm::builder::{from_bytes, EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported};
-use crate::evm::memory::{memory_cost, LargerNeed, MemoryExpansion, MemorySpan};
+use crate::evm::memory::{LargerNeed, MemoryExpansion, MemorySpan};
 use crate::evm::reader::StepReader;
-use crate::evm::spec::{GAS_COPY_WORD, GAS_VERYLOW as GAS_COPY};
+use crate::evm::spec::{memory_expansion_gas, GAS_COPY_WORD, GAS_VERYLOW as GAS_COPY};
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -162,7 +162,7 @@ impl<F: PrimeField> StepGadget<F> for McopyOutOfGasGadget {
         let after = now.max(needed);
         a.assign_u64(self.size_after, after);
         let words = size.saturating_to::<u64>().div_ceil(32);
-        let cost = GAS_COPY + GAS_COPY_WORD * words + memory_cost(after) - memory_cost(now);
+        let cost = GAS_COPY + GAS_COPY_WORD * words + memory_expansion_gas(now, after);
         a.assign_u64(self.cost, cost);
         let shortfall =
             U256::from(cost).wrapping_sub(U256::from(w.values.gas_left) + U256::from(1));

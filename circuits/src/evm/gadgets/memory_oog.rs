@@ -23,8 +23,9 @@ use crate::evm::builder::{from_bytes, EvmBuilder, WordCells};
 use crate::evm::cell::Cell;
 use crate::evm::execution_state::ExecutionState;
 use crate::evm::gadget::{AssignError, ExecutionGadget, Gadget, StepGadget, Unsupported};
-use crate::evm::memory::{memory_cost, MemoryExpansion, MemorySpan};
+use crate::evm::memory::{MemoryExpansion, MemorySpan};
 use crate::evm::reader::StepReader;
+use crate::evm::spec::memory_expansion_gas;
 use crate::evm::transition::StepTransition;
 use crate::evm::witness::StepWitness;
 use crate::state::rw_row::word_limbs;
@@ -225,7 +226,7 @@ impl<F: PrimeField> StepGadget<F> for MemoryOutOfGasGadget {
         self.expansion.assign(a, now, needed);
         let after = now.max(needed);
         a.assign_u64(self.size_after, after);
-        let expansion = memory_cost(after) - memory_cost(now);
+        let expansion = memory_expansion_gas(now, after);
         let len = length.saturating_to::<u64>();
         let units = match gas.length {
             RangeLength::WordsOfOperand(_) => len.div_ceil(32),

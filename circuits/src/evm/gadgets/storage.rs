@@ -386,29 +386,7 @@ impl<F: PrimeField> StepGadget<F> for SstoreGadget {
         a.assign_word_equal(self.original_is_new, original, new);
         a.assign_word_equal(self.current_is_zero, current, U256::ZERO);
         a.assign_word_equal(self.new_is_zero, new, U256::ZERO);
-        let clean = current != new && original == current;
-        let dirty = current != new && original != current;
-        let clears = SSTORE_CLEARS as i64;
-        let mut delta: i64 = 0;
-        if clean && new.is_zero() {
-            delta += clears;
-        }
-        if dirty {
-            if !original.is_zero() {
-                if current.is_zero() {
-                    delta -= clears;
-                } else if new.is_zero() {
-                    delta += clears;
-                }
-            }
-            if original == new {
-                delta += if original.is_zero() {
-                    (SSTORE_SET - WARM_STORAGE_READ) as i64
-                } else {
-                    (SSTORE_RESET - COLD_SLOAD - WARM_STORAGE_READ) as i64
-                };
-            }
-        }
+        let delta = crate::evm::spec::sstore_refund_change(new, current, original);
         let delta_field =
             if delta >= 0 { F::from(delta as u64) } else { -F::from(delta.unsigned_abs()) };
         a.assign(self.refund_delta, delta_field);
