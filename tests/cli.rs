@@ -385,7 +385,7 @@ fn statetest_mock_records_stage_and_rows_and_honours_the_row_budget() {
         (Some("passed"), Some("mock"))
     );
     let tallest = passed["rows"]["tallest region"].as_u64().expect("rows recorded");
-    assert!(passed["rows"]["EVM steps"].as_u64().is_some_and(|n| n > 2), "{passed}");
+    assert!(passed["rows"]["EVM rows"].as_u64().is_some_and(|n| n > 2), "{passed}");
     assert!(passed["gas"].as_u64().is_some_and(|g| g > 0) && passed["micros"].is_u64());
 
     let (stdout, over) = run(&(tallest - 1).to_string(), "b.json");

@@ -22,8 +22,10 @@ use crate::copy::{stream_words, trace_streams, CopyConfig, WordStream};
 use crate::error::CircuitError;
 use crate::evm::dispatch::block_witnesses;
 use crate::evm::gadget::AssignError;
+use crate::evm::heights::step_offsets;
+use crate::evm::layout::region_rows as evm_region_rows;
 use crate::evm::witness::all_steps;
-use crate::evm::{EvmConfig, EvmTables, STEP_HEIGHT};
+use crate::evm::{EvmConfig, EvmTables};
 use crate::keccak::layout::{permutations_for, region_rows};
 use crate::keccak::permutation::PermutationConfig;
 use crate::keccak::{KeccakConfig, KeccakWitness};
@@ -45,8 +47,8 @@ pub const FIXED_TAGS: [FixedTableTag; 7] = [
 /// A chunk's capacities: they fix the layout and so the verifying key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ChunkParams {
-    /// EVM step slots (the last is EndBlock).
-    pub evm_steps: usize,
+    /// EVM rows: the steps at their states' heights, padding, and EndBlock on the last row.
+    pub evm_rows: usize,
     /// RW table rows (at least two padding rows).
     pub rw_rows: usize,
     /// Bytecode rows.
@@ -75,7 +77,7 @@ impl ChunkParams {
     /// Every capacity, named, in a fixed order (keys, artifacts and the planner use it).
     pub fn capacities(&self) -> [(&'static str, usize); CAPACITIES] {
         [
-            ("EVM steps", self.evm_steps),
+            ("EVM rows", self.evm_rows),
             ("RW rows", self.rw_rows),
             ("bytecode rows", self.bytecode_rows),
             ("keccak permutations", self.keccak_permutations),
@@ -90,10 +92,10 @@ impl ChunkParams {
 
     /// The parameters from [`ChunkParams::capacities`]' values, in the same order.
     pub fn from_capacities(values: [usize; CAPACITIES]) -> Self {
-        let [evm_steps, rw_rows, bytecode_rows, keccak_permutations, txs, statement_rows, bitwise_ops, calldata_words, copy_words, arith_blocks] =
+        let [evm_rows, rw_rows, bytecode_rows, keccak_permutations, txs, statement_rows, bitwise_ops, calldata_words, copy_words, arith_blocks] =
             values;
         Self {
-            evm_steps,
+            evm_rows,
             rw_rows,
             bytecode_rows,
             keccak_permutations,
@@ -109,7 +111,7 @@ impl ChunkParams {
     /// Rows the tallest region needs.
     pub fn rows(&self) -> usize {
         [
-            self.evm_steps * STEP_HEIGHT + 1,
+            evm_region_rows(self.evm_rows),
             self.rw_rows,
             self.bytecode_rows,
             region_rows(self.keccak_permutations),
@@ -139,7 +141,7 @@ impl ChunkParams {
     pub fn fitting(trace: &Trace) -> Self {
         let codes: Vec<&[u8]> = trace.bytecodes.values().map(|c| c.as_ref()).collect();
         Self {
-            evm_steps: all_steps(trace).len(),
+            evm_rows: evm_rows_of(trace),
             rw_rows: trace.rws.len() + 2,
             bytecode_rows: crate::bytecode::witness::rows_for(codes.iter().copied()),
             keccak_permutations: keccak_inputs(trace)
@@ -155,6 +157,17 @@ impl ChunkParams {
             arith_blocks: ArithConfig::blocks(&arith_ops(trace)).len(),
         }
     }
+}
+
+/// The EVM rows `trace`'s steps take at their states' heights (a step without a gadget counts
+/// the most rows a step may take).
+pub fn evm_rows_of(trace: &Trace) -> usize {
+    let states: Vec<_> = all_steps(trace)
+        .into_iter()
+        .map(|step| crate::evm::gadgets::state_of(&step.kind))
+        .collect();
+    let (known, rows) = step_offsets(states.iter().filter_map(|s| s.as_ref().ok()).copied());
+    rows + (states.len() - known.len()) * crate::evm::layout::MAX_STEP_HEIGHT
 }
 
 /// Every byte string the keccak circuit hashes for `trace`: its codes, then each distinct
@@ -333,7 +346,7 @@ impl SuperCircuit {
             }
             Err(e) => return Err(CircuitError::Unsupported(e.to_string())),
         }
-        let steps = block_witnesses(&self.trace, p.evm_steps, self.checked)?;
+        let steps = block_witnesses(&self.trace, p.evm_rows, self.checked)?;
         let streams = trace_streams(&self.trace)?;
         let words = stream_words(&streams);
         if words > p.copy_words {
@@ -482,7 +495,7 @@ impl<F: PrimeField> Circuit<F> for SuperCircuit {
         let assigned = layouter.assign_region(
             || "evm",
             |mut region| {
-                config.evm.assign_fixed(&mut region, p.evm_steps, p.rw_rows);
+                config.evm.assign_fixed(&mut region, p.evm_rows, p.rw_rows);
                 config.evm.assign_first_phase(&mut region, &steps, p.rw_rows)
             },
         )?;

@@ -6,7 +6,7 @@
 //! `ZKEVM_REGENERATE_FIXTURES=1 cargo test --release -p zkevm-prover --test prove pinned`.
 
 /// Bumped whenever the circuit changes in a way that changes its keys.
-pub const CIRCUIT_VERSION: u32 = 26;
+pub const CIRCUIT_VERSION: u32 = 27;
 
 /// One line per chunk preset: `<fingerprint hex> <chunk parameters as JSON>`.
 pub const PINNED_VK_FINGERPRINTS: &str = include_str!("../pinned_vk_fingerprints.txt");

@@ -15,7 +15,7 @@ use crate::error::ProverError;
 /// for a few transfers and small contract calls (one keccak permutation hashes code up to 135
 /// bytes; each permutation takes 1,600 rows).
 pub const DEFAULT_CHUNK: ChunkParams = ChunkParams {
-    evm_steps: 128,
+    evm_rows: 1024,
     rw_rows: 1024,
     bytecode_rows: 512,
     keccak_permutations: 1,
@@ -31,7 +31,7 @@ pub const DEFAULT_CHUNK: ChunkParams = ChunkParams {
 /// native and token transfers, a 1,090-byte token contract, mapping-slot hashes and logs)
 /// fits one chunk.
 pub const LARGE_CHUNK: ChunkParams = ChunkParams {
-    evm_steps: 2048,
+    evm_rows: 16384,
     rw_rows: 8192,
     bytecode_rows: 4096,
     keccak_permutations: 16,

@@ -2,7 +2,7 @@
 //! form and a JSON form (proof and public inputs as hex).
 //!
 //! Binary form, little-endian: magic `ZKEVMART`, format version `u32`, chunk index `u64`,
-//! the chunk parameters as `u64` in the order of `ChunkParams::capacities` (evm_steps,
+//! the chunk parameters as `u64` in the order of `ChunkParams::capacities` (evm_rows,
 //! rw_rows, bytecode_rows, keccak_permutations, txs, statement_rows, bitwise_ops, calldata_words,
 //! copy_words, arith_blocks), the 32-byte verifying-key fingerprint, the
 //! summary as three `u64` (first_tx, tx_count, touched), the number of public inputs `u32`

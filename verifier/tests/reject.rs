@@ -92,7 +92,7 @@ impl Circuit<Fr> for Square {
 }
 
 const CHUNK: ChunkParams = ChunkParams {
-    evm_steps: 1,
+    evm_rows: 1,
     rw_rows: 2,
     bytecode_rows: 3,
     keccak_permutations: 4,

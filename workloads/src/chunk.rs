@@ -34,7 +34,7 @@ pub fn chunk_for_k(k: u32) -> Result<ChunkParams, BenchError> {
     }
     let d = DEFAULT_CHUNK;
     let chunk = ChunkParams {
-        evm_steps: d.evm_steps * scale,
+        evm_rows: d.evm_rows * scale,
         rw_rows: d.rw_rows * scale,
         bytecode_rows: d.bytecode_rows * scale,
         keccak_permutations: permutations,

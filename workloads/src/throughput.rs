@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use zkevm_circuits::arith::ArithConfig;
 use zkevm_circuits::bitwise::BitwiseConfig;
 use zkevm_circuits::copy::CopyConfig;
-use zkevm_circuits::evm::STEP_HEIGHT;
+use zkevm_circuits::evm::layout::region_rows as evm_region_rows;
 use zkevm_circuits::halo2_proofs::plonk::{keygen_pk, keygen_vk};
 use zkevm_circuits::keccak::layout::region_rows;
 use zkevm_circuits::public::PublicConfig;
@@ -265,7 +265,7 @@ fn workload_error(workload: Workload, e: impl std::fmt::Display) -> BenchError {
 /// the fixed and block tables, whose size does not depend on the chunk, are left out).
 pub fn region_rows_of(p: &ChunkParams) -> Vec<(&'static str, usize)> {
     vec![
-        ("EVM", p.evm_steps * STEP_HEIGHT + 1),
+        ("EVM", evm_region_rows(p.evm_rows)),
         ("state (RW)", p.rw_rows),
         ("bytecode", p.bytecode_rows),
         ("keccak", region_rows(p.keccak_permutations)),

@@ -13,8 +13,8 @@ use halo2_proofs::plonk::Expression;
 
 use super::cell::{Cell, CellManager, CellType, LookupTable};
 use super::execution_state::ExecutionState;
+use super::layout::Selectors;
 use super::step::StepExprs;
-use super::STEP_HEIGHT;
 use crate::bytecode::BytecodeTag;
 use crate::constraint_builder::{constant, ConstraintBuilder};
 use crate::copy::StreamClaim;
@@ -29,7 +29,7 @@ pub use super::word::{
 };
 
 /// The highest degree of a gadget's constraint or lookup entry, conditions included: the EVM
-/// gate multiplies each by the step's fixed selector and the state's selector cell.
+/// gate multiplies each by the slot's fixed selector and the state's selector cell.
 pub const GADGET_DEGREE: usize = crate::lint::MAX_DEGREE - 2;
 
 /// What a gadget stated, before the selectors are applied.
@@ -52,8 +52,8 @@ pub struct CellUsage {
     pub bytes: usize,
     /// Lookups, all tables together.
     pub lookups: usize,
-    /// The rows its cells and lookups reach (the tallest column it uses): the step height it
-    /// needs, selectors aside.
+    /// The rows its cells reach (the tallest column it uses); the configuration adds the rows
+    /// its lookups reach, and at least the first row: the state's height.
     pub rows: usize,
 }
 
@@ -69,7 +69,9 @@ pub struct EvmBuilder<F: PrimeField> {
     /// The step state at the next step.
     pub next: StepExprs<F>,
     cells: CellManager,
-    selectors: Vec<halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>>,
+    selectors: Selectors,
+    /// The rows a step of this gadget takes (the next step's rotation).
+    height: usize,
     /// The RW table's capacity (a fixed column), for EndBlock's count of padding rows.
     pub rw_capacity: Expression<F>,
     constraints: ConstraintBuilder<F>,
@@ -85,14 +87,16 @@ pub struct EvmBuilder<F: PrimeField> {
 }
 
 impl<F: PrimeField> EvmBuilder<F> {
-    /// A builder for gadget `gadget` over a fresh cell grid; `selectors` are the
-    /// execution-state columns.
+    /// A builder for gadget `gadget` over a fresh cell grid, whose steps take `height` rows
+    /// (`next` is read there); `selectors` are the execution-state columns.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         gadget: &'static str,
         cur: StepExprs<F>,
         next: StepExprs<F>,
         cells: CellManager,
-        selectors: Vec<halo2_proofs::plonk::Column<halo2_proofs::plonk::Advice>>,
+        selectors: Selectors,
+        height: usize,
         rw_capacity: Expression<F>,
         states: &[ExecutionState],
     ) -> Self {
@@ -102,6 +106,7 @@ impl<F: PrimeField> EvmBuilder<F> {
             next,
             cells,
             selectors,
+            height,
             rw_capacity,
             constraints: ConstraintBuilder::new(),
             lookups: Vec::new(),
@@ -154,8 +159,7 @@ impl<F: PrimeField> EvmBuilder<F> {
 
     /// 1 if the next step runs `state`.
     pub fn next_is(&self, state: ExecutionState) -> Expression<F> {
-        let index = state.index();
-        self.selectors[index / STEP_HEIGHT].rot((index % STEP_HEIGHT + STEP_HEIGHT) as i32)
+        self.selectors.is(state, self.height)
     }
 
     /// The next step runs one of `states`.
@@ -339,7 +343,7 @@ impl<F: PrimeField> EvmBuilder<F> {
         assert!(
             total <= GADGET_DEGREE,
             "EVM gadget {}: {what} \"{name}\" has degree {total} (conditions {guard}), above \
-             {GADGET_DEGREE}: the gate multiplies it by the step and state selectors",
+             {GADGET_DEGREE}: the gate multiplies it by the slot and state selectors",
             self.gadget
         );
     }

@@ -1,4 +1,4 @@
-//! Cells of a step: positions `(column, row offset)` inside the step's `STEP_HEIGHT` rows,
+//! Cells of a step: positions `(column, row offset)` inside the step's rows,
 //! handed out by a [`CellManager`] per gadget (gadgets never run in the same step, so they share
 //! the grid).
 

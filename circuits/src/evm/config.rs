@@ -1,29 +1,24 @@
-//! The EVM circuit's columns, its gadget registry, and how gadget specs become gates and
-//! lookups.
+//! The EVM circuit's columns, and how the registry's gadget specs become gates and lookups
+//! (assignment: [`super::region`]; layout: [`super::layout`]).
 
 use std::collections::BTreeMap;
 
-use halo2_proofs::circuit::{Region, Value};
 use halo2_proofs::halo2curves::ff::PrimeField;
-use halo2_proofs::plonk::{
-    Advice, Column, ConstraintSystem, Error, Expression, Fixed, SecondPhase,
-};
+use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed, SecondPhase};
 
-use super::assign::{evaluate, AssignedStep, StepAssigner};
 use super::builder::{CellUsage, EvmBuilder, GadgetSpec};
 use super::cell::{Cell, CellManager, CellType, LookupTable};
 use super::execution_state::ExecutionState;
-use super::gadget::{AssignError, StepGadget};
+use super::gadget::StepGadget;
 use super::gadgets;
-use super::step::{StepColumns, StepValues};
-use super::witness::StepWitness;
-use super::STEP_HEIGHT;
+use super::layout::{slots_for, Selectors, MAX_STEP_HEIGHT, SLOT_HEIGHT};
+use super::step::StepColumns;
 use crate::arith::ArithTable;
 use crate::bitwise::BitwiseTable;
 use crate::bytecode::BytecodeTable;
-use crate::challenges::{compress_expr, ChallengeValues, Challenges};
+use crate::challenges::{compress_expr, Challenges};
 use crate::constraint_builder::{constant, ConstraintBuilder};
-use crate::copy::{rlc_value, CopyTable};
+use crate::copy::CopyTable;
 use crate::keccak::KeccakTable;
 use crate::table::{
     BlockTable, CallDataTable, FixedTable, FixedTableTag, LookupTable as TableShape, RwTable,
@@ -37,7 +32,7 @@ pub const BYTE_COLUMNS: usize = 20;
 /// Columns of RLC cells (second phase).
 pub const RLC_COLUMNS: usize = 1;
 
-/// Lookup cell columns per table (each holds `STEP_HEIGHT` lookups per step).
+/// Lookup cell columns per table (each holds one lookup per row of a step).
 pub fn lookup_columns(table: LookupTable) -> usize {
     match table {
         LookupTable::Rw => 4,
@@ -97,37 +92,42 @@ impl EvmTables {
 }
 
 /// The compressed lookups of one state: the lookup cell and the expression it must equal.
-type StateLookups<F> = Vec<(Cell, Expression<F>)>;
+pub(super) type StateLookups<F> = Vec<(Cell, Expression<F>)>;
+
+/// The cell grid a gadget's cells are handed out from.
+type Grid = Vec<(CellType, Column<Advice>)>;
 
 /// Columns and gadgets of the EVM circuit.
 #[derive(Debug)]
 pub struct EvmConfig<F: PrimeField> {
-    /// 1 on the first row of every step slot.
-    pub q_step: Column<Fixed>,
-    /// 1 on the first step's first row.
+    /// 1 on the first row of every slot of the EVM region: every EVM gate's fixed factor.
+    pub q_slot: Column<Fixed>,
+    /// 1 on the region's first row (BeginTx).
     pub q_first: Column<Fixed>,
-    /// 1 on the last step slot's first row.
+    /// 1 on the first row of the region's last slot (EndBlock).
     pub q_last: Column<Fixed>,
-    /// The RW table's capacity, on every step row.
+    /// The RW table's capacity, on every row of the region.
     pub rw_capacity: Column<Fixed>,
     /// The step state.
     pub step: StepColumns,
-    /// One-hot execution state, `STEP_HEIGHT` cells per column.
-    pub selectors: Vec<Column<Advice>>,
+    /// The execution state of each step, on its first row.
+    pub selectors: Selectors,
     /// The challenges (θ compresses lookups).
     pub challenges: Challenges,
-    gadgets: Vec<Box<dyn StepGadget<F>>>,
-    lookups: Vec<StateLookups<F>>,
+    pub(super) gadgets: Vec<Box<dyn StepGadget<F>>>,
+    pub(super) lookups: Vec<StateLookups<F>>,
     /// Cells each state's gadget uses, in selector order.
     pub usage: Vec<(ExecutionState, CellUsage)>,
     /// Every execution state, in selector order (the registry's).
     pub states: Vec<ExecutionState>,
+    /// Each state's height (rows per step), in selector order.
+    pub heights: Vec<usize>,
 }
 
 impl<F: PrimeField> EvmConfig<F> {
-    /// The selector cell of `state`.
-    pub fn selector_cell(&self, state: ExecutionState) -> Cell {
-        selector_cell(&self.selectors, state)
+    /// The rows a step of `state` takes.
+    pub fn height(&self, state: ExecutionState) -> usize {
+        self.heights[state.index()]
     }
 
     /// Allocates the columns, configures every gadget and states the gates and lookups.
@@ -136,23 +136,13 @@ impl<F: PrimeField> EvmConfig<F> {
         tables: &EvmTables,
         challenges: Challenges,
     ) -> Self {
-        let (q_step, q_first, q_last) =
+        let (q_slot, q_first, q_last) =
             (meta.fixed_column(), meta.fixed_column(), meta.fixed_column());
         let rw_capacity = meta.fixed_column();
         let step = StepColumns::configure(meta);
         let states: Vec<ExecutionState> = gadgets::descriptors().iter().map(|d| d.state).collect();
-        let selector_columns = states.len().div_ceil(STEP_HEIGHT);
-        let selectors: Vec<_> = (0..selector_columns).map(|_| meta.advice_column()).collect();
-        let mut grid = Vec::new();
-        for _ in 0..GENERAL_COLUMNS {
-            grid.push((CellType::General, meta.advice_column()));
-        }
-        for _ in 0..BYTE_COLUMNS {
-            grid.push((CellType::Byte, meta.advice_column()));
-        }
-        for _ in 0..RLC_COLUMNS {
-            grid.push((CellType::Rlc, meta.advice_column_in(SecondPhase)));
-        }
+        let selectors = Selectors::configure(meta, states.len());
+        let grid = grid_columns(meta);
         let lookup_cells: BTreeMap<LookupTable, Vec<Cell>> = LookupTable::ALL
             .into_iter()
             .map(|table| (table, position_cells(meta, table)))
@@ -166,76 +156,47 @@ impl<F: PrimeField> EvmConfig<F> {
         let late_cells: BTreeMap<LookupTable, Vec<Cell>> =
             late_index.keys().map(|table| (*table, position_cells(meta, *table))).collect();
 
-        let q = q_step.cur();
-        let mut state_gate = ConstraintBuilder::new();
-        let mut one_hot = constant(0);
-        for &state in &states {
-            let sel = selector_cell(&selectors, state).expr();
-            state_gate.require_boolean("evm: state selector is boolean", sel.clone());
-            one_hot = one_hot + sel;
-        }
-        state_gate.require_equal("evm: one execution state", one_hot, constant(1));
-        let end_block = selector_cell(&selectors, ExecutionState::EndBlock).expr();
-        state_gate.require_zero(
-            "evm: EndBlock is the last step only",
-            end_block * (constant(1) - q_last.cur()),
-        );
-        state_gate.build(meta, "evm state", q.clone());
-        let mut boundary = ConstraintBuilder::new();
-        boundary.when(q_first.cur(), |cb| {
-            let begin = selector_cell(&selectors, ExecutionState::BeginTx).expr();
-            cb.require_equal("evm: the first step is BeginTx", begin, constant(1));
-            cb.require_equal("evm: the first step is BeginTx", step.rw_counter.cur(), constant(1));
-            cb.require_zero("evm: the first step is BeginTx", step.tx_id.cur());
-            cb.require_zero("evm: the first step is BeginTx", step.call_id.cur());
-        });
-        boundary.when(q_last.cur(), |cb| {
-            let end = selector_cell(&selectors, ExecutionState::EndBlock).expr();
-            cb.require_equal("evm: the last step is EndBlock", end, constant(1));
-        });
-        boundary.build(meta, "evm boundaries", constant(1));
+        let context = Context { grid: &grid, step: &step, selectors: &selectors, states: &states };
+        let heights = context.measure_heights::<F>(rw_capacity.cur());
+        state_gates(meta, &selectors, &states, &step, [q_slot, q_first, q_last]);
 
         let theta = challenges.lookup.expr();
-        let mut position_exprs: BTreeMap<LookupTable, Vec<Expression<F>>> = lookup_cells
-            .iter()
-            .map(|(table, cells)| (*table, vec![constant(0); cells.len()]))
-            .collect();
-        let mut late_exprs: BTreeMap<LookupTable, Vec<Expression<F>>> = late_cells
-            .iter()
-            .map(|(table, cells)| (*table, vec![constant(0); cells.len()]))
-            .collect();
+        let zeros = |cells: &BTreeMap<LookupTable, Vec<Cell>>| -> BTreeMap<_, Vec<Expression<F>>> {
+            cells.iter().map(|(table, cells)| (*table, vec![constant(0); cells.len()])).collect()
+        };
+        let (mut position_exprs, mut late_exprs) = (zeros(&lookup_cells), zeros(&late_cells));
         let mut gadgets_by_state: Vec<Option<Box<dyn StepGadget<F>>>> =
             (0..states.len()).map(|_| None).collect();
         let mut lookups: Vec<StateLookups<F>> = vec![Vec::new(); states.len()];
         let mut usage = Vec::new();
         for (register, gadget) in gadgets::registry::<F>().into_iter().zip(gadgets::descriptors()) {
-            let cells = CellManager::new(&grid, STEP_HEIGHT);
-            let mut cb = EvmBuilder::new(
-                gadget.name,
-                step.cur(),
-                step.next(),
-                cells,
-                selectors.clone(),
-                rw_capacity.cur(),
-                &states,
-            );
+            let height = heights[gadget.state.index()];
+            let mut cb = context.builder(gadget.name, height, rw_capacity.cur());
             let (state, gadget) = register(&mut cb);
-            let GadgetSpec { constraints, lookups: declared, usage: mut cells_used } = cb.finish();
-            // Lookup `i` of a table sits on row `i / columns`.
-            for table in LookupTable::ALL {
-                let count = declared.iter().filter(|(t, _, _)| *t == table).count();
-                cells_used.rows = cells_used.rows.max(count.div_ceil(lookup_columns(table)));
-            }
+            let spec = cb.finish();
+            let cells_used = usage_of(&spec);
+            assert_eq!(
+                slots_for(cells_used.rows),
+                height,
+                "{state:?}: configuring is deterministic"
+            );
             usage.push((state, cells_used));
-            let sel = selector_cell(&selectors, state).expr();
-            let enable = q.clone() * sel.clone();
-            let constraints: Vec<_> =
-                constraints.into_iter().map(|(name, c)| (name, enable.clone() * c)).collect();
-            if !constraints.is_empty() {
-                meta.create_gate(state_name(state), move |_| constraints);
+            let sel = selectors.is(state, 0);
+            let enable = q_slot.cur() * sel.clone();
+            let mut constraints: Vec<_> =
+                spec.constraints.into_iter().map(|(name, c)| (name, enable.clone() * c)).collect();
+            for slot in (SLOT_HEIGHT..height).step_by(SLOT_HEIGHT) {
+                let inside = enable.clone() * selectors.is_step(slot);
+                constraints.push(("evm: no step starts inside a step", inside));
             }
+            if state != ExecutionState::EndBlock {
+                let next_slot = enable.clone() * q_slot.rot(height as i32);
+                let follows = next_slot * (constant(1) - selectors.is_step(height));
+                constraints.push(("evm: the next step starts after this one's rows", follows));
+            }
+            meta.create_gate(state_name(state), move |_| constraints);
             let mut used: BTreeMap<LookupTable, usize> = BTreeMap::new();
-            for (table, name, mut tuple) in declared {
+            for (table, name, mut tuple) in spec.lookups {
                 let position = used.entry(table).or_default();
                 let cell = *lookup_cells[&table].get(*position).unwrap_or_else(|| {
                     panic!("EVM circuit configuration: {state:?} needs more {table:?} lookup cells ({name})")
@@ -262,6 +223,17 @@ impl<F: PrimeField> EvmConfig<F> {
             .map(|(g, state)| g.unwrap_or_else(|| panic!("no gadget registered for {state:?}")))
             .collect();
 
+        // A lookup cell at row `r` of a step belongs to it when the step is taller than `r`
+        // (else it is the next step's): the states that cover row `r`.
+        let covering: Vec<Expression<F>> = (0..MAX_STEP_HEIGHT)
+            .map(|r| match r {
+                0 => selectors.is_step(0),
+                _ => states
+                    .iter()
+                    .filter(|s| heights[s.index()] > r)
+                    .fold(constant(0), |acc, s| acc + selectors.is(*s, 0)),
+            })
+            .collect();
         let mut lookup_gate = ConstraintBuilder::new();
         for (name, cells, exprs) in [
             ("evm: lookup cell holds the step's tuple", &lookup_cells, &position_exprs),
@@ -269,36 +241,13 @@ impl<F: PrimeField> EvmConfig<F> {
         ] {
             for (table, cells) in cells {
                 for (cell, expr) in cells.iter().zip(&exprs[table]) {
-                    lookup_gate.require_equal(name, cell.expr(), expr.clone());
+                    let held = covering[cell.rotation].clone() * cell.expr();
+                    lookup_gate.require_equal(name, held, expr.clone());
                 }
             }
         }
-        lookup_gate.build(meta, "evm lookup cells", q);
-
-        // Each table side: its first-phase entries compressed with θ, zero outside the table's
-        // fixed enable.
-        let table_exprs: BTreeMap<LookupTable, Expression<F>> = LookupTable::ALL
-            .into_iter()
-            .map(|table| (table, tables.shape(table).compressed(&theta)))
-            .collect();
-        for (table, cells) in &lookup_cells {
-            let width = lookup_columns(*table);
-            let columns: Vec<Column<Advice>> = cells.iter().take(width).map(|c| c.column).collect();
-            let late: Vec<Option<Column<Advice>>> = match late_cells.get(table) {
-                Some(cells) => cells.iter().take(width).map(|c| Some(c.column)).collect(),
-                None => vec![None; width],
-            };
-            let late_table = tables.shape(*table).late_entry().map(|(_, expr)| expr);
-            for (column, late) in columns.into_iter().zip(late) {
-                let mut pairs = vec![(column.cur(), table_exprs[table].clone())];
-                // A second-phase entry is paired uncompressed: halo2's own lookup challenge
-                // comes after every phase.
-                if let (Some(late), Some(late_table)) = (late, late_table.clone()) {
-                    pairs.push((late.cur(), late_table));
-                }
-                meta.lookup_any(table_name(*table), move |_| pairs);
-            }
-        }
+        lookup_gate.build(meta, "evm lookup cells", q_slot.cur());
+        table_lookups(meta, tables, &theta, &lookup_cells, &late_cells);
         let mut bytes = ConstraintBuilder::new();
         for (cell_type, column) in &grid {
             if *cell_type == CellType::Byte {
@@ -313,7 +262,7 @@ impl<F: PrimeField> EvmConfig<F> {
 
         usage.sort_by_key(|(state, _)| state.index());
         Self {
-            q_step,
+            q_slot,
             q_first,
             q_last,
             rw_capacity,
@@ -324,158 +273,169 @@ impl<F: PrimeField> EvmConfig<F> {
             lookups,
             usage,
             states,
-        }
-    }
-
-    /// Marks `slots` step slots from row 0 as steps, the first and the last, and writes the
-    /// RW table's capacity.
-    pub fn assign_fixed(&self, region: &mut Region<'_, F>, slots: usize, rw_capacity: usize) {
-        for slot in 0..slots {
-            let row = slot * STEP_HEIGHT;
-            region.assign_fixed(self.q_step, row, F::ONE);
-            region.assign_fixed(self.q_first, row, F::from((slot == 0) as u64));
-            region.assign_fixed(self.q_last, row, F::from((slot + 1 == slots) as u64));
-            region.assign_fixed(self.rw_capacity, row, F::from(rw_capacity as u64));
-        }
-    }
-
-    /// Marks `slots` window slots as steps, with no first or last step (gadget tests).
-    pub fn assign_fixed_window(&self, region: &mut Region<'_, F>, slots: usize) {
-        for slot in 0..slots {
-            region.assign_fixed(self.q_step, slot * STEP_HEIGHT, F::ONE);
-        }
-    }
-
-    /// Writes a step state at `offset` (also the state after the last step).
-    pub fn assign_step_state(
-        &self,
-        region: &mut Region<'_, F>,
-        offset: usize,
-        values: &StepValues,
-    ) {
-        for (column, value) in self.step.all().iter().zip(values.as_array::<F>()) {
-            region.assign_advice(*column, offset, Value::known(value));
-        }
-    }
-
-    /// Writes the one-hot selector of `state` for the step at `offset` (the step after a test
-    /// window, whose own gadget is not assigned).
-    pub fn assign_selector(
-        &self,
-        region: &mut Region<'_, F>,
-        offset: usize,
-        state: ExecutionState,
-    ) {
-        for &s in &self.states {
-            let cell = self.selector_cell(s);
-            cell.assign(region, offset, Value::known(F::from((s == state) as u64)));
-        }
-    }
-
-    /// Runs every step's `assign` without a region: a step whose RWs are not what its gadget
-    /// reads is refused, naming the step and the gadget, before any proving.
-    pub fn check_witnesses(&self, steps: &[StepWitness<'_>]) -> Result<(), AssignError> {
-        for w in steps {
-            let mut a = StepAssigner::dry();
-            self.gadgets[w.state.index()].assign(&mut a, w)?;
-        }
-        Ok(())
-    }
-
-    /// Assigns the first-phase cells of `steps` from slot 0 and the state after the last one;
-    /// returns each step's assigned values for the second phase.
-    pub fn assign_first_phase(
-        &self,
-        region: &mut Region<'_, F>,
-        steps: &[StepWitness<'_>],
-        rw_capacity: usize,
-    ) -> Result<Vec<AssignedStep<F>>, Error> {
-        let mut assigned = Vec::with_capacity(steps.len());
-        for (slot, w) in steps.iter().enumerate() {
-            let offset = slot * STEP_HEIGHT;
-            self.assign_step_state(region, offset, &w.values);
-            let mut a = StepAssigner::new(region, offset);
-            for (column, value) in self.step.all().iter().zip(w.values.as_array::<F>()) {
-                a.remember(column.index(), 0, value);
-            }
-            for (column, value) in self.step.all().iter().zip(w.next.as_array::<F>()) {
-                a.remember(column.index(), STEP_HEIGHT as i32, value);
-            }
-            a.remember_fixed(self.rw_capacity.index(), 0, F::from(rw_capacity as u64));
-            for &state in &self.states {
-                a.assign_u64(self.selector_cell(state), (state == w.state) as u64);
-            }
-            self.gadgets[w.state.index()].assign(&mut a, w)?;
-            assigned.push(a.into_values());
-        }
-        // The state after the last step, which its transition reads; EndBlock has no
-        // transition, so after it the row stays empty rather than holding cells nothing reads.
-        if let Some(last) = steps.last().filter(|w| w.state != ExecutionState::EndBlock) {
-            self.assign_step_state(region, steps.len() * STEP_HEIGHT, &last.next);
-        }
-        Ok(assigned)
-    }
-
-    /// Assigns the lookup cells (second phase) from the first phase's values.
-    pub fn assign_second_phase(
-        &self,
-        region: &mut Region<'_, F>,
-        steps: &[StepWitness<'_>],
-        assigned: &[AssignedStep<F>],
-        values: &ChallengeValues<F>,
-    ) {
-        // Challenge values by index; nothing to assign before the challenges exist.
-        let mut known =
-            vec![F::ZERO; 1 + self.challenges.bytes.index().max(self.challenges.lookup.index())];
-        for (challenge, value) in
-            [(self.challenges.bytes, values.bytes), (self.challenges.lookup, values.lookup)]
-        {
-            let mut inner = None;
-            value.map(|v| inner = Some(v));
-            match inner {
-                Some(v) => known[challenge.index()] = v,
-                None => return,
-            }
-        }
-        let r = known[self.challenges.bytes.index()];
-        for (slot, (w, step)) in steps.iter().zip(assigned).enumerate() {
-            let mut with_rlcs;
-            let mut values = &step.values;
-            if !step.rlcs.is_empty() {
-                with_rlcs = step.values.clone();
-                for (cell, bytes) in &step.rlcs {
-                    let mut value = F::ZERO;
-                    rlc_value(bytes, Value::known(r)).map(|v| value = v);
-                    cell.assign(region, slot * STEP_HEIGHT, Value::known(value));
-                    with_rlcs.insert(cell.key(), value);
-                }
-                values = &with_rlcs;
-            }
-            for (cell, expr) in &self.lookups[w.state.index()] {
-                let value = evaluate(expr, values, &known);
-                cell.assign(region, slot * STEP_HEIGHT, Value::known(value));
-            }
+            heights,
         }
     }
 }
 
-/// `lookup_columns(table)` new second-phase columns as cells, `STEP_HEIGHT` per column, in
-/// position order (row by row).
+/// What every gadget configures against.
+struct Context<'a> {
+    grid: &'a Grid,
+    step: &'a StepColumns,
+    selectors: &'a Selectors,
+    states: &'a [ExecutionState],
+}
+
+impl Context<'_> {
+    /// A builder for gadget `name` whose steps take `height` rows.
+    fn builder<F: PrimeField>(
+        &self,
+        name: &'static str,
+        height: usize,
+        rw_capacity: Expression<F>,
+    ) -> EvmBuilder<F> {
+        EvmBuilder::new(
+            name,
+            self.step.at(0),
+            self.step.at(height as i32),
+            CellManager::new(self.grid, MAX_STEP_HEIGHT),
+            self.selectors.clone(),
+            height,
+            rw_capacity,
+            self.states,
+        )
+    }
+
+    /// Each state's height: every gadget configured once on the full grid, its rows counted
+    /// (the next step's rotation does not change which cells a gadget takes).
+    fn measure_heights<F: PrimeField>(&self, rw_capacity: Expression<F>) -> Vec<usize> {
+        let mut heights = vec![0; self.states.len()];
+        for (register, gadget) in gadgets::registry::<F>().into_iter().zip(gadgets::descriptors()) {
+            let mut cb = self.builder(gadget.name, MAX_STEP_HEIGHT, rw_capacity.clone());
+            let (state, _) = register(&mut cb);
+            heights[state.index()] = slots_for(usage_of(&cb.finish()).rows);
+        }
+        heights
+    }
+}
+
+/// Each state's height, measured over columns allocated in `meta` (a throwaway system).
+pub(super) fn measure_heights_in<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> Vec<usize> {
+    let rw_capacity = meta.fixed_column();
+    let step = StepColumns::configure(meta);
+    let states: Vec<ExecutionState> = gadgets::descriptors().iter().map(|d| d.state).collect();
+    let selectors = Selectors::configure(meta, states.len());
+    let grid = grid_columns(meta);
+    let context = Context { grid: &grid, step: &step, selectors: &selectors, states: &states };
+    context.measure_heights::<F>(rw_capacity.cur())
+}
+
+/// The cells a gadget's spec uses, with the rows its lookups reach (lookup `i` of a table
+/// sits on row `i / columns`).
+fn usage_of<F: PrimeField>(spec: &GadgetSpec<F>) -> CellUsage {
+    let mut usage = spec.usage;
+    for table in LookupTable::ALL {
+        let count = spec.lookups.iter().filter(|(t, _, _)| *t == table).count();
+        usage.rows = usage.rows.max(count.div_ceil(lookup_columns(table)));
+    }
+    usage
+}
+
+fn grid_columns<F: PrimeField>(meta: &mut ConstraintSystem<F>) -> Grid {
+    let mut grid = Vec::new();
+    for _ in 0..GENERAL_COLUMNS {
+        grid.push((CellType::General, meta.advice_column()));
+    }
+    for _ in 0..BYTE_COLUMNS {
+        grid.push((CellType::Byte, meta.advice_column()));
+    }
+    for _ in 0..RLC_COLUMNS {
+        grid.push((CellType::Rlc, meta.advice_column_in(SecondPhase)));
+    }
+    grid
+}
+
+/// The selector's own rules on every row of the region, and the region's ends
+/// (`docs/spec.md#evm-layout`).
+fn state_gates<F: PrimeField>(
+    meta: &mut ConstraintSystem<F>,
+    selectors: &Selectors,
+    states: &[ExecutionState],
+    step: &StepColumns,
+    [q_slot, q_first, q_last]: [Column<Fixed>; 3],
+) {
+    let mut state_gate = ConstraintBuilder::new();
+    for cell in selectors.cells() {
+        state_gate.require_boolean("evm: state selector is boolean", cell.expr());
+    }
+    let is_step = selectors.is_step(0);
+    state_gate.require_boolean("evm: at most one state per slot", is_step.clone());
+    let any_state = states.iter().fold(constant(0), |acc, s| acc + selectors.is(*s, 0));
+    state_gate.require_equal("evm: a step runs a registered state", any_state, is_step);
+    let end_block = selectors.is(ExecutionState::EndBlock, 0);
+    state_gate.require_zero(
+        "evm: EndBlock is the last step only",
+        end_block * (constant(1) - q_last.cur()),
+    );
+    state_gate.build(meta, "evm state", q_slot.cur());
+    let mut boundary = ConstraintBuilder::new();
+    boundary.when(q_first.cur(), |cb| {
+        let begin = selectors.is(ExecutionState::BeginTx, 0);
+        cb.require_equal("evm: the first step is BeginTx", begin, constant(1));
+        cb.require_equal("evm: the first step is BeginTx", step.rw_counter.cur(), constant(1));
+        cb.require_zero("evm: the first step is BeginTx", step.tx_id.cur());
+        cb.require_zero("evm: the first step is BeginTx", step.call_id.cur());
+    });
+    boundary.when(q_last.cur(), |cb| {
+        let end = selectors.is(ExecutionState::EndBlock, 0);
+        cb.require_equal("evm: the last step is EndBlock", end, constant(1));
+    });
+    boundary.build(meta, "evm boundaries", constant(1));
+}
+
+/// Each lookup column's halo2 lookup: the table side is its first-phase entries compressed with
+/// θ, zero outside the table's fixed enable.
+fn table_lookups<F: PrimeField>(
+    meta: &mut ConstraintSystem<F>,
+    tables: &EvmTables,
+    theta: &Expression<F>,
+    lookup_cells: &BTreeMap<LookupTable, Vec<Cell>>,
+    late_cells: &BTreeMap<LookupTable, Vec<Cell>>,
+) {
+    for (table, cells) in lookup_cells {
+        let shape = tables.shape::<F>(*table);
+        let compressed = shape.compressed(theta);
+        let width = lookup_columns(*table);
+        let columns: Vec<Column<Advice>> = cells.iter().take(width).map(|c| c.column).collect();
+        let late: Vec<Option<Column<Advice>>> = match late_cells.get(table) {
+            Some(cells) => cells.iter().take(width).map(|c| Some(c.column)).collect(),
+            None => vec![None; width],
+        };
+        let late_table = shape.late_entry().map(|(_, expr)| expr);
+        for (column, late) in columns.into_iter().zip(late) {
+            let mut pairs = vec![(column.cur(), compressed.clone())];
+            // A second-phase entry is paired uncompressed: halo2's own lookup challenge
+            // comes after every phase.
+            if let (Some(late), Some(late_table)) = (late, late_table.clone()) {
+                pairs.push((late.cur(), late_table));
+            }
+            meta.lookup_any(table_name(*table), move |_| pairs);
+        }
+    }
+}
+
+/// `lookup_columns(table)` new second-phase columns as cells, [`MAX_STEP_HEIGHT`] per column,
+/// in position order (row by row).
 fn position_cells<F: PrimeField>(meta: &mut ConstraintSystem<F>, table: LookupTable) -> Vec<Cell> {
     let columns: Vec<_> =
         (0..lookup_columns(table)).map(|_| meta.advice_column_in(SecondPhase)).collect();
-    (0..STEP_HEIGHT)
+    (0..MAX_STEP_HEIGHT)
         .flat_map(|rotation| columns.iter().map(move |&column| Cell { column, rotation }))
         .collect()
 }
 
-fn selector_cell(selectors: &[Column<Advice>], state: ExecutionState) -> Cell {
-    let index = state.index();
-    Cell { column: selectors[index / STEP_HEIGHT], rotation: index % STEP_HEIGHT }
-}
-
 /// The gate name of `state`'s gadget.
-fn state_name(state: ExecutionState) -> String {
+pub(super) fn state_name(state: ExecutionState) -> String {
     gadgets::descriptor(state)
         .map_or_else(|| format!("evm {state:?}"), |d| format!("evm {}", d.name))
 }
@@ -493,33 +453,4 @@ fn table_name(table: LookupTable) -> &'static str {
         LookupTable::Copy => "evm: copy lookup",
         LookupTable::Keccak => "evm: keccak lookup",
     }
-}
-
-/// The EVM circuit's shape as Markdown: the grid, then the cells and lookups each execution
-/// state's gadget uses of it (for the docs and the throughput report).
-pub fn shape_markdown<F: PrimeField + Ord + halo2_proofs::halo2curves::ff::FromUniformBytes<64>>(
-) -> String {
-    use std::fmt::Write as _;
-    let mut meta = ConstraintSystem::<F>::default();
-    let config = crate::super_circuit::SuperCircuit::configure_evm_for_report(&mut meta);
-    let mut out = format!(
-        "Grid per step: {STEP_HEIGHT} rows × ({GENERAL_COLUMNS} general + {BYTE_COLUMNS} byte \
-         columns) = {} general and {} byte cells. `rows` is the rows a state's cells and lookups \
-         reach: the step height it would need with a height per state (selectors aside).\n\n\
-         | state | general | bytes | lookups | rows |\n|---|---|---|---|---|\n",
-        GENERAL_COLUMNS * STEP_HEIGHT,
-        BYTE_COLUMNS * STEP_HEIGHT
-    );
-    for (state, usage) in &config.usage {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            state_name(*state).trim_start_matches("evm "),
-            usage.general,
-            usage.bytes,
-            usage.lookups,
-            usage.rows
-        );
-    }
-    out
 }

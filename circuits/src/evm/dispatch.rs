@@ -1,4 +1,4 @@
-//! Which gadget takes each step, and the witnesses of a trace in slot order.
+//! Which gadget takes each step, and the witnesses of a trace in step order.
 //!
 //! The registry ([`super::gadgets`]) is asked, never a list kept here: a step's state is the one
 //! gadget that claims it, and a claimed step is supported when its gadget says so
@@ -11,6 +11,8 @@ use zkevm_trace::trace::{StepKind, Trace};
 use super::execution_state::ExecutionState;
 use super::gadget::Unsupported;
 use super::gadgets::{descriptor, state_of};
+use super::heights::{height, step_offsets};
+use super::layout::SLOT_HEIGHT;
 use super::witness::{all_steps, call_reversions, step_values, StepWitness};
 use crate::error::CircuitError;
 
@@ -60,23 +62,17 @@ pub fn step_witnesses(
     Ok(witnesses)
 }
 
-/// The witnesses of a whole trace in `slots` step slots: every step, padding, and EndBlock in
-/// the last slot. Any step the circuit cannot prove yet is `Unsupported`, naming it (with
-/// `check`; without, the steps' shapes are taken as they are, for forged witnesses).
+/// The witnesses of a whole trace in an EVM region of `rows` rows (whole slots): every step at
+/// its state's height, one-slot padding steps, and EndBlock in the last slot. Any step the circuit cannot
+/// prove yet is `Unsupported`, naming it (with `check`; without, the steps' shapes are taken
+/// as they are, for forged witnesses).
 pub fn block_witnesses(
     trace: &Trace,
-    slots: usize,
+    rows: usize,
     check: bool,
 ) -> Result<Vec<StepWitness<'_>>, CircuitError> {
     let steps = all_steps(trace);
     let real = steps.len() - 1;
-    if real + 1 > slots {
-        return Err(CircuitError::CapacityExceeded {
-            what: "EVM steps",
-            needed: real + 1,
-            capacity: slots,
-        });
-    }
     let mut witnesses = step_witnesses(trace, 0..real)?;
     for w in witnesses.iter_mut().filter(|_| check) {
         check_supported(trace, w)?;
@@ -101,7 +97,18 @@ pub fn block_witnesses(
         bytecodes: &trace.bytecodes,
         checked: check,
     };
-    witnesses.extend((real + 1..slots).map(|_| closing(ExecutionState::Padding)));
+    // Padding and EndBlock take one slot each (a test checks it), so any gap can be filled.
+    let rows = rows - rows % SLOT_HEIGHT;
+    let used = step_offsets(witnesses.iter().map(|w| w.state)).1 + height(ExecutionState::EndBlock);
+    if used > rows {
+        return Err(CircuitError::CapacityExceeded {
+            what: "EVM rows",
+            needed: used,
+            capacity: rows,
+        });
+    }
+    let padding = (rows - used) / height(ExecutionState::Padding);
+    witnesses.extend((0..padding).map(|_| closing(ExecutionState::Padding)));
     witnesses.push(closing(ExecutionState::EndBlock));
     Ok(witnesses)
 }

@@ -1,15 +1,17 @@
 //! The EVM circuit: one step of the EVM state machine per [`Step`](zkevm_trace::trace::Step).
 //!
-//! **Layout.** Every step occupies [`STEP_HEIGHT`] rows. The step state (rw_counter, call,
-//! transaction, code hash, pc, gas left, stack pointer, memory size, reversible writes, log id,
-//! opcode) sits in dedicated columns on the step's first row; the next step's state is read at
-//! rotation `STEP_HEIGHT`. The execution state is a one-hot selector spread over the step's rows.
-//! Each gadget gets the rest of the step as a grid of cells ([`cell`]): general cells, byte cells
-//! (range-checked on every row) and lookup cells.
+//! **Layout** ([`layout`], `docs/spec.md#evm-layout`). A step takes the rows its state's gadget
+//! needs (its height, at most [`layout::MAX_STEP_HEIGHT`]); steps follow each other with no gap.
+//! The step state (rw_counter, call, transaction, code hash, pc, gas left, stack pointer, memory
+//! size, reversible writes, log id, opcode) sits in dedicated columns on the step's first row;
+//! the next step's state is read at rotation `height`. The execution state is a two-digit
+//! one-hot selector on the first row. Each gadget gets its rows as a grid of cells ([`cell`]):
+//! general cells, byte cells (range-checked on every row) and lookup cells.
 //!
 //! **Lookups.** A gadget declares lookups into the RW, bytecode and fixed tables as tuples;
 //! tuple `i` of table `T` goes to lookup cell `i` of `T`, a second-phase cell constrained to
-//! `Σ_state selector·Σ_j θ^j·tuple_j` (zero when the running state declares no tuple there),
+//! `Σ_state selector·Σ_j θ^j·tuple_j` (zero when the running state declares no tuple there; a
+//! cell on a row past the step's height is the next step's),
 //! and each lookup column is one halo2 lookup into the θ-compressed table. Every table has an
 //! all-zero row, which compresses to zero.
 //!
@@ -37,9 +39,12 @@ pub mod dispatch;
 pub mod execution_state;
 pub mod gadget;
 pub mod gadgets;
+pub mod heights;
+pub mod layout;
 pub mod memory;
 pub mod mul_add;
 pub mod reader;
+mod region;
 mod rw_lookup;
 pub mod shift_amount;
 pub mod spec;
@@ -51,9 +56,6 @@ mod word;
 
 pub use config::{EvmConfig, EvmTables};
 pub use execution_state::ExecutionState;
-
-/// Rows per step.
-pub const STEP_HEIGHT: usize = 8;
 
 #[cfg(test)]
 mod tests;

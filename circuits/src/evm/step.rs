@@ -1,10 +1,8 @@
 //! The step state: the EVM state machine's registers, in dedicated columns on each step's first
-//! row, read at the current step (rotation 0) and the next one (rotation `STEP_HEIGHT`).
+//! row, read at the current step (rotation 0) and the next one (rotation: the step's height).
 
 use halo2_proofs::halo2curves::ff::PrimeField;
 use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression};
-
-use super::STEP_HEIGHT;
 
 /// Columns of the step state.
 #[derive(Clone, Copy, Debug)]
@@ -83,17 +81,8 @@ impl StepColumns {
         ]
     }
 
-    /// The state at the current step.
-    pub fn cur<F: PrimeField>(&self) -> StepExprs<F> {
-        self.at(0)
-    }
-
-    /// The state at the next step.
-    pub fn next<F: PrimeField>(&self) -> StepExprs<F> {
-        self.at(STEP_HEIGHT as i32)
-    }
-
-    fn at<F: PrimeField>(&self, rotation: i32) -> StepExprs<F> {
+    /// The state at the step starting `rotation` rows from here.
+    pub fn at<F: PrimeField>(&self, rotation: i32) -> StepExprs<F> {
         StepExprs {
             rw_counter: self.rw_counter.rot(rotation),
             call_id: self.call_id.rot(rotation),

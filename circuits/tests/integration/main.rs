@@ -4,6 +4,7 @@
 mod common;
 mod forgeries;
 mod kzg_roundtrip;
+mod layout;
 mod lint;
 mod mutation;
 mod oog;

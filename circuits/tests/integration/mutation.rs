@@ -131,15 +131,18 @@ fn step_rows(
     is: impl Fn(&zkevm_executor::trace::StepKind) -> bool,
     nth: usize,
 ) -> Range<usize> {
-    use zkevm_circuits::evm::{witness::all_steps, STEP_HEIGHT};
-    let index = all_steps(&subject.trace)
+    use zkevm_circuits::evm::{gadgets::state_of, heights::step_offsets, witness::all_steps};
+    let steps = all_steps(&subject.trace);
+    let index = steps
         .iter()
         .enumerate()
         .filter(|(_, s)| is(&s.kind))
         .nth(nth)
         .map(|(i, _)| i)
         .expect("the program runs the step");
-    index * STEP_HEIGHT..(index + 1) * STEP_HEIGHT
+    let states = steps[..=index].iter().map(|s| state_of(&s.kind).expect("a supported step"));
+    let (offsets, end) = step_offsets(states);
+    offsets[index]..end
 }
 
 /// Sets every zero cell of `rows` to 1, one at a time: each must be rejected.

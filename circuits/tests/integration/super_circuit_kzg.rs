@@ -17,7 +17,7 @@ const BOB: Address = address!("0xb0b0000000000000000000000000000000000002");
 const CONTRACT: Address = address!("0xc000000000000000000000000000000000000001");
 
 const PARAMS: ChunkParams = ChunkParams {
-    evm_steps: 48,
+    evm_rows: 384,
     rw_rows: 160,
     bytecode_rows: 64,
     keccak_permutations: 1,

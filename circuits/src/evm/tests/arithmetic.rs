@@ -8,7 +8,6 @@ use super::{
     assert_window_lies_rejected, lie_about_result, low_or_high_lie, rw_index, step_of, trace_of,
     WindowCircuit,
 };
-use crate::evm::ExecutionState;
 use crate::gadgets::test_support::check;
 
 /// The program needs more rows than a k = 11 circuit holds.
@@ -52,7 +51,7 @@ fn program() -> Vec<u8> {
 }
 
 fn honest() -> WindowCircuit {
-    WindowCircuit { trace: trace_of(program()), k: K, after: ExecutionState::Stop }
+    WindowCircuit { trace: trace_of(program()), k: K }
 }
 
 #[test]

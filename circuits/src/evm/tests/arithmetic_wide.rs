@@ -109,7 +109,7 @@ const FAMILIES: [&[u8]; 3] = [&[SDIV, SMOD], &[ADDMOD, MULMOD], &[EXP]];
 
 fn honest(op: u8) -> WindowCircuit {
     let family = FAMILIES.into_iter().find(|f| f.contains(&op)).unwrap_or(&[EXP]);
-    WindowCircuit { trace: trace_of(program(family)), k: K, after: ExecutionState::Stop }
+    WindowCircuit { trace: trace_of(program(family)), k: K }
 }
 
 /// The `nth` step running `opcode` and the index of the RW it pushes.

@@ -7,7 +7,6 @@ use super::{
     assert_window_lies_rejected, lie_about_result, lie_about_stack_write, rw_index, step_of,
     trace_of, WindowCircuit, K,
 };
-use crate::evm::ExecutionState;
 use crate::gadgets::test_support::{assert_circuit_rejected, check};
 
 const OPS: [u8; 3] = [0x16, 0x17, 0x18];
@@ -24,7 +23,7 @@ fn program() -> Vec<u8> {
 }
 
 fn honest() -> WindowCircuit {
-    WindowCircuit { trace: trace_of(program()), k: K, after: ExecutionState::Stop }
+    WindowCircuit { trace: trace_of(program()), k: K }
 }
 
 #[test]

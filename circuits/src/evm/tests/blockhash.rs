@@ -10,7 +10,6 @@ use super::{
     assert_window_lies_rejected, lie_about_result, low_or_high_lie, rw_index, step_of,
     trace_in_block, WindowCircuit, K,
 };
-use crate::evm::ExecutionState;
 use crate::gadgets::test_support::check;
 
 /// A hash the batch gives for block 299 (others follow the executor's default).
@@ -36,7 +35,7 @@ fn circuit(number: u64, numbers: &[U256]) -> WindowCircuit {
         BatchBlock::simple(address!("0xc0ffee0000000000000000000000000000000000"), number);
     block.block_hashes.insert(299, GIVEN);
     let trace = trace_in_block(block, program(numbers), Vec::new(), Vec::new());
-    WindowCircuit { trace, k: K, after: ExecutionState::Stop }
+    WindowCircuit { trace, k: K }
 }
 
 /// What the `nth` BLOCKHASH of `trace` pushed.

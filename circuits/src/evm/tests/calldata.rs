@@ -7,7 +7,6 @@ use super::{
     assert_window_lies_rejected, lie_about_result, rw_index, step_of, trace_with_input,
     WindowCircuit, K,
 };
-use crate::evm::ExecutionState;
 use crate::gadgets::test_support::{assert_circuit_rejected, check};
 
 const CALLDATALOAD: u8 = 0x35;
@@ -31,7 +30,7 @@ fn program() -> Vec<u8> {
 }
 
 fn honest() -> WindowCircuit {
-    WindowCircuit { trace: trace_with_input(program(), input()), k: K, after: ExecutionState::Stop }
+    WindowCircuit { trace: trace_with_input(program(), input()), k: K }
 }
 
 fn expected(offset: usize) -> U256 {

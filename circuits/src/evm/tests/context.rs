@@ -7,7 +7,6 @@ use alloy_primitives::U256;
 use super::{
     assert_window_lies_rejected, lie_about_result, rw_index, step_of, trace_of, WindowCircuit, K,
 };
-use crate::evm::ExecutionState;
 use crate::gadgets::test_support::check;
 
 /// Every environment opcode with a gadget here, each followed by POP.
@@ -27,7 +26,7 @@ fn program() -> Vec<u8> {
 }
 
 fn honest() -> WindowCircuit {
-    WindowCircuit { trace: trace_of(program()), k: K, after: ExecutionState::Stop }
+    WindowCircuit { trace: trace_of(program()), k: K }
 }
 
 #[test]

@@ -18,7 +18,7 @@ use crate::copy::CopyConfig;
 use crate::evm::assign::AssignedStep;
 use crate::evm::dispatch::step_witnesses;
 use crate::evm::witness::all_steps;
-use crate::evm::{EvmConfig, EvmTables, ExecutionState, STEP_HEIGHT};
+use crate::evm::{EvmConfig, EvmTables, ExecutionState};
 use crate::keccak::layout::permutations_for;
 use crate::keccak::permutation::PermutationConfig;
 use crate::keccak::{KeccakConfig, KeccakWitness};
@@ -141,8 +141,6 @@ pub(super) fn window(trace: &Trace) -> std::ops::Range<usize> {
 pub(super) struct WindowCircuit {
     pub(super) trace: Trace,
     pub(super) k: u32,
-    /// The state of the step after the window.
-    pub(super) after: ExecutionState,
 }
 
 #[derive(Clone)]
@@ -269,9 +267,13 @@ impl Circuit<Fr> for WindowCircuit {
         let assigned: Vec<AssignedStep<Fr>> = layouter.assign_region(
             || "evm",
             |mut region| {
-                config.evm.assign_fixed_window(&mut region, steps.len());
+                config.evm.assign_fixed_window(&mut region, &steps);
                 let assigned = config.evm.assign_first_phase(&mut region, &steps, 0)?;
-                config.evm.assign_selector(&mut region, steps.len() * STEP_HEIGHT, self.after);
+                // The step after the window: its selector, which the last step reads.
+                let after = all_steps(trace)[window(trace).end];
+                let state =
+                    crate::evm::gadgets::state_of(&after.kind).map_err(|_| Error::Synthesis)?;
+                config.evm.assign_selector(&mut region, config.evm.offsets(&steps).1, state);
                 Ok(assigned)
             },
         )?;
@@ -292,7 +294,7 @@ impl Circuit<Fr> for WindowCircuit {
 pub(super) const K: u32 = 11;
 
 pub(super) fn honest() -> WindowCircuit {
-    WindowCircuit { trace: trace_of(program()), k: K, after: ExecutionState::Stop }
+    WindowCircuit { trace: trace_of(program()), k: K }
 }
 
 /// The index in `trace.rws` of the RW that step `step` (of [`all_steps`]) makes at `offset`.
@@ -382,6 +384,21 @@ pub(super) fn assert_mock_lies_rejected(honest: &Trace, lied: &Trace, lies: &[Li
     assert_each_lie_located(honest, lied, &failures, 0, lies);
 }
 
+/// The index in [`all_steps`] of the step covering EVM row `row`, when steps are laid out from
+/// the region's first row starting with step `first_step` (rows past the trace's steps are
+/// one-slot padding).
+fn step_at_row(trace: &Trace, first_step: usize, row: usize) -> usize {
+    let steps = all_steps(trace);
+    let states = steps[first_step..]
+        .iter()
+        .map(|s| crate::evm::gadgets::state_of(&s.kind).unwrap_or(ExecutionState::Padding));
+    let (offsets, end) = crate::evm::heights::step_offsets(states);
+    match row.checked_sub(end) {
+        Some(past) => first_step + offsets.len() + past / crate::evm::layout::SLOT_HEIGHT,
+        None => first_step + offsets.partition_point(|&o| o <= row) - 1,
+    }
+}
+
 /// Asserts that every lie is caught by a failure inside the rows of its own step that contains
 /// its text; steps are laid out from the EVM region's first row, the first being
 /// [`all_steps`] index `first_step`. Several lies share one MockProver run only if none is
@@ -417,7 +434,7 @@ fn assert_each_lie_located(
                 FailureLocation::OutsideRegion { row } if text.contains("Lookup evm") => *row,
                 _ => return None,
             };
-            Some((first_step + offset / STEP_HEIGHT, text))
+            Some((step_at_row(honest, first_step, offset), text))
         })
         .collect();
     let steps = all_steps(honest);

@@ -9,7 +9,6 @@ use super::{
     assert_window_lies_rejected, lie_about_result, lie_about_write, rw_index, step_mut, step_of,
     trace_of, WindowCircuit, K,
 };
-use crate::evm::ExecutionState;
 use crate::gadgets::test_support::{assert_circuit_rejected, check};
 
 fn push32(code: &mut Vec<u8>, first: u8) {
@@ -34,7 +33,7 @@ fn program() -> Vec<u8> {
 }
 
 fn honest() -> WindowCircuit {
-    WindowCircuit { trace: trace_of(program()), k: K, after: ExecutionState::Stop }
+    WindowCircuit { trace: trace_of(program()), k: K }
 }
 
 #[test]

@@ -12,7 +12,7 @@ use zkevm_executor::trace::StepKind;
 
 use super::dispatch::step_witnesses;
 use super::witness::all_steps;
-use super::STEP_HEIGHT;
+use super::ExecutionState;
 use crate::gadgets::test_support::{assert_circuit_rejected, check};
 
 mod harness;
@@ -35,7 +35,7 @@ fn the_program_passes() {
             *m.entry(w.state).or_default() += 1;
             m
         });
-    eprintln!("{} steps ({} rows): {used:?}", steps.len(), steps.len() * STEP_HEIGHT);
+    eprintln!("{} steps: {used:?}", steps.len());
     use super::ExecutionState as S;
     let expected = [
         S::AddSub,
@@ -207,7 +207,7 @@ fn another_opcode_cannot_run_a_gadget() {
 
 #[test]
 fn the_shape_report_lists_every_state() {
-    let report = super::config::shape_markdown::<Fr>();
+    let report = super::heights::shape_markdown::<Fr>();
     eprintln!("{report}");
     let rows = report.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| state")).count();
     assert_eq!(rows, crate::evm::gadgets::descriptors().len());
@@ -230,23 +230,28 @@ mod memory;
 mod registry;
 mod shift;
 
-/// The EVM rows of the demo batch today (a fixed height per step) and with a height per state
-/// (each state's `rows`, selectors aside): the figure behind variable step height.
+/// The EVM rows of the demo batch at each state's height, against the 8 rows per step of the
+/// fixed layout it replaced: the figure behind variable step height.
 #[test]
-fn the_demo_batchs_evm_rows_with_a_height_per_state() {
+fn the_demo_batchs_evm_rows_at_each_states_height() {
     let input = zkevm_executor::demo::demo_batch().to_input("demo").expect("demo input");
     let trace = zkevm_executor::trace_batch(&input, "demo").expect("demo traces").trace;
-    let mut meta = halo2_proofs::plonk::ConstraintSystem::<Fr>::default();
-    let config = crate::super_circuit::SuperCircuit::configure_evm_for_report(&mut meta);
-    let rows: BTreeMap<_, usize> = config.usage.iter().map(|(s, u)| (*s, u.rows)).collect();
     let steps = all_steps(&trace);
     let states: Vec<_> = steps
         .iter()
         .map(|s| crate::evm::gadgets::state_of(&s.kind).expect("the demo is supported"))
         .collect();
-    let fixed = states.len() * STEP_HEIGHT;
-    let variable: usize = states.iter().map(|s| rows[s]).sum();
-    eprintln!("demo batch: {} steps, {fixed} EVM rows at {STEP_HEIGHT} per step, {variable} with a height per state", states.len());
-    assert!(rows.values().all(|&r| r <= STEP_HEIGHT));
-    assert!(variable < fixed);
+    let (_, rows) = crate::evm::heights::step_offsets(states.iter().copied());
+    let fixed = states.len() * 8;
+    eprintln!("demo batch: {} steps, {rows} EVM rows ({fixed} at 8 rows per step)", states.len());
+    assert_eq!(rows, crate::super_circuit::evm_rows_of(&trace));
+    assert!(rows < fixed);
+}
+
+/// Padding fills any gap and EndBlock is the region's last slot: both take one slot.
+#[test]
+fn padding_and_end_block_take_one_slot() {
+    use crate::evm::{heights::height, layout::SLOT_HEIGHT};
+    assert_eq!(height(ExecutionState::Padding), SLOT_HEIGHT);
+    assert_eq!(height(ExecutionState::EndBlock), SLOT_HEIGHT);
 }

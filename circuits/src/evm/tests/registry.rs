@@ -342,13 +342,15 @@ fn probe_builder() -> crate::evm::builder::EvmBuilder<halo2_proofs::halo2curves:
         halo2_proofs::plonk::ConstraintSystem::<halo2_proofs::halo2curves::bn256::Fr>::default();
     let step = StepColumns::configure(&mut meta);
     let grid = vec![(CellType::General, meta.advice_column()); 4];
-    let selectors = vec![meta.advice_column()];
+    let selectors = crate::evm::layout::Selectors::configure(&mut meta, 1);
+    let height = crate::evm::layout::MAX_STEP_HEIGHT;
     crate::evm::builder::EvmBuilder::new(
         "probe",
-        step.cur(),
-        step.next(),
-        CellManager::new(&grid, crate::evm::STEP_HEIGHT),
+        step.at(0),
+        step.at(height as i32),
+        CellManager::new(&grid, height),
         selectors,
+        height,
         crate::constraint_builder::constant(0),
         &[],
     )
