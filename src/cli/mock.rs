@@ -11,9 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use zkevm_circuits::evm::dispatch::block_witnesses;
-use zkevm_circuits::evm::witness::all_steps;
 use zkevm_circuits::halo2_proofs::halo2curves::bn256::Fr;
-use zkevm_circuits::super_circuit::{ChunkParams, SuperCircuit};
+use zkevm_circuits::super_circuit::{evm_rows_of, ChunkParams, SuperCircuit};
 use zkevm_circuits::{mock, CircuitError};
 use zkevm_executor::statetest::{Outcome, Stage, StageResult};
 use zkevm_executor::Trace;
@@ -36,7 +35,7 @@ impl MockStage {
         let executed =
             |outcome| StageResult { outcome, stage: Stage::Executed, rows: BTreeMap::new() };
         // The EVM steps first: an opcode without a gadget is found in one pass over the steps.
-        if let Err(e) = block_witnesses(trace, all_steps(trace).len(), true) {
+        if let Err(e) = block_witnesses(trace, evm_rows_of(trace), true) {
             return executed(verdict(e));
         }
         let params = ChunkParams::fitting(trace);
