@@ -7,7 +7,6 @@
 //!   native replay check, [`trace::Trace::check`];
 //! - [`run`]: executing a batch with the tracing inspector ([`run::execute_traced`]) or on
 //!   plain revm ([`run::execute_plain`]);
-//! - [`statetest`]: Ethereum `GeneralStateTests` as inputs, with their expected roots;
 //! - [`batch`]: the batch JSON format;
 //! - [`chunk`]: running part of a batch from the state the earlier transactions left;
 //! - [`demo`]: the built-in demo batch (native and ERC-20 token transfers);
@@ -22,7 +21,6 @@ mod error;
 pub mod mpt;
 pub use zkevm_trace::opcodes;
 pub mod run;
-pub mod statetest;
 pub mod trace;
 mod tracer;
 

@@ -10,10 +10,10 @@ use common::*;
 use k256::ecdsa::SigningKey;
 use zkevm_executor::batch::{Batch, BatchAccount, BatchTx};
 use zkevm_executor::demo;
-use zkevm_executor::statetest;
 use zkevm_executor::trace::{RwTarget, TxOutcome};
 use zkevm_executor::ReplayCheck;
 use zkevm_executor::{trace_batch, ExecutorError};
+use zkevm_statetest as statetest;
 
 #[test]
 fn the_demo_batch_moves_ether_and_tokens() {

@@ -433,12 +433,12 @@ fn constant_gas_in_the_opcode_table_matches_what_revm_charges() {
     let mut traces = vec![trace(&zkevm_executor::demo::demo_batch()).trace];
     let root =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/statetests/VMTests");
-    if let Ok(fork) = zkevm_executor::statetest::parse_fork("Cancun") {
+    if let Ok(fork) = zkevm_statetest::parse_fork("Cancun") {
         let dirs =
             ["vmArithmeticTest", "vmBitwiseLogicOperation", "vmIOandFlowOperations", "vmTests"];
         let paths: Vec<_> = dirs.iter().map(|d| root.join(d)).filter(|p| p.exists()).collect();
-        for file in zkevm_executor::statetest::collect_files(&paths).unwrap_or_default() {
-            for entry in zkevm_executor::statetest::load_entries(&file, &fork).unwrap_or_default() {
+        for file in zkevm_statetest::collect_files(&paths).unwrap_or_default() {
+            for entry in zkevm_statetest::load_entries(&file, &fork).unwrap_or_default() {
                 if let Ok(input) = entry.input {
                     if let Ok(t) = zkevm_executor::execute_traced(&input) {
                         traces.push(t.trace);

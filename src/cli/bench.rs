@@ -70,7 +70,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let mut report = BenchReport {
         format: REPORT_FORMAT,
         machine: Machine::this(),
-        date: super::report::today(),
+        date: zkevm_statetest::report::today(),
         command: command_line(),
         params: options.params.describe(),
         workloads: Vec::new(),

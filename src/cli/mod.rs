@@ -2,15 +2,10 @@
 
 mod bench;
 mod chunk_bar;
-mod deadline;
-mod journal;
-mod mock;
 mod mutate;
 mod progress;
 mod prove;
 mod report;
-mod sample;
-mod select;
 mod statetest;
 mod trace;
 mod verify;
@@ -51,8 +46,7 @@ enum Command {
     Mutate(mutate::MutateArgs),
 }
 
-/// How far `statetest` takes each entry. Later stages (the real prover) add variants here and
-/// a stage in `mock`'s manner.
+/// How far `statetest` takes each entry ([`zkevm_statetest::Mode`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Mode {
     /// Execute with tracing, run the replay check, compare state root and logs hash.
@@ -61,6 +55,16 @@ pub enum Mode {
     Mock,
     /// As mock, then prove the trace with KZG (insecure seeded setup) and verify the proof.
     Prove,
+}
+
+impl From<Mode> for zkevm_statetest::Mode {
+    fn from(mode: Mode) -> Self {
+        match mode {
+            Mode::Execute => Self::Execute,
+            Mode::Mock => Self::Mock,
+            Mode::Prove => Self::Prove,
+        }
+    }
 }
 
 /// Runs the parsed command; the exit code says whether everything passed.

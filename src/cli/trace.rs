@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::Args;
 use zkevm_executor::batch::Batch;
-use zkevm_executor::{demo, statetest, trace_batch, ExecutionInput};
+use zkevm_executor::{demo, trace_batch, ExecutionInput};
+use zkevm_statetest as statetest;
 
 /// Arguments of `zkevm trace`.
 #[derive(Debug, Args)]

@@ -25,7 +25,8 @@ use alloy_primitives::{address, U256};
 pub use error::BenchError;
 pub use workloads::Workload;
 use zkevm_executor::batch::{Batch, BatchAccount, BatchBlock, BatchTx};
-use zkevm_executor::{demo, statetest, ExecutionInput};
+use zkevm_executor::{demo, ExecutionInput};
+use zkevm_statetest as statetest;
 
 /// The built-in demo batch (8 native and token transfers).
 pub fn demo_workload() -> ExecutionInput {

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use halo2_proofs::halo2curves::bn256::Fr;
 use zkevm_executor::run::execute_traced;
-use zkevm_executor::statetest::{load_entries, parse_fork};
+use zkevm_statetest::{load_entries, parse_fork};
 
 use super::circuit::BytecodeCapacity;
 use super::witness::{rows_for, RowKind};

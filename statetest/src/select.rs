@@ -1,5 +1,5 @@
 //! Which entries `zkevm statetest` runs: `--filter` (a substring of the id) and `--entries`
-//! (a list of ids relative to the PATH folders, as [`super::sample::relative_id`] makes them).
+//! (a list of ids relative to the PATH folders, as [`crate::sample::relative_id`] makes them).
 //!
 //! An entries file has one id per line; blank lines and lines starting with `#` are ignored,
 //! and so is any text up to the last tab of a line (the smoke list keeps each entry's expected
@@ -8,9 +8,9 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use crate::error::{io, StatetestError};
 
-use super::sample::relative_id;
+use crate::sample::relative_id;
 
 /// The entries a run admits, before sampling.
 #[derive(Debug, Default)]
@@ -57,9 +57,8 @@ impl Selection {
 }
 
 /// The ids of an entries file.
-pub fn read_entries(path: &Path) -> anyhow::Result<HashSet<String>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+pub fn read_entries(path: &Path) -> Result<HashSet<String>, StatetestError> {
+    let text = std::fs::read_to_string(path).map_err(io("reading", path))?;
     Ok(parse_entries(&text))
 }
 

@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use crate::entry::{Outcome, Stage, StageResult};
 use zkevm_circuits::evm::dispatch::block_witnesses;
 use zkevm_circuits::halo2_proofs::halo2curves::bn256::Fr;
 use zkevm_circuits::super_circuit::{evm_rows_of, ChunkParams, SuperCircuit};
 use zkevm_circuits::{mock, CircuitError};
-use zkevm_executor::statetest::{Outcome, Stage, StageResult};
 use zkevm_executor::Trace;
 
 /// The name under which the tallest region's rows are reported.
@@ -100,4 +100,43 @@ fn verdict(e: CircuitError) -> Outcome {
         }
         e @ CircuitError::MalformedWitness(_) => Outcome::Failed(e.to_string()),
     }
+}
+
+/// The real-prover stage of prove mode: the MockProver first (an unsupported or rejected
+/// trace stops there), then a KZG proof of the trace in a chunk fitted to it (insecure seeded
+/// parameters; keys cached per fitted chunk), verified against its statement.
+pub fn prove_stage(stage: &MockStage, trace: &Trace) -> StageResult {
+    use zkevm_prover::{keys, load_params, prove_trace, Cache, ParamsSource, ProveOptions};
+    let mock = stage.run(trace);
+    if mock.outcome != Outcome::Passed {
+        return mock;
+    }
+    let result = |outcome| StageResult { outcome, ..mock.clone() };
+    let chunk = ChunkParams::fitting(trace);
+    let cache = match Cache::default_location() {
+        Ok(cache) => cache,
+        Err(e) => return result(Outcome::Failed(e.to_string())),
+    };
+    let options = ProveOptions {
+        chunk,
+        params: ParamsSource::Insecure,
+        jobs: 1,
+        cache: cache.clone(),
+        progress: false,
+        max_memory_mib: None,
+    };
+    let proven = match prove_trace(trace, chunk, &options) {
+        Ok(proven) => proven,
+        Err(zkevm_prover::ProverError::Unsupported(what)) => {
+            return result(Outcome::Unsupported(what))
+        }
+        Err(e) => return result(Outcome::Failed(format!("proving: {e}"))),
+    };
+    let key = load_params(&ParamsSource::Insecure, chunk.k::<Fr>(), &cache)
+        .and_then(|params| keys::verifier_key(&chunk, params, &cache));
+    result(match key.map(|key| zkevm_verifier::verify(&proven.bundle, &proven.statement, &key)) {
+        Ok(Ok(_)) => Outcome::Passed,
+        Ok(Err(e)) => Outcome::Failed(format!("verifying: {e}")),
+        Err(e) => Outcome::Failed(format!("verifier key: {e}")),
+    })
 }

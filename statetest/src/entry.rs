@@ -16,11 +16,11 @@ use revm::primitives::hardfork::SpecId;
 use revm_statetest_types::{SpecName, TestSuite};
 use serde::{Deserialize, Serialize};
 
-mod wide_numbers;
+use zkevm_executor::{
+    execute_plain, execute_traced_within, Execution, ExecutionInput, ExecutorError, Trace, TxStatus,
+};
 
-use crate::error::ExecutorError;
-use crate::run::{execute_plain, execute_traced_within, ExecutionInput, TxStatus};
-use crate::trace::Trace;
+use crate::wide_numbers;
 
 /// One `post[fork][index]` entry of a state test, ready to execute.
 #[derive(Debug, Clone)]
@@ -359,11 +359,7 @@ pub fn run_entry_with(
     report
 }
 
-fn judge(
-    entry: &StateTestEntry,
-    input: &ExecutionInput,
-    execution: &crate::run::Execution,
-) -> Outcome {
+fn judge(entry: &StateTestEntry, input: &ExecutionInput, execution: &Execution) -> Outcome {
     let status = execution.statuses.first();
     match (status, &entry.expect_exception) {
         (Some(TxStatus::Rejected(e)), Some(expected)) => {

@@ -10,8 +10,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use anyhow::Context;
-use zkevm_executor::statetest::EntryReport;
+use crate::entry::EntryReport;
+use crate::error::{io, StatetestError};
 
 /// An open journal, shared by the workers.
 pub struct Journal {
@@ -41,30 +41,21 @@ impl Journal {
     /// (a last line cut short by the interruption is dropped) and appends after them;
     /// without, refuses to overwrite a journal that exists, so that no finished work is lost
     /// by accident.
-    pub fn open(report: &Path, resume: bool) -> anyhow::Result<(Self, Resumed)> {
+    pub fn open(report: &Path, resume: bool) -> Result<(Self, Resumed), StatetestError> {
         let path = Self::path_for(report);
         let exists = path.exists();
         if exists && !resume {
-            anyhow::bail!(
-                "{} holds the records of an interrupted run: pass --resume to continue it, or \
-                 remove the file to start again",
-                path.display()
-            );
+            return Err(StatetestError::JournalExists { path });
         }
         let resumed = if exists { read_records(&path)? } else { Vec::new() };
         // Rewrite the journal with the complete records only, so that a cut-off line is not
         // followed by new ones.
-        let mut file =
-            File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+        let mut file = File::create(&path).map_err(io("creating", &path))?;
         for report in &resumed {
-            writeln!(file, "{}", serde_json::to_string(report)?)
-                .with_context(|| format!("writing {}", path.display()))?;
+            writeln!(file, "{}", serde_json::to_string(report)?).map_err(io("writing", &path))?;
         }
-        file.sync_data().with_context(|| format!("writing {}", path.display()))?;
-        let file = OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .with_context(|| format!("opening {}", path.display()))?;
+        file.sync_data().map_err(io("writing", &path))?;
+        let file = OpenOptions::new().append(true).open(&path).map_err(io("opening", &path))?;
         let ids = resumed.iter().map(|r| r.id.clone()).collect();
         let journal = Self { path, file: Mutex::new(file), broken: Mutex::new(None) };
         Ok((journal, Resumed { reports: resumed, ids }))
@@ -82,32 +73,36 @@ impl Journal {
             writeln!(file, "{line}").and_then(|()| file.flush()).map_err(|e| e.to_string())
         });
         if let Err(why) = written {
-            eprintln!("warning: the journal {} stopped: {why}", self.path.display());
+            tracing::warn!("the journal {} stopped: {why}", self.path.display());
             *broken = Some(why);
         }
     }
 
     /// Removes the journal once the report is written.
-    pub fn finish(self) -> anyhow::Result<()> {
-        std::fs::remove_file(&self.path)
-            .with_context(|| format!("removing the journal {}", self.path.display()))
+    pub fn finish(self) -> Result<(), StatetestError> {
+        std::fs::remove_file(&self.path).map_err(io("removing the journal", &self.path))
     }
 }
 
 /// The complete records of the journal at `path`.
-fn read_records(path: &Path) -> anyhow::Result<Vec<EntryReport>> {
-    let file = File::open(path).with_context(|| format!("reading {}", path.display()))?;
-    let lines: Vec<String> = BufReader::new(file)
-        .lines()
-        .collect::<Result<_, _>>()
-        .with_context(|| format!("reading {}", path.display()))?;
+fn read_records(path: &Path) -> Result<Vec<EntryReport>, StatetestError> {
+    let file = File::open(path).map_err(io("reading", path))?;
+    let lines: Vec<String> =
+        BufReader::new(file).lines().collect::<Result<_, _>>().map_err(io("reading", path))?;
     let mut records = Vec::with_capacity(lines.len());
     for (n, line) in lines.iter().enumerate() {
         match serde_json::from_str::<EntryReport>(line) {
             Ok(report) => records.push(report),
             // Only the last line can be cut short by an interruption.
             Err(_) if n + 1 == lines.len() => {}
-            Err(e) => anyhow::bail!("{} line {}: {e}", path.display(), n + 1),
+            Err(e) => {
+                let path = path.to_path_buf();
+                return Err(StatetestError::JournalRecord {
+                    path,
+                    line: n + 1,
+                    why: e.to_string(),
+                });
+            }
         }
     }
     Ok(records)
@@ -116,7 +111,7 @@ fn read_records(path: &Path) -> anyhow::Result<Vec<EntryReport>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use zkevm_executor::statetest::Outcome;
+    use crate::entry::Outcome;
 
     fn report(id: &str) -> EntryReport {
         EntryReport::unexecuted(id.into(), "Cancun".into(), Outcome::Passed)

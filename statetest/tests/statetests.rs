@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use zkevm_executor::statetest::{self, Outcome};
+use zkevm_statetest::{self as statetest, Outcome};
 
 /// Files of 50,000 calls or returns, or 1,024 nested 1 MB calls (tens of millions of steps per
 /// entry): for the CLI, not this suite.
