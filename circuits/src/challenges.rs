@@ -78,8 +78,3 @@ pub fn compress_expr<F: PrimeField>(
         .reduce(|acc, t| acc * theta.clone() + t)
         .unwrap_or(Expression::Constant(F::ZERO))
 }
-
-/// `Σ θ^i·t_i` natively.
-pub fn compress_value<F: PrimeField>(tuple: &[F], theta: F) -> F {
-    tuple.iter().rev().fold(F::ZERO, |acc, t| acc * theta + t)
-}

@@ -33,12 +33,12 @@
 pub mod arith;
 pub mod bitwise;
 pub mod bytecode;
-pub mod challenges;
-pub mod constraint_builder;
+pub(crate) mod challenges;
+pub(crate) mod constraint_builder;
 pub mod copy;
 pub mod error;
 pub mod evm;
-pub mod gadgets;
+pub(crate) mod gadgets;
 pub mod keccak;
 pub mod lint;
 pub mod mock;

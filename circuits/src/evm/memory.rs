@@ -109,8 +109,6 @@ impl QuadraticCost {
     }
 }
 
-pub use super::spec::memory_cost;
-
 /// The memory size after an access that needs `needed` words, and its expansion gas.
 #[derive(Clone, Debug)]
 pub struct MemoryExpansion {

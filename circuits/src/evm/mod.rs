@@ -29,28 +29,28 @@
 //! Not built yet: calls and creations (a step without a gadget makes witness generation return
 //! `Unsupported`, naming it).
 
-pub mod assign;
-pub mod builder;
-pub mod byte_index;
-pub mod cell;
-pub mod common;
-pub mod config;
+pub(crate) mod assign;
+pub(crate) mod builder;
+pub(crate) mod byte_index;
+pub(crate) mod cell;
+pub(crate) mod common;
+pub(crate) mod config;
 pub mod dispatch;
 pub mod execution_state;
-pub mod gadget;
+pub(crate) mod gadget;
 pub mod gadgets;
 pub mod heights;
 pub mod layout;
-pub mod memory;
-pub mod mul_add;
-pub mod reader;
+pub(crate) mod memory;
+pub(crate) mod mul_add;
+pub(crate) mod reader;
 mod region;
 mod rw_lookup;
-pub mod shift_amount;
-pub mod spec;
-pub mod step;
-pub mod streams;
-pub mod transition;
+pub(crate) mod shift_amount;
+pub(crate) mod spec;
+pub(crate) mod step;
+pub(crate) mod streams;
+pub(crate) mod transition;
 pub mod witness;
 mod word;
 

@@ -81,11 +81,6 @@ impl ShiftAmount {
         Self { byte_selectors, bits, bit_power, hi_is_zero, above, power }
     }
 
-    /// `2^s` or 0, as limbs.
-    pub fn power_word<F: PrimeField>(&self) -> Word<F> {
-        Word { lo: from_bytes(&self.power[..16]), hi: from_bytes(&self.power[16..]) }
-    }
-
     /// 1 when the shift's byte part `j` is `k`.
     pub fn byte_is<F: PrimeField>(&self, k: usize) -> Expression<F> {
         self.byte_selectors[k].expr()

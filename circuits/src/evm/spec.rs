@@ -54,11 +54,6 @@ pub fn memory_expansion_gas(now: u64, after: u64) -> u64 {
     memory_cost(after.max(now)) - memory_cost(now)
 }
 
-/// The words a range of `bytes` bytes covers.
-pub fn words(bytes: u64) -> u64 {
-    bytes.div_ceil(32)
-}
-
 /// The exponent's length in bytes (EIP-160: EXP pays per byte).
 pub fn exp_byte_len(exponent: U256) -> u64 {
     exponent.byte_len() as u64
@@ -67,30 +62,6 @@ pub fn exp_byte_len(exponent: U256) -> u64 {
 /// EXP's gas for `exponent`.
 pub fn exp_gas(exponent: U256) -> u64 {
     EXP_GAS + EXP_BYTE_GAS * exp_byte_len(exponent)
-}
-
-/// The copy cost of `bytes` bytes (before memory expansion).
-pub fn copy_gas(bytes: u64) -> u64 {
-    GAS_COPY_WORD * words(bytes)
-}
-
-/// KECCAK256's gas for `bytes` input bytes (before memory expansion).
-pub fn keccak_gas(bytes: u64) -> u64 {
-    GAS_KECCAK + GAS_KECCAK_WORD * words(bytes)
-}
-
-/// A LOG's gas for `topics` topics and `bytes` data bytes (before memory expansion).
-pub fn log_gas(topics: u64, bytes: u64) -> u64 {
-    GAS_LOG + GAS_LOG_TOPIC * topics + GAS_LOG_BYTE * bytes
-}
-
-/// EIP-2929: an account access's gas.
-pub fn account_access_gas(was_warm: bool) -> u64 {
-    if was_warm {
-        WARM_ACCESS
-    } else {
-        COLD_ACCOUNT_ACCESS
-    }
 }
 
 /// SSTORE's gas (EIP-2929 cold surcharge, EIP-2200 schedule) from the slot's warm flag and its
@@ -190,10 +161,6 @@ mod tests {
         assert_eq!(exp_gas(U256::from(255)), 60);
         assert_eq!(exp_gas(U256::from(256)), 110);
         assert_eq!(exp_gas(U256::MAX), 10 + 50 * 32);
-        assert_eq!(copy_gas(0), 0);
-        assert_eq!(copy_gas(33), 6);
-        assert_eq!(keccak_gas(64), 42);
-        assert_eq!(log_gas(2, 10), 375 * 3 + 80);
         assert_eq!(capped_refund(50_000, 100_000), 20_000);
     }
 }

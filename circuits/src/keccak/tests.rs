@@ -10,7 +10,7 @@ use super::layout::{byte_row, junction_base, round_base, SLOT_ROWS};
 use super::native::keccak_f;
 use super::{hash_halves, KeccakConfig, KeccakTable, KeccakWitness};
 use crate::constraint_builder::ConstraintBuilder;
-use crate::gadgets::rlc::rlc_value;
+use crate::copy::rlc_value;
 use crate::gadgets::test_support::{assert_rejected, run, GadgetTest};
 use crate::table::LookupTable;
 
@@ -122,7 +122,7 @@ impl GadgetTest for TestCircuit {
             |mut region| {
                 keccak.assign_second_phase(&mut region, &self.witness, r);
                 for (row, claim) in self.claims.iter().enumerate() {
-                    region.assign_advice(config.rlc, row, r.map(|r| rlc_value(&claim.input, r)));
+                    region.assign_advice(config.rlc, row, rlc_value(&claim.input, r));
                 }
                 Ok(())
             },

@@ -388,3 +388,55 @@ fn a_constraint_above_the_degree_bound_names_its_gadget_and_itself() {
     let message = message.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(message.contains("probe") && message.contains("quartic entry"), "{message}");
 }
+
+/// The two transitions calls need, stated over a probe: entering sets every callee register
+/// (pc, stack and memory from zero) and keeps the transaction and log id; returning restores
+/// every caller register. Each names what it constrains.
+#[test]
+fn entering_a_call_and_returning_state_every_register() {
+    use crate::evm::transition::{CallFrame, StepTransition};
+    let frame = |cb: &mut crate::evm::builder::EvmBuilder<_>| {
+        let mut cell = || cb.query_cell().expr();
+        CallFrame {
+            call_id: cell(),
+            code_hash: (cell(), cell()),
+            pc: cell(),
+            stack_pointer: cell(),
+            memory_word_size: cell(),
+            reversible_write_counter: cell(),
+            gas_left: cell(),
+            is_persistent: cell(),
+            rw_counter_end_of_reversion: cell(),
+        }
+    };
+    let names = |enter: bool| {
+        let mut cb = probe_builder();
+        let frame = frame(&mut cb);
+        let transition = match enter {
+            true => StepTransition::enter_call(&cb, frame),
+            false => StepTransition::return_to_caller(&cb, frame),
+        };
+        transition.constrain(&mut cb);
+        cb.finish().constraints.into_iter().map(|(name, _)| name).collect::<Vec<_>>()
+    };
+    for (enter, follows) in
+        [(true, "a callee's opcode follows"), (false, "the caller's opcode follows")]
+    {
+        let names = names(enter);
+        for field in [
+            "gas is charged",
+            "same call",
+            "same transaction",
+            "same code",
+            "program counter",
+            "stack pointer",
+            "memory size",
+            "reversible writes counted",
+            "same persistence",
+            "same reversion range",
+            follows,
+        ] {
+            assert!(names.contains(&field), "{field} missing from {names:?}");
+        }
+    }
+}
