@@ -171,6 +171,7 @@ impl<F: PrimeField> StepGadget<F> for BalanceGadget {
         let (_, balance) = r.account(AccountField::Balance)?;
         a.assign_word(self.balance, word_limbs(balance));
         a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
+        r.finish()?;
         Ok(())
     }
 }
@@ -309,6 +310,7 @@ impl<F: PrimeField> StepGadget<F> for ExtCodeHashGadget {
         a.assign_u64(self.is_empty, is_empty as u64);
         a.assign_word(self.result, if is_empty { (0, 0) } else { hash });
         a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
+        r.finish()?;
         Ok(())
     }
 }
@@ -432,6 +434,7 @@ impl<F: PrimeField> StepGadget<F> for ExtCodeSizeGadget {
         let size = word_limbs(push.value).0;
         self.code.assign(a, hash, size as u64);
         a.assign_word(self.prev, word_limbs(push.prev));
+        r.finish()?;
         Ok(())
     }
 }

@@ -102,6 +102,7 @@ impl<F: PrimeField> StepGadget<F> for AddSubGadget {
         let (_, c2) = high.overflowing_add(carry_lo as u128);
         a.assign_u64(self.carry_lo, carry_lo as u64);
         a.assign_u64(self.carry_hi, (c1 || c2) as u64);
+        r.finish()?;
         Ok(())
     }
 }

@@ -102,6 +102,7 @@ impl<F: PrimeField> StepGadget<F> for SignedModArithGadget {
         let pushed = r.stack_push()?;
         a.assign_word(self.result, word_limbs(pushed.value));
         a.assign_word(self.prev, word_limbs(pushed.prev));
+        r.finish()?;
         Ok(())
     }
 }
@@ -163,6 +164,7 @@ impl<F: PrimeField> StepGadget<F> for ExpGadget {
         a.assign_u64(self.bytes, exponent.bit_len().div_ceil(8) as u64);
         a.assign_word(self.result, word_limbs(pushed.value));
         a.assign_word(self.prev, word_limbs(pushed.prev));
+        r.finish()?;
         Ok(())
     }
 }

@@ -534,6 +534,7 @@ impl<F: PrimeField> StepGadget<F> for BeginTxGadget {
         for (i, cell) in self.reserve_room.iter().enumerate() {
             a.assign_u64(*cell, ((room >> (8 * i)) & 0xff) as u64);
         }
+        r.finish()?;
         Ok(())
     }
 }

@@ -70,6 +70,7 @@ impl<F: PrimeField> StepGadget<F> for BitwiseGadget {
         let pushed = r.stack_push()?;
         a.assign_word(self.c, word_limbs(pushed.value));
         a.assign_word(self.prev, word_limbs(pushed.prev));
+        r.finish()?;
         Ok(())
     }
 }

@@ -69,6 +69,7 @@ impl<F: PrimeField> StepGadget<F> for BlobHashGadget {
         a.assign_word(self.index, word_limbs(r.stack_pop()?));
         r.call_context(CallContextField::TxId)?;
         a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
+        r.finish()?;
         Ok(())
     }
 }

@@ -198,6 +198,7 @@ impl<F: PrimeField> StepGadget<F> for BlockHashGadget {
         let push = r.stack_push()?;
         a.assign_word(self.hash, word_limbs(push.value));
         a.assign_word(self.prev, word_limbs(push.prev));
+        r.finish()?;
         Ok(())
     }
 }

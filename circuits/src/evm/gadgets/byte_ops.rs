@@ -82,6 +82,7 @@ impl<F: PrimeField> StepGadget<F> for ByteGadget {
         self.selected.assign(a, index);
         a.assign_word_bytes(&self.x, x);
         a.assign_word(self.prev, word_limbs(pushed.prev));
+        r.finish()?;
         Ok(())
     }
 }
@@ -162,6 +163,7 @@ impl<F: PrimeField> StepGadget<F> for SignExtendGadget {
         a.assign_u64(self.sign, (byte >> 7) as u64);
         a.assign_u64(self.low_bits_twice, ((byte & 0x7f) * 2) as u64);
         a.assign_word(self.prev, word_limbs(pushed.prev));
+        r.finish()?;
         Ok(())
     }
 }

@@ -236,6 +236,7 @@ impl<F: PrimeField> StepGadget<F> for CallDataLoadGadget {
         }
         let push = r.stack_push()?;
         a.assign_word(self.prev, word_limbs(push.prev));
+        r.finish()?;
         Ok(())
     }
 }

@@ -140,6 +140,7 @@ impl<F: PrimeField> StepGadget<F> for CodeCopyGadget {
         };
         a.assign_rlc(self.rlc, bytes);
         self.expansion.assign(a, w.values.memory_word_size, needed);
+        r.finish()?;
         Ok(())
     }
 }

@@ -200,6 +200,7 @@ impl<F: PrimeField> StepGadget<F> for ComparatorGadget {
         let result = if is_signed { signed_lt } else { lt };
         a.assign_u64(self.result, result as u64);
         a.assign_word(self.prev, word_limbs(pushed.prev));
+        r.finish()?;
         Ok(())
     }
 }
@@ -263,6 +264,7 @@ impl<F: PrimeField> StepGadget<F> for EqGadget {
         a.assign_is_zero(self.hi_equal, F::from_u128(x.1) - F::from_u128(y.1));
         a.assign_u64(self.result, (x == y) as u64);
         a.assign_word(self.prev, word_limbs(pushed.prev));
+        r.finish()?;
         Ok(())
     }
 }
@@ -312,6 +314,7 @@ impl<F: PrimeField> StepGadget<F> for IsZeroOpGadget {
         a.assign_word(self.value, value);
         a.assign_is_zero(self.is_zero, F::from_u128(value.0) + F::from_u128(value.1));
         a.assign_word(self.prev, word_limbs(pushed.prev));
+        r.finish()?;
         Ok(())
     }
 }
@@ -358,6 +361,7 @@ impl<F: PrimeField> StepGadget<F> for NotGadget {
         let mut r = StepReader::new(w, <Self as Gadget>::NAME);
         a.assign_word(self.value, word_limbs(r.stack_pop()?));
         a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
+        r.finish()?;
         Ok(())
     }
 }

@@ -96,6 +96,7 @@ impl<F: PrimeField> StepGadget<F> for BlockContextGadget {
         a.assign(self.opcode_inverse, inverse);
         let mut r = StepReader::new(w, <Self as Gadget>::NAME);
         assign_push(a, &mut r, &self.value, self.prev)?;
+        r.finish()?;
         Ok(())
     }
 }
@@ -157,6 +158,7 @@ impl<F: PrimeField> StepGadget<F> for TxContextGadget {
         let mut r = StepReader::new(w, <Self as Gadget>::NAME);
         r.call_context(CallContextField::TxId)?;
         assign_push(a, &mut r, &self.value, self.prev)?;
+        r.finish()?;
         Ok(())
     }
 }
@@ -233,6 +235,7 @@ impl<F: PrimeField> StepGadget<F> for CallContextGadget {
             }
         };
         assign_push(a, &mut r, &self.value, self.prev)?;
+        r.finish()?;
         Ok(())
     }
 }
@@ -292,6 +295,7 @@ impl<F: PrimeField> StepGadget<F> for SelfBalanceGadget {
         a.assign_word(self.address, word_limbs(r.call_context(CallContextField::CalleeAddress)?));
         r.account(AccountField::Balance)?;
         assign_push(a, &mut r, &self.balance, self.prev)?;
+        r.finish()?;
         Ok(())
     }
 }

@@ -402,6 +402,7 @@ impl<F: PrimeField> StepGadget<F> for EndTxGadget {
             r.receipt_write(field)?;
         }
         r.account(AccountField::CodeHash)?;
+        r.finish()?;
         Ok(())
     }
 }

@@ -163,6 +163,7 @@ impl<F: PrimeField> StepGadget<F> for ExtCodeCopyGadget {
         };
         a.assign_rlc(self.rlc, bytes);
         self.expansion.assign(a, w.values.memory_word_size, needed);
+        r.finish()?;
         Ok(())
     }
 }

@@ -166,6 +166,7 @@ impl<F: PrimeField> StepGadget<F> for LogGadget {
             r.log_data_words(len.saturating_to::<u64>().div_ceil(32) as usize)?;
         }
         self.expansion.assign(a, w.values.memory_word_size, needed);
+        r.finish()?;
         Ok(())
     }
 }

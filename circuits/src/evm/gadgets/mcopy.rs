@@ -106,6 +106,7 @@ impl<F: PrimeField> StepGadget<F> for McopyGadget {
         a.assign_rlc(self.rlc, span_bytes(source, src, size));
         self.needed.assign(a, src_needed, dest_needed);
         self.expansion.assign(a, w.values.memory_word_size, src_needed.max(dest_needed));
+        r.finish()?;
         Ok(())
     }
 }

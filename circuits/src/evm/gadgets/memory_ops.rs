@@ -149,6 +149,7 @@ impl<F: PrimeField> StepGadget<F> for MloadGadget {
         let push = r.stack_push()?;
         a.assign_word(self.prev, word_limbs(push.prev));
         self.expansion.assign(a, w.values.memory_word_size, words_needed(offset, 32));
+        r.finish()?;
         Ok(())
     }
 }
@@ -242,6 +243,7 @@ impl<F: PrimeField> StepGadget<F> for MstoreGadget {
         }
         assign_be(a, &self.prev, &prevs);
         self.expansion.assign(a, w.values.memory_word_size, words_needed(offset, 32));
+        r.finish()?;
         Ok(())
     }
 }
@@ -319,6 +321,7 @@ impl<F: PrimeField> StepGadget<F> for Mstore8Gadget {
         a.assign(self.value_hi, F::from_u128(hi));
         assign_be(a, &self.prev, &[r.memory_write()?.1.prev]);
         self.expansion.assign(a, w.values.memory_word_size, words_needed(offset, 1));
+        r.finish()?;
         Ok(())
     }
 }

@@ -74,6 +74,7 @@ impl<F: PrimeField> StepGadget<F> for MulGadget {
         let mut r = StepReader::new(w, <Self as Gadget>::NAME);
         let (x, y) = (r.stack_pop()?, r.stack_pop()?);
         let pushed = r.stack_push()?;
+        r.finish()?;
         a.assign_word_bytes(&self.a, x);
         a.assign_word_bytes(&self.b, y);
         a.assign_word_bytes(&self.product, x.wrapping_mul(y));
@@ -186,6 +187,7 @@ impl<F: PrimeField> StepGadget<F> for DivModGadget {
         let mut r = StepReader::new(w, <Self as Gadget>::NAME);
         let (x, y) = (r.stack_pop()?, r.stack_pop()?);
         let pushed = r.stack_push()?;
+        r.finish()?;
         a.assign_word(self.dividend, word_limbs(x));
         a.assign_word_bytes(&self.divisor, y);
         let (lo, hi) = word_limbs(y);

@@ -140,6 +140,7 @@ impl<F: PrimeField> StepGadget<F> for ReturnDataCopyGadget {
             assign_operands(a, &mut r, [self.dest, self.offset, self.size], self.length)?;
         let length = length.saturating_to::<u64>();
         a.assign_bytes(&self.room, length.wrapping_sub(offset.saturating_to::<u64>()));
+        r.finish()?;
         Ok(())
     }
 }

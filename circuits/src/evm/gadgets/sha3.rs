@@ -86,6 +86,7 @@ impl<F: PrimeField> StepGadget<F> for Sha3Gadget {
         a.assign_word(self.hash, word_limbs(push.value));
         a.assign_word(self.prev, word_limbs(push.prev));
         self.expansion.assign(a, w.values.memory_word_size, needed);
+        r.finish()?;
         Ok(())
     }
 }

@@ -91,6 +91,7 @@ impl<F: PrimeField> StepGadget<F> for ShlGadget {
         let mut r = StepReader::new(w, <Self as Gadget>::NAME);
         let (shift, x) = (r.stack_pop()?, r.stack_pop()?);
         let pushed = r.stack_push()?;
+        r.finish()?;
         a.assign_word(self.shift, word_limbs(shift));
         a.assign_word_bytes(&self.x, x);
         self.amount.assign(a, shift);
@@ -210,6 +211,7 @@ impl<F: PrimeField> StepGadget<F> for ShrSarGadget {
         let mut r = StepReader::new(w, <Self as Gadget>::NAME);
         let (shift, x) = (r.stack_pop()?, r.stack_pop()?);
         let pushed = r.stack_push()?;
+        r.finish()?;
         a.assign_word(self.shift, word_limbs(shift));
         a.assign_word(self.x, word_limbs(x));
         self.amount.assign(a, shift);

@@ -219,6 +219,7 @@ impl<F: PrimeField> StepGadget<F> for SloadGadget {
         a.assign_word(self.value, word_limbs(slot.value));
         a.assign_word(self.committed, word_limbs(slot.committed));
         a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
+        r.finish()?;
         Ok(())
     }
 }
@@ -395,6 +396,7 @@ impl<F: PrimeField> StepGadget<F> for SstoreGadget {
             let before = r.refund_write()?.prev;
             a.assign_u64(self.refund_before, before.saturating_to::<u64>());
         }
+        r.finish()?;
         Ok(())
     }
 }
@@ -455,6 +457,7 @@ impl<F: PrimeField> StepGadget<F> for TloadGadget {
         assign_callee(a, self.address, &mut r)?;
         a.assign_word(self.value, word_limbs(r.transient()?.value));
         a.assign_word(self.prev, word_limbs(r.stack_push()?.prev));
+        r.finish()?;
         Ok(())
     }
 }
@@ -522,6 +525,7 @@ impl<F: PrimeField> StepGadget<F> for TstoreGadget {
         r.call_context(CallContextField::IsStatic)?;
         assign_callee(a, self.address, &mut r)?;
         a.assign_word(self.before, word_limbs(r.transient_write()?.prev));
+        r.finish()?;
         Ok(())
     }
 }
